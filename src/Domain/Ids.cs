@@ -98,10 +98,29 @@ public readonly record struct NoticeId
     public override string ToString() => Value;
 }
 
-/// <summary>Who did something: the subject of a token and the role it acted in.</summary>
-public sealed record Actor(string Subject, string Role, string? DisplayName = null)
+/// <summary>The roles people act in. A token carries one or more; a command is done in one.</summary>
+public static class Roles
 {
-    public static Actor System { get; } = new("system", "system", "系统");
+    public const string Applicant = "applicant";
+    public const string Recommender = "recommender";
+    public const string Office = "office";
+    public const string Reviewer = "reviewer";
+    public const string Committee = "committee";
+    public const string Supervisor = "supervisor";
+
+    /// <summary>The workflow itself (reactions, timers), never a person.</summary>
+    public const string System = "system";
+
+    public static IReadOnlyList<string> People { get; } = [Applicant, Recommender, Office, Reviewer, Committee, Supervisor];
+}
+
+/// <summary>
+/// Who did something: the subject of a token and the role it acted in. <see cref="Affiliation"/>
+/// is the body a recommender speaks for (a district or department id).
+/// </summary>
+public sealed record Actor(string Subject, string Role, string? DisplayName = null, string? Affiliation = null)
+{
+    public static Actor System { get; } = new("system", Roles.System, "系统");
 
     public override string ToString() => $"{Role}:{Subject}";
 }

@@ -22,6 +22,12 @@ public enum RefusalKind
 /// </summary>
 public sealed record Refusal(string Code, RefusalKind Kind, string Zh, string En, string? Field = null)
 {
+    /// <summary>When several inputs are wrong at once (a form), each of them.</summary>
+    public IReadOnlyList<FieldProblem> Problems { get; init; } = [];
+
+    public static Refusal InvalidFields(string code, string zh, string en, IReadOnlyList<FieldProblem> problems) =>
+        new(code, RefusalKind.Invalid, zh, en, problems.Count > 0 ? problems[0].Field : null) { Problems = problems };
+
     public static Refusal Invalid(string code, string zh, string en, string? field = null) =>
         new(code, RefusalKind.Invalid, zh, en, field);
 
@@ -36,6 +42,9 @@ public sealed record Refusal(string Code, RefusalKind Kind, string Zh, string En
 
     public override string ToString() => $"{Code}: {En}";
 }
+
+/// <summary>One wrong or missing input, named as the API and the form name it.</summary>
+public sealed record FieldProblem(string Field, string Code, string Zh, string En);
 
 /// <summary>A value or the reason there is none. Expected outcomes are values, not exceptions.</summary>
 public readonly record struct Outcome<T>

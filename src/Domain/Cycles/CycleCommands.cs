@@ -1,0 +1,49 @@
+using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Policies;
+
+namespace QualityAward.Domain.Cycles;
+
+public interface ICycleCommand;
+
+/// <summary>Open an edition under a policy. Warnings (draft or expired policy) must be acknowledged.</summary>
+public sealed record OpenCycle(
+    string CycleId,
+    AwardPolicy Policy,
+    int Year,
+    string Title,
+    DateOnly SubmissionOpensOn,
+    DateOnly SubmissionClosesOn,
+    bool AcknowledgeWarnings) : ICycleCommand;
+
+public sealed record ExtendSubmissionWindow(DateOnly NewClosesOn, string Reason) : ICycleCommand;
+
+public sealed record CloseSubmissions : ICycleCommand;
+
+public sealed record RecordNoticePublished(string NoticeId, NoticeList List) : ICycleCommand;
+
+/// <summary>Shortlist for site review the top <see cref="Places"/> by material score (Changde §19, Benxi §18).</summary>
+public sealed record DecideCycleShortlist(IReadOnlyList<ScoredApplication> MaterialScores, int Places) : ICycleCommand;
+
+/// <summary>The candidate list from the composite ranking: which applications, for which tier.</summary>
+public sealed record NominateCandidates(
+    IReadOnlyList<ScoredApplication> CompositeScores,
+    IReadOnlyDictionary<string, AwardTier> Candidates,
+    IReadOnlySet<string> BarredFromNomination) : ICycleCommand;
+
+/// <summary>The deciding body's result (Changde §23 vote, leading group, or office).</summary>
+public sealed record ProposeWinners(
+    IReadOnlyList<WinnerEntry> Winners,
+    VoteTally? Vote,
+    string Minutes) : ICycleCommand;
+
+public sealed record RemoveProposedWinner(string ApplicationId, string Reason) : ICycleCommand;
+
+public sealed record AnnounceAwards(string Reference, DateOnly AnnouncedOn) : ICycleCommand;
+
+public sealed record CloseCycle(string Reason) : ICycleCommand;
+
+/// <summary>An application with a score, as the ranking needs it.</summary>
+public sealed record ScoredApplication(string ApplicationId, ApplicantCategory Category, decimal Score, DateTimeOffset SubmittedAt, IReadOnlyList<decimal> TieBreakScores);
+
+/// <summary>What a cycle decision needs from outside its stream.</summary>
+public sealed record CycleContext(DateTimeOffset Now, Actor Actor, IReadOnlyList<CycleSummary> OtherCyclesOfPolicy);

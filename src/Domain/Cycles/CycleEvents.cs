@@ -1,0 +1,68 @@
+using QualityAward.Domain.Policies;
+
+namespace QualityAward.Domain.Cycles;
+
+public interface ICycleEvent : IDomainEvent
+{
+    DateTimeOffset At { get; }
+}
+
+/// <summary>
+/// A cycle opens with a copy of its policy: changing a policy file later never changes a running
+/// cycle. The policy is kept as its own versioned JSON document.
+/// </summary>
+[EventType("CycleOpened", 1)]
+public sealed record CycleOpened(
+    string CycleId,
+    string PolicyId,
+    string PolicyJson,
+    int Year,
+    string Title,
+    DateOnly SubmissionOpensOn,
+    DateOnly SubmissionClosesOn,
+    IReadOnlyList<string> Warnings,
+    DateTimeOffset At) : ICycleEvent;
+
+[EventType("SubmissionWindowExtended", 1)]
+public sealed record SubmissionWindowExtended(DateOnly NewClosesOn, string Reason, DateTimeOffset At) : ICycleEvent;
+
+[EventType("SubmissionsClosed", 1)]
+public sealed record SubmissionsClosed(DateTimeOffset At) : ICycleEvent;
+
+[EventType("NoticePublished", 1)]
+public sealed record NoticePublished(string NoticeId, NoticeList List, DateTimeOffset At) : ICycleEvent;
+
+public sealed record RankedEntry(string ApplicationId, ApplicantCategory Category, decimal Score, int Rank);
+
+[EventType("CycleShortlistDecided", 1)]
+public sealed record CycleShortlistDecided(IReadOnlyList<RankedEntry> Shortlisted, IReadOnlyList<RankedEntry> NotShortlisted, DateTimeOffset At) : ICycleEvent;
+
+public sealed record CandidateEntry(string ApplicationId, ApplicantCategory Category, AwardTier Tier, decimal Score, int Rank);
+
+[EventType("CandidatesNominated", 1)]
+public sealed record CandidatesNominated(IReadOnlyList<CandidateEntry> Candidates, IReadOnlyList<RankedEntry> NotNominated, DateTimeOffset At) : ICycleEvent;
+
+public sealed record WinnerEntry(string ApplicationId, ApplicantCategory Category, AwardTier Tier, bool OutsideQuota);
+
+/// <summary>A vote's result: members present and each candidate's votes in favour.</summary>
+public sealed record VoteTally(int MembersPresent, IReadOnlyDictionary<string, int> VotesFor);
+
+[EventType("WinnersProposed", 1)]
+public sealed record WinnersProposed(
+    IReadOnlyList<WinnerEntry> Winners,
+    IReadOnlyList<string> NotChosen,
+    DeliberationMethod Method,
+    string Body,
+    VoteTally? Vote,
+    string Minutes,
+    DateTimeOffset At) : ICycleEvent;
+
+/// <summary>A proposed winner left the list (objection upheld, adverse record): its place stays empty.</summary>
+[EventType("ProposedWinnerRemoved", 1)]
+public sealed record ProposedWinnerRemoved(string ApplicationId, string Reason, DateTimeOffset At) : ICycleEvent;
+
+[EventType("AwardsAnnounced", 1)]
+public sealed record AwardsAnnounced(string Reference, DateOnly AnnouncedOn, IReadOnlyList<WinnerEntry> Winners, DateTimeOffset At) : ICycleEvent;
+
+[EventType("CycleClosed", 1)]
+public sealed record CycleClosed(string Reason, DateTimeOffset At) : ICycleEvent;

@@ -1,0 +1,48 @@
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Functions.Awards;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Applications;
+
+/// <summary>
+/// Runs a command on an application: load the application, its cycle, the calendar and the
+/// applicant's history; decide; append. Endpoints and reactions both come through here.
+/// </summary>
+public sealed class ApplicationCommands(Streams streams, CalendarProvider calendars, AwardRegister register, TimeProvider clock)
+{
+    public Task<CommandOutcome<ApplicationState>> RunAsync(
+        string applicationId,
+        string cycleIdForNewDraft,
+        IApplicationCommand command,
+        Actor actor,
+        string? commandId,
+        CancellationToken ct)
+    {
+        var streamId = ApplicationId.Parse(applicationId).Value.StreamId;
+        return streams.RunAsync(
+            StreamKinds.Application,
+            streamId,
+            async app =>
+            {
+                var cycleId = app.Exists ? app.CycleId : cycleIdForNewDraft;
+                var cycle = CycleId.Parse(cycleId) is { IsOk: true } id
+                    ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct)
+                    : Domain.Cycles.CycleState.Initial;
+                var needsHistory = command is Submit or ApplyCandidacy or ApplyProposal or ConferAward;
+                var history = needsHistory && cycle.Exists
+                    ? await register.HistoryAsync(cycle.Policy, app.Form.ApplicantKey(app.Category), ct)
+                    : Domain.Eligibility.ApplicantHistory.Empty;
+                var calendar = await calendars.CurrentAsync(ct);
+                var context = new ApplicationContext(cycle, calendar, history, actor, clock.GetUtcNow());
+                return ApplicationDecider.Decide(command, app, context);
+            },
+            new EventMetadata(actor, commandId, null),
+            ct);
+    }
+
+    public Task<CommandOutcome<ApplicationState>> RunAsync(string applicationId, IApplicationCommand command, Actor actor, string? commandId, CancellationToken ct) =>
+        RunAsync(applicationId, string.Empty, command, actor, commandId, ct);
+}

@@ -1,0 +1,254 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
+using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Policies;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Applications;
+
+public sealed record CreateApplicationRequest(ApplicantCategory Category);
+
+public sealed record ReasonRequest(string Reason);
+
+public sealed record DocumentView(string DocumentId, string Kind, string Name, string ContentType, long Size, string Sha256, bool TradeSecret);
+
+public sealed record ApplicationView(
+    string ApplicationId,
+    string CycleId,
+    string Category,
+    string Status,
+    string StatusText,
+    string? Stage,
+    string StageText,
+    ApplicationForm Form,
+    IReadOnlyList<DocumentView> Documents,
+    DateTimeOffset? CreatedAt,
+    DateTimeOffset? SubmittedAt,
+    string? EndReason,
+    IReadOnlyList<EligibilityFlag>? OfficeFlags,
+    ApplicationAwarded? Award,
+    int Version);
+
+public sealed record HistoryEntry(int Version, string Type, DateTimeOffset RecordedAt, string ActorRole, string? ActorName, string Summary);
+
+public sealed record ApplicationListItem(string ApplicationId, string CycleId, string Category, string Status, string? Stage, string? Name, string? DistrictId, DateTimeOffset? SubmittedAt);
+
+/// <summary>Applicants' drafts and submissions, and who may read them.</summary>
+public static class ApplicationEndpoints
+{
+    public static void MapApplications(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Applications");
+
+        api.MapPost("/cycles/{cycleId}/applications", async (string cycleId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<CreateApplicationRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            if (CycleId.Parse(cycleId) is { IsOk: false } badCycle)
+            {
+                return Problems.For(http, badCycle.Refusal!);
+            }
+
+            var actor = Caller.As(http.User, Roles.Applicant);
+            var key = http.Request.Headers["Idempotency-Key"].ToString();
+            if (key.Length > 200)
+            {
+                return Problems.BadRequest(http, "request.idempotency-key", "Idempotency-Key 过长。", "The Idempotency-Key is too long.");
+            }
+
+            var applicationId = string.IsNullOrEmpty(key) ? ApplicationId.New(Guid.NewGuid()).Value : DeterministicId(actor.Subject, key);
+            var outcome = await commands.RunAsync(applicationId, cycleId, new CreateDraft(applicationId, request!.Category), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
+            return outcome.Refused
+                ? Problems.For(http, outcome.Refusal!)
+                : Results.Created($"/api/applications/{applicationId}", View(outcome.State, http.User));
+        }).RequireAuthorization(Roles.Applicant).Accepts<CreateApplicationRequest>("application/json")
+          .WithSummary("Start a draft. With an Idempotency-Key header, a retry returns the same draft.");
+
+        api.MapGet("/applications", async (string? cycleId, HttpContext http, ReadModels readModels, CancellationToken ct) =>
+        {
+            var user = http.User;
+            IReadOnlyList<Azure.Data.Tables.TableEntity> rows;
+            if (user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Recommender))
+            {
+                if (CycleId.Parse(cycleId) is { IsOk: false } bad)
+                {
+                    return Problems.For(http, bad.Refusal!);
+                }
+
+                rows = await readModels.PartitionAsync(ApplicationIndex.CyclePartition(cycleId!), ct);
+                if (!user.IsInRole(Roles.Office) && !user.IsInRole(Roles.Supervisor))
+                {
+                    // A recommender sees the submitted applications addressed to its own body.
+                    var body = user.FindFirst(Caller.AffiliationClaim)?.Value;
+                    rows = rows.Where(r => body is not null && r.GetString("RecommenderId") == body && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
+                }
+            }
+            else
+            {
+                rows = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(user)!), ct);
+                if (cycleId is not null)
+                {
+                    rows = rows.Where(r => r.GetString("CycleId") == cycleId).ToList();
+                }
+            }
+
+            return Results.Ok(rows.Select(r => new ApplicationListItem(
+                r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
+        }).RequireAuthorization().WithSummary("Applications the caller may see: an applicant's own; a recommender's addressed ones; the office's and supervisors' by cycle.");
+
+        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+        {
+            var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
+            return app is null ? NotFound(http) : Results.Ok(View(app, http.User));
+        }).RequireAuthorization().WithSummary("One application, if the caller may see it.");
+
+        api.MapPut("/applications/{applicationId}/form", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        {
+            var (form, problem) = await JsonBody.ReadAsync<ApplicationForm>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            return await RunAsync(http, commands, applicationId, new SaveDraft(form!), Roles.Applicant, ct);
+        }).RequireAuthorization(Roles.Applicant).Accepts<ApplicationForm>("application/json").WithSummary("Save the draft form (the whole form each time).");
+
+        api.MapPost("/applications/{applicationId}/submit", (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+            RunAsync(http, commands, applicationId, new Submit(), Roles.Applicant, ct))
+            .RequireAuthorization(Roles.Applicant).WithSummary("Submit: checks everything the policy can check and says exactly what is missing.");
+
+        api.MapPost("/applications/{applicationId}/withdraw", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<ReasonRequest>(http, ct);
+            return problem ?? await RunAsync(http, commands, applicationId, new Withdraw(request!.Reason), Roles.Applicant, ct);
+        }).RequireAuthorization(Roles.Applicant).Accepts<ReasonRequest>("application/json").WithSummary("Withdraw the application.");
+
+        api.MapGet("/applications/{applicationId}/history", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+        {
+            var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
+            if (app is null || !(http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor) || IsOwner(http.User, app)))
+            {
+                return NotFound(http);
+            }
+
+            var events = await streams.Store.ReadAsync(ApplicationId.Parse(applicationId).Value.StreamId, ct);
+            var staff = http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor);
+            return Results.Ok(events.Select(e => new HistoryEntry(
+                e.Version,
+                e.Type,
+                e.RecordedAt,
+                e.Metadata.Actor.Role,
+                staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject : e.Metadata.Actor.DisplayName,
+                HistoryText.Describe(e.Event))));
+        }).RequireAuthorization().WithSummary("The application's audit trail: who did what, when.");
+    }
+
+    /// <summary>Run a command for the caller in a role, and answer with the application as the caller may see it.</summary>
+    public static async Task<IResult> RunAsync(HttpContext http, ApplicationCommands commands, string applicationId, IApplicationCommand command, string role, CancellationToken ct)
+    {
+        if (ApplicationId.Parse(applicationId) is { IsOk: false })
+        {
+            return NotFound(http);
+        }
+
+        var outcome = await commands.RunAsync(applicationId, command, Caller.As(http.User, role), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, http.User));
+    }
+
+    /// <summary>The application if the caller may read it; null otherwise (answered as 404: nobody learns it exists).</summary>
+    public static async Task<ApplicationState?> LoadVisibleAsync(string applicationId, ClaimsPrincipal user, Streams streams, CancellationToken ct)
+    {
+        var id = ApplicationId.Parse(applicationId);
+        if (!id.IsOk)
+        {
+            return null;
+        }
+
+        var app = await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct);
+        return app.Exists && CanRead(user, app) ? app : null;
+    }
+
+    public static bool CanRead(ClaimsPrincipal user, ApplicationState app) =>
+        user.IsInRole(Roles.Office)
+        || user.IsInRole(Roles.Supervisor)
+        || IsOwner(user, app)
+        || (user.IsInRole(Roles.Recommender) && app.Status != ApplicationStatus.Draft
+            && user.FindFirst(Caller.AffiliationClaim)?.Value is { } body && body == app.Form.RecommenderId);
+
+    public static bool IsOwner(ClaimsPrincipal user, ApplicationState app) =>
+        user.IsInRole(Roles.Applicant) && Caller.Subject(user) == app.OwnerSubject;
+
+    public static ApplicationView View(ApplicationState app, ClaimsPrincipal user)
+    {
+        var staff = user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor);
+        return new ApplicationView(
+            app.ApplicationId,
+            app.CycleId,
+            app.Category.ToString().ToLowerInvariant(),
+            app.Status.ToString(),
+            ApplicationDecider.StatusZh(app.Status),
+            app.Stage?.ToString(),
+            StageNames.Zh(app.Stage),
+            app.Form,
+            app.Documents.Select(d => new DocumentView(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret)).ToList(),
+            app.CreatedAt,
+            app.SubmittedAt,
+            app.EndReason,
+            staff ? app.Flags : null,
+            app.Award,
+            app.Version);
+    }
+
+    private static IResult NotFound(HttpContext http) =>
+        Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
+
+    /// <summary>The same person and key always name the same application: a retried create is a no-op.</summary>
+    private static string DeterministicId(string subject, string key) =>
+        "app-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{subject}\n{key}")))[..32];
+}
+
+/// <summary>One line of zh-CN per event, for the audit trail people read.</summary>
+public static class HistoryText
+{
+    public static string Describe(IDomainEvent e) => e switch
+    {
+        ApplicationDrafted d => $"创建{(d.Category == ApplicantCategory.Organisation ? "组织" : "个人")}申报草稿",
+        DraftSaved => "保存申报表",
+        DocumentAttached d => $"上传文件“{d.Document.SafeName}”" + (d.Document.TradeSecret ? "（含商业秘密）" : string.Empty),
+        DocumentRemoved => "删除文件",
+        ApplicationSubmitted => "提交申报",
+        ApplicationWithdrawn d => $"撤回申报：{d.Reason}",
+        StageEntered d => $"进入“{StageNames.Zh(d.Stage)}”环节",
+        ApplicationRecommended d => $"推荐单位同意推荐：{d.Opinion}",
+        RecommendationDeclined d => $"推荐单位不予推荐：{d.Reason}",
+        SecurityReviewFlagged d => d.Flagged ? "标记为涉及国防、国家安全事项" : "取消涉及国防、国家安全事项的标记",
+        AdverseRecordReported d => $"{DepartmentNames.Zh(d.Department)}反馈不良记录",
+        AdverseRecordDismissed d => $"办公室处理{DepartmentNames.Zh(d.Department)}反馈的不良记录：{d.Reason}",
+        ConsultationConcluded => "征求部门意见完毕",
+        ApplicationAccepted => "予以受理",
+        ApplicationRefused d => $"不予受理：{d.Reason}",
+        NoticePassed d => $"{d.List.Zh()}公示期满",
+        OpinionSurveyRecorded d => d.Favourable ? "舆情调查：无不良舆情" : $"舆情调查：{d.Summary}",
+        StageScored d => $"{StageNames.Zh(d.Stage)}得分{d.Points}/{d.MaxPoints}",
+        ShortlistDecided d => d.Shortlisted ? $"进入现场评审名单（第{d.Rank}名）" : $"未进入现场评审名单（第{d.Rank}名）",
+        CompositeScored d => $"综合评价得分{d.Score}",
+        CandidateNominated d => $"列入{EligibilityRules.TierZh(d.Tier)}候选名单",
+        ApplicationNotSelected d => $"未入选：{d.Reason}",
+        ProposedAsWinner d => $"列入{EligibilityRules.TierZh(d.Tier)}获奖建议名单",
+        ApprovalGranted d => $"审批通过（{d.StepCode}，{d.Reference}）",
+        ApplicationAwarded d => $"获得{d.Year}年度{EligibilityRules.TierZh(d.Tier)}（{d.AnnouncementReference}）",
+        ApplicationDisqualified d => $"取消资格：{d.Reason}",
+        AwardRevoked d => $"撤销奖励：{d.Reason}（{d.DecisionReference}）",
+        _ => e.GetType().Name,
+    };
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using QualityAward.Domain;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Eligibility;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Cycles;
+
+/// <summary>Runs a command on a cycle with what it needs from outside its stream.</summary>
+public sealed class CycleCommands(Streams streams, ReadModels readModels, TimeProvider clock)
+{
+    public async Task<CommandOutcome<CycleState>> RunAsync(string cycleId, ICycleCommand command, Actor actor, string? commandId, CancellationToken ct)
+    {
+        var id = CycleId.Parse(cycleId);
+        if (!id.IsOk)
+        {
+            return new CommandOutcome<CycleState>(CycleState.Initial, [], id.Refusal);
+        }
+
+        IReadOnlyList<CycleSummary> others = [];
+        if (command is OpenCycle open)
+        {
+            others = (await readModels.PartitionAsync(CycleIndex.Partition, ct))
+                .Where(r => r.GetString("PolicyId") == open.Policy.Id)
+                .Select(r => new CycleSummary(r.RowKey, DateOnly.ParseExact(r.GetString("OpensOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture)))
+                .ToList();
+        }
+
+        return await streams.RunAsync(
+            StreamKinds.Cycle,
+            id.Value.StreamId,
+            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others))),
+            new EventMetadata(actor, commandId, null),
+            ct);
+    }
+}
+
+/// <summary>Closes submissions when the window ends: a timer set when the cycle opens, moved when the window is extended.</summary>
+public sealed class SubmissionDeadline(TimerStore timers, StateLoader loader, CycleCommands cycles) : IEventHandler, ITimerHandler
+{
+    public string Kind => "cycle.close-submissions";
+
+    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
+    {
+        if (e.Event is not (CycleOpened or SubmissionWindowExtended))
+        {
+            return;
+        }
+
+        var cycle = await loader.LoadAsync(StreamKinds.Cycle, e.StreamId, ct);
+        if (!cycle.SubmissionsClosed)
+        {
+            await timers.SetAsync(new WorkflowTimer(TimerPayload.Id(Kind, cycle.CycleId), cycle.SubmissionClosesAt, Kind, cycle.CycleId), ct);
+        }
+    }
+
+    public async Task FireAsync(WorkflowTimer timer, CancellationToken ct)
+    {
+        var outcome = await cycles.RunAsync(timer.Target, new CloseSubmissions(), Actor.System, timer.Id, ct);
+        if (outcome.Refusal is { Code: not ("cycle.closed") } refusal)
+        {
+            throw new InvalidOperationException($"Closing submissions of {timer.Target} was refused: {refusal}");
+        }
+    }
+}

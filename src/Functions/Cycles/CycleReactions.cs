@@ -1,0 +1,126 @@
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Notices;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Cycles;
+
+/// <summary>
+/// Carries a cycle's cohort decisions to each application: the shortlist, the candidate list,
+/// the proposed winners and the announcement become commands on the application streams.
+/// </summary>
+public sealed partial class CycleReactions(ApplicationCommands applications, ILogger<CycleReactions> logger) : IReaction
+{
+    public bool Handles(StoredEvent e) => e.Event is CycleShortlistDecided or CandidatesNominated or WinnersProposed or AwardsAnnounced;
+
+    public async Task ReactAsync(StoredEvent e, CancellationToken ct)
+    {
+        var commandId = $"{e.StreamId}:{e.Version}";
+        switch (e.Event)
+        {
+            case CycleShortlistDecided d:
+                foreach (var x in d.Shortlisted)
+                {
+                    await RunAsync(x.ApplicationId, new ApplyShortlistDecision(true, x.Rank), commandId, ct);
+                }
+
+                foreach (var x in d.NotShortlisted)
+                {
+                    await RunAsync(x.ApplicationId, new ApplyShortlistDecision(false, x.Rank), commandId, ct);
+                }
+
+                break;
+            case CandidatesNominated d:
+                foreach (var x in d.Candidates)
+                {
+                    await RunAsync(x.ApplicationId, new ApplyCandidacy(x.Tier, x.Rank), commandId, ct);
+                }
+
+                foreach (var x in d.NotNominated)
+                {
+                    await RunAsync(x.ApplicationId, new MarkNotSelected($"综合评价排名第{x.Rank}，未列入候选名单"), commandId, ct);
+                }
+
+                break;
+            case WinnersProposed d:
+                foreach (var x in d.Winners)
+                {
+                    await RunAsync(x.ApplicationId, new ApplyProposal(x.Tier), commandId, ct);
+                }
+
+                // Every candidate the body did not choose is told so.
+                foreach (var x in d.NotChosen)
+                {
+                    await RunAsync(x, new MarkNotSelected($"{d.Body}审议未将其列入获奖建议名单"), commandId, ct);
+                }
+
+                break;
+            case AwardsAnnounced d:
+                foreach (var x in d.Winners)
+                {
+                    await RunAsync(x.ApplicationId, new ConferAward(d.Reference, d.AnnouncedOn), commandId, ct);
+                }
+
+                break;
+        }
+    }
+
+    private async Task RunAsync(string applicationId, IApplicationCommand command, string commandId, CancellationToken ct)
+    {
+        var outcome = await applications.RunAsync(applicationId, command, Actor.System, commandId, ct);
+        if (outcome.Refusal is { } refusal)
+        {
+            LogRefused(logger, command.GetType().Name, applicationId, refusal.Code, refusal.En);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reaction command {Command} on {ApplicationId} was refused: {Code} {Reason}")]
+    private static partial void LogRefused(ILogger logger, string command, string applicationId, string code, string reason);
+}
+
+/// <summary>An application that leaves the process after deliberation leaves the proposed-winner list; its place stays empty.</summary>
+public sealed class ApplicationToCycleReactions(StateLoader loader, CycleCommands cycles) : IReaction
+{
+    public bool Handles(StoredEvent e) => e.Event is ApplicationDisqualified or ApplicationWithdrawn;
+
+    public async Task ReactAsync(StoredEvent e, CancellationToken ct)
+    {
+        var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
+        var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+        var commandId = $"{e.StreamId}:{e.Version}";
+        if (e.Event is ApplicationDisqualified or ApplicationWithdrawn && cycle.ProposedWinners.Any(w => w.ApplicationId == app.ApplicationId))
+        {
+            await cycles.RunAsync(cycle.CycleId, new RemoveProposedWinner(app.ApplicationId, app.EndReason ?? "取消资格"), Actor.System, commandId, ct);
+        }
+
+    }
+}
+
+/// <summary>When a notice closes, everyone still on it moves on; an upheld objection disqualifies its entry.</summary>
+public sealed class NoticeReactions(StateLoader loader, ApplicationCommands applications) : IReaction
+{
+    public bool Handles(StoredEvent e) => e.Event is NoticeClosed or NoticeEntryRemoved;
+
+    public async Task ReactAsync(StoredEvent e, CancellationToken ct)
+    {
+        var notice = await loader.LoadAsync(StreamKinds.Notice, e.StreamId, ct);
+        var commandId = $"{e.StreamId}:{e.Version}";
+        switch (e.Event)
+        {
+            case NoticeClosed closed:
+                foreach (var entry in closed.Remaining)
+                {
+                    await applications.RunAsync(entry.ApplicationId, new PassNotice(notice.Opened!.NoticeId, notice.Opened.List), Actor.System, commandId, ct);
+                }
+
+                break;
+            case NoticeEntryRemoved removed:
+                var finding = notice.Objections.First(o => o.Filed.ObjectionId == removed.ObjectionId).Finding!;
+                await applications.RunAsync(removed.ApplicationId, new Disqualify(DisqualificationGround.ObjectionUpheld, $"公示期间异议经调查属实：{finding.Finding}"), Actor.System, commandId, ct);
+                break;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+using QualityAward.Domain;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Awards;
+using QualityAward.Functions.Cycles;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+using Scalar.AspNetCore;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>Builds the web application: services, authentication, endpoints. Program and the tests both use it.</summary>
+public static class AppBuilder
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+
+        // Under the Functions host, listen where it says, on loopback only, and let it drive the triggers.
+        var hostPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
+        if (!string.IsNullOrEmpty(hostPort) && string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls($"http://127.0.0.1:{hostPort}");
+            builder.Configuration[$"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}"] ??= "false";
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        configure?.Invoke(builder);
+        AddServices(builder);
+
+        var app = builder.Build();
+        MapEndpoints(app);
+        return app;
+    }
+
+    private static void AddServices(WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingletonTimeProvider();
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton(EventCatalog.Instance);
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<StateLoader>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Streams>();
+        services.AddSingleton<ReadModels>();
+        services.AddSingleton<TimerStore>();
+        services.AddSingleton<CalendarProvider>();
+        services.AddSingleton<ReactionRunner>();
+        services.AddSingleton<AwardRegister>();
+        services.AddSingleton<ApplicationCommands>();
+        services.AddSingleton<CycleCommands>();
+        services.AddSingleton<SubmissionDeadline>();
+
+        // Side effects of stored events (run from the outbox, at least once each).
+        services.AddSingleton<IEventHandler, CycleIndex>();
+        services.AddSingleton<IEventHandler, ApplicationIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<IEventHandler, ReactionQueue>();
+
+        // Timers and reactions.
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<IReaction, CycleReactions>();
+        services.AddSingleton<IReaction, ApplicationToCycleReactions>();
+        services.AddSingleton<IReaction, NoticeReactions>();
+
+        // The trigger table's timer and queue functions.
+        services.AddSingleton<ITriggerFunction, TimersFunction>();
+        services.AddSingleton<ITriggerFunction, OutboxSweepFunction>();
+        services.AddSingleton<ITriggerFunction, ReactionsFunction>();
+
+        services.AddSingleton(new StorageNeeds(
+            [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
+            [StorageClients.DocumentsContainer],
+            [StorageClients.ReactionsQueue]));
+        services.AddHostedService<StorageInitializer>();
+        if (builder.Configuration.GetValue($"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}", true))
+        {
+            services.AddHostedService<LocalTriggerHost>();
+        }
+
+        AddAuthentication(builder);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var english = Lang.IsEnglish(ctx.HttpContext);
+            ctx.ProblemDetails.Title ??= Problems.TitleOf(ctx.ProblemDetails.Status ?? 500, english);
+            if (ctx.ProblemDetails.Status is 401 && ctx.ProblemDetails.Detail is null)
+            {
+                ctx.ProblemDetails.Detail = english ? "Sign in with a valid bearer token." : "请使用有效的访问令牌登录。";
+            }
+            else if (ctx.ProblemDetails.Status is 403 && ctx.ProblemDetails.Detail is null)
+            {
+                ctx.ProblemDetails.Detail = english ? "Your role may not do this." : "您的角色无权进行此操作。";
+            }
+        });
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "QualityAward API（市长质量奖）";
+            doc.Info.Description = "The award process of a city's Mayor's Quality Award. Sign in with a bearer token (roles: applicant, recommender, office, reviewer, committee, supervisor).";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks();
+    }
+
+    private static void AddAuthentication(WebApplicationBuilder builder)
+    {
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.Services
+            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                if (!string.IsNullOrWhiteSpace(auth.Authority))
+                {
+                    // Microsoft Entra ID; the authority's host decides the cloud (global or 21Vianet).
+                    o.Authority = auth.Authority;
+                    o.Audience = auth.Audience;
+                    o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
+                    o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
+                }
+                else if (!string.IsNullOrWhiteSpace(auth.DevSigningKey))
+                {
+                    o.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = AuthOptions.DevIssuer,
+                        ValidAudience = AuthOptions.DevAudience,
+                        IssuerSigningKey = DevTokens.Key(auth.DevSigningKey),
+                        RoleClaimType = Caller.RolesClaim,
+                        NameClaimType = Caller.NameClaim,
+                        ClockSkew = TimeSpan.FromMinutes(1),
+                    };
+                }
+            });
+        builder.Services.AddAuthorization(o =>
+        {
+            foreach (var role in Roles.People)
+            {
+                o.AddPolicy(role, p => p.RequireRole(role));
+            }
+        });
+    }
+
+    private static void MapEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("QualityAward API")).AllowAnonymous();
+        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapGet("/api/me", (HttpContext http) => Results.Ok(new
+        {
+            subject = Caller.Subject(http.User),
+            name = http.User.FindFirst(Caller.NameClaim)?.Value,
+            roles = http.User.FindAll(Caller.RolesClaim).Select(c => c.Value),
+            affiliation = http.User.FindFirst(Caller.AffiliationClaim)?.Value,
+        })).RequireAuthorization().WithTags("Me");
+
+        app.MapCycles();
+        app.MapApplications();
+        app.MapCustomHandler();
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>Creates every table, container and queue before the server takes requests.</summary>
+public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var all = needs.ToList();
+        await storage.EnsureCreatedAsync(
+            all.SelectMany(n => n.Tables).Distinct(),
+            all.SelectMany(n => n.Containers).Distinct(),
+            all.SelectMany(n => n.Queues).Distinct(),
+            cancellationToken);
+        LogReady(logger, storage.Tables.AccountName);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables, containers and queues exist)")]
+    private static partial void LogReady(ILogger logger, string account);
+}

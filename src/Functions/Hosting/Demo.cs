@@ -1,0 +1,144 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using QualityAward.Domain;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Policies;
+using QualityAward.Functions.Cycles;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>
+/// For a local run: opens a demo cycle (the Weihai preset, this year) if it is not there, and
+/// prints the addresses and a development token for every role.
+/// </summary>
+public sealed partial class DemoSeeder(
+    CycleCommands cycles,
+    IOptions<AuthOptions> auth,
+    IServer server,
+    IHostApplicationLifetime lifetime,
+    TimeProvider clock,
+    ILogger<DemoSeeder> logger) : IHostedService
+{
+    public const string PolicyId = "weihai";
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStarted.Register(() => _ = SeedAsync(lifetime.ApplicationStopping));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task SeedAsync(CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var today = ShanghaiTime.DateOf(now);
+            var cycleId = CycleId.For(PolicyId, today.Year).Value;
+            var policy = PolicyPresets.Get(PolicyId);
+            var command = new OpenCycle(cycleId, policy, today.Year, $"{today.Year}年度威海市市长质量奖认定（演示）", today, today.AddDays(30), AcknowledgeWarnings: true);
+            var outcome = await cycles.RunAsync(cycleId, command, new Actor("demo-seeder", Roles.Office, "演示数据"), "demo-seed", ct);
+            if (outcome.Refused && outcome.Refusal!.Code != "cycle.exists")
+            {
+                LogSeedRefused(logger, outcome.Refusal.Code, outcome.Refusal.En);
+            }
+
+            Print(cycleId, now);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogSeedFailed(logger, ex);
+        }
+    }
+
+    private void Print(string cycleId, DateTimeOffset now)
+    {
+        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
+        var baseUrl = addresses.FirstOrDefault() ?? "http://127.0.0.1:7071";
+        var key = auth.Value.DevSigningKey;
+        var lines = new List<string>
+        {
+            string.Empty,
+            "QualityAward is running (local, Azurite).",
+            $"  Demo cycle     {baseUrl}/api/cycles/{cycleId}",
+            $"  API reference  {baseUrl}/scalar/v1",
+            $"  OpenAPI        {baseUrl}/openapi/v1.json",
+            $"  Health         {baseUrl}/healthz",
+            string.Empty,
+            "Development tokens (12 hours; send as 'Authorization: Bearer <token>'):",
+        };
+        if (key is null)
+        {
+            lines.Add("  (none: Auth:DevSigningKey is not set, so tokens come from Microsoft Entra ID)");
+        }
+        else
+        {
+            foreach (var (role, subject, name, affiliation) in DemoPeople)
+            {
+                var token = DevTokens.Mint(key, subject, [role], name, affiliation, TimeSpan.FromHours(12), now);
+                lines.Add($"  {role,-12} {token}");
+            }
+        }
+
+        lines.Add(string.Empty);
+        Console.Out.WriteLine(string.Join(Environment.NewLine, lines));
+        Console.Out.Flush();
+    }
+
+    public static IReadOnlyList<(string Role, string Subject, string Name, string? Affiliation)> DemoPeople { get; } =
+    [
+        (Roles.Applicant, "demo-applicant", "演示申报单位联系人", null),
+        (Roles.Recommender, "demo-recommender", "环翠区质量议事协调机构", "huancui"),
+        (Roles.Office, "demo-office", "市强市办", null),
+        (Roles.Reviewer, "demo-reviewer", "演示评审专家", null),
+        (Roles.Committee, "demo-committee", "领导小组成员", null),
+        (Roles.Supervisor, "demo-supervisor", "监督组成员", null),
+    ];
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The demo cycle was not opened: {Code} {Reason}")]
+    private static partial void LogSeedRefused(ILogger logger, string code, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Loading the demo city failed")]
+    private static partial void LogSeedFailed(ILogger logger, Exception ex);
+}
+
+/// <summary>The command line: serve (default), functions, dev-token.</summary>
+public static class CommandLine
+{
+    public static string Usage => """
+        QualityAward.Functions — 市长质量奖 function app
+
+          serve [--demo] [--urls http://127.0.0.1:7071]   run the app (the default command)
+          functions --output <dir> [--storage-prefix p]    write the function.json folders for packaging
+          dev-token --role <role> [--sub s] [--name n] [--affiliation a] [--hours h]
+                                                           print a development token (uses Auth:DevSigningKey)
+        """;
+
+    public static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
+
+    public static int DevToken(string[] args, IConfiguration configuration, TimeProvider clock)
+    {
+        var key = configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.DevSigningKey)}"];
+        var role = Option(args, "--role");
+        if (string.IsNullOrEmpty(key))
+        {
+            Console.Error.WriteLine("Auth:DevSigningKey is not set (run with ASPNETCORE_ENVIRONMENT=Development, or set it).");
+            return 2;
+        }
+
+        if (role is null || !Roles.People.Contains(role))
+        {
+            Console.Error.WriteLine($"--role must be one of: {string.Join(", ", Roles.People)}");
+            return 2;
+        }
+
+        var hours = double.Parse(Option(args, "--hours") ?? "12", CultureInfo.InvariantCulture);
+        Console.Out.WriteLine(DevTokens.Mint(key, Option(args, "--sub") ?? $"dev-{role}", [role], Option(args, "--name"), Option(args, "--affiliation"), TimeSpan.FromHours(hours), clock.GetUtcNow()));
+        return 0;
+    }
+}

@@ -1,0 +1,108 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.RegularExpressions;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>
+/// Where the data lives. Locally a connection string (Azurite); in Azure the three service URIs
+/// with the function app's managed identity (shared keys are off in production).
+/// </summary>
+public sealed partial class StorageOptions : IValidatableObject
+{
+    public const string Section = "Storage";
+
+    public string? ConnectionString { get; set; }
+
+    public Uri? TableServiceUri { get; set; }
+
+    public Uri? BlobServiceUri { get; set; }
+
+    public Uri? QueueServiceUri { get; set; }
+
+    /// <summary>
+    /// Prefix for every table, container and queue name: lets several instances (tests) share one
+    /// account. Lowercase letters and digits, starting with a letter.
+    /// </summary>
+    public string Prefix { get; set; } = string.Empty;
+
+    /// <summary>Client id of a user-assigned managed identity, if the app uses one.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
+    [GeneratedRegex("^([a-z][a-z0-9]{0,15})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex PrefixPattern();
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var hasUris = TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
+        if (string.IsNullOrWhiteSpace(ConnectionString) && !hasUris)
+        {
+            yield return new ValidationResult(
+                "Storage is not configured: set Storage:ConnectionString (local, Azurite) or Storage:TableServiceUri, Storage:BlobServiceUri and Storage:QueueServiceUri (Azure, managed identity).",
+                [nameof(ConnectionString)]);
+        }
+
+        if (!PrefixPattern().IsMatch(Prefix))
+        {
+            yield return new ValidationResult("Storage:Prefix must be up to 16 lowercase letters and digits, starting with a letter.", [nameof(Prefix)]);
+        }
+    }
+}
+
+/// <summary>
+/// Who signs the bearer tokens. In Azure: Microsoft Entra ID (authority and audience; the
+/// authority host is configurable so Azure China works). Locally: a symmetric development key
+/// that the <c>dev-token</c> command also uses.
+/// </summary>
+public sealed class AuthOptions : IValidatableObject
+{
+    public const string Section = "Auth";
+
+    public const string DevIssuer = "qualityaward-dev";
+
+    public const string DevAudience = "qualityaward";
+
+    /// <summary>e.g. https://login.microsoftonline.com/{tenant}/v2.0 or https://login.partner.microsoftonline.cn/{tenant}/v2.0.</summary>
+    public string? Authority { get; set; }
+
+    public string? Audience { get; set; }
+
+    /// <summary>Base64 or plain text of at least 32 bytes. Set only for local runs and tests.</summary>
+    public string? DevSigningKey { get; set; }
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var entra = !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
+        var dev = !string.IsNullOrWhiteSpace(DevSigningKey);
+        if (!entra && !dev)
+        {
+            yield return new ValidationResult(
+                "Authentication is not configured: set Auth:Authority and Auth:Audience (Microsoft Entra ID), or Auth:DevSigningKey for a local run.",
+                [nameof(Authority)]);
+        }
+
+        if (dev && System.Text.Encoding.UTF8.GetByteCount(DevSigningKey!) < 32)
+        {
+            yield return new ValidationResult("Auth:DevSigningKey must be at least 32 bytes.", [nameof(DevSigningKey)]);
+        }
+    }
+}
+
+/// <summary>How the workflow runs when no Functions host drives it.</summary>
+public sealed class WorkflowOptions
+{
+    public const string Section = "Workflow";
+
+    /// <summary>
+    /// Run the trigger table's timers and queue polling inside this process. True locally; false
+    /// under the Functions host, which calls the trigger endpoints itself.
+    /// </summary>
+    public bool RunLocalTriggers { get; set; } = true;
+
+    /// <summary>How often the local loop polls queues when they are empty.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
+    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A queue message that fails this many times goes to the poison queue, as the Functions host does.</summary>
+    [Range(1, 100)]
+    public int MaxDequeueCount { get; set; } = 5;
+}

@@ -1,0 +1,299 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using QualityAward.Domain;
+
+namespace QualityAward.Functions.Storage;
+
+/// <summary>Who, when and why, kept with every event.</summary>
+public sealed record EventMetadata(Actor Actor, string? CommandId, string? CorrelationId);
+
+/// <summary>An event as stored: its place in the stream, its metadata and its link in the hash chain.</summary>
+public sealed record StoredEvent(
+    string StreamId,
+    int Version,
+    string Type,
+    int SchemaVersion,
+    IDomainEvent Event,
+    DateTimeOffset RecordedAt,
+    EventMetadata Metadata,
+    string PrevHash,
+    string Hash,
+    string Data);
+
+/// <summary>Raised when another writer appended to the stream first.</summary>
+public sealed class ConcurrencyConflictException(string streamId, int expectedVersion)
+    : Exception($"Stream {streamId} moved past version {expectedVersion}.")
+{
+    public string StreamId { get; } = streamId;
+}
+
+/// <summary>A pending outbox entry: events of a stream whose side effects have not all run.</summary>
+public sealed record OutboxEntry(string StreamId, int FromVersion, int ToVersion, DateTimeOffset CreatedAt);
+
+/// <summary>
+/// The event store on Azure Table storage. A stream is a partition; an event is a row whose key
+/// is its version. An append is one entity-group transaction that adds the new event rows and an
+/// outbox row: if another writer took one of those versions, the whole transaction fails and
+/// nothing is written. The outbox row says "these events' side effects are still due"; it is
+/// deleted only once they have all run (see <see cref="Workflow.OutboxDispatcher"/>).
+/// </summary>
+public sealed class EventStore(StorageClients storage, EventCatalog catalog, TimeProvider clock)
+{
+    /// <summary>Row keys of events sort below this; outbox rows sort above.</summary>
+    private const string OutboxPrefix = "~outbox-";
+    private const int ChunkChars = 30_000;
+    private const int MaxChunks = 14;
+
+    private readonly ConcurrentDictionary<string, CachedStream> _cache = new(StringComparer.Ordinal);
+
+    private TableClient Table => storage.Table(StorageClients.EventsTable);
+
+    /// <summary>Every event of a stream, oldest first. Served from memory plus whatever is newer in storage.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamId, CancellationToken ct)
+    {
+        var cached = _cache.TryGetValue(streamId, out var c) ? c : CachedStream.Empty;
+        var newer = await ReadAfterAsync(streamId, cached.Version, ct);
+        if (newer.Count == 0)
+        {
+            return cached.Events;
+        }
+
+        var merged = cached.Events.Concat(newer).ToList();
+        if (merged[^1].Version != merged.Count)
+        {
+            // The cache no longer matches storage (e.g. a restore): start again from storage.
+            _cache.TryRemove(streamId, out _);
+            merged = [.. await ReadAfterAsync(streamId, 0, ct)];
+        }
+
+        Remember(streamId, merged);
+        return merged;
+    }
+
+    /// <summary>Events with a version above <paramref name="afterVersion"/>, straight from storage.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadAfterAsync(string streamId, int afterVersion, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey gt {Key(afterVersion)} and RowKey lt {OutboxPrefix}");
+        var result = new List<StoredEvent>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            result.Add(FromRow(row));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Append events at the expected version, with their outbox row, in one transaction.
+    /// Throws <see cref="ConcurrencyConflictException"/> if the stream moved on.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>> AppendAsync(
+        string streamId,
+        int expectedVersion,
+        IReadOnlyList<IDomainEvent> events,
+        EventMetadata metadata,
+        CancellationToken ct)
+    {
+        if (events.Count == 0)
+        {
+            return [];
+        }
+
+        if (events.Count > 90)
+        {
+            throw new ArgumentException("At most 90 events per append (one table transaction).", nameof(events));
+        }
+
+        var existing = await ReadAsync(streamId, ct);
+        if (existing.Count != expectedVersion)
+        {
+            throw new ConcurrencyConflictException(streamId, expectedVersion);
+        }
+
+        var prevHash = existing.Count > 0 ? existing[^1].Hash : string.Empty;
+        var now = TruncateToMilliseconds(clock.GetUtcNow());
+        var stored = new List<StoredEvent>(events.Count);
+        var actions = new List<TableTransactionAction>(events.Count + 1);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var version = expectedVersion + i + 1;
+            var (type, schemaVersion, json) = catalog.Serialize(events[i]);
+            var hash = Hash(prevHash, streamId, version, type, schemaVersion, now, metadata, json);
+            var stored1 = new StoredEvent(streamId, version, type, schemaVersion, events[i], now, metadata, prevHash, hash, json);
+            stored.Add(stored1);
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToRow(stored1)));
+            prevHash = hash;
+        }
+
+        var outbox = new TableEntity(streamId, OutboxKey(expectedVersion + 1))
+        {
+            ["FromVersion"] = expectedVersion + 1,
+            ["ToVersion"] = expectedVersion + events.Count,
+            ["CreatedAt"] = now,
+        };
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, outbox));
+
+        try
+        {
+            await Table.SubmitTransactionAsync(actions, ct);
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status == 409)
+        {
+            _cache.TryRemove(streamId, out _);
+            throw new ConcurrencyConflictException(streamId, expectedVersion);
+        }
+
+        Remember(streamId, [.. existing, .. stored]);
+        return stored;
+    }
+
+    /// <summary>Pending outbox entries of one stream.</summary>
+    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string streamId, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey ge {OutboxPrefix}");
+        var result = new List<OutboxEntry>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            result.Add(OutboxFromRow(row));
+        }
+
+        return result;
+    }
+
+    /// <summary>Every pending outbox entry in the store (a scan: run by the sweeper, not on a request).</summary>
+    public async IAsyncEnumerable<OutboxEntry> ScanOutboxAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {OutboxPrefix} and RowKey lt {"~outbox."}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "FromVersion", "ToVersion", "CreatedAt"], cancellationToken: ct))
+        {
+            yield return OutboxFromRow(row);
+        }
+    }
+
+    public async Task CompleteOutboxAsync(OutboxEntry entry, CancellationToken ct)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(entry.StreamId, OutboxKey(entry.FromVersion), ETag.All, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Another worker completed it first.
+        }
+    }
+
+    /// <summary>Every stream id in the store (for audit verification and backup).</summary>
+    public async IAsyncEnumerable<string> StreamIdsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        string? last = null;
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter: $"RowKey eq '{Key(1)}'", select: ["PartitionKey"], cancellationToken: ct))
+        {
+            if (row.PartitionKey != last)
+            {
+                last = row.PartitionKey;
+                yield return row.PartitionKey;
+            }
+        }
+    }
+
+    /// <summary>Forget cached streams (tests that rewrite storage behind the app's back).</summary>
+    public void ClearCache() => _cache.Clear();
+
+    /// <summary>The hash that links an event to the one before it.</summary>
+    public static string Hash(string prevHash, string streamId, int version, string type, int schemaVersion, DateTimeOffset recordedAt, EventMetadata metadata, string json)
+    {
+        var text = string.Join('\n', prevHash, streamId, version.ToString(CultureInfo.InvariantCulture), type, schemaVersion.ToString(CultureInfo.InvariantCulture),
+            recordedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), metadata.Actor.Role, metadata.Actor.Subject, metadata.CommandId ?? string.Empty, json);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public static string Key(int version) => version.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static string OutboxKey(int fromVersion) => OutboxPrefix + Key(fromVersion);
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
+
+    private void Remember(string streamId, IReadOnlyList<StoredEvent> events)
+    {
+        if (_cache.Count > 20_000)
+        {
+            _cache.Clear();
+        }
+
+        _cache[streamId] = new CachedStream(events.Count, events);
+    }
+
+    private static TableEntity ToRow(StoredEvent e)
+    {
+        var row = new TableEntity(e.StreamId, Key(e.Version))
+        {
+            ["Type"] = e.Type,
+            ["SchemaVersion"] = e.SchemaVersion,
+            ["RecordedAt"] = e.RecordedAt,
+            ["ActorSubject"] = e.Metadata.Actor.Subject,
+            ["ActorRole"] = e.Metadata.Actor.Role,
+            ["ActorName"] = e.Metadata.Actor.DisplayName,
+            ["ActorAffiliation"] = e.Metadata.Actor.Affiliation,
+            ["CommandId"] = e.Metadata.CommandId,
+            ["CorrelationId"] = e.Metadata.CorrelationId,
+            ["PrevHash"] = e.PrevHash,
+            ["Hash"] = e.Hash,
+        };
+
+        // A table property holds at most 32K characters: longer payloads are split over Data, Data1, Data2…
+        var chunks = (e.Data.Length + ChunkChars - 1) / ChunkChars;
+        if (chunks > MaxChunks)
+        {
+            throw new InvalidOperationException($"Event {e.Type} is {e.Data.Length} characters; the limit is {ChunkChars * MaxChunks}.");
+        }
+
+        for (var i = 0; i < Math.Max(1, chunks); i++)
+        {
+            var part = e.Data.Length == 0 ? string.Empty : e.Data.Substring(i * ChunkChars, Math.Min(ChunkChars, e.Data.Length - (i * ChunkChars)));
+            row[i == 0 ? "Data" : $"Data{i}"] = part;
+        }
+
+        return row;
+    }
+
+    private StoredEvent FromRow(TableEntity row)
+    {
+        var data = new StringBuilder(row.GetString("Data"));
+        for (var i = 1; row.TryGetValue($"Data{i}", out var part); i++)
+        {
+            data.Append((string)part);
+        }
+
+        var json = data.ToString();
+        var type = row.GetString("Type");
+        var schemaVersion = row.GetInt32("SchemaVersion") ?? 1;
+        var actor = new Actor(row.GetString("ActorSubject"), row.GetString("ActorRole"), row.GetString("ActorName"), row.GetString("ActorAffiliation"));
+        var metadata = new EventMetadata(actor, row.GetString("CommandId"), row.GetString("CorrelationId"));
+        return new StoredEvent(
+            row.PartitionKey,
+            int.Parse(row.RowKey, CultureInfo.InvariantCulture),
+            type,
+            schemaVersion,
+            catalog.Deserialize(type, schemaVersion, json),
+            row.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
+            metadata,
+            row.GetString("PrevHash") ?? string.Empty,
+            row.GetString("Hash") ?? string.Empty,
+            json);
+    }
+
+    private static OutboxEntry OutboxFromRow(TableEntity row) => new(
+        row.PartitionKey,
+        row.GetInt32("FromVersion") ?? 0,
+        row.GetInt32("ToVersion") ?? 0,
+        row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
+
+    private sealed record CachedStream(int Version, IReadOnlyList<StoredEvent> Events)
+    {
+        public static CachedStream Empty { get; } = new(0, []);
+    }
+}

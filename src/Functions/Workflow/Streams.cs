@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Notices;
+using QualityAward.Functions.Storage;
+
+namespace QualityAward.Functions.Workflow;
+
+/// <summary>How to fold one kind of stream.</summary>
+public sealed record StreamKind<TState, TEvent>(string Name, TState Initial, Func<TState, TEvent, TState> Evolve)
+    where TEvent : IDomainEvent;
+
+public static class StreamKinds
+{
+    public static readonly StreamKind<ApplicationState, IApplicationEvent> Application = new("application", ApplicationState.Initial, ApplicationState.Evolve);
+
+    public static readonly StreamKind<CycleState, ICycleEvent> Cycle = new("cycle", CycleState.Initial, CycleState.Evolve);
+
+    public static readonly StreamKind<NoticeState, INoticeEvent> Notice = new("notice", NoticeState.Initial, NoticeState.Evolve);
+}
+
+/// <summary>The result of running a command: the refusal, or the state after it and the events it added.</summary>
+public sealed record CommandOutcome<TState>(TState State, IReadOnlyList<StoredEvent> Appended, Refusal? Refusal)
+{
+    public bool Refused => Refusal is not null;
+}
+
+/// <summary>
+/// Load → decide → append, with the retry that optimistic concurrency needs: if another writer
+/// appended first, the stream is read again and the command decided again against the new state.
+/// After an append the outbox is dispatched at once; if that fails, the sweeper finishes it.
+/// </summary>
+public sealed partial class Streams(EventStore store, StateLoader loader, OutboxDispatcher dispatcher, ILogger<Streams> logger)
+{
+    private const int MaxAttempts = 5;
+
+    public EventStore Store => store;
+
+    public Task<TState> LoadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
+        where TEvent : IDomainEvent => loader.LoadAsync(kind, streamId, ct);
+
+    public async Task<CommandOutcome<TState>> RunAsync<TState, TEvent>(
+        StreamKind<TState, TEvent> kind,
+        string streamId,
+        Func<TState, ValueTask<Decision<TEvent>>> decide,
+        EventMetadata metadata,
+        CancellationToken ct)
+        where TEvent : IDomainEvent
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var events = await store.ReadAsync(streamId, ct);
+            var state = loader.Fold(kind, streamId, events);
+            var decision = await decide(state);
+            if (decision.IsRefused)
+            {
+                return new CommandOutcome<TState>(state, [], decision.Refusal);
+            }
+
+            if (decision.Events.Count == 0)
+            {
+                return new CommandOutcome<TState>(state, [], null);
+            }
+
+            try
+            {
+                var appended = await store.AppendAsync(streamId, events.Count, decision.Events.Cast<IDomainEvent>().ToList(), metadata, ct);
+                var after = loader.Fold(kind, streamId, [.. events, .. appended]);
+                await DispatchQuietlyAsync(streamId, appended[0].Version, ct);
+                return new CommandOutcome<TState>(after, appended, null);
+            }
+            catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
+            {
+                LogConflict(logger, streamId, attempt);
+                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
+            }
+            catch (ConcurrencyConflictException)
+            {
+                return new CommandOutcome<TState>(state, [], Refusal.Rule(
+                    "concurrency.conflict",
+                    "该记录正被他人同时修改，请稍后重试。",
+                    "Someone else changed this record at the same time; try again."));
+            }
+        }
+    }
+
+    private async Task DispatchQuietlyAsync(string streamId, int fromVersion, CancellationToken ct)
+    {
+        try
+        {
+            await dispatcher.DispatchStreamAsync(streamId, ct);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The events are stored; their side effects stay in the outbox for the sweeper.
+            LogDispatchDeferred(logger, ex, streamId, fromVersion);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent append on {StreamId}; retrying (attempt {Attempt})")]
+    private static partial void LogConflict(ILogger logger, string streamId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Side effects of {StreamId} from v{FromVersion} deferred to the outbox sweeper")]
+    private static partial void LogDispatchDeferred(ILogger logger, Exception ex, string streamId, int fromVersion);
+}
+
+/// <summary>
+/// Folds streams into state, remembering the last fold per stream so a long stream (or a cycle
+/// whose first event carries a whole policy) is not folded from the start on every request.
+/// </summary>
+public sealed class StateLoader(EventStore store)
+{
+    private readonly ConcurrentDictionary<string, (int Version, object State)> _folded = new(StringComparer.Ordinal);
+
+    public async Task<TState> LoadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
+        where TEvent : IDomainEvent
+    {
+        var events = await store.ReadAsync(streamId, ct);
+        return Fold(kind, streamId, events);
+    }
+
+    public TState Fold<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, IReadOnlyList<StoredEvent> events)
+        where TEvent : IDomainEvent
+    {
+        var start = kind.Initial;
+        var from = 0;
+        if (_folded.TryGetValue(streamId, out var cached) && cached.State is TState s && cached.Version <= events.Count
+            && (cached.Version == 0 || events[cached.Version - 1].Version == cached.Version))
+        {
+            start = s;
+            from = cached.Version;
+        }
+
+        var state = start;
+        for (var i = from; i < events.Count; i++)
+        {
+            state = kind.Evolve(state, (TEvent)events[i].Event);
+        }
+
+        if (_folded.Count > 20_000)
+        {
+            _folded.Clear();
+        }
+
+        _folded[streamId] = (events.Count, state!);
+        return state;
+    }
+}
