@@ -87,7 +87,7 @@ public static class ApplicationDecider
             case ReportAdverseRecord or PassNotice or RecordStageScore or ApplyShortlistDecision or ComputeComposite
                 or ApplyCandidacy or MarkNotSelected or ApplyProposal or ConferAward or ConcludeConsultation or Disqualify:
                 return role is Roles.Office or Roles.System ? null : OfficeOnly();
-            case FlagSecurityReview or DismissAdverseRecord or Accept or Refuse or RecordOpinionSurvey
+            case FlagSecurityReview or DismissAdverseRecord or Applications.Accept or Refuse or RecordOpinionSurvey
                 or GrantApproval or RevokeAward:
                 return role == Roles.Office ? null : OfficeOnly();
             default:

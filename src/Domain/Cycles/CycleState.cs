@@ -84,7 +84,7 @@ public sealed record CycleState
                 OpenedAt = d.At,
             },
             SubmissionWindowExtended d => s with { SubmissionClosesOn = d.NewClosesOn },
-            SubmissionsClosed => s with { SubmissionsClosed = true },
+            Cycles.SubmissionsClosed => s with { SubmissionsClosed = true },
             NoticePublished d => s with { Notices = s.Notices.SetItem(d.NoticeId, d.List) },
             CycleShortlistDecided d => s with { Shortlist = d },
             CandidatesNominated d => s with { Candidates = d },
