@@ -16,7 +16,9 @@ public static class AppBuilder
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings files sit beside the binary: the app finds them whatever directory it is started
+        // from (the README's script, `dotnet run`, the Functions host's working directory).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
         // Under the Functions host, listen where it says, on loopback only, and let it drive the triggers.
         var hostPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
