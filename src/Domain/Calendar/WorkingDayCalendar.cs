@@ -121,10 +121,11 @@ public sealed class WorkingDayCalendar
 
     private WorkingDayCalendar(FrozenDictionary<int, CalendarYear> years) => _years = years;
 
+    // Declared before MainlandChina: static initialisers run in text order, and loading starts from Empty.
+    public static WorkingDayCalendar Empty { get; } = new(FrozenDictionary<int, CalendarYear>.Empty);
+
     /// <summary>The calendar shipped with the product (2024–2026, from the State Council notices).</summary>
     public static WorkingDayCalendar MainlandChina { get; } = LoadEmbedded();
-
-    public static WorkingDayCalendar Empty { get; } = new(FrozenDictionary<int, CalendarYear>.Empty);
 
     /// <summary>The years whose schedule is known, ascending.</summary>
     public IReadOnlyList<int> Years => [.. _years.Keys.Order()];

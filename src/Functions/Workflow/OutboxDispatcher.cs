@@ -15,10 +15,12 @@ public interface IEventHandler
 /// <summary>
 /// Runs the side effects of stored events and then clears their outbox row. Called right after
 /// each append, and by the sweeper for anything a crash or an outage left behind.
+/// Handlers issue commands whose appends come back here, so they are resolved on first use, not
+/// at construction: a constructor cycle through the container would deadlock start-up.
 /// </summary>
-public sealed partial class OutboxDispatcher(EventStore store, IEnumerable<IEventHandler> handlers, ILogger<OutboxDispatcher> logger)
+public sealed partial class OutboxDispatcher(EventStore store, IServiceProvider services, ILogger<OutboxDispatcher> logger)
 {
-    private readonly IReadOnlyList<IEventHandler> _handlers = handlers.ToList();
+    private readonly Lazy<IReadOnlyList<IEventHandler>> _handlers = new(() => services.GetServices<IEventHandler>().ToList());
 
     /// <summary>Dispatch every pending outbox entry of one stream, oldest first.</summary>
     public async Task DispatchStreamAsync(string streamId, CancellationToken ct)
@@ -37,7 +39,7 @@ public sealed partial class OutboxDispatcher(EventStore store, IEnumerable<IEven
             .ToList();
         foreach (var e in events)
         {
-            foreach (var handler in _handlers)
+            foreach (var handler in _handlers.Value)
             {
                 await handler.HandleAsync(e, ct);
             }

@@ -18,18 +18,14 @@ public interface IReaction
 /// <summary>A reactions-queue message: which event to react to.</summary>
 public sealed record ReactionMessage(string StreamId, int Version);
 
-/// <summary>
-/// Puts an event on the reactions queue when some reaction wants it. Reactions issue commands,
-/// whose appends are dispatched here again, so the reactions are resolved on first use rather
-/// than at construction (they depend, through the commands, on this handler).
-/// </summary>
-public sealed class ReactionQueue(StorageClients storage, IServiceProvider services) : IEventHandler
+/// <summary>Puts an event on the reactions queue when some reaction wants it.</summary>
+public sealed class ReactionQueue(StorageClients storage, IEnumerable<IReaction> reactions) : IEventHandler
 {
-    private readonly Lazy<IReadOnlyList<IReaction>> _reactions = new(() => services.GetServices<IReaction>().ToList());
+    private readonly IReadOnlyList<IReaction> _reactions = reactions.ToList();
 
     public async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
-        if (_reactions.Value.Any(r => r.Handles(e)))
+        if (_reactions.Any(r => r.Handles(e)))
         {
             var message = JsonSerializer.Serialize(new ReactionMessage(e.StreamId, e.Version), EventCatalog.JsonOptions);
             await storage.Queue(StorageClients.ReactionsQueue).SendMessageAsync(message, ct);

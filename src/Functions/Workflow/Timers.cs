@@ -20,12 +20,14 @@ public interface ITimerHandler
 /// <summary>
 /// Timers are rows due at an instant (UTC). Setting a timer with an id that exists moves it, so a
 /// deadline that changes (a window extended) keeps one timer. The timer function fires every due
-/// row and deletes it only after its handler succeeded.
+/// row and deletes it only after its handler succeeded. Handlers set timers themselves, so they are
+/// resolved on first use rather than at construction (a constructor cycle would deadlock start-up).
 /// </summary>
-public sealed partial class TimerStore(StorageClients storage, IEnumerable<ITimerHandler> handlers, TimeProvider clock, ILogger<TimerStore> logger)
+public sealed partial class TimerStore(StorageClients storage, IServiceProvider services, TimeProvider clock, ILogger<TimerStore> logger)
 {
     private const string Partition = "timer";
-    private readonly Dictionary<string, ITimerHandler> _handlers = handlers.ToDictionary(h => h.Kind, StringComparer.Ordinal);
+    private readonly Lazy<Dictionary<string, ITimerHandler>> _handlers =
+        new(() => services.GetServices<ITimerHandler>().ToDictionary(h => h.Kind, StringComparer.Ordinal));
 
     private TableClient Table => storage.Table(StorageClients.TimersTable);
 
@@ -79,7 +81,7 @@ public sealed partial class TimerStore(StorageClients storage, IEnumerable<ITime
         var failures = new List<Exception>();
         foreach (var (timer, etag) in due.OrderBy(d => d.Timer.DueAt))
         {
-            if (!_handlers.TryGetValue(timer.Kind, out var handler))
+            if (!_handlers.Value.TryGetValue(timer.Kind, out var handler))
             {
                 LogUnknownKind(logger, timer.Id, timer.Kind);
                 continue;
