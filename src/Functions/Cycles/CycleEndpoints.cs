@@ -145,10 +145,16 @@ public static class CycleEndpoints
             var title = request.Title ?? $"{request.Year}年度{policy.Value.AwardName}{(policy.Value.Offers(AwardTier.Recognition) ? "认定" : "评选")}";
             var command = new OpenCycle(cycleId, policy.Value, request.Year, title, request.SubmissionOpensOn, request.SubmissionClosesOn, request.AcknowledgeWarnings);
             var outcome = await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused
-                ? Problems.For(http, outcome.Refusal!)
-                : Results.Created($"/api/cycles/{cycleId}", CycleView.Of(outcome.State, clock.GetUtcNow()));
-        }).RequireAuthorization(Roles.Office).Accepts<OpenCycleRequest>("application/json").WithSummary("Open a cycle from a preset (policyId) or the office's own policy (policy).");
+            if (outcome.Refused)
+            {
+                return Problems.For(http, outcome.Refusal!);
+            }
+
+            // The same opening sent again (a retry) changes nothing and answers 200 with the cycle.
+            var view = CycleView.Of(outcome.State, clock.GetUtcNow());
+            return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}", view);
+        }).RequireAuthorization(Roles.Office).Accepts<OpenCycleRequest>("application/json")
+          .WithSummary("Open a cycle from a preset (policyId) or the office's own policy (policy). Repeating the same opening answers 200; a different one for an existing id, 409.");
 
         api.MapPost("/cycles/{cycleId}/extend", async (string cycleId, HttpContext http, CycleCommands cycles, TimeProvider clock, CancellationToken ct) =>
         {

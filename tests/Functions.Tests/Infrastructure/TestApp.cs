@@ -1,0 +1,125 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using QualityAward.Domain;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+
+namespace QualityAward.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// The real app (the same <see cref="AppBuilder"/> the executable uses) on a free loopback port,
+/// against the shared Azurite under a storage prefix of its own, with a fake clock. Tests talk to
+/// it over real HTTP.
+/// </summary>
+public sealed class TestApp : IAsyncDisposable
+{
+    public const string SigningKey = "qualityaward-test-signing-key-0123456789abcdef";
+
+    private readonly WebApplication _app;
+
+    private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, Uri address)
+    {
+        _app = app;
+        Clock = clock;
+        Prefix = prefix;
+        Address = address;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    public string Prefix { get; }
+
+    public Uri Address { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    public StorageClients Storage => Services.GetRequiredService<StorageClients>();
+
+    /// <summary>Start an app. <paramref name="now"/> is the fake clock's start (default Mon 2026-03-02 09:00 Shanghai).</summary>
+    public static async Task<TestApp> StartAsync(Azurite azurite, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
+        prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
+        var app = AppBuilder.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Storage:Prefix"] = prefix,
+                ["Auth:DevSigningKey"] = SigningKey,
+                ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
+                ["Workflow:QueuePollInterval"] = "00:00:00.100",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:QualityAward"] = "Warning",
+            });
+            builder.Services.AddSingleton<TimeProvider>(clock);
+            configure?.Invoke(builder);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestApp(app, clock, prefix, new Uri(address));
+    }
+
+    /// <summary>A client signed in as <paramref name="role"/> (a fresh subject unless given).</summary>
+    public HttpClient As(string role, string? subject = null, string? affiliation = null, string? name = null)
+    {
+        var client = Anonymous();
+        var token = DevTokens.Mint(SigningKey, subject ?? $"{role}-{Guid.NewGuid():N}", [role], name ?? role, affiliation, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
+
+public static class Json
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static async Task<JsonElement> ReadAsync(this HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        try
+        {
+            return JsonDocument.Parse(text).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            throw new Xunit.Sdk.XunitException($"Not JSON ({(int)response.StatusCode}): {text}");
+        }
+    }
+
+    public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient client, string url, object body) =>
+        client.PostAsJsonAsync(url, body, Options);
+
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient client, string url, object body) =>
+        client.PutAsJsonAsync(url, body, Options);
+
+    /// <summary>Assert the status, showing the body when it differs.</summary>
+    public static async Task<JsonElement> ExpectAsync(this HttpResponseMessage response, int status)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == status, $"Expected {status}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static string Str(this JsonElement e, string name) => e.GetProperty(name).GetString()!;
+}
