@@ -42,7 +42,7 @@ public static partial class CustomHandlerEndpoints
 
         if (payload?["Data"] is not JsonObject data)
         {
-            return Results.BadRequest(new { Logs = new[] { $"{trigger.Name}: the body is not a custom-handler payload ({{\"Data\": ...}})." } });
+            return Answer(400, $"{trigger.Name}: the body is not a custom-handler payload ({{\"Data\": ...}}).");
         }
 
         string? input = null;
@@ -56,21 +56,30 @@ public static partial class CustomHandlerEndpoints
             };
             if (input is null)
             {
-                return Results.BadRequest(new { Logs = new[] { $"{trigger.Name}: Data.message is missing." } });
+                return Answer(400, $"{trigger.Name}: Data.message is missing.");
             }
         }
 
         try
         {
             var log = await function.RunAsync(input, ct);
-            return Results.Ok(new { Outputs = new { }, Logs = new[] { log }, ReturnValue = (object?)null });
+            return Answer(200, log);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogInvocationFailed(logger, ex, trigger.Name);
-            return Results.Json(new { Outputs = new { }, Logs = new[] { $"{trigger.Name} failed: {ex.Message}" }, ReturnValue = (object?)null }, statusCode: 500);
+            return Answer(500, $"{trigger.Name} failed: {ex.Message}");
         }
     }
+
+    /// <summary>
+    /// The answer the host reads, with its property names exactly as documented (Outputs, Logs,
+    /// ReturnValue): the API's camelCase JSON options must not rename them.
+    /// </summary>
+    private static IResult Answer(int status, string log) =>
+        Results.Json(new { Outputs = new { }, Logs = new[] { log }, ReturnValue = (object?)null }, HostJson, statusCode: status);
+
+    private static readonly JsonSerializerOptions HostJson = new() { PropertyNamingPolicy = null };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Trigger {Function} failed; the host will retry")]
     private static partial void LogInvocationFailed(ILogger logger, Exception ex, string function);
