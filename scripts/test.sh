@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Run every test: installs what the tests need (Azurite from package-lock.json, NuGet packages),
+# builds with warnings as errors, runs the domain tests and the host tests (which start their own
+# Azurite on free loopback ports), and ends with the totals. Same command locally and in CI.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+if [ "${CI:-}" = "true" ] || [ ! -x node_modules/.bin/azurite ]; then
+  echo "==> npm ci (Azurite, pinned in package-lock.json)"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "==> dotnet restore"
+dotnet restore QualityAward.sln --nologo -v quiet
+
+echo "==> dotnet build -warnaserror"
+dotnet build QualityAward.sln --no-restore --nologo -v quiet -warnaserror -clp:ErrorsOnly
+
+echo "==> dotnet test"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test QualityAward.sln --no-build --nologo -v quiet 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line with the totals of every test assembly ("Passed!  - Failed: 0, Passed: 85, ...").
+passed=$(grep -Eo 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -Eo 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -Eo 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  echo "dotnet test exited with $status without reporting a failed test (a test host crashed or did not start)."
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
