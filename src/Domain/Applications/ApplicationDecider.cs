@@ -244,12 +244,7 @@ public static class ApplicationDecider
         var eligibility = EligibilityRules.Check(policy, state.Category, state.Form, ctx.History, cycle.CycleId, ctx.Today);
         if (!eligibility.Eligible)
         {
-            var first = eligibility.Refusals[0];
-            return first with
-            {
-                Zh = string.Join("；", eligibility.Refusals.Select(r => r.Zh)),
-                En = string.Join("; ", eligibility.Refusals.Select(r => r.En)),
-            };
+            return Ineligible(eligibility);
         }
 
         var key = Normalise(state.Form.ApplicantKey(state.Category)!);
@@ -378,7 +373,26 @@ public static class ApplicationDecider
             return Refusal.Invalid("application.note-too-long", "备注过长。", "The note is too long.", "note");
         }
 
+        // The formal review checks bans and re-application rules again against the award register
+        // as it stands now: a ban recorded after the submission still stops the application.
+        var eligibility = EligibilityRules.Check(ctx.Policy, state.Category, state.Form, ctx.History, ctx.Cycle.CycleId, ctx.Today);
+        if (!eligibility.Eligible)
+        {
+            return Ineligible(eligibility);
+        }
+
         return Advance(state, ctx, new ApplicationAccepted(c.Note?.Trim(), ctx.Now));
+    }
+
+    /// <summary>Every reason at once, so the applicant or the office reads the whole answer.</summary>
+    private static Refusal Ineligible(EligibilityReport eligibility)
+    {
+        var first = eligibility.Refusals[0];
+        return first with
+        {
+            Zh = string.Join("；", eligibility.Refusals.Select(r => r.Zh)),
+            En = string.Join("; ", eligibility.Refusals.Select(r => r.En)),
+        };
     }
 
     private static Decision<IApplicationEvent> Pass(PassNotice c, ApplicationState state, ApplicationContext ctx)

@@ -70,6 +70,9 @@ public sealed record ApplicationState
 
     public DateTimeOffset? SubmittedAt { get; init; }
 
+    /// <summary>When the office accepted it (受理); it is then on the cycle's acceptance list.</summary>
+    public DateTimeOffset? AcceptedAt { get; init; }
+
     public string? ApplicantKey { get; init; }
 
     public ImmutableList<EligibilityFlag> Flags { get; init; } = [];
@@ -154,7 +157,7 @@ public sealed record ApplicationState
                 OpenAdverseRecords = s.OpenAdverseRecords.RemoveAll(x => x.ConsultationId == d.ConsultationId && x.Department == d.Department),
             },
             ConsultationConcluded => s,
-            ApplicationAccepted => s,
+            ApplicationAccepted d => s with { AcceptedAt = d.At },
             ApplicationRefused d => s with { Status = ApplicationStatus.Refused, EndReason = d.Reason },
             NoticePassed d => s with { NoticesPassed = s.NoticesPassed.Add(d.NoticeId) },
             OpinionSurveyRecorded d => s with { OpinionSurvey = d },

@@ -31,7 +31,7 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
                 var cycle = CycleId.Parse(cycleId) is { IsOk: true } id
                     ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct)
                     : Domain.Cycles.CycleState.Initial;
-                var needsHistory = command is Submit or ApplyCandidacy or ApplyProposal or ConferAward;
+                var needsHistory = command is Submit or Domain.Applications.Accept or ApplyCandidacy or ApplyProposal or ConferAward;
                 var history = needsHistory && cycle.Exists
                     ? await register.HistoryAsync(cycle.Policy, app.Form.ApplicantKey(app.Category), ct)
                     : Domain.Eligibility.ApplicantHistory.Empty;

@@ -39,6 +39,7 @@ public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) 
         ["RecommenderId"] = app.Form.RecommenderId,
         ["ApplicantKey"] = app.ApplicantKey,
         ["SubmittedAt"] = app.SubmittedAt,
+        ["AcceptedAt"] = app.AcceptedAt,
         ["CreatedAt"] = app.CreatedAt,
     };
 }

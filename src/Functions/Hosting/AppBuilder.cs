@@ -174,6 +174,7 @@ public static class AppBuilder
 
         app.MapCycles();
         app.MapApplications();
+        app.MapIntake();
         app.MapCustomHandler();
     }
 
