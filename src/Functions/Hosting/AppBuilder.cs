@@ -5,6 +5,7 @@ using QualityAward.Domain;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Awards;
 using QualityAward.Functions.Cycles;
+using QualityAward.Functions.Notices;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 using Scalar.AspNetCore;
@@ -59,16 +60,22 @@ public static class AppBuilder
         services.AddSingleton<ApplicationCommands>();
         services.AddSingleton<CycleCommands>();
         services.AddSingleton<SubmissionDeadline>();
+        services.AddSingleton<NoticeCommands>();
+        services.AddSingleton<NoticeDeadline>();
+        services.AddSingleton<ObjectionLookup>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
         services.AddSingleton<IEventHandler, ApplicationIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<IEventHandler, NoticeIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
         // Timers and reactions.
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();
@@ -175,6 +182,7 @@ public static class AppBuilder
         app.MapCycles();
         app.MapApplications();
         app.MapIntake();
+        app.MapNotices();
         app.MapCustomHandler();
     }
 
