@@ -380,10 +380,10 @@ public class PresetTableTests
     }
 
     [Theory]
-    [InlineData("changde")]
-    [InlineData("benxi")]
-    [InlineData("jinan")]
-    [InlineData("weihai")]
+    [InlineData("changde")] // §11-12: applicants submit straight to the district regulator
+    [InlineData("benxi")]   // §15
+    [InlineData("jinan")]   // §14
+    [InlineData("weihai")]  // §13
     public void InternalPublicity_OnlyXinzhouRequiresIt(string id)
     {
         Assert.False(P(id).Has(StageKind.InternalPublicity));
@@ -401,13 +401,35 @@ public class PresetTableTests
     }
 
     [Theory]
-    [InlineData("benxi")]
-    [InlineData("jinan")]
-    [InlineData("xinzhou")]
-    [InlineData("weihai")]
+    [InlineData("benxi")]   // §13 lists the steps: no customer survey
+    [InlineData("jinan")]   // §15
+    [InlineData("xinzhou")] // §16
+    [InlineData("weihai")]  // §14
     public void CustomerSatisfaction_OnlyChangdeHasIt(string id)
     {
         Assert.False(P(id).Has(StageKind.CustomerSatisfaction));
+    }
+
+    [Theory]
+    [InlineData("changde", true)]  // §19 按材料评审得分高低提出现场评审名单；未进入的反馈结果
+    [InlineData("benxi", true)]    // §18 依据评审结果提出进行现场评审的组织名单
+    [InlineData("jinan", false)]   // §15 names no shortlist
+    [InlineData("xinzhou", false)] // §16 names no shortlist
+    [InlineData("weihai", false)]  // §14 names no shortlist
+    public void MaterialReview_ShortlistsForSiteReviewWhereTheRegulationSays(string id, bool shortlist)
+    {
+        Assert.Equal(shortlist, P(id).Stage(StageKind.MaterialReview)!.Shortlist);
+    }
+
+    [Theory]
+    [InlineData("changde", true)]  // §13-14 征求生态环境、人社、税务、市场监管、应急管理等部门意见
+    [InlineData("benxi", false)]   // §9 only "听取社会各方面的意见": no consultation step
+    [InlineData("jinan", false)]   // none
+    [InlineData("xinzhou", true)]  // §15 以书面形式征求有关主管部门意见 (and §17 again on the winners)
+    [InlineData("weihai", false)]  // none
+    public void Consultation_OnlyWhereTheRegulationAsks(string id, bool consults)
+    {
+        Assert.Equal(consults, P(id).Has(StageKind.Consultation));
     }
 
     [Fact]
@@ -483,8 +505,8 @@ public class PresetTableTests
     }
 
     [Theory]
-    [InlineData("changde", false)]
-    [InlineData("benxi", false)]
+    [InlineData("changde", false)] // §18 材料评审、现场评审、顾客满意度测评、综合评价: no defence
+    [InlineData("benxi", false)]   // §13: no defence
     [InlineData("jinan", true)]   // §15 陈述答辩
     [InlineData("xinzhou", true)] // §16 陈述答辩
     [InlineData("weihai", true)]  // §14 陈述答辩
@@ -597,11 +619,11 @@ public class PresetTableTests
     }
 
     [Theory]
-    [InlineData("changde", null)]
-    [InlineData("benxi", 5)] // §4 有效期5年
-    [InlineData("jinan", null)]
-    [InlineData("xinzhou", null)]
-    [InlineData("weihai", null)]
+    [InlineData("changde", null)] // no validity set (§30 limits revocation, not the title)
+    [InlineData("benxi", 5)]      // §4 有效期5年
+    [InlineData("jinan", null)]   // none set
+    [InlineData("xinzhou", null)] // none set
+    [InlineData("weihai", null)]  // none set
     public void AwardValidity_MatchesRegulation(string id, int? years)
     {
         Assert.Equal(years, P(id).AfterAward.ValidityYears);
@@ -625,6 +647,8 @@ public class PresetTableTests
     [InlineData("benxi", "§27", false)]
     [InlineData("jinan", "§24", false)]
     [InlineData("xinzhou", "§23", false)]
+    // §22 share; the change report is an office choice drawn from §27(九) (an essential change revokes).
+    [InlineData("weihai", "§22", true)]
     public void HolderDuties_MatchRegulation(string id, string sharingArticle, bool changeReport)
     {
         var after = P(id).AfterAward;
