@@ -283,7 +283,7 @@ public sealed class WorkingDayCalendar
                 return Refusal.Invalid("calendar.shape", "日程应为一个JSON对象。", "The schedule must be a JSON object.");
             }
 
-            if (!root.TryGetProperty("year", out var yearElement) || !yearElement.TryGetInt32(out var year))
+            if (!root.TryGetProperty("year", out var yearElement) || yearElement.ValueKind != JsonValueKind.Number || !yearElement.TryGetInt32(out var year))
             {
                 return Refusal.Invalid("calendar.field-missing", "缺少整数字段 year。", "Missing integer field 'year'.", "year");
             }
@@ -303,7 +303,7 @@ public sealed class WorkingDayCalendar
         try
         {
             using var doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, MaxDepth = 8 });
-            if (!doc.RootElement.TryGetProperty("years", out var years) || years.ValueKind != JsonValueKind.Object)
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("years", out var years) || years.ValueKind != JsonValueKind.Object)
             {
                 return Refusal.Invalid("calendar.field-missing", "缺少字段 years。", "Missing field 'years'.", "years");
             }
@@ -314,6 +314,11 @@ public sealed class WorkingDayCalendar
                 if (!int.TryParse(entry.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var year))
                 {
                     return Refusal.Invalid("calendar.year-invalid", $"“{entry.Name}”不是年份。", $"'{entry.Name}' is not a year.", "years");
+                }
+
+                if (entry.Value.ValueKind != JsonValueKind.Object)
+                {
+                    return Refusal.Invalid("calendar.shape", $"{year}年的日程应为一个JSON对象。", $"The {year} schedule must be a JSON object.", "years");
                 }
 
                 var source = entry.Value.TryGetProperty("source", out var s) ? SourceText(s) : null;
@@ -346,6 +351,11 @@ public sealed class WorkingDayCalendar
 
             foreach (var holiday in list.EnumerateArray())
             {
+                if (holiday.ValueKind != JsonValueKind.Object)
+                {
+                    return Refusal.Invalid("calendar.shape", "holidays 的每一项应为含 name 和 dates 的对象。", "Each entry of 'holidays' must be an object with 'name' and 'dates'.", "holidays");
+                }
+
                 var name = holiday.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : string.Empty;
                 if (!holiday.TryGetProperty("dates", out var dates) || dates.ValueKind != JsonValueKind.Array)
                 {
@@ -404,8 +414,8 @@ public sealed class WorkingDayCalendar
         JsonValueKind.String => source.GetString(),
         JsonValueKind.Object => string.Join(
             "",
-            source.TryGetProperty("title", out var t) ? t.GetString() : null,
-            source.TryGetProperty("number", out var n) ? $"（{n.GetString()}）" : null),
+            source.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null,
+            source.TryGetProperty("number", out var n) && n.ValueKind == JsonValueKind.String ? $"（{n.GetString()}）" : null),
         _ => null,
     };
 

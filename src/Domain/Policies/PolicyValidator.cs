@@ -69,7 +69,8 @@ public static partial class PolicyValidator
                 add($"$.city.districts[{i}].id", $"区县编号“{d.Id}”重复", $"district id '{d.Id}' is repeated");
             }
 
-            if (d.Code is { } code && (!DivisionCodePattern().IsMatch(code) || code[..4] != p.City.Code[..4]))
+            // The prefix is compared only when the city's own code is valid (a bad one is reported above).
+            if (d.Code is { } code && (!DivisionCodePattern().IsMatch(code) || (DivisionCodePattern().IsMatch(p.City.Code) && code[..4] != p.City.Code[..4])))
             {
                 add($"$.city.districts[{i}].code", $"“{code}”不是本市的6位行政区划代码", $"'{code}' is not a 6-digit division code of this city");
             }
@@ -441,8 +442,11 @@ public static partial class PolicyValidator
             {
                 add($"$.scoring.composite[{i}].weight", "权重须大于0且不超过1", "must be above 0 and at most 1");
             }
-
-            sum += w.Weight;
+            else
+            {
+                // Only weights in range are summed: two huge ones would overflow decimal and throw.
+                sum += w.Weight;
+            }
         }
 
         if (sc.Composite.Count == 0 || sum != 1m)
