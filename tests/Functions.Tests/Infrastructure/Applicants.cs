@@ -9,11 +9,15 @@ namespace QualityAward.Functions.Tests.Infrastructure;
 public static class Applicants
 {
     /// <summary>Draft, fill the Weihai form, attach a self-assessment report, submit. Returns the application id.</summary>
-    public static async Task<string> SubmitWeihaiAsync(TestApp app, HttpClient applicant, string subject, string name = "威海精工机械有限公司", string creditCode = "91350100M000100Y43")
+    public static Task<string> SubmitWeihaiAsync(TestApp app, HttpClient applicant, string subject, string name = "威海精工机械有限公司", string creditCode = "91350100M000100Y43") =>
+        SubmitAsync(app, applicant, subject, "weihai-2026", Forms.WeihaiOrganisation(name, creditCode));
+
+    /// <summary>Draft an organisation's application in a cycle, save the form, attach a report, submit.</summary>
+    public static async Task<string> SubmitAsync(TestApp app, HttpClient applicant, string subject, string cycleId, object form)
     {
-        var created = await (await applicant.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201);
+        var created = await (await applicant.PostJsonAsync($"/api/cycles/{cycleId}/applications", new { category = "organisation" })).ExpectAsync(201);
         var id = created.Str("applicationId");
-        await (await applicant.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation(name, creditCode))).ExpectAsync(200);
+        await (await applicant.PutJsonAsync($"/api/applications/{id}/form", form)).ExpectAsync(200);
         await AttachReportAsync(app, id, subject);
         await (await applicant.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
         return id;

@@ -23,4 +23,25 @@ public static class Forms
         size = "medium",
         sector = "enterprise",
     };
+
+    /// <summary>A complete Benxi organisation form (§11): founded 2012, recommended by the Pingshan district regulator.</summary>
+    public static object BenxiOrganisation(string name = "本溪钢铁精密铸造有限公司", string creditCode = "91350100M000100Y43") => new
+    {
+        name,
+        districtId = "pingshan",
+        contact = new { name = "李四", phone = "13900139000", email = "lisi@example.com" },
+        declarations = new[] { "no-major-incident", "not-abnormal-list", "no-administrative-penalty", "no-failed-spot-check", "excellence-model" },
+        authenticityDeclared = true,
+        noStateSecretsDeclared = true,
+        recommenderId = "pingshan",
+        recommenderKind = "districtRegulator",
+        qualityModel = "全面质量管理",
+        creditCode,
+        registeredAddress = "本溪市平山区解放北路1号",
+        foundedOn = "2012-03-01",
+        industrySector = "secondary",
+        industryCode = "C3130",
+        size = "large",
+        sector = "enterprise",
+    };
 }

@@ -77,6 +77,45 @@ public sealed class TestApp : IAsyncDisposable
         return client;
     }
 
+    /// <summary>
+    /// Do what the Functions host does for the queue trigger: take every message on the reactions
+    /// queue and post it to <c>/Reactions</c> as a custom-handler payload, deleting it on success.
+    /// Repeats until the queue stays empty (reactions can cause more reactions). Returns how many ran.
+    /// </summary>
+    public async Task<int> DrainReactionsAsync()
+    {
+        var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
+        var client = Anonymous();
+        var ran = 0;
+        for (var round = 0; round < 50; round++)
+        {
+            var messages = (await queue.ReceiveMessagesAsync(32)).Value;
+            if (messages.Length == 0)
+            {
+                return ran;
+            }
+
+            foreach (var message in messages)
+            {
+                var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { message = message.Body.ToString() }, Metadata = new { DequeueCount = message.DequeueCount } });
+                var response = await client.PostAsync("/Reactions", new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
+                Assert.True(response.IsSuccessStatusCode, $"Reaction failed: {await response.Content.ReadAsStringAsync()}");
+                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+                ran++;
+            }
+        }
+
+        throw new InvalidOperationException("Reactions kept coming after 50 rounds.");
+    }
+
+    /// <summary>Do what the Functions host does for the timer trigger: post a timer payload to <c>/Timers</c>.</summary>
+    public async Task<string> FireTimersAsync()
+    {
+        var response = await Anonymous().PostAsync("/Timers", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.ExpectAsync(200);
+        return body.GetProperty("Logs")[0].GetString()!;
+    }
+
     public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,195 @@
+using System.Net;
+using QualityAward.Domain;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Notices;
+
+/// <summary>
+/// Benxi §16: accepted applications go under public notice for at least 5 working days. The
+/// notice here starts on Thursday 2026-02-12, just before the Spring Festival (2026-02-15..23 off,
+/// Saturday 2026-02-14 a make-up working day): 12, 13, 14, 24, 25 February are its five working days.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(azurite, Start);
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "benxi", year = 2026, submissionOpensOn = "2026-01-05", submissionClosesOn = "2026-03-31", acknowledgeWarnings = true })).ExpectAsync(201);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private async Task<string> AcceptedAsync(string name)
+    {
+        var subject = "applicant-" + Guid.NewGuid().ToString("N");
+        var applicant = _app.As(Roles.Applicant, subject: subject);
+        var id = await Applicants.SubmitAsync(_app, applicant, subject, "benxi-2026", Forms.BenxiOrganisation(name));
+        var pingshan = _app.As(Roles.Recommender, affiliation: "pingshan");
+        await (await pingshan.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        var accepted = await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
+        Assert.Equal("PublicNotice", accepted.Str("stage"));
+        return id;
+    }
+
+    private async Task<System.Text.Json.JsonElement> OpenAcceptanceNoticeAsync(string firstDay = "2026-02-12")
+    {
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 12, 9, 0, 0, TimeSpan.FromHours(8)));
+        return await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay })).ExpectAsync(201);
+    }
+
+    private async Task<System.Text.Json.JsonElement> ApplicationAsync(string id) =>
+        await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200);
+
+    [Fact]
+    public async Task AcceptanceNotice_AcrossTheSpringFestival_EndsOnTheFifthWorkingDay_AndMovesEveryoneOn()
+    {
+        var a = await AcceptedAsync("本溪甲公司");
+        var b = await AcceptedAsync("本溪乙公司");
+
+        var notice = await OpenAcceptanceNoticeAsync();
+
+        Assert.Equal("2026-02-25", notice.Str("lastDay"));
+        Assert.Equal(5, notice.GetProperty("workingDays").GetInt32());
+        Assert.Equal(new DateTimeOffset(2026, 2, 25, 16, 0, 0, TimeSpan.Zero), notice.GetProperty("closesAt").GetDateTimeOffset());
+        Assert.Equal(2, notice.GetProperty("entries").GetArrayLength());
+        var noticeId = notice.Str("noticeId");
+
+        // The last day is still inside the notice: nothing closes at 23:59 Shanghai time.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 25, 23, 59, 0, TimeSpan.FromHours(8)));
+        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
+        Assert.Equal("open", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
+        await _app.DrainReactionsAsync();
+
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
+    }
+
+    [Fact]
+    public async Task Notice_ShorterThanThePolicysWorkingDays_IsRefused()
+    {
+        await AcceptedAsync("本溪丙公司");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 12, 9, 0, 0, TimeSpan.FromHours(8)));
+
+        var problem = await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12", workingDays = 4 })).ExpectAsync(422);
+
+        Assert.Equal("notice.too-short", problem.Str("code"));
+        await (await _app.Anonymous().GetAsync("/api/public/notices/benxi-2026-acceptance")).ExpectAsync(404);
+    }
+
+    [Fact]
+    public async Task UpheldObjection_TakesTheEntryOff_TheNoticeWaitsForTheFinding_AndTheObjectorLearnsTheResult()
+    {
+        var a = await AcceptedAsync("本溪丁公司");
+        var b = await AcceptedAsync("本溪戊公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        var receipt = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" })).ExpectAsync(201);
+        var code = receipt.Str("receiptCode");
+        Assert.Equal("investigating", (await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200)).Str("status"));
+
+        // The period ends with the objection still open: the list cannot move on.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+        Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("PublicNotice", (await ApplicationAsync(b)).Str("stage"));
+
+        var objections = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
+        var objectionId = Assert.Single(objections.EnumerateArray()).Str("objectionId");
+        await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/{objectionId}/finding", new { upheld = true, finding = "经核查，该公司2025年确有重大质量事故，异议属实。" })).ExpectAsync(200);
+        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
+        await _app.DrainReactionsAsync();
+
+        var notice = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200);
+        Assert.Equal("closed", notice.Str("status"));
+        Assert.Equal([b], notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
+        Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
+        var told = await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200);
+        Assert.Equal("decided", told.Str("status"));
+        Assert.True(told.GetProperty("upheld").GetBoolean());
+        var after = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
+        Assert.True(after[0].GetProperty("objectorNotified").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Objection_AfterThePeriod_IsRefused()
+    {
+        var a = await AcceptedAsync("本溪己公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 8, 0, 0, TimeSpan.FromHours(8)));
+
+        var problem = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = true, name = "王五", contact = "13700137000", text = "迟到的异议" })).ExpectAsync(409);
+
+        Assert.Equal("notice.period-over", problem.Str("code"));
+    }
+
+    [Fact]
+    public async Task ObjectionFinding_ByTheApplicantOrThePublic_IsNotPossible()
+    {
+        var a = await AcceptedAsync("本溪庚公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "异议" })).ExpectAsync(201);
+
+        await (await _app.Anonymous().GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(401);
+        await (await _app.As(Roles.Applicant).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(403);
+        await (await _app.As(Roles.Applicant).PostJsonAsync($"/api/notices/{noticeId}/objections/obj-x/finding", new { upheld = false, finding = "无" })).ExpectAsync(403);
+    }
+
+    [Fact]
+    public async Task NoticePage_IsChinese_EscapesNames_AndTakesAnObjectionWithoutJavaScript()
+    {
+        const string hostile = "<script>alert('x')</script>本溪辛公司";
+        await AcceptedAsync(hostile);
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        var page = await _app.Anonymous().GetAsync($"/notices/{noticeId}");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("lang=\"zh-CN\"", html);
+        Assert.Contains("受理名单公示", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.Contains("&lt;script&gt;", html);
+        var csp = page.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'none'", csp); // no script may run, whatever slipped through
+        Assert.DoesNotContain("script-src", csp);
+
+        var empty = await _app.Anonymous().PostAsync($"/forms/notices/{noticeId}/objections", new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "", ["realName"] = "true", ["name"] = "", ["contact"] = "" }));
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
+        Assert.Contains("请写明异议的事实和理由", await empty.Content.ReadAsStringAsync());
+
+        var filed = await _app.Anonymous().PostAsync($"/forms/notices/{noticeId}/objections", new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "有异议", ["realName"] = "true", ["name"] = "赵六", ["contact"] = "13600136000" }));
+        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
+        Assert.Contains("查询码", await filed.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Notice_SurvivesARestartOfTheApp_AndClosesExactlyOnce()
+    {
+        var a = await AcceptedAsync("本溪壬公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var prefix = _app.Prefix;
+
+        // A redeploy in the middle of the period: the running process goes, a new one starts on the same storage.
+        await _app.DisposeAsync();
+        _app = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)), prefix: prefix);
+
+        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
+        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
+        await _app.DrainReactionsAsync();
+
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{a}/history")).ExpectAsync(200);
+        Assert.Single(history.EnumerateArray(), h => h.Str("type") == "NoticePassed");
+    }
+}
