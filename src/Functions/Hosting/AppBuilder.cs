@@ -131,6 +131,20 @@ public static class AppBuilder
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                o.Events = new JwtBearerEvents
+                {
+                    // The zh-CN applicant pages carry the same token in their session cookie.
+                    OnMessageReceived = ctx =>
+                    {
+                        if (string.IsNullOrEmpty(ctx.Request.Headers.Authorization) && WebSession.UsesCookie(ctx.Request.Path)
+                            && ctx.Request.Cookies.TryGetValue(WebSession.Cookie, out var token))
+                        {
+                            ctx.Token = token;
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
                     // Microsoft Entra ID; the authority's host decides the cloud (global or 21Vianet).
@@ -183,6 +197,8 @@ public static class AppBuilder
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
+        app.MapSignIn();
+        app.MapApplicationPages();
         app.MapCustomHandler();
     }
 

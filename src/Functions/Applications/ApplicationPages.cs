@@ -1,0 +1,492 @@
+using System.Globalization;
+using System.Text;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Policies;
+using QualityAward.Functions.Cycles;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Applications;
+
+/// <summary>
+/// The applicant's zh-CN pages: the application form (申报表) built from the cycle's policy, the
+/// files, and submission, with the same commands as the JSON API. They work without JavaScript:
+/// plain forms, answered with the page again (errors beside their fields) or a redirect.
+/// </summary>
+public static partial class ApplicationPages
+{
+    public static void MapApplicationPages(this IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup(string.Empty).AllowAnonymous().ExcludeFromDescription();
+
+        pages.MapGet("/apply", async (HttpContext http, ReadModels readModels, CancellationToken ct) =>
+        {
+            if (!IsApplicant(http))
+            {
+                return Results.Redirect("/signin");
+            }
+
+            var mine = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(http.User)!), ct);
+            var cycles = await readModels.PartitionAsync(CycleIndex.Partition, ct);
+            var body = new StringBuilder("<h1>我的申报</h1>")
+                .Append("<p>").Append(Html.E(http.User.FindFirst(Caller.NameClaim)?.Value)).Append(" <form method=\"post\" action=\"/forms/signout\" style=\"display:inline\"><button type=\"submit\">退出</button></form></p>");
+            if (mine.Count == 0)
+            {
+                body.Append("<p class=\"note\">还没有申报。</p>");
+            }
+            else
+            {
+                body.Append("<table><thead><tr><th>申报</th><th>评选周期</th><th>状态</th></tr></thead><tbody>");
+                foreach (var r in mine.OrderByDescending(r => r.GetDateTimeOffset("CreatedAt")))
+                {
+                    var status = Enum.TryParse<ApplicationStatus>(r.GetString("Status"), out var s) ? ApplicationDecider.StatusZh(s) : string.Empty;
+                    body.Append("<tr><td><a href=\"/apply/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Name") is { Length: > 0 } n ? n : "（未填写名称）"))
+                        .Append("</a></td><td>").Append(Html.E(r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
+                }
+
+                body.Append("</tbody></table>");
+            }
+
+            var open = cycles.Where(c => c.GetBoolean("SubmissionsClosed") != true).ToList();
+            body.Append("<h2>开始新的申报</h2>");
+            if (open.Count == 0)
+            {
+                body.Append("<p class=\"note\">目前没有正在受理申报的评选。</p>");
+            }
+
+            foreach (var c in open)
+            {
+                body.Append("<form method=\"post\" action=\"/forms/apply/new\"><input type=\"hidden\" name=\"cycleId\" value=\"").Append(Html.E(c.RowKey)).Append("\">")
+                    .Append("<p><strong>").Append(Html.E(c.GetString("Title"))).Append("</strong>（申报期：").Append(Html.E(c.GetString("OpensOn"))).Append(" 至 ").Append(Html.E(c.GetString("ClosesOn"))).Append("）</p>")
+                    .Append("<label for=\"category-").Append(Html.E(c.RowKey)).Append("\">申报主体</label><select id=\"category-").Append(Html.E(c.RowKey)).Append("\" name=\"category\"><option value=\"organisation\">组织</option><option value=\"individual\">个人</option></select>")
+                    .Append("<p><button type=\"submit\">开始填写申报表</button></p></form>");
+            }
+
+            return Html.Page("我的申报", body.ToString());
+        });
+
+        pages.MapPost("/forms/apply/new", async (HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        {
+            if (Guard(http) is { } no)
+            {
+                return no;
+            }
+
+            var form = await http.Request.ReadFormAsync(ct);
+            var category = form["category"] == "individual" ? ApplicantCategory.Individual : ApplicantCategory.Organisation;
+            var id = ApplicationId.New(Guid.NewGuid()).Value;
+            var outcome = await commands.RunAsync(id, form["cycleId"].ToString(), new CreateDraft(id, category), Caller.As(http.User, Roles.Applicant), http.TraceIdentifier, ct);
+            return outcome.Refused
+                ? Html.Page("不能申报", $"<h1>不能申报</h1><p class=\"error\" role=\"alert\">{Html.E(outcome.Refusal!.Zh)}</p><p><a href=\"/apply\">返回</a></p>", Problems.StatusOf(outcome.Refusal))
+                : Results.Redirect($"/apply/{id}");
+        }).DisableAntiforgery();
+
+        pages.MapGet("/apply/{applicationId}", async (string applicationId, string? done, HttpContext http, Streams streams, CancellationToken ct) =>
+        {
+            if (!IsApplicant(http))
+            {
+                return Results.Redirect("/signin");
+            }
+
+            var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
+            if (app is null)
+            {
+                return NotYours();
+            }
+
+            var message = done switch
+            {
+                "saved" => "草稿已保存。",
+                "submitted" => "申报已提交。",
+                "uploaded" => "文件已上传。",
+                _ => null,
+            };
+            return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], message, null));
+        });
+
+        pages.MapPost("/forms/apply/{applicationId}/save", (string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
+            SaveAsync(applicationId, http, streams, commands, submit: false, ct)).DisableAntiforgery();
+
+        pages.MapPost("/forms/apply/{applicationId}/submit", (string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
+            SaveAsync(applicationId, http, streams, commands, submit: true, ct)).DisableAntiforgery();
+    }
+
+    /// <summary>Save what the form holds; on submit, then submit. Problems come back beside their fields.</summary>
+    private static async Task<IResult> SaveAsync(string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, bool submit, CancellationToken ct)
+    {
+        if (Guard(http) is { } no)
+        {
+            return no;
+        }
+
+        var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
+        if (app is null)
+        {
+            return NotYours();
+        }
+
+        var posted = await http.Request.ReadFormAsync(ct);
+        var (form, parseProblems) = Read(posted, app.Category);
+        if (parseProblems.Count > 0)
+        {
+            return Html.Page("申报表", FormPage(app, cycle!, form, parseProblems, null, "填写的内容有误，请按提示修改。"), StatusCodes.Status422UnprocessableEntity);
+        }
+
+        var actor = Caller.As(http.User, Roles.Applicant);
+        if (app.Status == ApplicationStatus.Draft)
+        {
+            var saved = await commands.RunAsync(applicationId, new SaveDraft(form), actor, http.TraceIdentifier, ct);
+            if (saved.Refused)
+            {
+                return Html.Page("申报表", FormPage(app, cycle!, form, saved.Refusal!.Problems, null, saved.Refusal.Zh), Problems.StatusOf(saved.Refusal));
+            }
+
+            app = saved.State;
+        }
+
+        if (!submit)
+        {
+            return Results.Redirect($"/apply/{applicationId}?done=saved");
+        }
+
+        var submitted = await commands.RunAsync(applicationId, new Submit(), actor, http.TraceIdentifier + "-submit", ct);
+        if (submitted.Refused)
+        {
+            var refusal = submitted.Refusal!;
+            var summary = refusal.Problems.Count > 0 ? $"申报材料还不完整，共{refusal.Problems.Count}处需要处理。" : refusal.Zh;
+            return Html.Page("申报表", FormPage(app, cycle!, form, refusal.Problems, null, summary), Problems.StatusOf(refusal));
+        }
+
+        return Results.Redirect($"/apply/{applicationId}?done=submitted");
+    }
+
+    private static (ApplicationForm Form, IReadOnlyList<FieldProblem> Problems) Read(IFormCollection f, ApplicantCategory category)
+    {
+        var problems = new List<FieldProblem>();
+        string? Text(string name) => f[name].ToString() is { Length: > 0 } v ? v.Trim() : null;
+        bool Check(string name) => f[name].Any(v => v == "true");
+        DateOnly? Date(string name, string zh)
+        {
+            var text = Text(name);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+            {
+                return date;
+            }
+
+            problems.Add(new FieldProblem(name, "form.date-invalid", $"{zh}应为“年-月-日”格式，如2010-05-01。", $"{name} must be yyyy-MM-dd."));
+            return null;
+        }
+
+        int? Number(string name, string zh)
+        {
+            var text = Text(name);
+            if (text is null)
+            {
+                return null;
+            }
+
+            if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n))
+            {
+                return n;
+            }
+
+            problems.Add(new FieldProblem(name, "form.number-invalid", $"{zh}应为整数。", $"{name} must be a whole number."));
+            return null;
+        }
+
+        T? Choice<T>(string name)
+            where T : struct, Enum => Enum.TryParse<T>(Text(name), ignoreCase: true, out var v) && Enum.IsDefined(v) ? v : null;
+
+        var form = new ApplicationForm
+        {
+            Name = Text("name"),
+            DistrictId = Text("districtId"),
+            Contact = new ContactPerson { Name = Text("contact.name"), Phone = Text("contact.phone"), Email = Text("contact.email") },
+            Declarations = f["declarations"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).Distinct().ToList(),
+            Preferences = f["preferences"].Where(v => !string.IsNullOrEmpty(v)).Select(v => v!).Distinct().ToList(),
+            AuthenticityDeclared = Check("authenticityDeclared"),
+            NoStateSecretsDeclared = Check("noStateSecretsDeclared"),
+            RecommenderId = Text("recommenderId"),
+            RecommenderKind = Choice<RecommenderKind>("recommenderKind"),
+            InternalPublicityFrom = Date("internalPublicityFrom", "内部公示开始日期"),
+            InternalPublicityTo = Date("internalPublicityTo", "内部公示结束日期"),
+            QualityModel = Text("qualityModel"),
+        };
+        form = category == ApplicantCategory.Organisation
+            ? form with
+            {
+                CreditCode = Text("creditCode"),
+                RegisteredAddress = Text("registeredAddress"),
+                FoundedOn = Date("foundedOn", "成立日期"),
+                IndustrySector = Choice<IndustrySector>("industrySector"),
+                IndustryCode = Text("industryCode"),
+                Size = Choice<OrganisationSize>("size"),
+                Sector = Choice<Sector>("sector"),
+                FourNewField = Check("fourNewField"),
+                YearsWaiverReference = Text("yearsWaiverReference"),
+            }
+            : form with
+            {
+                IdNumber = Text("idNumber"),
+                Employer = Text("employer"),
+                EmployerCreditCode = Text("employerCreditCode"),
+                EmployerSector = Choice<Sector>("employerSector"),
+                YearsInQualityWork = Number("yearsInQualityWork", "从事质量工作年限"),
+                YearsInQualityWorkInCity = Number("yearsInQualityWorkInCity", "在本市从事质量工作年限"),
+                SkillsPrize = Text("skillsPrize"),
+                Achievements = Text("achievements"),
+            };
+        return (form, problems);
+    }
+
+    private static string FormPage(ApplicationState app, CycleState cycle, ApplicationForm form, IReadOnlyList<FieldProblem> problems, string? message, string? error)
+    {
+        var policy = cycle.Policy;
+        var errors = problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => string.Join(" ", g.Select(p => p.Zh)), StringComparer.Ordinal);
+        var editable = app.Status == ApplicationStatus.Draft;
+        var org = app.Category == ApplicantCategory.Organisation;
+        var b = new StringBuilder()
+            .Append("<p><a href=\"/apply\">← 我的申报</a></p>")
+            .Append("<h1>").Append(Html.E(cycle.Title)).Append(" · ").Append(org ? "组织申报表" : "个人申报表").Append("</h1>")
+            .Append("<p>状态：<strong id=\"status\">").Append(Html.E(ApplicationDecider.StatusZh(app.Status))).Append("</strong>");
+        if (app.Stage is { } stage)
+        {
+            b.Append("　当前环节：<span id=\"stage\">").Append(Html.E(StageNames.Zh(stage))).Append("</span>");
+        }
+
+        b.Append("</p>");
+        if (app.EndReason is { } reason)
+        {
+            b.Append("<p>说明：<span id=\"end-reason\">").Append(Html.E(reason)).Append("</span></p>");
+        }
+
+        if (message is not null)
+        {
+            b.Append("<p class=\"note\" id=\"message\" role=\"status\">").Append(Html.E(message)).Append("</p>");
+        }
+
+        if (error is not null || problems.Count > 0)
+        {
+            b.Append("<div class=\"error\" id=\"errors\" role=\"alert\"><p>").Append(Html.E(error)).Append("</p><ul>");
+            foreach (var p in problems)
+            {
+                b.Append("<li>").Append(Html.E(p.Zh)).Append("</li>");
+            }
+
+            b.Append("</ul></div>");
+        }
+
+        var disabled = editable ? string.Empty : " disabled";
+        b.Append("<form method=\"post\" action=\"/forms/apply/").Append(Html.E(app.ApplicationId)).Append("/save\" id=\"application-form\"><fieldset").Append(disabled).Append('>');
+
+        void Error(string field)
+        {
+            if (errors.TryGetValue(field, out var text))
+            {
+                b.Append("<span class=\"error\" id=\"error-").Append(Html.E(field)).Append("\">").Append(Html.E(text)).Append("</span>");
+            }
+        }
+
+        void Input(string field, string label, string? value, string type = "text", int max = 200)
+        {
+            b.Append("<label for=\"").Append(Html.E(field)).Append("\">").Append(Html.E(label)).Append("</label><input type=\"").Append(type).Append("\" id=\"").Append(Html.E(field))
+                .Append("\" name=\"").Append(Html.E(field)).Append("\" maxlength=\"").Append(max).Append("\" value=\"").Append(Html.E(value)).Append("\">");
+            Error(field);
+        }
+
+        void Select(string field, string label, IEnumerable<(string Value, string Text)> options, string? value)
+        {
+            b.Append("<label for=\"").Append(Html.E(field)).Append("\">").Append(Html.E(label)).Append("</label><select id=\"").Append(Html.E(field)).Append("\" name=\"").Append(Html.E(field)).Append("\"><option value=\"\">请选择</option>");
+            foreach (var (v, t) in options)
+            {
+                b.Append("<option value=\"").Append(Html.E(v)).Append('"').Append(string.Equals(v, value, StringComparison.OrdinalIgnoreCase) ? " selected" : string.Empty).Append('>').Append(Html.E(t)).Append("</option>");
+            }
+
+            b.Append("</select>");
+            Error(field);
+        }
+
+        void Check(string field, string value, string label, bool isChecked, string? errorField = null)
+        {
+            b.Append("<label><input type=\"checkbox\" name=\"").Append(Html.E(field)).Append("\" value=\"").Append(Html.E(value)).Append('"').Append(isChecked ? " checked" : string.Empty).Append("> ").Append(Html.E(label)).Append("</label>");
+            Error(errorField ?? field);
+        }
+
+        var districts = policy.City.Districts.Select(d => (d.Id, d.Name)).ToList();
+        b.Append("<h2>基本信息</h2>");
+        Input("name", org ? "申报单位名称" : "申报人姓名", form.Name);
+        Select("districtId", "所在区县（市）", districts, form.DistrictId);
+        if (org)
+        {
+            Input("creditCode", "统一社会信用代码", form.CreditCode, max: 18);
+            Input("registeredAddress", "注册地址", form.RegisteredAddress);
+            Input("foundedOn", "成立日期", form.FoundedOn?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date", 10);
+            Select("industrySector", "所属产业", [("primary", "第一产业"), ("secondary", "第二产业"), ("tertiary", "第三产业")], form.IndustrySector?.ToString());
+            Input("industryCode", "国民经济行业代码（GB/T 4754，如C3670）", form.IndustryCode, max: 5);
+            Select("size", "企业规模", [("large", "大型"), ("medium", "中型"), ("small", "小型"), ("micro", "微型"), ("notApplicable", "不适用（机关事业单位等）")], form.Size?.ToString());
+            Select("sector", "单位性质", [("enterprise", "企业"), ("publicBody", "机关事业单位"), ("other", "社会组织及其他")], form.Sector?.ToString());
+            if (policy.Eligibility.Organisation?.FourNewMinYearsOperating is { } fourNew)
+            {
+                Check("fourNewField", "true", $"属于新技术、新产业、新业态、新模式（“四新”）领域（运营满{fourNew}年即可申报）", form.FourNewField);
+            }
+
+            if (policy.Eligibility.Organisation?.GovernmentMayWaiveYears == true)
+            {
+                Input("yearsWaiverReference", "市政府同意放宽运营年限的文号（如有）", form.YearsWaiverReference);
+            }
+        }
+        else
+        {
+            Input("idNumber", "居民身份证号码", form.IdNumber, max: 18);
+            Input("employer", "工作单位", form.Employer);
+            Input("employerCreditCode", "工作单位统一社会信用代码", form.EmployerCreditCode, max: 18);
+            Select("employerSector", "工作单位性质", [("enterprise", "企业"), ("publicBody", "机关事业单位"), ("other", "社会组织及其他")], form.EmployerSector?.ToString());
+            Input("yearsInQualityWork", "从事质量工作年限", form.YearsInQualityWork?.ToString(CultureInfo.InvariantCulture), "number", 2);
+            Input("yearsInQualityWorkInCity", "在本市从事质量工作年限", form.YearsInQualityWorkInCity?.ToString(CultureInfo.InvariantCulture), "number", 2);
+            Input("skillsPrize", "质量技能竞赛获奖情况（如有）", form.SkillsPrize);
+            b.Append("<label for=\"achievements\">主要质量工作业绩</label><textarea id=\"achievements\" name=\"achievements\" rows=\"5\" maxlength=\"5000\">").Append(Html.E(form.Achievements)).Append("</textarea>");
+            Error("achievements");
+        }
+
+        Input("qualityModel", "质量管理模式名称", form.QualityModel);
+        b.Append("<h2>联系人</h2>");
+        Input("contact.name", "联系人", form.Contact?.Name, max: 50);
+        Input("contact.phone", "联系电话", form.Contact?.Phone, "tel", 20);
+        Input("contact.email", "电子邮箱", form.Contact?.Email, "email", 100);
+
+        if (policy.Stage(StageKind.Recommendation) is { } recommendation)
+        {
+            b.Append("<h2>推荐单位</h2>");
+            Select("recommenderKind", "推荐单位类别", (recommendation.Recommenders ?? []).Select(k => (k.ToString(), RecommenderZh(k))), form.RecommenderKind?.ToString());
+            Select("recommenderId", "推荐单位（所在区县）", districts, form.RecommenderId);
+        }
+
+        if (policy.Stage(StageKind.InternalPublicity) is { } publicity)
+        {
+            b.Append("<h2>单位内部公示（").Append(Html.E(publicity.Article)).Append("，不少于").Append(publicity.MinWorkingDays).Append("个工作日）</h2>");
+            Input("internalPublicityFrom", "公示开始日期", form.InternalPublicityFrom?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date", 10);
+            Input("internalPublicityTo", "公示结束日期", form.InternalPublicityTo?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "date", 10);
+            Error("internalPublicity");
+        }
+
+        var declarations = org ? policy.Eligibility.Organisation?.Declarations ?? [] : policy.Eligibility.Individual?.Declarations ?? [];
+        b.Append("<h2>声明</h2>");
+        foreach (var d in declarations)
+        {
+            Check("declarations", d.Code, $"{d.Text}（{d.Article}）", form.Declarations.Contains(d.Code), $"declarations.{d.Code}");
+        }
+
+        foreach (var p in policy.Scoring.Preferences)
+        {
+            Check("preferences", p.Code, p.Text, form.Preferences.Contains(p.Code), $"preferences.{p.Code}");
+        }
+
+        Check("authenticityDeclared", "true", "本单位（本人）承诺申报材料真实、准确、完整，并对其真实性负责。", form.AuthenticityDeclared);
+        Check("noStateSecretsDeclared", "true", "申报材料不涉及国家安全和国家秘密。", form.NoStateSecretsDeclared);
+        b.Append("</fieldset>");
+        if (editable)
+        {
+            b.Append("<p><button type=\"submit\" id=\"save\">保存草稿</button> <button type=\"submit\" id=\"submit\" formaction=\"/forms/apply/").Append(Html.E(app.ApplicationId)).Append("/submit\">提交申报</button></p>");
+        }
+
+        b.Append("</form>");
+        DocumentsSection(b, app, errors);
+        return b.ToString();
+    }
+
+    private static string RecommenderZh(RecommenderKind kind) => kind switch
+    {
+        RecommenderKind.DistrictRegulator => "区县（市）市场监管部门",
+        RecommenderKind.DistrictQualityBody => "区县（市）质量工作议事协调机构",
+        RecommenderKind.CityDepartment => "市级行业主管部门",
+        RecommenderKind.Association => "市级行业协会",
+        _ => kind.ToString(),
+    };
+
+    private static bool IsApplicant(HttpContext http) => http.User.Identity?.IsAuthenticated == true && http.User.IsInRole(Roles.Applicant);
+
+    /// <summary>A form post needs a signed-in applicant and must come from this site.</summary>
+    private static IResult? Guard(HttpContext http)
+    {
+        if (!IsApplicant(http))
+        {
+            return Html.Page("请先登录", "<h1>请先登录</h1><p><a href=\"/signin\">登录</a></p>", StatusCodes.Status401Unauthorized);
+        }
+
+        if (!WebSession.IsSameOrigin(http) || !http.Request.HasFormContentType)
+        {
+            return Html.Page("请求无效", "<h1>请求无效</h1><p>请从本网站的页面提交表单。</p>", StatusCodes.Status403Forbidden);
+        }
+
+        return null;
+    }
+
+    private static async Task<(ApplicationState? App, CycleState? Cycle)> LoadOwnAsync(string applicationId, HttpContext http, Streams streams, CancellationToken ct)
+    {
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+        {
+            return (null, null);
+        }
+
+        var cycle = await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+        return (app, cycle);
+    }
+
+    private static IResult NotYours() =>
+        Html.Page("申报不存在", "<h1>申报不存在</h1><p><a href=\"/apply\">返回我的申报</a></p>", StatusCodes.Status404NotFound);
+}
+
+/// <summary>The files part of the form page.</summary>
+public static partial class ApplicationPages
+{
+    private static void DocumentsSection(StringBuilder b, ApplicationState app, IReadOnlyDictionary<string, string> errors)
+    {
+        b.Append("<h2>申报材料</h2>");
+        if (errors.TryGetValue("documents.selfAssessmentReport", out var missing))
+        {
+            b.Append("<p class=\"error\" id=\"error-documents.selfAssessmentReport\">").Append(Html.E(missing)).Append("</p>");
+        }
+
+        if (app.Documents.Count == 0)
+        {
+            b.Append("<p class=\"note\">尚未上传文件。</p>");
+        }
+        else
+        {
+            b.Append("<table id=\"documents\"><thead><tr><th>类别</th><th>文件</th><th>大小</th><th>商业秘密</th></tr></thead><tbody>");
+            foreach (var d in app.Documents)
+            {
+                b.Append("<tr><td>").Append(Html.E(DocumentKindZh(d.Kind))).Append("</td><td>").Append(Html.E(d.SafeName)).Append("</td><td>")
+                    .Append(Html.E(FormatSize(d.Size))).Append("</td><td>").Append(d.TradeSecret ? "是" : "否").Append("</td></tr>");
+            }
+
+            b.Append("</tbody></table>");
+        }
+    }
+
+    public static string DocumentKindZh(DocumentKind kind) => kind switch
+    {
+        DocumentKind.SelfAssessmentReport => "自我评价报告",
+        DocumentKind.Evidence => "证明材料",
+        DocumentKind.RecommendationLetter => "推荐意见",
+        DocumentKind.InternalPublicityProof => "内部公示证明",
+        _ => kind.ToString(),
+    };
+
+    private static string FormatSize(long bytes) => bytes switch
+    {
+        < 1024 => $"{bytes} B",
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.#} KB"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.#} MB"),
+    };
+}
