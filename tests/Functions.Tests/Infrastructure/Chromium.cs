@@ -1,0 +1,42 @@
+using Microsoft.Playwright;
+
+namespace QualityAward.Functions.Tests.Infrastructure;
+
+/// <summary>
+/// A real headless Chromium (Debian's, at /usr/bin/chromium or CHROMIUM_PATH) driven by
+/// Playwright, shared by the page tests. Nothing is downloaded: the browser is the system's.
+/// </summary>
+public sealed class Chromium : IAsyncLifetime
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public static string ExecutablePath => Environment.GetEnvironmentVariable("CHROMIUM_PATH") ?? "/usr/bin/chromium";
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ExecutablePath))
+        {
+            throw new InvalidOperationException($"Chromium is not installed at {ExecutablePath}: `apt-get install -y chromium` (the test command does it under CI=true), or set CHROMIUM_PATH.");
+        }
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+}

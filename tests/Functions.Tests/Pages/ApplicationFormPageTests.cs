@@ -1,0 +1,132 @@
+using Microsoft.Playwright;
+using QualityAward.Domain;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Pages;
+
+/// <summary>The applicant's form in a real browser: sign in, fill, save, submit, read the errors in Chinese.</summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium) : IAsyncLifetime, IClassFixture<Chromium>
+{
+    private readonly Chromium _chromium = chromium;
+    private TestApp _app = null!;
+    private IBrowserContext _context = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(azurite);
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        _context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN" });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _context.CloseAsync();
+        await _app.DisposeAsync();
+    }
+
+    private async Task<IPage> SignedInAsync(string subject)
+    {
+        var page = await _context.NewPageAsync();
+        await page.GotoAsync("/apply");
+        Assert.EndsWith("/signin", page.Url);
+        await page.FillAsync("#subject", subject);
+        await page.FillAsync("#name", "张三");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/apply");
+        return page;
+    }
+
+    private static async Task FillWeihaiOrganisationAsync(IPage page, string name)
+    {
+        await page.FillAsync("#name", name);
+        await page.SelectOptionAsync("#districtId", "huancui");
+        await page.FillAsync("#creditCode", "91350100M000100Y43");
+        await page.FillAsync("#registeredAddress", "威海市环翠区世昌大道1号");
+        await page.FillAsync("#foundedOn", "2010-05-01");
+        await page.SelectOptionAsync("#industrySector", "secondary");
+        await page.FillAsync("#industryCode", "C3670");
+        await page.SelectOptionAsync("#size", "medium");
+        await page.SelectOptionAsync("#sector", "enterprise");
+        await page.FillAsync("#qualityModel", "精益质量管理模式");
+        await page.FillAsync("[id='contact.name']", "张三");
+        await page.FillAsync("[id='contact.phone']", "13800138000");
+        await page.FillAsync("[id='contact.email']", "zhangsan@example.com");
+        await page.SelectOptionAsync("#recommenderKind", "DistrictQualityBody");
+        await page.SelectOptionAsync("#recommenderId", "huancui");
+        foreach (var box in await page.QuerySelectorAllAsync("input[name=declarations]"))
+        {
+            await box.CheckAsync();
+        }
+
+        await page.CheckAsync("input[name=authenticityDeclared]");
+        await page.CheckAsync("input[name=noStateSecretsDeclared]");
+    }
+
+    [Fact]
+    public async Task ApplicationForm_FilledAndSaved_KeepsWhatWasTyped_AndSubmitSaysTheReportIsMissing()
+    {
+        var page = await SignedInAsync("91350100M000100Y43");
+        await page.ClickAsync("text=开始填写申报表");
+        await page.WaitForURLAsync("**/apply/app-*");
+
+        await FillWeihaiOrganisationAsync(page, "威海精工机械有限公司");
+        await page.ClickAsync("#save");
+        await page.WaitForURLAsync("**done=saved");
+
+        Assert.Equal("威海精工机械有限公司", await page.InputValueAsync("#name"));
+        Assert.Contains("草稿已保存", await page.InnerTextAsync("#message"));
+
+        await page.ClickAsync("#submit");
+        var errors = await page.InnerTextAsync("#errors");
+        Assert.Contains("请上传自我评价报告", errors);
+        Assert.Equal("草稿", await page.InnerTextAsync("#status"));
+    }
+
+    [Fact]
+    public async Task ApplicationForm_WithAMissingName_ShowsTheErrorInChinese_BesideTheField()
+    {
+        var page = await SignedInAsync("applicant-missing-name");
+        await page.ClickAsync("text=开始填写申报表");
+        await page.WaitForURLAsync("**/apply/app-*");
+        await FillWeihaiOrganisationAsync(page, string.Empty);
+
+        await page.ClickAsync("#submit");
+
+        Assert.Contains("请填写申报单位名称", await page.InnerTextAsync("[id='error-name']"));
+        Assert.Contains("申报材料还不完整", await page.InnerTextAsync("#errors"));
+    }
+
+    [Fact]
+    public async Task ApplicationPage_OfAnotherApplicant_IsNotFound()
+    {
+        var owner = _app.As(Roles.Applicant, subject: "web-owner");
+        var created = await (await owner.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201);
+        var page = await SignedInAsync("someone-else");
+
+        var response = await page.GotoAsync($"/apply/{created.Str("applicationId")}");
+
+        Assert.Equal(404, response!.Status);
+    }
+
+    [Fact]
+    public async Task FormPost_FromAnotherSite_IsRefused()
+    {
+        var page = await SignedInAsync("applicant-csrf");
+        await page.ClickAsync("text=开始填写申报表");
+        await page.WaitForURLAsync("**/apply/app-*");
+        var url = new Uri(page.Url);
+        var cookies = await _context.CookiesAsync();
+
+        using var client = _app.Anonymous();
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/forms{url.AbsolutePath}/save")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["name"] = "冒名" }),
+        };
+        request.Headers.Add("Cookie", $"qa_session={cookies.Single(c => c.Name == "qa_session").Value}");
+        request.Headers.Add("Origin", "https://evil.example");
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(403, (int)response.StatusCode);
+    }
+}
