@@ -4,10 +4,11 @@ namespace QualityAward.Domain.Tests.Builders;
 public static class Then
 {
     /// <summary>The decision refuses with this code and kind, and says why in Chinese and English.</summary>
-    public static Refusal Refused<TEvent>(Decision<TEvent> decision, string code, RefusalKind kind)
+    public static Refusal Refused<TEvent>(Decision<TEvent> decision, string code, RefusalKind kind, string? because = null)
         where TEvent : IDomainEvent
     {
-        Assert.True(decision.IsRefused, $"Expected refusal {code}, got {decision}");
+        Assert.True(decision.IsRefused, $"Expected refusal {code} ({because}), got {decision}");
+        Assert.True(code == decision.Refusal!.Code, $"Expected refusal {code} ({because}), got {decision.Refusal}");
         var refusal = decision.Refusal!;
         Assert.Equal(code, refusal.Code);
         Assert.Equal(kind, refusal.Kind);
