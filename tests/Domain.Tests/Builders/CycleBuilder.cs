@@ -51,10 +51,10 @@ public sealed class CycleBuilder
         return this;
     }
 
-    public CycleBuilder SubmissionsClosed() => With(new Cycles.SubmissionsClosed(Dates.WindowClosed));
+    public CycleBuilder SubmissionsClosed() => With(new Domain.Cycles.SubmissionsClosed(Dates.WindowClosed));
 
     public CycleBuilder NoticePublished(NoticeList list) =>
-        With(new Cycles.NoticePublished(NoticeId.For(Domain.CycleId.Parse(CycleId).Value, list).Value, list, Dates.Review));
+        With(new Domain.Cycles.NoticePublished(NoticeId.For(Domain.CycleId.Parse(CycleId).Value, list).Value, list, Dates.Review));
 
     /// <summary>Decide a command against the history so far and append its events; a refusal fails the test.</summary>
     public CycleBuilder Then(ICycleCommand command, DateTimeOffset? now = null)
@@ -69,7 +69,7 @@ public sealed class CycleBuilder
         return this;
     }
 
-    public CycleContext Context(DateTimeOffset? now = null, IReadOnlyList<Eligibility.CycleSummary>? otherCycles = null) =>
+    public CycleContext Context(DateTimeOffset? now = null, IReadOnlyList<Domain.Eligibility.CycleSummary>? otherCycles = null) =>
         new(now ?? Dates.Review, Actors.Office, otherCycles ?? []);
 
     public Decision<ICycleEvent> Decide(ICycleCommand command, DateTimeOffset? now = null) =>

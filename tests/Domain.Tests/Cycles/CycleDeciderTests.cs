@@ -17,7 +17,7 @@ public partial class CycleDeciderTests
     private static OpenCycle Open(string policyId, int year = 2026, bool acknowledge = false, string? id = null, string? title = null, DateOnly? opens = null, DateOnly? closes = null) =>
         new(id ?? $"{policyId}-{year}", PolicyPresets.Get(policyId), year, title ?? "  第一届评选  ", opens ?? Dates.OpensOn, closes ?? Dates.ClosesOn, acknowledge);
 
-    private static Decision<ICycleEvent> Decide(ICycleCommand command, CycleState state, DateTimeOffset now, IReadOnlyList<Eligibility.CycleSummary>? others = null) =>
+    private static Decision<ICycleEvent> Decide(ICycleCommand command, CycleState state, DateTimeOffset now, IReadOnlyList<Domain.Eligibility.CycleSummary>? others = null) =>
         CycleDecider.Decide(command, state, new CycleContext(now, Actors.Office, others ?? []));
 
     /// <summary>A Changde cycle past its window with a shortlist decided over these material scores.</summary>
