@@ -73,4 +73,18 @@ public partial class EligibilityRulesTests
 
         Assert.True(report.Eligible, string.Join("; ", report.Refusals));
     }
+
+    [Fact]
+    public void Check_UnderXinzhou_ABanInCycles_CountsFromTheCycleAppliedFor_NotTheLatestListed()
+    {
+        // Xinzhou §26: 3 cycles from the revocation. The register lists every edition, a later one
+        // included: applying to the third edition after the ban is still refused.
+        var cycles = XinzhouCycles.Append(new CycleSummary("xinzhou-2034", new DateOnly(2034, 3, 1))).ToList();
+        var history = Banned(BanReason.Revocation, "2022-10-01", BanUnit.Cycles, 3, "§26") with { CityCycles = cycles };
+
+        var report = Check("xinzhou", history, "xinzhou-2031", today: new DateOnly(2031, 4, 1));
+
+        AssertRefused(report, "eligibility.banned", "xinzhou-2031 is the third cycle after the ban");
+        Assert.Contains("第3届", report.Refusals[0].Zh);
+    }
 }
