@@ -68,6 +68,33 @@ public partial class ApplicationDeciderTests
         }
     }
 
+    [Theory]
+    // Changde §30 (自获奖之日起5年内发生…事故): an incident on the last day of the 5 years, decided months later.
+    [InlineData("changde", "incident", "2031-12-19", "2032-03-01", null)]
+    // An incident on the fifth anniversary is outside the window, whenever it is decided.
+    [InlineData("changde", "incident", "2031-12-20", "2032-03-01", "revocation.window-passed")]
+    // Benxi §32 (获奖后5年内如发生): the same.
+    [InlineData("benxi", "major-incident", "2031-06-01", "2032-02-01", null)]
+    // The occurrence cannot come after the decision that revokes for it.
+    [InlineData("changde", "incident", "2030-06-02", "2030-06-01", "revocation.date-invalid")]
+    public void Revoke_ForAWindowedGround_CountsTheWindowToWhenItOccurred(string policyId, string ground, string occurredOn, string revokedOn, string? refusal)
+    {
+        var given = ApplicationBuilder.Under(policyId).Awarded();
+        var on = DateOnly.Parse(revokedOn, System.Globalization.CultureInfo.InvariantCulture);
+        var command = new RevokeAward(ground, "重大质量事故经查证属实", on, "撤销决定〔X〕2号", DateOnly.Parse(occurredOn, System.Globalization.CultureInfo.InvariantCulture));
+
+        var decision = given.Decide(command, Office, Dates.At(on));
+
+        if (refusal is null)
+        {
+            Assert.Equal(on, Then.Single<AwardRevoked, IApplicationEvent>(decision).RevokedOn);
+        }
+        else
+        {
+            Then.Refused(decision, refusal, refusal == "revocation.date-invalid" ? RefusalKind.Invalid : RefusalKind.Rule);
+        }
+    }
+
     [Fact]
     public void Revoke_UnderBenxi_RecoversTheMoney_AndRepeatingItDoesNothing()
     {
