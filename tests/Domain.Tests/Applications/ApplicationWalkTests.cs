@@ -16,12 +16,15 @@ public class ApplicationWalkTests
     [InlineData("benxi", ApplicantCategory.Organisation)]
     // Jinan: no formal-review notice; proposed-winners notice after the leading group.
     [InlineData("jinan", ApplicantCategory.Organisation)]
+    // Jinan individuals: the same stages, their own score sheet built from §12.
     [InlineData("jinan", ApplicantCategory.Individual)]
     // Xinzhou: internal publicity, two consultations, joint submission then government.
     [InlineData("xinzhou", ApplicantCategory.Organisation)]
+    // Xinzhou individuals: the consultations follow the employer's sector (§17).
     [InlineData("xinzhou", ApplicantCategory.Individual)]
     // Weihai: opinion survey, candidates notice before the leading group.
     [InlineData("weihai", ApplicantCategory.Organisation)]
+    // Weihai individuals: recognition on the §12 sheet.
     [InlineData("weihai", ApplicantCategory.Individual)]
     public void Walk_FromDraftToAward_VisitsEveryApplicableStageInOrder(string policyId, ApplicantCategory category)
     {

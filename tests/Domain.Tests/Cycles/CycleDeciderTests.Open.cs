@@ -111,6 +111,7 @@ public partial class CycleDeciderTests
     [InlineData("jinan", "jinan-2024", 2026, false)]
     // Xinzhou runs every 3 years (§4): 2024 is too close to 2026.
     [InlineData("xinzhou", "xinzhou-2024", 2026, true)]
+    // ... but 2023 is three years before: allowed.
     [InlineData("xinzhou", "xinzhou-2023", 2026, false)]
     // Weihai recognises every year (§6): last year's edition is no obstacle.
     [InlineData("weihai", "weihai-2025", 2026, false)]
@@ -135,7 +136,9 @@ public partial class CycleDeciderTests
     [Theory]
     // Every command but opening needs the cycle to exist.
     [InlineData("extend")]
+    // Closing the window of a cycle that was never opened.
     [InlineData("close-submissions")]
+    // Announcing the winners of a cycle that was never opened.
     [InlineData("announce")]
     public void Command_OnACycleThatDoesNotExist_IsNotFound(string command)
     {

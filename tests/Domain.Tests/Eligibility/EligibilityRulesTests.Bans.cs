@@ -26,6 +26,7 @@ public partial class EligibilityRulesTests
     [InlineData("changde", BanReason.FalseMaterials, "2021-04-16", BanUnit.Years, 5, "eligibility.banned")]
     // ...and the ban ends on its fifth anniversary.
     [InlineData("changde", BanReason.FalseMaterials, "2021-04-15", BanUnit.Years, 5, null)]
+    // Benxi §30: the same 5 years for false materials.
     [InlineData("benxi", BanReason.FalseMaterials, "2023-09-01", BanUnit.Years, 5, "eligibility.banned")]
     // Weihai §29: fraud bars for 5 years after the revocation.
     [InlineData("weihai", BanReason.Fraud, "2022-06-01", BanUnit.Years, 5, "eligibility.banned")]
@@ -52,6 +53,7 @@ public partial class EligibilityRulesTests
     [Theory]
     // Xinzhou §26: revoked in late 2022, barred for 3 cycles: 2025, 2028, 2031.
     [InlineData("xinzhou-2025", "eligibility.banned")]
+    // 2031 is the third edition after the ban: still barred.
     [InlineData("xinzhou-2031", "eligibility.banned")]
     public void Check_UnderXinzhou_ABanInCycles_CountsTheEditionsAfterIt(string currentCycle, string refusal)
     {

@@ -50,6 +50,7 @@ public partial class EligibilityRulesTests
     [Theory]
     // Jinan §6 and Weihai §6: never again after winning, however long ago.
     [InlineData("jinan", AwardTier.Award, "2010-01-01", false, "eligibility.already-awarded")]
+    // Weihai §6: the same for a recognition.
     [InlineData("weihai", AwardTier.Recognition, "2019-12-01", false, "eligibility.already-awarded")]
     // A revoked award is no longer an award held (its own ban, if any, is in the ban register).
     [InlineData("jinan", AwardTier.Award, "2010-01-01", true, null)]
@@ -61,6 +62,7 @@ public partial class EligibilityRulesTests
     [InlineData("benxi", AwardTier.Award, "2021-04-16", false, "eligibility.reapplication-too-soon")]
     // Changde §10: 6 years for the award tier (with the same quality model).
     [InlineData("changde", AwardTier.Award, "2020-04-16", false, "eligibility.reapplication-too-soon")]
+    // On the sixth anniversary the same model may apply again.
     [InlineData("changde", AwardTier.Award, "2020-04-15", false, null)]
     // Changde §10 (不含市长质量奖提名奖): nominees are not barred.
     [InlineData("changde", AwardTier.Nomination, "2025-12-01", false, null)]
