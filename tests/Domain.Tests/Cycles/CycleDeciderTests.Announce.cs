@@ -44,4 +44,39 @@ public partial class CycleDeciderTests
     {
         Then.Refused(given().Decide(command, Dates.Awarding), code, kind, why);
     }
+
+    [Theory]
+    // Jinan §17-18: the proposed winners are published for 5 working days before the government approves and announces.
+    [InlineData("jinan", false, "cycle.out-of-order")]
+    [InlineData("jinan", true, null)]
+    // Changde §24: 公示中无异议…经评委会主任审核，市长审定后，由市人民政府公告.
+    [InlineData("changde", false, "cycle.out-of-order")]
+    [InlineData("changde", true, null)]
+    public void Announce_BeforeTheProposedWinnersWerePublished_IsRefused(string policyId, bool published, string? refusal)
+    {
+        ScoredApplication[] scores = [Scored.Org("app-a", 90m), Scored.Org("app-b", 80m)];
+        var given = CycleBuilder.Opened(policyId).SubmissionsClosed();
+        if (policyId == "changde")
+        {
+            given.Then(new DecideCycleShortlist(scores, 2));
+        }
+
+        given.Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award)))
+            .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award)], Majority("app-a"), Minutes));
+        if (published)
+        {
+            given.NoticePublished(NoticeList.ProposedWinners);
+        }
+
+        var decision = given.Decide(new AnnounceAwards("政府公告〔2026〕1号", Dates.AwardedOn), Dates.Awarding);
+
+        if (refusal is null)
+        {
+            Assert.Equal("app-a", Assert.Single(Then.Single<AwardsAnnounced, ICycleEvent>(decision).Winners).ApplicationId);
+        }
+        else
+        {
+            Assert.Contains("§", Then.Refused(decision, refusal, RefusalKind.Rule).Zh);
+        }
+    }
 }
