@@ -215,4 +215,23 @@ public partial class ApplicationDeciderTests
         Assert.Contains("提供虚假材料", refusal.Zh);
         Assert.Contains("以不正当手段获奖", refusal.Zh);
     }
+
+    /// <summary>
+    /// Any instant from two days before the window to two days after it: submission is accepted
+    /// exactly from 00:00 on the opening day to the end of the closing day, Shanghai time.
+    /// </summary>
+    [FsCheck.Xunit.Property(MaxTest = 80)]
+    public bool Submit_AtAnyInstant_IsAcceptedExactlyInsideTheShanghaiWindow(uint seed)
+    {
+        var from = Dates.At(2026, 2, 27, 0);
+        var span = (long)(Dates.At(2026, 6, 3, 0) - from).TotalMinutes;
+        var now = from.AddMinutes(seed % span).ToUniversalTime();
+        var inside = now >= ShanghaiTime.StartOf(Dates.OpensOn) && now < ShanghaiTime.StartOf(Dates.ClosesOn.AddDays(1));
+
+        var decision = Weihai().WithForm().Decide(new Submit(), Applicant, now);
+
+        return inside
+            ? !decision.IsRefused && decision.Events.OfType<ApplicationSubmitted>().Single().At == now
+            : decision.Refusal?.Code is "application.window-not-open" or "application.window-closed";
+    }
 }

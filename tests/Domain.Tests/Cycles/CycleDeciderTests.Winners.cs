@@ -147,6 +147,21 @@ public partial class CycleDeciderTests
         Assert.Equal(5, proposed.NotChosen.Count);
     }
 
+    [Fact]
+    public void Propose_UnderChangde_WithNoMoreCandidatesThanPlaces_MustStillLeaveOneOut()
+    {
+        // Changde §22 差额: read as "more candidates than winners". The office may nominate as few as
+        // it finds worthy (§3 places may stay empty); the committee then cannot take them all.
+        ScoredApplication[] scores = [Scored.Org("app-a", 90m), Scored.Org("app-b", 85m), Scored.Org("app-c", 80m)];
+        var given = ChangdeShortlisted(scores).Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award), ("app-c", AwardTier.Award)));
+
+        var all = new ProposeWinners([.. scores.Select(s => Scored.Winner(s.ApplicationId, AwardTier.Award))], Majority("app-a", "app-b", "app-c"), Minutes);
+        var two = new ProposeWinners([Scored.Winner("app-a", AwardTier.Award), Scored.Winner("app-b", AwardTier.Award)], Majority("app-a", "app-b"), Minutes);
+
+        Then.Refused(given.Decide(all), "cycle.not-competitive", RefusalKind.Rule);
+        Assert.Equal(["app-c"], Then.Single<WinnersProposed, ICycleEvent>(given.Decide(two)).NotChosen);
+    }
+
     public static TheoryData<string, Func<CycleBuilder>, ProposeWinners, string, RefusalKind> RefusedProposals => new()
     {
         // Weihai §15: the candidate list comes first.
