@@ -59,7 +59,12 @@ public sealed record ConferAward(string AnnouncementReference, DateOnly AwardedO
 
 public sealed record Disqualify(DisqualificationGround Ground, string Reason) : IApplicationCommand;
 
-public sealed record RevokeAward(string GroundCode, string Reason, DateOnly RevokedOn, string DecisionReference) : IApplicationCommand;
+/// <summary>
+/// Revoke an award. <see cref="OccurredOn"/> is when the ground arose (the incident, the breach):
+/// Changde §30 and Benxi §32 revoke for what happens within 5 years of the award, however long the
+/// investigation takes; without it the revocation date is taken.
+/// </summary>
+public sealed record RevokeAward(string GroundCode, string Reason, DateOnly RevokedOn, string DecisionReference, DateOnly? OccurredOn = null) : IApplicationCommand;
 
 /// <summary>What an application decision needs from outside its own stream.</summary>
 public sealed record ApplicationContext(

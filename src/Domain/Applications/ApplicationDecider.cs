@@ -666,11 +666,18 @@ public static class ApplicationDecider
             return Refusal.Invalid("revocation.date-invalid", "撤销日期须在获奖日期之后且不晚于今天。", "The revocation date must be after the award and not in the future.", "revokedOn");
         }
 
-        if (ground.WithinWindowOnly && policy.Revocation.WindowYears is { } window && c.RevokedOn >= award.AwardedOn.AddYears(window))
+        if (c.OccurredOn is { } occurred && occurred > c.RevokedOn)
+        {
+            return Refusal.Invalid("revocation.date-invalid", "撤销情形的发生日期不能晚于撤销日期。", "The ground cannot arise after the revocation date.", "occurredOn");
+        }
+
+        // Changde §30, Benxi §32: what happens within the window revokes, even when decided after it.
+        var arose = c.OccurredOn ?? c.RevokedOn;
+        if (ground.WithinWindowOnly && policy.Revocation.WindowYears is { } window && arose >= award.AwardedOn.AddYears(window))
         {
             return Refusal.Rule(
                 "revocation.window-passed",
-                $"依{ground.Article}，此情形仅在获奖后{window}年内（{award.AwardedOn:yyyy年M月d日}至{award.AwardedOn.AddYears(window).AddDays(-1):yyyy年M月d日}）可撤销奖励。",
+                $"依{ground.Article}，此情形须在获奖后{window}年内（{award.AwardedOn:yyyy年M月d日}至{award.AwardedOn.AddYears(window).AddDays(-1):yyyy年M月d日}）发生方可撤销奖励。",
                 $"{ground.Article}: this ground revokes only within {window} years of the award ({award.AwardedOn:yyyy-MM-dd}).");
         }
 

@@ -401,6 +401,13 @@ public static class CycleDecider
             return Refusal.Rule("cycle.out-of-order", "尚未形成获奖建议名单。", "There are no proposed winners yet.");
         }
 
+        // Changde §24, Benxi §21-23, Jinan §17-18, Xinzhou §17-18: the proposed winners are published before the announcement.
+        var winnersNotice = state.Policy.Stages.FirstOrDefault(s => s.Kind == StageKind.PublicNotice && s.List == NoticeList.ProposedWinners);
+        if (winnersNotice is not null && !state.Notices.Values.Contains(NoticeList.ProposedWinners))
+        {
+            return Refusal.Rule("cycle.out-of-order", $"获奖建议名单须先经公示（{winnersNotice.Article}）。", $"The proposed winners must be published first ({winnersNotice.Article}).");
+        }
+
         if (string.IsNullOrWhiteSpace(c.Reference) || c.Reference.Length > 200)
         {
             return Refusal.Invalid("cycle.reference-missing", "请填写公布文件的文号。", "Give the announcement's reference.", "reference");

@@ -52,7 +52,7 @@ public static class EligibilityRules
         }
 
         CheckReapplication(policy, history, cycleId, today, form, refusals, flags);
-        CheckBans(history, today, refusals);
+        CheckBans(history, cycleId, today, refusals);
         return new(refusals, flags);
     }
 
@@ -183,7 +183,7 @@ public static class EligibilityRules
         }
     }
 
-    private static void CheckBans(ApplicantHistory history, DateOnly today, List<Refusal> refusals)
+    private static void CheckBans(ApplicantHistory history, string cycleId, DateOnly today, List<Refusal> refusals)
     {
         foreach (var ban in history.Bans)
         {
@@ -191,7 +191,7 @@ public static class EligibilityRules
             {
                 BanUnit.Permanent => (true, "永久", "permanently"),
                 BanUnit.Years => (today < ban.StartsOn.AddYears(ban.Length), $"至{ban.StartsOn.AddYears(ban.Length):yyyy年M月d日}", $"until {ban.StartsOn.AddYears(ban.Length):yyyy-MM-dd}"),
-                BanUnit.Cycles => CyclesBan(history, ban),
+                BanUnit.Cycles => CyclesBan(history, ban, cycleId),
                 _ => (false, string.Empty, string.Empty),
             };
 
@@ -205,9 +205,12 @@ public static class EligibilityRules
         }
     }
 
-    private static (bool Active, string Zh, string En) CyclesBan(ApplicantHistory history, BanRecord ban)
+    private static (bool Active, string Zh, string En) CyclesBan(ApplicantHistory history, BanRecord ban, string cycleId)
     {
-        var current = history.CityCycles.OrderBy(c => c.OpensOn).LastOrDefault();
+        // Count up to the edition applied for (Xinzhou §26, Benxi §32), not the latest one listed:
+        // the register lists every edition, later ones included.
+        var current = history.CityCycles.FirstOrDefault(c => c.CycleId == cycleId)
+            ?? history.CityCycles.OrderBy(c => c.OpensOn).LastOrDefault();
         var n = current is null ? null : CyclesSince(history, ban.StartsOn, current.CycleId);
         var active = n is { } count && count <= ban.Length;
         return (active, $"{ban.Length}个评选周期内（本届为其后第{n}届）", $"for {ban.Length} cycles (this is cycle {n} after it)");

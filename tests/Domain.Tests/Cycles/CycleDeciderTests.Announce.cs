@@ -1,0 +1,82 @@
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Policies;
+using QualityAward.Domain.Tests.Builders;
+
+namespace QualityAward.Domain.Tests.Cycles;
+
+public partial class CycleDeciderTests
+{
+    private static CycleBuilder WeihaiProposed() =>
+        WeihaiCandidatesPublished()
+            .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Recognition), Scored.Winner("app-b", AwardTier.Recognition)], null, Minutes))
+            .Then(new RemoveProposedWinner("app-a", "异议查证属实"));
+
+    [Fact]
+    public void Announce_AfterTheProposal_PublishesTheWinnersStillOnTheList()
+    {
+        var decision = WeihaiProposed().Decide(new AnnounceAwards("  威政字〔2026〕9号 ", Dates.AwardedOn), Dates.Awarding);
+
+        var announced = Then.Single<AwardsAnnounced, ICycleEvent>(decision);
+        Assert.Equal("威政字〔2026〕9号", announced.Reference);
+        Assert.Equal(Dates.AwardedOn, announced.AnnouncedOn);
+        Assert.Equal(["app-b"], announced.Winners.Select(w => w.ApplicationId));
+    }
+
+    [Fact]
+    public void Announce_Again_WithTheSameReference_DoesNothing()
+    {
+        var given = WeihaiProposed().Then(new AnnounceAwards("威政字〔2026〕9号", Dates.AwardedOn), Dates.Awarding);
+
+        Then.Nothing(given.Decide(new AnnounceAwards("威政字〔2026〕9号", Dates.AwardedOn), Dates.Awarding));
+    }
+
+    public static TheoryData<string, Func<CycleBuilder>, AnnounceAwards, string, RefusalKind> RefusedAnnouncements => new()
+    {
+        { "announced under another reference", () => WeihaiProposed().Then(new AnnounceAwards("威政字〔2026〕9号", Dates.AwardedOn), Dates.Awarding), new("威政字〔2026〕10号", Dates.AwardedOn), "cycle.announced", RefusalKind.Rule },
+        { "nothing proposed yet", WeihaiCandidatesPublished, new("威政字〔2026〕9号", Dates.AwardedOn), "cycle.out-of-order", RefusalKind.Rule },
+        { "no reference", WeihaiProposed, new(" ", Dates.AwardedOn), "cycle.reference-missing", RefusalKind.Invalid },
+        { "dated tomorrow", WeihaiProposed, new("威政字〔2026〕9号", Dates.AwardedOn.AddDays(1)), "cycle.date-future", RefusalKind.Invalid },
+    };
+
+    [Theory]
+    [MemberData(nameof(RefusedAnnouncements))]
+    public void Announce_WhenNotAllowed_IsRefused(string why, Func<CycleBuilder> given, AnnounceAwards command, string code, RefusalKind kind)
+    {
+        Then.Refused(given().Decide(command, Dates.Awarding), code, kind, why);
+    }
+
+    [Theory]
+    // Jinan §17-18: the proposed winners are published for 5 working days before the government approves and announces.
+    [InlineData("jinan", false, "cycle.out-of-order")]
+    [InlineData("jinan", true, null)]
+    // Changde §24: 公示中无异议…经评委会主任审核，市长审定后，由市人民政府公告.
+    [InlineData("changde", false, "cycle.out-of-order")]
+    [InlineData("changde", true, null)]
+    public void Announce_BeforeTheProposedWinnersWerePublished_IsRefused(string policyId, bool published, string? refusal)
+    {
+        ScoredApplication[] scores = [Scored.Org("app-a", 90m), Scored.Org("app-b", 80m)];
+        var given = CycleBuilder.Opened(policyId).SubmissionsClosed();
+        if (policyId == "changde")
+        {
+            given.Then(new DecideCycleShortlist(scores, 2));
+        }
+
+        given.Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award)))
+            .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award)], Majority("app-a"), Minutes));
+        if (published)
+        {
+            given.NoticePublished(NoticeList.ProposedWinners);
+        }
+
+        var decision = given.Decide(new AnnounceAwards("政府公告〔2026〕1号", Dates.AwardedOn), Dates.Awarding);
+
+        if (refusal is null)
+        {
+            Assert.Equal("app-a", Assert.Single(Then.Single<AwardsAnnounced, ICycleEvent>(decision).Winners).ApplicationId);
+        }
+        else
+        {
+            Assert.Contains("§", Then.Refused(decision, refusal, RefusalKind.Rule).Zh);
+        }
+    }
+}
