@@ -190,6 +190,39 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_RetriedWhileTheFirstIsStillBeingStored_IsAConflict_AndReplacesNothing()
+    {
+        var subject = $"applicant-{Guid.NewGuid():N}";
+        var (owner, appId) = await DraftAsync(_app, subject);
+        var documentId = QualityAward.Functions.Applications.DocumentEndpoints.DeterministicId(subject, appId, "upload-1");
+        var first = Documents.GetBlobClient($"applications/{appId}/{documentId}");
+        var firstBytes = Pdf(10_000, seed: 20);
+        await first.UploadAsync(new BinaryData(firstBytes)); // stored by the first attempt, not yet attached
+
+        var retry = await (await UploadAsync(owner, appId, Pdf(10_000, seed: 21), "报告.pdf", key: "upload-1")).ExpectAsync(409);
+
+        Assert.Equal("document.upload-in-progress", retry.Str("code"));
+        Assert.Equal(firstBytes, (await first.DownloadContentAsync()).Value.Content.ToArray());
+        var app = await (await owner.GetAsync($"/api/applications/{appId}")).ExpectAsync(200);
+        Assert.Empty(app.GetProperty("documents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Upload_RetriedAfterItsFileWasRemoved_IsRefused_AndReplacesNothing()
+    {
+        var (owner, appId) = await DraftAsync();
+        var pdf = Pdf(10_000, seed: 22);
+        var created = await (await UploadAsync(owner, appId, pdf, "报告.pdf", key: "upload-1")).ExpectAsync(201);
+        await (await owner.DeleteAsync($"/api/applications/{appId}/documents/{created.Str("documentId")}")).ExpectAsync(200);
+
+        var retry = await (await UploadAsync(owner, appId, Pdf(10_000, seed: 23), "报告.pdf", key: "upload-1")).ExpectAsync(409);
+
+        Assert.Equal("document.idempotency-key-used", retry.Str("code"));
+        var blob = Documents.GetBlobClient($"applications/{appId}/{created.Str("documentId")}");
+        Assert.Equal(pdf, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
     public async Task Download_ByTheOwner_StreamsTheFileSafely_AndIsRecordedInTheHistory()
     {
         var (owner, appId) = await DraftAsync();
@@ -254,6 +287,19 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Zip_WithACentralDirectoryTooLargeForAnOfficeFile_IsRefusedUnparsed()
+    {
+        var (owner, appId) = await DraftAsync();
+        var entries = new List<(string, string)> { ("[Content_Types].xml", "<Types/>"), ("word/document.xml", "<w:document/>") };
+        entries.AddRange(Enumerable.Range(0, 10_000).Select(i => ($"word/media/{i}.bin", string.Empty)));
+
+        var problem = await (await UploadAsync(owner, appId, Zip([.. entries]), "报告.docx")).ExpectAsync(415);
+
+        Assert.Equal("document.type-not-allowed", problem.Str("code"));
+        Assert.Empty(await BlobNamesAsync(appId));
+    }
+
+    [Fact]
     public async Task Remove_FromADraft_TakesTheFileOffTheApplication_ButKeepsTheBlob()
     {
         var (owner, appId) = await DraftAsync();
@@ -273,12 +319,12 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     private Task<(HttpClient Owner, string ApplicationId)> DraftAsync() => DraftAsync(_app);
 
     /// <summary>Opens Weihai's 2026 cycle (the clock is 2026-03-02) and starts a complete organisation draft.</summary>
-    private static async Task<(HttpClient Owner, string ApplicationId)> DraftAsync(TestApp app)
+    private static async Task<(HttpClient Owner, string ApplicationId)> DraftAsync(TestApp app, string? subject = null)
     {
         var office = app.As(Roles.Office);
         var cycle = await office.PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" });
         Assert.True((int)cycle.StatusCode is 200 or 201, await cycle.Content.ReadAsStringAsync());
-        var owner = app.As(Roles.Applicant);
+        var owner = app.As(Roles.Applicant, subject);
         var draft = await (await owner.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201);
         var applicationId = draft.Str("applicationId");
         await (await owner.PutJsonAsync($"/api/applications/{applicationId}/form", Forms.WeihaiOrganisation())).ExpectAsync(200);
