@@ -93,9 +93,10 @@ public static partial class DocumentEndpoints
             return Problems.For(http, ApplicationNotFound());
         }
 
-        if (CheckInput(kind, tradeSecret, name) is { } invalid)
+        var input = ReadInput(kind, tradeSecret, name);
+        if (!input.IsOk)
         {
-            return Problems.For(http, invalid);
+            return Problems.For(http, input.Refusal!);
         }
 
         var key = http.Request.Headers["Idempotency-Key"].ToString();
@@ -159,7 +160,7 @@ public static partial class DocumentEndpoints
         {
             try
             {
-                await blob.UploadAsync(upload, UploadOptions(applicationId, documentId, kind!, name!, signature, candidates), ct);
+                await blob.UploadAsync(upload, UploadOptions(applicationId, documentId, input.Value, signature, candidates), ct);
             }
             catch (Exception) when (upload.TooLarge)
             {
@@ -189,14 +190,14 @@ public static partial class DocumentEndpoints
             var document = new DocumentRef
             {
                 DocumentId = documentId,
-                Kind = ParseKind(kind)!.Value,
-                OriginalName = name!,
-                SafeName = FileNames.Neutralise(name, type.Extension),
+                Kind = input.Value.Kind,
+                OriginalName = input.Value.Name,
+                SafeName = FileNames.Neutralise(input.Value.Name, type.Extension),
                 ContentType = type.ContentType,
                 Size = size,
                 Sha256 = sha256,
                 BlobName = blob.Name,
-                TradeSecret = bool.Parse(tradeSecret ?? "false"),
+                TradeSecret = input.Value.TradeSecret,
             };
             var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
             if (outcome.Refused)
@@ -303,9 +304,12 @@ public static partial class DocumentEndpoints
         return null;
     }
 
-    private static Refusal? CheckInput(string? kind, string? tradeSecret, string? name)
+    /// <summary>The query string of an upload, checked: what the file is for, whether it holds trade secrets, its original name.</summary>
+    private static Outcome<UploadInput> ReadInput(string? kind, string? tradeSecret, string? name)
     {
-        if (ParseKind(kind) is null)
+        var documentKind = Enum.GetValues<DocumentKind>().Select(k => (DocumentKind?)k)
+            .FirstOrDefault(k => string.Equals(JsonNamingPolicy.CamelCase.ConvertName(k.ToString()!), kind, StringComparison.OrdinalIgnoreCase));
+        if (documentKind is null)
         {
             return Refusal.Invalid(
                 "document.kind-invalid",
@@ -314,7 +318,8 @@ public static partial class DocumentEndpoints
                 "kind");
         }
 
-        if (tradeSecret is not null && !bool.TryParse(tradeSecret, out _))
+        var secret = false;
+        if (tradeSecret is not null && !bool.TryParse(tradeSecret, out secret))
         {
             return Refusal.Invalid("document.trade-secret-invalid", "tradeSecret 应为 true 或 false。", "tradeSecret must be true or false.", "tradeSecret");
         }
@@ -326,14 +331,10 @@ public static partial class DocumentEndpoints
 
         return name.Length > MaxNameLength
             ? Refusal.Invalid("document.name-too-long", $"文件名不能超过{MaxNameLength}个字符。", $"The file name is limited to {MaxNameLength} characters.", "name")
-            : null;
+            : new UploadInput(documentKind.Value, secret, name);
     }
 
-    private static DocumentKind? ParseKind(string? kind) =>
-        Enum.GetValues<DocumentKind>().Select(k => (DocumentKind?)k)
-            .FirstOrDefault(k => string.Equals(JsonNamingPolicy.CamelCase.ConvertName(k.ToString()!), kind, StringComparison.OrdinalIgnoreCase));
-
-    private static BlobUploadOptions UploadOptions(string applicationId, string documentId, string kind, string name, FileSignature signature, IReadOnlyList<FileType> candidates) => new()
+    private static BlobUploadOptions UploadOptions(string applicationId, string documentId, UploadInput input, FileSignature signature, IReadOnlyList<FileType> candidates) => new()
     {
         // Never replace a stored file: a blob name is used once.
         Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
@@ -344,8 +345,9 @@ public static partial class DocumentEndpoints
         {
             ["applicationid"] = applicationId,
             ["documentid"] = documentId,
-            ["kind"] = kind,
-            ["originalname"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(name)),
+            ["kind"] = input.Kind.ToString(),
+            ["tradesecret"] = input.TradeSecret ? "true" : "false",
+            ["originalname"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(input.Name)),
         },
         TransferOptions = new Azure.Storage.StorageTransferOptions
         {
@@ -474,3 +476,6 @@ public static partial class DocumentEndpoints
     [LoggerMessage(Level = LogLevel.Error, Message = "Could not delete refused upload {BlobName}: it stays in storage, attached to nothing")]
     private static partial void LogDeleteFailed(ILogger logger, Exception ex, string blobName);
 }
+
+/// <summary>What an upload's query string says about the file.</summary>
+internal sealed record UploadInput(DocumentKind Kind, bool TradeSecret, string Name);

@@ -90,6 +90,21 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
         Assert.Empty(await BlobNamesAsync(appId));
     }
 
+    [Theory]
+    [InlineData("kind=contract&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
+    [InlineData("kind=1&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
+    [InlineData("kind=evidence&tradeSecret=maybe&name=a.pdf", "document.trade-secret-invalid")]
+    [InlineData("kind=evidence&tradeSecret=false", "document.name-missing")]
+    public async Task Upload_WithABadQuery_Is422_AndNothingIsStored(string query, string code)
+    {
+        var (owner, appId) = await DraftAsync();
+
+        var response = await owner.PostAsync($"/api/applications/{appId}/documents?{query}", new ByteArrayContent(Pdf(1_000, seed: 30)));
+
+        Assert.Equal(code, (await response.ExpectAsync(422)).Str("code"));
+        Assert.Empty(await BlobNamesAsync(appId));
+    }
+
     [Fact]
     public async Task Upload_OverTheConfiguredLimit_Is413_AndNothingIsStored_WhetherTheSizeIsDeclaredOrNot()
     {
