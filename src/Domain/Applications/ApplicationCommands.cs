@@ -15,6 +15,9 @@ public sealed record AttachDocument(DocumentRef Document) : IApplicationCommand;
 
 public sealed record RemoveDocument(string DocumentId) : IApplicationCommand;
 
+/// <summary>Someone who may read the application downloaded one of its files: recorded for the audit trail, changes nothing else.</summary>
+public sealed record RecordDocumentRead(string DocumentId) : IApplicationCommand;
+
 public sealed record Submit : IApplicationCommand;
 
 public sealed record Withdraw(string Reason) : IApplicationCommand;

@@ -43,6 +43,7 @@ public static class ApplicationDecider
             SaveDraft c => SaveForm(c, state, ctx),
             AttachDocument c => Attach(c, state, ctx),
             RemoveDocument c => Remove(c, state, now),
+            RecordDocumentRead c => Accept(new DocumentRead(c.DocumentId, state.Documents.First(d => d.DocumentId == c.DocumentId).SafeName, now)),
             Submit => SubmitApplication(state, ctx),
             Withdraw c => WithdrawApplication(c, state, now),
             Recommend c => RecommendApplication(c, state, ctx),
@@ -79,7 +80,9 @@ public static class ApplicationDecider
         {
             case SaveDraft or AttachDocument or RemoveDocument or Submit or Withdraw:
                 // Not the owner: answer as if it did not exist (nobody learns another's ids exist).
-                return role == Roles.Applicant && actor.Subject == state.OwnerSubject ? null : NotFound();
+                return IsOwner(state, actor) ? null : NotFound();
+            case RecordDocumentRead c:
+                return PermReadDocument(state, actor, c.DocumentId);
             case Recommend or DeclineRecommendation:
                 return role == Roles.Recommender && actor.Affiliation is { } body && body == state.Form.RecommenderId
                     ? null
@@ -95,7 +98,68 @@ public static class ApplicationDecider
         }
     }
 
+    private static bool IsOwner(ApplicationState state, Actor actor) => actor.Role == Roles.Applicant && actor.Subject == state.OwnerSubject;
+
+    /// <summary>
+    /// Who may read an application: its owner, the office, the supervision group, and, once it is
+    /// submitted, the body it is addressed to for recommendation.
+    /// </summary>
+    public static bool CanReadApplication(ApplicationState state, Actor actor) =>
+        state.Exists
+        && (actor.Role is Roles.Office or Roles.Supervisor
+            || IsOwner(state, actor)
+            || (actor.Role == Roles.Recommender && state.Status != ApplicationStatus.Draft
+                && actor.Affiliation is { } body && body == state.Form.RecommenderId));
+
+    /// <summary>
+    /// Who may read one of its files: anyone who may read the application, except that a file
+    /// marked as holding trade secrets goes only to its owner, the office and the supervision
+    /// group. Everyone else is told it does not exist.
+    /// </summary>
+    public static Refusal? PermReadDocument(ApplicationState state, Actor actor, string documentId)
+    {
+        if (!CanReadApplication(state, actor))
+        {
+            return NotFound();
+        }
+
+        var document = state.Documents.FirstOrDefault(d => d.DocumentId == documentId);
+        if (document is null || (document.TradeSecret && !MaySeeTradeSecrets(state, actor)))
+        {
+            return DocumentNotFound();
+        }
+
+        return null;
+    }
+
+    public static bool MaySeeTradeSecrets(ApplicationState state, Actor actor) =>
+        actor.Role is Roles.Office or Roles.Supervisor || IsOwner(state, actor);
+
+    /// <summary>
+    /// May the actor add a file to the application now? Null when yes. The host asks before it
+    /// stores the bytes; <see cref="Decide"/> asks again when the file is attached.
+    /// </summary>
+    public static Refusal? PermAttach(ApplicationState state, ApplicationContext ctx)
+    {
+        if (!state.Exists || !IsOwner(state, ctx.Actor))
+        {
+            return NotFound();
+        }
+
+        if (Editable(state, ctx) is { } no)
+        {
+            return no;
+        }
+
+        return state.Documents.Count >= MaxDocuments ? TooManyDocuments() : null;
+    }
+
     private static Refusal NotFound() => Refusal.NotFound("application.not-found", "申报不存在。", "No such application.");
+
+    private static Refusal DocumentNotFound() => Refusal.NotFound("document.not-found", "文件不存在。", "No such file.");
+
+    private static Refusal TooManyDocuments() =>
+        Refusal.Rule("application.too-many-documents", $"每份申报至多上传{MaxDocuments}个文件。", $"At most {MaxDocuments} files per application.");
 
     private static Refusal OfficeOnly() => Refusal.Forbidden("application.office-only", "只有评审办公室可以进行此操作。", "Only the award office may do this.");
 
@@ -189,7 +253,7 @@ public static class ApplicationDecider
 
         if (state.Documents.Count >= MaxDocuments)
         {
-            return Refusal.Rule("application.too-many-documents", $"每份申报至多上传{MaxDocuments}个文件。", $"At most {MaxDocuments} files per application.");
+            return TooManyDocuments();
         }
 
         return Accept(new DocumentAttached(c.Document, ctx.Now));
@@ -204,7 +268,7 @@ public static class ApplicationDecider
 
         return state.Documents.Any(d => d.DocumentId == c.DocumentId)
             ? Accept(new DocumentRemoved(c.DocumentId, now))
-            : Refusal.NotFound("document.not-found", "文件不存在。", "No such file.");
+            : DocumentNotFound();
     }
 
     private static Decision<IApplicationEvent> SubmitApplication(ApplicationState state, ApplicationContext ctx)

@@ -26,6 +26,10 @@ public sealed record DocumentAttached(DocumentRef Document, DateTimeOffset At) :
 [EventType("DocumentRemoved", 1)]
 public sealed record DocumentRemoved(string DocumentId, DateTimeOffset At) : IApplicationEvent;
 
+/// <summary>A file was downloaded; who downloaded it, in which role, is the event's metadata (the audit trail of reads).</summary>
+[EventType("DocumentRead", 1)]
+public sealed record DocumentRead(string DocumentId, string Name, DateTimeOffset At) : IApplicationEvent;
+
 /// <summary>Submitted: the form is frozen; <see cref="Flags"/> are what the office must verify.</summary>
 [EventType("ApplicationSubmitted", 1)]
 public sealed record ApplicationSubmitted(

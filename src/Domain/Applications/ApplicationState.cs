@@ -135,6 +135,7 @@ public sealed record ApplicationState
             DraftSaved d => s with { Form = d.Form },
             DocumentAttached d => s with { Documents = s.Documents.Add(d.Document) },
             DocumentRemoved d => s with { Documents = s.Documents.RemoveAll(x => x.DocumentId == d.DocumentId) },
+            DocumentRead => s,
             ApplicationSubmitted d => s with
             {
                 Status = ApplicationStatus.InProcess,

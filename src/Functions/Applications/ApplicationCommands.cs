@@ -25,22 +25,33 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
         return streams.RunAsync(
             StreamKinds.Application,
             streamId,
-            async app =>
-            {
-                var cycleId = app.Exists ? app.CycleId : cycleIdForNewDraft;
-                var cycle = CycleId.Parse(cycleId) is { IsOk: true } id
-                    ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct)
-                    : Domain.Cycles.CycleState.Initial;
-                var needsHistory = command is Submit or Domain.Applications.Accept or ApplyCandidacy or ApplyProposal or ConferAward;
-                var history = needsHistory && cycle.Exists
-                    ? await register.HistoryAsync(cycle.Policy, app.Form.ApplicantKey(app.Category), ct)
-                    : Domain.Eligibility.ApplicantHistory.Empty;
-                var calendar = await calendars.CurrentAsync(ct);
-                var context = new ApplicationContext(cycle, calendar, history, actor, clock.GetUtcNow());
-                return ApplicationDecider.Decide(command, app, context);
-            },
+            async app => ApplicationDecider.Decide(command, app, await ContextAsync(app, cycleIdForNewDraft, command, actor, ct)),
             new EventMetadata(actor, commandId, null),
             ct);
+    }
+
+    /// <summary>
+    /// Would a file be accepted on this application now? Asked before an upload stores anything;
+    /// the attachment itself is decided again when the file is stored.
+    /// </summary>
+    public async Task<Refusal?> PermAttachAsync(string applicationId, Actor actor, CancellationToken ct)
+    {
+        var app = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(applicationId).Value.StreamId, ct);
+        return ApplicationDecider.PermAttach(app, await ContextAsync(app, string.Empty, null, actor, ct));
+    }
+
+    private async Task<ApplicationContext> ContextAsync(ApplicationState app, string cycleIdForNewDraft, IApplicationCommand? command, Actor actor, CancellationToken ct)
+    {
+        var cycleId = app.Exists ? app.CycleId : cycleIdForNewDraft;
+        var cycle = CycleId.Parse(cycleId) is { IsOk: true } id
+            ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct)
+            : Domain.Cycles.CycleState.Initial;
+        var needsHistory = command is Submit or Domain.Applications.Accept or ApplyCandidacy or ApplyProposal or ConferAward;
+        var history = needsHistory && cycle.Exists
+            ? await register.HistoryAsync(cycle.Policy, app.Form.ApplicantKey(app.Category), ct)
+            : Domain.Eligibility.ApplicantHistory.Empty;
+        var calendar = await calendars.CurrentAsync(ct);
+        return new ApplicationContext(cycle, calendar, history, actor, clock.GetUtcNow());
     }
 
     public Task<CommandOutcome<ApplicationState>> RunAsync(string applicationId, IApplicationCommand command, Actor actor, string? commandId, CancellationToken ct) =>

@@ -16,7 +16,10 @@ public sealed record CreateApplicationRequest(ApplicantCategory Category);
 
 public sealed record ReasonRequest(string Reason);
 
-public sealed record DocumentView(string DocumentId, string Kind, string Name, string ContentType, long Size, string Sha256, bool TradeSecret);
+public sealed record DocumentView(string DocumentId, string Kind, string Name, string ContentType, long Size, string Sha256, bool TradeSecret)
+{
+    public static DocumentView Of(DocumentRef d) => new(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
+}
 
 public sealed record ApplicationView(
     string ApplicationId,
@@ -188,6 +191,10 @@ public static class ApplicationEndpoints
     public static bool IsOwner(ClaimsPrincipal user, ApplicationState app) =>
         user.IsInRole(Roles.Applicant) && Caller.Subject(user) == app.OwnerSubject;
 
+    /// <summary>Files marked as trade secrets are listed and served only to the owner, the office and the supervision group.</summary>
+    public static bool MaySeeTradeSecrets(ClaimsPrincipal user, ApplicationState app) =>
+        user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || IsOwner(user, app);
+
     public static ApplicationView View(ApplicationState app, ClaimsPrincipal user)
     {
         var staff = user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor);
@@ -200,7 +207,7 @@ public static class ApplicationEndpoints
             app.Stage?.ToString(),
             StageNames.Zh(app.Stage),
             app.Form,
-            app.Documents.Select(d => new DocumentView(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret)).ToList(),
+            app.Documents.Where(d => !d.TradeSecret || MaySeeTradeSecrets(user, app)).Select(DocumentView.Of).ToList(),
             app.CreatedAt,
             app.SubmittedAt,
             app.EndReason,
@@ -226,6 +233,7 @@ public static class HistoryText
         DraftSaved => "保存申报表",
         DocumentAttached d => $"上传文件“{d.Document.SafeName}”" + (d.Document.TradeSecret ? "（含商业秘密）" : string.Empty),
         DocumentRemoved => "删除文件",
+        DocumentRead d => $"下载查阅文件“{d.Name}”",
         ApplicationSubmitted => "提交申报",
         ApplicationWithdrawn d => $"撤回申报：{d.Reason}",
         StageEntered d => $"进入“{StageNames.Zh(d.Stage)}”环节",

@@ -17,7 +17,8 @@ public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) 
 
     public async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
-        if (e.Event is not IApplicationEvent)
+        // A download changes nothing a list shows: no rewrite of the rows for every read.
+        if (e.Event is not IApplicationEvent or DocumentRead)
         {
             return;
         }

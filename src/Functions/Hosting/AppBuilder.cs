@@ -44,6 +44,7 @@ public static class AppBuilder
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<StorageClients>();
@@ -199,6 +200,7 @@ public static class AppBuilder
         app.MapNotices();
         app.MapSignIn();
         app.MapApplicationPages();
+        app.MapDocuments();
         app.MapCustomHandler();
     }
 

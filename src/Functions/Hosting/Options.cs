@@ -106,3 +106,44 @@ public sealed class WorkflowOptions
     [Range(1, 100)]
     public int MaxDequeueCount { get; set; } = 5;
 }
+
+/// <summary>
+/// What applicants may upload: the largest file, and the types accepted (recognised by content).
+/// <c>Documents:MaxBytes</c> defaults to 100 MB; <c>Documents:AllowedTypes</c> to pdf, png,
+/// jpeg, docx and xlsx.
+/// </summary>
+public sealed class DocumentsOptions : IValidatableObject
+{
+    public const string Section = "Documents";
+
+    public const long DefaultMaxBytes = 100L * 1024 * 1024;
+
+    /// <summary>The largest file accepted, in bytes (at most 4 GiB: one upload request).</summary>
+    [Range(1L, 4L * 1024 * 1024 * 1024)]
+    public long MaxBytes { get; set; } = DefaultMaxBytes;
+
+    /// <summary>
+    /// Ids of the accepted types (see <see cref="Domain.Applications.FileTypes"/>). Null or empty
+    /// means all of them: a configured list replaces the default instead of adding to it.
+    /// </summary>
+    public string[]? AllowedTypes { get; set; }
+
+    /// <summary>The accepted types, resolved.</summary>
+    public IReadOnlyList<Domain.Applications.FileType> Allowed =>
+        AllowedTypes is { Length: > 0 } ids
+            ? ids.Select(Domain.Applications.FileTypes.Find).OfType<Domain.Applications.FileType>().Distinct().ToList()
+            : Domain.Applications.FileTypes.All;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var id in AllowedTypes ?? [])
+        {
+            if (Domain.Applications.FileTypes.Find(id) is null)
+            {
+                yield return new ValidationResult(
+                    $"Documents:AllowedTypes lists '{id}', which is not a known type; use some of: {string.Join(", ", Domain.Applications.FileTypes.All.Select(t => t.Id))}.",
+                    [nameof(AllowedTypes)]);
+            }
+        }
+    }
+}
