@@ -63,7 +63,7 @@ public static class SignInPages
                 </form>
                 """));
 
-        pages.MapPost("/forms/signin", async (HttpContext http, IOptions<AuthOptions> auth, TimeProvider clock, CancellationToken ct) =>
+        pages.MapPost("/forms/signin", async (HttpContext http, IOptions<AuthOptions> auth, CancellationToken ct) =>
         {
             if (string.IsNullOrEmpty(auth.Value.DevSigningKey) || !http.Request.HasFormContentType || !WebSession.IsSameOrigin(http))
             {
@@ -79,7 +79,9 @@ public static class SignInPages
 
             var name = form["name"].ToString().Trim();
             var lifetime = TimeSpan.FromHours(8);
-            var token = DevTokens.Mint(auth.Value.DevSigningKey, "web-" + subject, [Roles.Applicant], name.Length > 0 ? name : subject, null, lifetime, clock.GetUtcNow());
+            // Tokens are checked against the wall clock by the JWT handler, not the workflow's clock
+            // (which tests move to the dates of a regulation's deadlines).
+            var token = DevTokens.Mint(auth.Value.DevSigningKey, "web-" + subject, [Roles.Applicant], name.Length > 0 ? name : subject, null, lifetime, TimeProvider.System.GetUtcNow());
             WebSession.SignIn(http, token, lifetime);
             return Results.Redirect("/apply", permanent: false, preserveMethod: false);
         }).DisableAntiforgery();
