@@ -115,15 +115,44 @@ public static partial class DocumentEndpoints
             return replayed;
         }
 
+        var stored = await StoreAsync(applicationId, input.Value, http.Request.Body, http.Request.ContentLength, actor, documentId, blob, key.Length > 0 ? key : http.TraceIdentifier, commands, limits, logger, ct);
+        return stored.Document is { } document
+            ? Created(applicationId, document)
+            : Problems.For(http, stored.Refusal!, stored.Status);
+    }
+
+    /// <summary>What storing one file came to: the attached document, or the refusal and its HTTP status.</summary>
+    public sealed record StoreOutcome(DocumentRef? Document, Refusal? Refusal, int Status);
+
+    /// <summary>
+    /// Store one file for an application and attach it: decide whether the caller may, recognise the
+    /// type from the first bytes, stream the rest to the blob (counted, hashed, size-limited), check
+    /// Office files by their directory, then attach. Every refusal deletes what was stored. The API's
+    /// upload and the applicant's form page both come through here.
+    /// </summary>
+    public static async Task<StoreOutcome> StoreAsync(
+        string applicationId,
+        UploadInput input,
+        Stream body,
+        long? declaredLength,
+        Actor actor,
+        string documentId,
+        BlobClient blob,
+        string commandId,
+        ApplicationCommands commands,
+        DocumentsOptions limits,
+        ILogger logger,
+        CancellationToken ct)
+    {
         // Decide, before a byte is stored: may this person add a file to this application now?
         if (await commands.PermAttachAsync(applicationId, actor, ct) is { } refused)
         {
-            return Problems.For(http, refused);
+            return new StoreOutcome(null, refused, Problems.StatusOf(refused));
         }
 
-        if (http.Request.ContentLength > limits.MaxBytes)
+        if (declaredLength > limits.MaxBytes)
         {
-            return TooLarge(http, limits.MaxBytes);
+            return TooLarge(limits.MaxBytes);
         }
 
         // The type, from the first bytes: anything unknown is refused before it is stored.
@@ -131,16 +160,17 @@ public static partial class DocumentEndpoints
         int headLength;
         try
         {
-            headLength = await ReadHeadAsync(http.Request.Body, head, ct);
+            headLength = await ReadHeadAsync(body, head, ct);
         }
         catch (BadHttpRequestException)
         {
-            return Incomplete(http);
+            return Incomplete();
         }
 
         if (headLength == 0)
         {
-            return Problems.For(http, Refusal.Invalid("document.empty", "文件为空。", "The file is empty.", "body"));
+            var empty = Refusal.Invalid("document.empty", "文件为空。", "The file is empty.", "body");
+            return new StoreOutcome(null, empty, Problems.StatusOf(empty));
         }
 
         var allowed = limits.Allowed;
@@ -149,33 +179,33 @@ public static partial class DocumentEndpoints
         if (candidates.Count == 0)
         {
             LogTypeRefused(logger, applicationId, signature);
-            return Problems.For(http, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
+            return new StoreOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
         }
 
         // Save the bytes, then decide again with everything known; on every failure, delete them.
-        using var upload = new UploadStream(head.AsMemory(0, headLength), http.Request.Body, limits.MaxBytes);
+        using var upload = new UploadStream(head.AsMemory(0, headLength), body, limits.MaxBytes);
         var ours = true;
         var keep = false;
         try
         {
             try
             {
-                await blob.UploadAsync(upload, UploadOptions(applicationId, documentId, input.Value, signature, candidates), ct);
+                await blob.UploadAsync(upload, UploadOptions(applicationId, documentId, input, signature, candidates), ct);
             }
             catch (Exception) when (upload.TooLarge)
             {
                 LogTooLarge(logger, applicationId, upload.BytesRead);
-                return TooLarge(http, limits.MaxBytes);
+                return TooLarge(limits.MaxBytes);
             }
             catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
             {
                 // The blob exists: another request with the same Idempotency-Key stored it first.
                 ours = false;
-                return Problems.For(http, UploadInProgress());
+                return new StoreOutcome(null, UploadInProgress(), StatusCodes.Status409Conflict);
             }
             catch (BadHttpRequestException)
             {
-                return Incomplete(http);
+                return Incomplete();
             }
 
             var size = upload.BytesRead;
@@ -184,30 +214,30 @@ public static partial class DocumentEndpoints
             if (type is null)
             {
                 LogTypeRefused(logger, applicationId, signature);
-                return Problems.For(http, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
+                return new StoreOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
             }
 
             var document = new DocumentRef
             {
                 DocumentId = documentId,
-                Kind = input.Value.Kind,
-                OriginalName = input.Value.Name,
-                SafeName = FileNames.Neutralise(input.Value.Name, type.Extension),
+                Kind = input.Kind,
+                OriginalName = input.Name,
+                SafeName = FileNames.Neutralise(input.Name, type.Extension),
                 ContentType = type.ContentType,
                 Size = size,
                 Sha256 = sha256,
                 BlobName = blob.Name,
-                TradeSecret = input.Value.TradeSecret,
+                TradeSecret = input.TradeSecret,
             };
-            var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
+            var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, commandId, ct);
             if (outcome.Refused)
             {
-                return Problems.For(http, outcome.Refusal!);
+                return new StoreOutcome(null, outcome.Refusal, Problems.StatusOf(outcome.Refusal!));
             }
 
             keep = true;
             LogStored(logger, applicationId, documentId, type.Id, size);
-            return Created(applicationId, outcome.State.Documents.First(d => d.DocumentId == documentId));
+            return new StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == documentId), null, StatusCodes.Status201Created);
         }
         finally
         {
@@ -305,7 +335,7 @@ public static partial class DocumentEndpoints
     }
 
     /// <summary>The query string of an upload, checked: what the file is for, whether it holds trade secrets, its original name.</summary>
-    private static Outcome<UploadInput> ReadInput(string? kind, string? tradeSecret, string? name)
+    public static Outcome<UploadInput> ReadInput(string? kind, string? tradeSecret, string? name)
     {
         var documentKind = Enum.GetValues<DocumentKind>().Select(k => (DocumentKind?)k)
             .FirstOrDefault(k => string.Equals(JsonNamingPolicy.CamelCase.ConvertName(k.ToString()!), kind, StringComparison.OrdinalIgnoreCase));
@@ -437,7 +467,7 @@ public static partial class DocumentEndpoints
     internal static string DeterministicId(string subject, string applicationId, string key) =>
         "doc-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{subject}\n{applicationId}\n{key}")))[..32];
 
-    private static string BlobName(string applicationId, string documentId) => $"applications/{applicationId}/{documentId}";
+    public static string BlobName(string applicationId, string documentId) => $"applications/{applicationId}/{documentId}";
 
     private static Refusal ApplicationNotFound() => Refusal.NotFound("application.not-found", "申报不存在。", "No such application.");
 
@@ -446,13 +476,15 @@ public static partial class DocumentEndpoints
         "使用同一 Idempotency-Key 的上传正在进行中，请稍后重试。",
         "An upload with the same Idempotency-Key is in progress; try again shortly.");
 
-    private static IResult TooLarge(HttpContext http, long maxBytes) => Problems.For(
-        http,
+    private static StoreOutcome TooLarge(long maxBytes) => new(
+        null,
         Refusal.Invalid("document.too-large", $"文件超过{SizeText(maxBytes, zh: true)}的上限。", $"The file exceeds the limit of {SizeText(maxBytes, zh: false)}.", "body"),
         StatusCodes.Status413PayloadTooLarge);
 
-    private static IResult Incomplete(HttpContext http) =>
-        Problems.BadRequest(http, "document.upload-incomplete", "文件未完整上传，请重新上传。", "The upload did not arrive complete; upload again.", "body");
+    private static StoreOutcome Incomplete() => new(
+        null,
+        Refusal.Invalid("document.upload-incomplete", "文件未完整上传，请重新上传。", "The upload did not arrive complete; upload again.", "body"),
+        StatusCodes.Status400BadRequest);
 
     private static string SizeText(long bytes, bool zh) => bytes switch
     {
@@ -478,4 +510,4 @@ public static partial class DocumentEndpoints
 }
 
 /// <summary>What an upload's query string says about the file.</summary>
-internal sealed record UploadInput(DocumentKind Kind, bool TradeSecret, string Name);
+public sealed record UploadInput(DocumentKind Kind, bool TradeSecret, string Name);
