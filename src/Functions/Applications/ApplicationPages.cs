@@ -1,5 +1,9 @@
 using System.Globalization;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
@@ -113,6 +117,96 @@ public static partial class ApplicationPages
 
         pages.MapPost("/forms/apply/{applicationId}/submit", (string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
             SaveAsync(applicationId, http, streams, commands, submit: true, ct)).DisableAntiforgery();
+
+        pages.MapPost("/forms/apply/{applicationId}/documents", UploadAsync).DisableAntiforgery();
+    }
+
+    /// <summary>
+    /// A file from the form page: the multipart body is read section by section, and the file's
+    /// section streams straight into the same store the API uses (never buffered whole).
+    /// </summary>
+    private static async Task<IResult> UploadAsync(
+        string applicationId,
+        HttpContext http,
+        Streams streams,
+        ApplicationCommands commands,
+        StorageClients storage,
+        IOptions<DocumentsOptions> options,
+        ILoggerFactory loggers,
+        CancellationToken ct)
+    {
+        if (Guard(http) is { } no)
+        {
+            return no;
+        }
+
+        var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
+        if (app is null)
+        {
+            return NotYours();
+        }
+
+        var limits = options.Value;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            // Counted by the upload stream, which stops at the configured limit.
+            bodyLimit.MaxRequestBodySize = null;
+        }
+
+        var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status400BadRequest);
+        }
+
+        var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
+        string? kind = null;
+        var tradeSecret = "false";
+        for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            if (!disposition.IsFileDisposition())
+            {
+                var value = await new StreamReader(section.Body).ReadToEndAsync(ct);
+                switch (disposition.Name.Value)
+                {
+                    case "kind":
+                        kind = value;
+                        break;
+                    case "tradeSecret":
+                        tradeSecret = value;
+                        break;
+                }
+
+                continue;
+            }
+
+            var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+            if (string.IsNullOrEmpty(name))
+            {
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
+            }
+
+            var input = DocumentEndpoints.ReadInput(kind, tradeSecret, name);
+            if (!input.IsOk)
+            {
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, input.Refusal!.Zh), StatusCodes.Status422UnprocessableEntity);
+            }
+
+            var documentId = $"doc-{Guid.NewGuid():N}";
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentEndpoints.BlobName(applicationId, documentId));
+            var logger = loggers.CreateLogger(typeof(ApplicationPages).FullName!);
+            var stored = await DocumentEndpoints.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
+            return stored.Document is not null
+                ? Results.Redirect($"/apply/{applicationId}?done=uploaded")
+                : Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, stored.Refusal!.Zh), stored.Status);
+        }
+
+        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
     }
 
     /// <summary>Save what the form holds; on submit, then submit. Problems come back beside their fields.</summary>
@@ -472,6 +566,19 @@ public static partial class ApplicationPages
 
             b.Append("</tbody></table>");
         }
+
+        if (app.Status != ApplicationStatus.Draft)
+        {
+            return;
+        }
+
+        // The file comes last: the page's handler reads the fields before the file streams in.
+        b.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/forms/apply/").Append(Html.E(app.ApplicationId)).Append("/documents\" id=\"upload-form\">")
+            .Append("<label for=\"kind\">材料类别</label><select id=\"kind\" name=\"kind\">")
+            .Append("<option value=\"selfAssessmentReport\">自我评价报告</option><option value=\"evidence\">证明材料</option><option value=\"recommendationLetter\">推荐意见</option><option value=\"internalPublicityProof\">内部公示证明</option></select>")
+            .Append("<label><input type=\"checkbox\" id=\"tradeSecret\" name=\"tradeSecret\" value=\"true\"> 含有商业秘密（仅评审办公室、监督组和受指派的评审专家可以查阅）</label>")
+            .Append("<label for=\"file\">文件（PDF、Word、Excel、JPEG、PNG）</label><input type=\"file\" id=\"file\" name=\"file\" required>")
+            .Append("<p><button type=\"submit\" id=\"upload\">上传</button></p></form>");
     }
 
     public static string DocumentKindZh(DocumentKind kind) => kind switch

@@ -84,6 +84,50 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
     }
 
     [Fact]
+    public async Task ApplicationForm_WithAPdfMarkedTradeSecret_IsSubmitted_AndShowsItsStatus()
+    {
+        var page = await SignedInAsync("91371000MA3C00000X");
+        await page.ClickAsync("text=开始填写申报表");
+        await page.WaitForURLAsync("**/apply/app-*");
+        var applicationId = new Uri(page.Url).Segments[^1];
+        await FillWeihaiOrganisationAsync(page, "威海海洋食品有限公司");
+        await page.ClickAsync("#save");
+        await page.WaitForURLAsync("**done=saved");
+
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.7\n" + new string('x', 300_000) + "\n%%EOF\n");
+        await page.SelectOptionAsync("#kind", "selfAssessmentReport");
+        await page.CheckAsync("#tradeSecret");
+        await page.SetInputFilesAsync("#file", new FilePayload { Name = "自我评价报告.pdf", MimeType = "application/pdf", Buffer = pdf });
+        await page.ClickAsync("#upload");
+        await page.WaitForURLAsync("**done=uploaded");
+        Assert.Contains("自我评价报告.pdf", await page.InnerTextAsync("#documents"));
+        Assert.Contains("是", await page.InnerTextAsync("#documents")); // trade secret
+
+        await page.ClickAsync("#submit");
+        await page.WaitForURLAsync("**done=submitted");
+
+        Assert.Equal("评审中", await page.InnerTextAsync("#status"));
+        var seen = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{applicationId}")).ExpectAsync(200);
+        var document = Assert.Single(seen.GetProperty("documents").EnumerateArray());
+        Assert.True(document.GetProperty("tradeSecret").GetBoolean());
+        Assert.Equal(pdf.Length, document.GetProperty("size").GetInt64());
+    }
+
+    [Fact]
+    public async Task ApplicationForm_UploadOfAFileThatIsNotWhatItsNameSays_IsRefusedInChinese()
+    {
+        var page = await SignedInAsync("applicant-fake-pdf");
+        await page.ClickAsync("text=开始填写申报表");
+        await page.WaitForURLAsync("**/apply/app-*");
+
+        await page.SetInputFilesAsync("#file", new FilePayload { Name = "报告.pdf", MimeType = "application/pdf", Buffer = System.Text.Encoding.UTF8.GetBytes("这不是PDF文件") });
+        await page.ClickAsync("#upload");
+
+        Assert.Contains("PDF", await page.InnerTextAsync("#errors"));
+        Assert.Contains("尚未上传文件", await page.ContentAsync());
+    }
+
+    [Fact]
     public async Task ApplicationForm_WithAMissingName_ShowsTheErrorInChinese_BesideTheField()
     {
         var page = await SignedInAsync("applicant-missing-name");
