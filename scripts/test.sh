@@ -12,6 +12,18 @@ if [ "${CI:-}" = "true" ] || [ ! -x node_modules/.bin/azurite ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$chromium" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> apt-get install chromium (the page tests drive Debian's Chromium headless)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "Chromium is missing at $chromium: run 'sudo apt-get install -y chromium' or set CHROMIUM_PATH." >&2
+    exit 1
+  fi
+fi
+
 echo "==> dotnet restore"
 dotnet restore QualityAward.sln --nologo -v quiet
 
