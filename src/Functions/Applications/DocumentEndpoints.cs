@@ -410,7 +410,7 @@ public static partial class DocumentEndpoints
     /// of <paramref name="candidates"/>. Nothing is decompressed, and a directory too large to be
     /// an Office document's is refused before it is parsed: a ZIP bomb costs a few reads.
     /// </summary>
-    private static async Task<FileType?> OfficeTypeAsync(BlobClient blob, long size, IReadOnlyList<FileType> candidates, CancellationToken ct)
+    internal static async Task<FileType?> OfficeTypeAsync(BlobClient blob, long size, IReadOnlyList<FileType> candidates, CancellationToken ct)
     {
         var tailLength = (int)Math.Min(size, ZipTailBytes);
         var tail = await blob.DownloadContentAsync(new BlobDownloadOptions { Range = new HttpRange(size - tailLength, tailLength) }, ct);
@@ -447,7 +447,7 @@ public static partial class DocumentEndpoints
         return false;
     }
 
-    private static async Task DeleteQuietlyAsync(BlobClient blob, ILogger logger)
+    internal static async Task DeleteQuietlyAsync(BlobClient blob, ILogger logger)
     {
         try
         {
@@ -460,7 +460,7 @@ public static partial class DocumentEndpoints
         }
     }
 
-    private static IResult Created(string applicationId, DocumentRef document) =>
+    internal static IResult Created(string applicationId, DocumentRef document) =>
         Results.Created($"/api/applications/{applicationId}/documents/{document.DocumentId}", DocumentView.Of(document));
 
     /// <summary>The same person, application and key always name the same document: a retried upload is recognised.</summary>

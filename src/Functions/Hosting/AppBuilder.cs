@@ -201,6 +201,7 @@ public static class AppBuilder
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
+        app.MapDirectUploads();
         app.MapCustomHandler();
     }
 

@@ -128,6 +128,10 @@ public sealed class DocumentsOptions : IValidatableObject
     /// </summary>
     public string[]? AllowedTypes { get; set; }
 
+    /// <summary>How long a direct-upload (SAS) address stays usable.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "02:00:00")]
+    public TimeSpan DirectUploadLifetime { get; set; } = TimeSpan.FromMinutes(15);
+
     /// <summary>The accepted types, resolved.</summary>
     public IReadOnlyList<Domain.Applications.FileType> Allowed =>
         AllowedTypes is { Length: > 0 } ids
