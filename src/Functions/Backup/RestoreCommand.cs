@@ -13,7 +13,11 @@ namespace QualityAward.Functions.Backup;
 /// </summary>
 public static class RestoreCommand
 {
-    public const string Usage = "restore --from <backup folder, e.g. 20260302T180000Z>   load a backup into empty storage (Storage:* settings)";
+    public const string Usage = """
+        restore --from <backup folder, e.g. 20260302T180000Z> [--backup-prefix p]
+            load a backup export into empty storage (configured by Storage:* settings, e.g. Storage__Prefix);
+            the export is read from the backup container of --backup-prefix (default: the configured prefix)
+        """;
 
     public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, CancellationToken ct)
     {
@@ -39,7 +43,7 @@ public static class RestoreCommand
         var backup = new TableBackup(new StorageClients(Options.Create(options)), [], TimeProvider.System, NullLogger<TableBackup>.Instance);
         try
         {
-            var manifest = await backup.RestoreAsync(from, ct);
+            var manifest = await backup.RestoreAsync(from, CommandLine.Option(args, "--backup-prefix"), ct);
             foreach (var table in manifest.Tables)
             {
                 await output.WriteLineAsync($"{table.Table}: {table.Entities} entities restored");

@@ -67,15 +67,19 @@ public sealed partial class TableBackup(StorageClients storage, IEnumerable<Stor
 
     /// <summary>
     /// Load an export into storage whose tables are all empty (or missing). Refuses, writing
-    /// nothing, if any table of the export already holds an entity.
+    /// nothing, if any table of the export already holds an entity. The export is read from this
+    /// storage's <c>backup</c> container, or from the one of <paramref name="sourcePrefix"/>
+    /// (another instance in the same account, e.g. restoring into a fresh prefix).
     /// </summary>
-    public async Task<BackupManifest> RestoreAsync(string folder, CancellationToken ct)
+    public async Task<BackupManifest> RestoreAsync(string folder, string? sourcePrefix, CancellationToken ct)
     {
-        var container = storage.Container(Container);
+        var container = sourcePrefix is null
+            ? storage.Container(Container)
+            : storage.Blobs.GetBlobContainerClient(sourcePrefix.Length == 0 ? Container : $"{sourcePrefix}-{Container}");
         var manifestBlob = container.GetBlobClient($"{folder}/{ManifestFile}");
         if (!await manifestBlob.ExistsAsync(ct))
         {
-            throw new BackupException($"No finished export named '{folder}' in container {storage.ContainerName(Container)} ({ManifestFile} is missing).");
+            throw new BackupException($"No finished export named '{folder}' in container {container.Name} ({ManifestFile} is missing).");
         }
 
         var manifest = (await manifestBlob.DownloadContentAsync(ct)).Value.Content.ToObjectFromJson<BackupManifest>(ManifestJson)

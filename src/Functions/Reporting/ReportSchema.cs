@@ -91,7 +91,7 @@ public static class ReportSchema
     [
         S("application_id"), S("cycle_id"), S("policy_id"), S("category"), S("status"), S("current_stage", true),
         S("district_key", true), S("district_id", true), S("recommender_kind", true), S("recommender_id", true),
-        S("industry_code", true), S("industry_sector", true), S("organisation_size", true), S("sector", true),
+        S("industry_code", true), S("industry_sector", true), S("organisation_size", true), S("sector"),
         S("applicant_name", true), S("credit_code", true), T("created_at"), T("submitted_at", true), T("ended_at", true),
         B("awarded"),
     ];
