@@ -89,18 +89,18 @@ public sealed partial class TableBackup(StorageClients storage, IEnumerable<Stor
             throw new BackupException($"Export '{folder}' has format {manifest.Format}; this build restores format {Format}.");
         }
 
+        // Check every table before writing anything: a refused restore leaves storage as it was.
         foreach (var table in manifest.Tables)
         {
-            var client = storage.Table(table.Table);
-            await client.CreateIfNotExistsAsync(ct);
-            await foreach (var _ in client.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: ct))
+            if (await HasEntitiesAsync(storage.Table(table.Table), ct))
             {
-                throw new BackupException($"Table {client.Name} is not empty: restore loads an export only into empty storage. Restore under a new Storage:Prefix or into a new account.");
+                throw new BackupException($"Table {storage.Name(table.Table)} is not empty: restore loads an export only into empty storage. Restore under a new Storage:Prefix or into a new account.");
             }
         }
 
         foreach (var table in manifest.Tables)
         {
+            await storage.Table(table.Table).CreateIfNotExistsAsync(ct);
             var restored = await RestoreTableAsync(container, manifest.Folder, table, ct);
             if (restored != table.Entities)
             {
@@ -110,6 +110,23 @@ public sealed partial class TableBackup(StorageClients storage, IEnumerable<Stor
 
         LogRestored(logger, folder, manifest.Tables.Count, manifest.Tables.Sum(t => t.Entities));
         return manifest;
+    }
+
+    private static async Task<bool> HasEntitiesAsync(TableClient client, CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var _ in client.QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: ct))
+            {
+                return true;
+            }
+
+            return false;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
     }
 
     private async Task<long> RestoreTableAsync(BlobContainerClient container, string folder, BackupTable table, CancellationToken ct)
