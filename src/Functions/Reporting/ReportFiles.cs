@@ -100,7 +100,7 @@ public static class ReportFiles
     private static string Format(object? value) => value switch
     {
         null => string.Empty,
-        string s => s,
+        string s => Neutralise(s),
         bool b => b ? "true" : "false",
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
@@ -109,6 +109,14 @@ public static class ReportFiles
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
+
+    /// <summary>
+    /// Text typed by applicants must not run as a spreadsheet formula when someone opens the CSV
+    /// in Excel (CSV injection): text starting with = + - @ or a control character gets a leading
+    /// apostrophe. Only the CSV is changed; the Parquet files (what Power BI reads) keep the text.
+    /// </summary>
+    public static string Neutralise(string s) =>
+        s.Length > 0 && s[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + s : s;
 
     private static string Quote(string s) =>
         s.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{s.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : s;

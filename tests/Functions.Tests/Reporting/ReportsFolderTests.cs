@@ -43,3 +43,25 @@ public sealed partial class ReportsFolderTests
     [GeneratedRegex("^(dim|fact)_[a-z_]+$")]
     private static partial Regex TableQuery();
 }
+
+/// <summary>The CSV writer on its own: quoting, typed formats, and no formulas from applicants' text.</summary>
+public sealed class ReportCsvTests
+{
+    [Fact]
+    public void Csv_QuotesAndFormats_AndNeutralisesFormulas()
+    {
+        ReportColumn[] columns = [new("name", ColumnType.String, true), new("score", ColumnType.Decimal, false), new("on", ColumnType.Date, true), new("at", ColumnType.Timestamp, false)];
+        var table = new ReportTable("t", columns,
+        [
+            ["=HYPERLINK(\"http://x\")", -1.5m, new DateOnly(2026, 3, 2), new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8))],
+            ["威海, \"精工\"\n有限公司", 85.12345m, null, new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)],
+        ]);
+
+        var text = System.Text.Encoding.UTF8.GetString(ReportFiles.Csv(table)).TrimStart('\uFEFF');
+        var rows = Csv.Parse(text);
+
+        Assert.Equal(["name", "score", "on", "at"], rows[0]);
+        Assert.Equal(["'=HYPERLINK(\"http://x\")", "-1.5", "2026-03-02", "2026-03-02T01:00:00.000Z"], rows[1]);
+        Assert.Equal(["威海, \"精工\"\n有限公司", "85.1234", string.Empty, "2026-03-02T01:00:00.000Z"], rows[2]);
+    }
+}
