@@ -21,6 +21,14 @@ param sku string
 @maxValue(365)
 param softDeleteDays int = 30
 
+@description('Days a daily backup export is kept.')
+@minValue(7)
+param backupRetentionDays int = 365
+
+@description('Days a dated reporting folder is kept (latest/ is always current).')
+@minValue(7)
+param reportRetentionDays int = 400
+
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
   location: location
@@ -72,6 +80,82 @@ resource backup 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'deployments'
+}
+
+// Old backups, old daily report folders and old blob versions are deleted after their retention.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'backups'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${backup.name}/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: backupRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'daily-reports'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${reporting.name}/'
+              ]
+            }
+            actions: {
+              // latest/ is rewritten every hour, so only the dated folders ever get this old.
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: reportRetentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          name: 'old-versions'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+            }
+            actions: {
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: softDeleteDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
 }
 
 output name string = account.name
