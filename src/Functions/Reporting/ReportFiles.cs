@@ -8,6 +8,11 @@ namespace QualityAward.Functions.Reporting;
 /// <summary>Writes a report table as Parquet (typed columns) and as CSV (UTF-8 with BOM, RFC 4180).</summary>
 public static class ReportFiles
 {
+    /// <summary>Key-value metadata in every Parquet file: which schema version and table it holds.</summary>
+    public const string SchemaVersionKey = "qualityaward.schema_version";
+
+    public const string TableKey = "qualityaward.table";
+
     /// <summary>The Parquet field for a column: the type Power BI reads without a conversion step.</summary>
     public static DataField Field(ReportColumn c) => c.Type switch
     {
@@ -28,6 +33,11 @@ public static class ReportFiles
         using var buffer = new MemoryStream();
         await using (var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), buffer, cancellationToken: ct))
         {
+            writer.CustomMetadata = new Dictionary<string, string>
+            {
+                [SchemaVersionKey] = ReportSchema.Version.ToString(CultureInfo.InvariantCulture),
+                [TableKey] = table.Name,
+            };
             using var group = writer.CreateRowGroup();
             for (var i = 0; i < fields.Length; i++)
             {

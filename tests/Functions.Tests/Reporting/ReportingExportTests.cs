@@ -238,6 +238,8 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
     {
         using var stream = new MemoryStream(await DownloadAsync(table, folder, "parquet"));
         await using var reader = await ParquetReader.CreateAsync(stream);
+        Assert.Equal(ReportSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.CustomMetadata[ReportFiles.SchemaVersionKey]);
+        Assert.Equal(table, reader.CustomMetadata[ReportFiles.TableKey]);
         var fields = reader.Schema.GetDataFields();
         var columns = new Dictionary<string, object?[]>();
         var count = 0;
