@@ -76,12 +76,23 @@ public sealed class BackupRestoreTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Restore_OfAFolderThatDoesNotExist_SaysSo()
+    public async Task RestoreCommand_OfTheExecutable_OfAFolderThatDoesNotExist_SaysSo_AndWithoutFromShowsUsage()
     {
-        var (code, _, error) = await RestoreAsync("20200101T000000Z", "r" + Guid.NewGuid().ToString("N")[..12]);
+        // The real executable's command switch (Program.cs), configured through the environment as in Azure.
+        var executable = Path.Combine(AppContext.BaseDirectory, "QualityAward.Functions.dll");
+        var environment = new Dictionary<string, string>
+        {
+            ["Storage__ConnectionString"] = azurite.ConnectionString,
+            ["Storage__Prefix"] = "r" + Guid.NewGuid().ToString("N")[..12],
+        };
 
-        Assert.Equal(1, code);
-        Assert.Contains("20200101T000000Z", error);
+        var missing = await Infra.Tools.RunAsync("dotnet", [executable, "restore", "--from", "20200101T000000Z", "--backup-prefix", _app.Prefix], AppContext.BaseDirectory, TimeSpan.FromMinutes(1), environment);
+        var usage = await Infra.Tools.RunAsync("dotnet", [executable, "restore"], AppContext.BaseDirectory, TimeSpan.FromMinutes(1), environment);
+
+        Assert.True(missing.ExitCode == 1, missing.ToString());
+        Assert.Contains("20200101T000000Z", missing.Error);
+        Assert.Equal(2, usage.ExitCode);
+        Assert.Contains("restore --from", usage.Error);
     }
 
     [Fact]
