@@ -41,6 +41,15 @@ switch (command)
             .Build();
         return CommandLine.DevToken(rest, configuration, TimeProvider.System);
 
+    case "restore":
+        var storageSettings = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        return await QualityAward.Functions.Backup.RestoreCommand.RunAsync(rest, storageSettings, Console.Out, Console.Error, CancellationToken.None);
+
     default:
         Console.Error.WriteLine(CommandLine.Usage);
         return 2;

@@ -1,11 +1,14 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
 using QualityAward.Domain;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Awards;
+using QualityAward.Functions.Backup;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
+using QualityAward.Functions.Reporting;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 using Scalar.AspNetCore;
@@ -64,6 +67,9 @@ public static class AppBuilder
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<NoticeDeadline>();
         services.AddSingleton<ObjectionLookup>();
+        services.AddSingleton<ReportBuilder>();
+        services.AddSingleton<ReportExporter>();
+        services.AddSingleton<TableBackup>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -85,11 +91,14 @@ public static class AppBuilder
         services.AddSingleton<ITriggerFunction, TimersFunction>();
         services.AddSingleton<ITriggerFunction, OutboxSweepFunction>();
         services.AddSingleton<ITriggerFunction, ReactionsFunction>();
+        services.AddSingleton<ITriggerFunction, ReportingExportFunction>();
+        services.AddSingleton<ITriggerFunction, BackupFunction>();
 
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer],
             [StorageClients.ReactionsQueue]));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container], []));
         services.AddHostedService<StorageInitializer>();
         if (builder.Configuration.GetValue($"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}", true))
         {
@@ -121,7 +130,8 @@ public static class AppBuilder
             doc.Info.Description = "The award process of a city's Mayor's Quality Award. Sign in with a bearer token (roles: applicant, recommender, office, reviewer, committee, supervisor).";
             return Task.CompletedTask;
         }));
-        services.AddHealthChecks();
+        services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: [Telemetry.ReadyTag]);
+        builder.AddTelemetry();
     }
 
     private static void AddAuthentication(WebApplicationBuilder builder)
@@ -185,7 +195,8 @@ public static class AppBuilder
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("QualityAward API")).AllowAnonymous();
-        app.MapHealthChecks("/healthz").AllowAnonymous();
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => !c.Tags.Contains(Telemetry.ReadyTag) }).AllowAnonymous();
+        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Telemetry.ReadyTag) }).AllowAnonymous();
         app.MapGet("/api/me", (HttpContext http) => Results.Ok(new
         {
             subject = Caller.Subject(http.User),
@@ -202,6 +213,7 @@ public static class AppBuilder
         app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
+        app.MapReporting();
         app.MapCustomHandler();
     }
 

@@ -46,6 +46,10 @@ public static class TriggerTable
             Schedule: "0 * * * * *"),
         new("OutboxSweep", TriggerKind.Timer, "Dispatches side effects that a crash or an outage left in the outbox.",
             Schedule: "30 */2 * * * *"),
+        new("ReportingExport", TriggerKind.Timer, "Refreshes the Power BI files in the reporting container (hourly).",
+            Schedule: "0 5 * * * *"),
+        new("Backup", TriggerKind.Timer, "Exports every table to the backup container (daily at 02:00 Asia/Shanghai = 18:00 UTC).",
+            Schedule: "0 0 18 * * *"),
         new("Reactions", TriggerKind.Queue, "Runs the workflow reactions to a stored event.",
             Queue: Storage.StorageClients.ReactionsQueue),
     ];

@@ -1,0 +1,160 @@
+// QualityAward (市长质量奖) in Azure: the function app (custom handler, Linux), its data storage
+// (tables, blobs, queues; no shared keys), Key Vault, Log Analytics + Application Insights, one
+// user-assigned identity and the roles it needs. Works in the global cloud and in Azure operated
+// by 21Vianet: every endpoint comes from environment() or from the resources themselves.
+targetScope = 'resourceGroup'
+
+@description('Azure region for every resource. Defaults to the resource group\'s region (e.g. chinanorth3 in Azure China).')
+param location string = resourceGroup().location
+
+@description('Short prefix of every resource name: 2 to 6 lowercase letters or digits, starting with a letter (e.g. "qawh" for Weihai).')
+@minLength(2)
+@maxLength(6)
+param namePrefix string = 'qa'
+
+@description('Microsoft Entra ID authority that signs the API\'s bearer tokens. The default is this tenant on this cloud\'s login endpoint.')
+param authAuthority string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+
+@description('Audience (application ID URI or client id) of the API\'s app registration, e.g. api://qualityaward-weihai.')
+param authAudience string
+
+@description('Microsoft Graph endpoint used to send mail. Global: https://graph.microsoft.com; Azure China: https://microsoftgraph.chinacloudapi.cn.')
+param graphEndpoint string = environment().name == 'AzureChinaCloud' ? 'https://microsoftgraph.chinacloudapi.cn' : 'https://graph.microsoft.com'
+
+@description('The mailbox consultation emails are sent from (Graph Mail.Send, limited to this mailbox by an application access policy).')
+param graphSenderMailbox string
+
+@description('Key that signs the departments\' reply links: at least 32 random bytes, base64. Stored only in Key Vault.')
+@secure()
+param replyLinkSigningKey string
+
+@description('App Service plan SKU (Linux, Dedicated). P1v3 is available in both clouds; the app keeps timers running with Always On.')
+@allowed([
+  'P0v3'
+  'P1v3'
+  'P2v3'
+  'P1mv3'
+])
+param planSku string = 'P1v3'
+
+@description('Storage redundancy of the data account.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_RAGRS'
+])
+param storageSku string = 'Standard_ZRS'
+
+@description('Object ids of the office\'s users or groups who read the Power BI files (Storage Blob Data Reader on the reporting container only).')
+param reportReaderPrincipalIds array = []
+
+@description('Tags for every resource.')
+param tags object = {}
+
+var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, location, namePrefix))
+var prefix = toLower(namePrefix)
+var allTags = union(tags, { application: 'qualityaward' })
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+  name: '${prefix}-id-${resourceToken}'
+  location: location
+  tags: allTags
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: {
+    location: location
+    tags: allTags
+    logAnalyticsName: '${prefix}-log-${resourceToken}'
+    appInsightsName: '${prefix}-appi-${resourceToken}'
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    location: location
+    tags: allTags
+    name: '${prefix}st${resourceToken}'
+    sku: storageSku
+  }
+}
+
+module keyVault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    location: location
+    tags: allTags
+    name: '${prefix}-kv-${take(resourceToken, 13)}'
+    replyLinkSigningKey: replyLinkSigningKey
+    graphSenderMailbox: graphSenderMailbox
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.properties.principalId
+    storageAccountName: storage.outputs.name
+    reportingContainerName: storage.outputs.reportingContainer
+    keyVaultName: keyVault.outputs.name
+    appInsightsName: monitoring.outputs.appInsightsName
+    reportReaderPrincipalIds: reportReaderPrincipalIds
+  }
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    location: location
+    tags: allTags
+    planName: '${prefix}-plan-${resourceToken}'
+    appName: '${prefix}-func-${resourceToken}'
+    planSku: planSku
+    identityId: identity.id
+    identityClientId: identity.properties.clientId
+    blobEndpoint: storage.outputs.blobEndpoint
+    queueEndpoint: storage.outputs.queueEndpoint
+    tableEndpoint: storage.outputs.tableEndpoint
+    packageUrl: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainer}/qualityaward.zip'
+    appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
+    authAuthority: authAuthority
+    authAudience: authAudience
+    graphEndpoint: graphEndpoint
+    replyLinkSigningKeySecretUri: keyVault.outputs.replyLinkSigningKeySecretUri
+    graphSenderMailboxSecretUri: keyVault.outputs.graphSenderMailboxSecretUri
+  }
+  // The app reads storage and Key Vault with the identity from its first start.
+  dependsOn: [
+    roles
+  ]
+}
+
+@description('The function app\'s base URL (API under /api, health under /healthz/ready).')
+output functionAppUrl string = functionApp.outputs.url
+
+@description('The function app\'s name (for az functionapp commands).')
+output functionAppName string = functionApp.outputs.name
+
+@description('The data storage account\'s name.')
+output storageAccountName string = storage.outputs.name
+
+@description('Blob endpoint for Power BI (AzureStorage.Blobs, organisational account sign-in).')
+output blobEndpoint string = storage.outputs.blobEndpoint
+
+@description('The container Power BI reads (v1/{table}/latest/{table}.parquet).')
+output reportingContainer string = storage.outputs.reportingContainer
+
+@description('Container and blob name the packaged app is uploaded to.')
+output packageBlob string = '${storage.outputs.deploymentContainer}/qualityaward.zip'
+
+@description('Key Vault URI (reply-link signing key, Graph settings).')
+output keyVaultUri string = keyVault.outputs.uri
+
+@description('Client id of the app\'s managed identity (grant it Graph Mail.Send).')
+output identityClientId string = identity.properties.clientId
+
+@description('Object id of the app\'s managed identity\'s service principal.')
+output identityPrincipalId string = identity.properties.principalId

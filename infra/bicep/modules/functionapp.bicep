@@ -1,0 +1,144 @@
+// The function app: the Functions host on Linux runs the ASP.NET Core server as a custom handler
+// (host.json at the package root, the server in app/). Storage, the queue trigger and the host
+// use the user-assigned identity; secrets are Key Vault references resolved with it.
+
+@description('Region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('App Service plan name.')
+param planName string
+
+@description('Function app name.')
+param appName string
+
+@description('App Service plan SKU (Linux).')
+param planSku string
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Blob endpoint of the data account (from its primaryEndpoints).')
+param blobEndpoint string
+
+@description('Queue endpoint of the data account.')
+param queueEndpoint string
+
+@description('Table endpoint of the data account.')
+param tableEndpoint string
+
+@description('URL of the packaged app (scripts/package.sh), read with the identity.')
+param packageUrl string
+
+@description('Application Insights connection string.')
+param appInsightsConnectionString string
+
+@description('Entra ID authority for the API\'s tokens.')
+param authAuthority string
+
+@description('Audience of the API\'s tokens.')
+param authAudience string
+
+@description('Microsoft Graph endpoint.')
+param graphEndpoint string
+
+@description('Key Vault secret URI of the reply-link signing key.')
+param replyLinkSigningKeySecretUri string
+
+@description('Key Vault secret URI of the sending mailbox.')
+param graphSenderMailboxSecretUri string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: planSku
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    reserved: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      // A custom handler brings its own self-contained executable: no language stack.
+      linuxFxVersion: ''
+      alwaysOn: true
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      healthCheckPath: '/healthz/ready'
+      appSettings: [
+        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
+        // The host's own storage, identity-based.
+        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
+        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+        // The app's data (Storage:* options) and the queue trigger's connection named "Storage".
+        { name: 'Storage__tableServiceUri', value: tableEndpoint }
+        { name: 'Storage__blobServiceUri', value: blobEndpoint }
+        { name: 'Storage__queueServiceUri', value: queueEndpoint }
+        { name: 'Storage__credential', value: 'managedidentity' }
+        { name: 'Storage__clientId', value: identityClientId }
+        { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
+        // Sign-in.
+        { name: 'Auth__Authority', value: authAuthority }
+        { name: 'Auth__Audience', value: authAudience }
+        // Mail and reply links: secrets stay in Key Vault.
+        { name: 'Graph__Endpoint', value: graphEndpoint }
+        { name: 'Graph__SenderMailbox', value: '@Microsoft.KeyVault(SecretUri=${graphSenderMailboxSecretUri})' }
+        { name: 'ReplyLinks__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${replyLinkSigningKeySecretUri})' }
+        // Telemetry with Entra authentication (local auth is off on Application Insights).
+        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+        // The package from scripts/package.sh, read with the identity.
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: packageUrl }
+        { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identityId }
+      ]
+    }
+  }
+}
+
+resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+output name string = site.name
+output url string = 'https://${site.properties.defaultHostName}'

@@ -1,0 +1,60 @@
+// Key Vault in RBAC mode for the secrets the app reads through Key Vault references.
+
+@description('Region.')
+param location string
+
+@description('Tags.')
+param tags object
+
+@description('Key Vault name (3-24 characters).')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Key that signs the departments\' reply links.')
+@secure()
+param replyLinkSigningKey string
+
+@description('The mailbox consultation emails are sent from.')
+param graphSenderMailbox string
+
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource replyLinkKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'reply-link-signing-key'
+  properties: {
+    value: replyLinkSigningKey
+    contentType: 'base64'
+  }
+}
+
+resource senderMailbox 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'graph-sender-mailbox'
+  properties: {
+    value: graphSenderMailbox
+    contentType: 'text/plain'
+  }
+}
+
+output name string = vault.name
+output uri string = vault.properties.vaultUri
+output replyLinkSigningKeySecretUri string = replyLinkKey.properties.secretUri
+output graphSenderMailboxSecretUri string = senderMailbox.properties.secretUri

@@ -1,0 +1,82 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using QualityAward.Functions.Storage;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>
+/// Telemetry through OpenTelemetry to Application Insights, only when
+/// <c>APPLICATIONINSIGHTS_CONNECTION_STRING</c> is set (the Functions host sets it from the app
+/// setting); with a user-assigned identity the exporter signs in with it, so the Application
+/// Insights resource can refuse local (key) authentication.
+/// </summary>
+public static class Telemetry
+{
+    public const string ConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
+
+    public const string ReadyTag = "ready";
+
+    public static void AddTelemetry(this WebApplicationBuilder builder)
+    {
+        var connectionString = builder.Configuration[ConnectionStringSetting];
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return;
+        }
+
+        var clientId = builder.Configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.ManagedIdentityClientId)}"];
+        TokenCredential? credential = string.IsNullOrWhiteSpace(clientId)
+            ? null
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        void Configure(AzureMonitorExporterOptions o)
+        {
+            o.ConnectionString = connectionString;
+            if (credential is not null)
+            {
+                o.Credential = credential;
+            }
+        }
+
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("QualityAward.Functions"))
+            .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddAzureMonitorTraceExporter(Configure))
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddAzureMonitorMetricExporter(Configure));
+        builder.Logging.AddOpenTelemetry(o =>
+        {
+            o.IncludeFormattedMessage = true;
+            o.AddAzureMonitorLogExporter(Configure);
+        });
+    }
+}
+
+/// <summary>Ready means storage answers: the events table, the documents container and the reactions queue.</summary>
+public sealed class StorageReadinessCheck(StorageClients storage) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await foreach (var _ in storage.Table(StorageClients.EventsTable).QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: timeout.Token).AsPages())
+            {
+                break;
+            }
+
+            await storage.Container(StorageClients.DocumentsContainer).GetPropertiesAsync(cancellationToken: timeout.Token);
+            await storage.Queue(StorageClients.ReactionsQueue).GetPropertiesAsync(timeout.Token);
+            return HealthCheckResult.Healthy("Tables, blobs and queues answer.");
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or AuthenticationFailedException or OperationCanceledException or HttpRequestException)
+        {
+            return HealthCheckResult.Unhealthy("Storage does not answer.", ex);
+        }
+    }
+}

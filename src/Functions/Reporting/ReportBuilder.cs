@@ -1,0 +1,258 @@
+using System.Text.Json;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Policies;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Reporting;
+
+/// <summary>
+/// Builds the star schema from the stored events: every cycle and application stream is read and
+/// folded, nothing comes from read models (which may lag). What the office does not need to see
+/// in a report is left out: contact persons, identity numbers, individuals' names, the owner's
+/// sign-in subject, documents (trade secrets), eligibility answers and free-text reasons.
+/// </summary>
+public sealed class ReportBuilder(EventStore store, StateLoader loader)
+{
+    public async Task<IReadOnlyList<ReportTable>> BuildAsync(CancellationToken ct)
+    {
+        var cycles = new List<CycleState>();
+        var applications = new List<(ApplicationState State, IReadOnlyList<StoredEvent> Events)>();
+        await foreach (var streamId in store.StreamIdsAsync(ct))
+        {
+            if (streamId.StartsWith("cycle-", StringComparison.Ordinal))
+            {
+                var events = await store.ReadAsync(streamId, ct);
+                cycles.Add(loader.Fold(StreamKinds.Cycle, streamId, events));
+            }
+            else if (streamId.StartsWith("application-", StringComparison.Ordinal))
+            {
+                var events = await store.ReadAsync(streamId, ct);
+                applications.Add((loader.Fold(StreamKinds.Application, streamId, events), events));
+            }
+        }
+
+        var cycleById = cycles.ToDictionary(c => c.CycleId, StringComparer.Ordinal);
+        string PolicyOf(string cycleId) => cycleById.TryGetValue(cycleId, out var c) ? c.PolicyId : string.Empty;
+
+        return
+        [
+            new("dim_policy", ReportSchema.DimPolicy, PolicyRows(cycles)),
+            new("dim_cycle", ReportSchema.DimCycle, [.. cycles.OrderBy(c => c.CycleId, StringComparer.Ordinal).Select(CycleRow)]),
+            new("dim_district", ReportSchema.DimDistrict, DistrictRows(cycles)),
+            new("dim_industry", ReportSchema.DimIndustry, IndustryRows(applications.Select(a => a.State))),
+            new("dim_department", ReportSchema.DimDepartment, [.. Enum.GetValues<Department>().Select(DepartmentRow)]),
+            new("fact_application", ReportSchema.FactApplication, [.. applications.Select(a => ApplicationRow(a.State, a.Events, PolicyOf(a.State.CycleId)))]),
+            new("fact_stage_duration", ReportSchema.FactStageDuration, [.. applications.SelectMany(a => StageRows(a.State, a.Events))]),
+            new("fact_score", ReportSchema.FactScore, [.. applications.SelectMany(a => ScoreRows(a.State, a.Events))]),
+            new("fact_award", ReportSchema.FactAward, [.. applications.Where(a => a.State.Award is not null).Select(a => AwardRow(a.State, PolicyOf(a.State.CycleId)))]),
+            new("fact_revocation", ReportSchema.FactRevocation, [.. applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, PolicyOf(a.State.CycleId)))]),
+        ];
+    }
+
+    /// <summary>The key that joins an application to its district: policy and district together (districts are per city).</summary>
+    public static string DistrictKey(string policyId, string districtId) => $"{policyId}/{districtId}";
+
+    /// <summary>One row per policy in use, as the most recently opened cycle copied it.</summary>
+    private static List<object?[]> PolicyRows(IEnumerable<CycleState> cycles) =>
+    [
+        .. cycles
+            .GroupBy(c => c.PolicyId, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(c => c.OpenedAt).First().Policy)
+            .OrderBy(p => p.Id, StringComparer.Ordinal)
+            .Select(p => new object?[]
+            {
+                p.Id, p.City.Code, p.City.Name, p.City.NameEn, p.AwardName, p.Document.Title, p.Document.Number,
+                Name(p.Document.Status), p.Document.IssuedOn, p.Document.ValidFrom, p.Document.ValidTo, p.Cycle.LengthYears,
+            }),
+    ];
+
+    private static object?[] CycleRow(CycleState c) =>
+    [
+        c.CycleId, c.PolicyId, c.Year, c.Title, c.SubmissionOpensOn, c.SubmissionClosesOn, c.SubmissionsClosed,
+        Name(c.Status), c.OpenedAt, c.Announcement?.AnnouncedOn, c.Announcement?.Reference,
+    ];
+
+    private static List<object?[]> DistrictRows(IEnumerable<CycleState> cycles) =>
+    [
+        .. cycles
+            .GroupBy(c => c.PolicyId, StringComparer.Ordinal)
+            .Select(g => g.OrderByDescending(c => c.OpenedAt).First().Policy)
+            .SelectMany(p => p.City.Districts.Select(d => new object?[] { DistrictKey(p.Id, d.Id), p.Id, d.Id, d.Name, d.Code }))
+            .OrderBy(r => (string)r[0]!, StringComparer.Ordinal),
+    ];
+
+    /// <summary>The GB/T 4754 industry codes applicants gave, with their section (门类).</summary>
+    private static List<object?[]> IndustryRows(IEnumerable<ApplicationState> applications) =>
+    [
+        .. applications
+            .Select(a => a.Form.IndustryCode?.Trim().ToUpperInvariant())
+            .Where(code => !string.IsNullOrEmpty(code))
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)
+            .Select(code => new object?[] { code, code![..1], IndustrySections.NameOf(code[0]) }),
+    ];
+
+    private static object?[] DepartmentRow(Department d) => [Name(d), DepartmentNames.Zh(d), DepartmentNames.En(d)];
+
+    private static object?[] ApplicationRow(ApplicationState a, IReadOnlyList<StoredEvent> events, string policyId)
+    {
+        var organisation = a.Category == ApplicantCategory.Organisation;
+        var form = a.Form;
+        return
+        [
+            a.ApplicationId, a.CycleId, policyId, Name(a.Category), Name(a.Status), a.Stage is { } stage ? Name(stage) : null,
+            form.DistrictId is { Length: > 0 } district ? DistrictKey(policyId, district) : null, form.DistrictId,
+            form.RecommenderKind is { } kind ? Name(kind) : null, form.RecommenderId,
+            form.IndustryCode?.Trim().ToUpperInvariant(), form.IndustrySector is { } sector ? Name(sector) : null,
+            organisation && form.Size is { } size ? Name(size) : null, Name(form.SectorFor(a.Category)),
+
+            // Organisations' names and credit codes are published in notices; an individual's name is personal data.
+            organisation ? form.Name : null, organisation ? form.CreditCode : null,
+            a.CreatedAt, a.SubmittedAt, EndedAt(events), a.Award is not null,
+        ];
+    }
+
+    /// <summary>The instant the application stopped moving: awarded, or closed for any reason (the first such event).</summary>
+    private static DateTimeOffset? EndedAt(IReadOnlyList<StoredEvent> events) =>
+        events.Select(e => e.Event).FirstOrDefault(IsEnding) is IApplicationEvent ending ? ending.At : null;
+
+    private static bool IsEnding(IDomainEvent e) => e is ApplicationWithdrawn or RecommendationDeclined or ApplicationRefused
+        or ApplicationNotSelected or ApplicationAwarded or ApplicationDisqualified
+        or ShortlistDecided { Shortlisted: false };
+
+    /// <summary>One row per stage entered: from its StageEntered to the next one, or to the event that ended the application.</summary>
+    private static IEnumerable<object?[]> StageRows(ApplicationState a, IReadOnlyList<StoredEvent> events)
+    {
+        StageEntered? open = null;
+        foreach (var e in events.Select(s => s.Event))
+        {
+            if (e is StageEntered entered)
+            {
+                if (open is not null)
+                {
+                    yield return StageRow(a, open, entered.At);
+                }
+
+                open = entered;
+            }
+            else if (open is not null && IsEnding(e))
+            {
+                yield return StageRow(a, open, ((IApplicationEvent)e).At);
+                open = null;
+            }
+        }
+
+        if (open is not null)
+        {
+            yield return StageRow(a, open, null);
+        }
+    }
+
+    private static object?[] StageRow(ApplicationState a, StageEntered entered, DateTimeOffset? leftAt) =>
+    [
+        a.ApplicationId, a.CycleId, entered.StageIndex, Name(entered.Stage), entered.At, leftAt,
+        leftAt is { } left ? Math.Round((left - entered.At).TotalHours, 4) : null,
+    ];
+
+    /// <summary>Every score as it was recorded (a stage scored twice shows both, in order).</summary>
+    private static IEnumerable<object?[]> ScoreRows(ApplicationState a, IReadOnlyList<StoredEvent> events)
+    {
+        foreach (var e in events.Select(s => s.Event))
+        {
+            switch (e)
+            {
+                case StageScored s:
+                    yield return [a.ApplicationId, a.CycleId, "stage", Name(s.Stage), s.Points, s.MaxPoints, s.Percent, null, s.At];
+                    break;
+                case CompositeScored c:
+                    yield return [a.ApplicationId, a.CycleId, "composite", Name(StageKind.CompositeEvaluation), c.Score, null, c.Score, c.PreferenceBonus, c.At];
+                    break;
+            }
+        }
+    }
+
+    private static object?[] AwardRow(ApplicationState a, string policyId)
+    {
+        var award = a.Award!;
+        return
+        [
+            a.ApplicationId, a.CycleId, policyId, Name(a.Category), Name(award.Tier), award.Year, award.AwardedOn,
+            award.MoneyYuan, award.OutsideQuota, string.Join("；", award.Prizes), award.AnnouncementReference, a.Revocation is not null,
+        ];
+    }
+
+    private static object?[] RevocationRow(ApplicationState a, string policyId)
+    {
+        var r = a.Revocation!;
+        return [a.ApplicationId, a.CycleId, policyId, r.GroundCode, Name(r.Consequence), r.RevokedOn, r.MoneyToRecoverYuan, r.DecisionReference];
+    }
+
+    /// <summary>Enum values as the API and stored events spell them (camelCase).</summary>
+    private static string Name<TEnum>(TEnum value)
+        where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+}
+
+/// <summary>The sections (门类) of GB/T 4754-2017, the national industry classification.</summary>
+public static class IndustrySections
+{
+    private static readonly Dictionary<char, string> Names = new()
+    {
+        ['A'] = "农、林、牧、渔业",
+        ['B'] = "采矿业",
+        ['C'] = "制造业",
+        ['D'] = "电力、热力、燃气及水生产和供应业",
+        ['E'] = "建筑业",
+        ['F'] = "批发和零售业",
+        ['G'] = "交通运输、仓储和邮政业",
+        ['H'] = "住宿和餐饮业",
+        ['I'] = "信息传输、软件和信息技术服务业",
+        ['J'] = "金融业",
+        ['K'] = "房地产业",
+        ['L'] = "租赁和商务服务业",
+        ['M'] = "科学研究和技术服务业",
+        ['N'] = "水利、环境和公共设施管理业",
+        ['O'] = "居民服务、修理和其他服务业",
+        ['P'] = "教育",
+        ['Q'] = "卫生和社会工作",
+        ['R'] = "文化、体育和娱乐业",
+        ['S'] = "公共管理、社会保障和社会组织",
+        ['T'] = "国际组织",
+    };
+
+    public static string? NameOf(char section) => Names.GetValueOrDefault(section);
+}
+
+/// <summary>The departments a policy can consult, as people name them.</summary>
+public static class DepartmentNames
+{
+    public static string Zh(Department d) => d switch
+    {
+        Department.Tax => "税务部门",
+        Department.EcologyEnvironment => "生态环境部门",
+        Department.EmergencyManagement => "应急管理部门",
+        Department.HumanResourcesSocialSecurity => "人力资源和社会保障部门",
+        Department.MarketRegulation => "市场监督管理部门",
+        Department.PublicSecurity => "公安部门",
+        Department.DisciplineInspection => "纪检监察机关",
+        Department.OrganisationPersonnel => "组织人事部门",
+        Department.DefenceSecurity => "国防和国家安全部门",
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+
+    public static string En(Department d) => d switch
+    {
+        Department.Tax => "Taxation",
+        Department.EcologyEnvironment => "Ecology and environment",
+        Department.EmergencyManagement => "Emergency management",
+        Department.HumanResourcesSocialSecurity => "Human resources and social security",
+        Department.MarketRegulation => "Market regulation",
+        Department.PublicSecurity => "Public security",
+        Department.DisciplineInspection => "Discipline inspection and supervision",
+        Department.OrganisationPersonnel => "Organisation and personnel",
+        Department.DefenceSecurity => "Defence and national security",
+        _ => throw new ArgumentOutOfRangeException(nameof(d)),
+    };
+}

@@ -1,0 +1,116 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Infra;
+
+/// <summary>
+/// infra/bicep builds and lints clean with the Bicep CLI (no errors, no warnings), keeps every
+/// endpoint out of the source (both clouds), and declares what the design promises.
+/// </summary>
+public sealed partial class BicepTests
+{
+    private static readonly string BicepDir = Path.Combine(Repository.Root, "infra", "bicep");
+
+    private static IEnumerable<string> BicepFiles => Directory.EnumerateFiles(BicepDir, "*.bicep", SearchOption.AllDirectories);
+
+    [Fact]
+    public async Task Main_Builds_WithoutErrorsOrWarnings()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(string.IsNullOrWhiteSpace(result.Error), result.ToString());
+        var template = JsonNode.Parse(result.Output)!;
+        Assert.NotNull(template["resources"]);
+    }
+
+    [Fact]
+    public async Task Main_Lints_WithoutErrorsOrWarnings()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["lint", "main.bicep"], BicepDir, TimeSpan.FromMinutes(2));
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.True(string.IsNullOrWhiteSpace(result.Output + result.Error), result.ToString());
+    }
+
+    [Fact]
+    public async Task Template_HasTheSettingsTheAppAndTheHostNeed()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+        var json = result.Output;
+
+        Assert.Contains("\"allowSharedKeyAccess\": false", json);
+        Assert.Contains("\"isVersioningEnabled\": true", json);
+        Assert.Contains("\"enableRbacAuthorization\": true", json);
+        Assert.Contains("\"functionapp,linux\"", json);
+        foreach (var setting in new[]
+        {
+            "FUNCTIONS_WORKER_RUNTIME", "Storage__tableServiceUri", "Storage__blobServiceUri", "Storage__queueServiceUri",
+            "Storage__credential", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ReplyLinks__SigningKey",
+        })
+        {
+            Assert.Contains($"\"name\": \"{setting}\"", json);
+        }
+
+        Assert.Contains("@Microsoft.KeyVault(SecretUri=", json);
+        Assert.Matches(new Regex("\"name\": \"FUNCTIONS_WORKER_RUNTIME\",\\s*\"value\": \"custom\""), json);
+    }
+
+    [Fact]
+    public void Sources_HardCodeNoCloudEndpoint()
+    {
+        foreach (var file in BicepFiles)
+        {
+            var text = File.ReadAllText(file);
+            foreach (var host in new[] { "core.windows.net", "login.microsoftonline.com", "vault.azure.net", "azurewebsites.net", "applicationinsights.azure.com" })
+            {
+                Assert.False(text.Contains(host, StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(file)} hard-codes {host}: take it from environment() or the resource.");
+            }
+        }
+    }
+
+    [Fact]
+    public void EveryParameter_HasADescription()
+    {
+        foreach (var file in BicepFiles)
+        {
+            var described = false;
+            var depth = 0; // inside a decorator's parentheses, e.g. a multi-line @allowed([...])
+            foreach (var line in File.ReadLines(file).Select(l => l.Trim()))
+            {
+                if (depth > 0 || line.StartsWith('@'))
+                {
+                    described |= line.StartsWith("@description(", StringComparison.Ordinal);
+                    depth += line.Count(c => c == '(') - line.Count(c => c == ')');
+                }
+                else if (line.StartsWith("param ", StringComparison.Ordinal))
+                {
+                    Assert.True(described, $"{Path.GetFileName(file)}: `{line}` has no @description");
+                    described = false;
+                }
+                else
+                {
+                    described = false;
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void RoleAssignments_AreAllInTheRolesModule_AndNamedByGuid()
+    {
+        var roles = File.ReadAllText(Path.Combine(BicepDir, "modules", "roles.bicep"));
+        var assignments = RoleAssignment().Matches(roles);
+
+        Assert.Equal(6, assignments.Count); // blob owner, queue, table, secrets user, metrics publisher, report readers
+        Assert.All(assignments, m => Assert.StartsWith("guid(", m.Groups[1].Value.TrimStart()));
+        foreach (var file in BicepFiles.Where(f => !f.EndsWith("roles.bicep", StringComparison.Ordinal)))
+        {
+            Assert.DoesNotContain("Microsoft.Authorization/roleAssignments", File.ReadAllText(file));
+        }
+    }
+
+    [GeneratedRegex(@"Microsoft\.Authorization/roleAssignments@[^']+' = (?:\[\s*for [^:]+:\s*)?\{\s*name:([^\n]+)")]
+    private static partial Regex RoleAssignment();
+}
