@@ -4,6 +4,7 @@ using Microsoft.IdentityModel.Tokens;
 using QualityAward.Domain;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Awards;
+using QualityAward.Functions.Consultations;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
 using QualityAward.Functions.Storage;
@@ -84,6 +85,9 @@ public static class AppBuilder
         services.AddSingleton<ITriggerFunction, TimersFunction>();
         services.AddSingleton<ITriggerFunction, OutboxSweepFunction>();
         services.AddSingleton<ITriggerFunction, ReactionsFunction>();
+
+        // Department consultations by mail (Microsoft Graph) and signed reply links.
+        builder.AddConsultations();
 
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
@@ -183,6 +187,7 @@ public static class AppBuilder
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
+        app.MapConsultations();
         app.MapCustomHandler();
     }
 
