@@ -118,6 +118,11 @@ public sealed class GraphMailSender(GraphServiceClient graph)
             var transient = status is 429 or 408 || status >= 500;
             return new SendResult(false, transient, RetryAfter(ex), $"Graph answered {status}: {ex.Message}");
         }
+        catch (AuthenticationFailedException ex)
+        {
+            // No token (identity not assigned, consent missing, a sign-in outage): keep the mail and try later.
+            return new SendResult(false, true, null, $"Could not sign in to Graph: {ex.Message}");
+        }
         catch (HttpRequestException ex)
         {
             return new SendResult(false, true, null, $"Graph could not be reached: {ex.Message}");
