@@ -17,7 +17,7 @@ namespace QualityAward.Functions.Tests.Consultations;
 /// real Graph SDK to a loopback stand-in of Graph.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class ConsultationTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
 {
     private const string ReplyBase = "https://award.example.gov.cn";
     private const string RoundId = "changde-2026-c3";
