@@ -411,3 +411,32 @@ public static class ConsultationIds
             ? consultationId
             : null;
 }
+
+/// <summary>The office's decision on an adverse record a department reported.</summary>
+public static class AdverseRecordRules
+{
+    /// <summary>
+    /// Why the office may not uphold this record (and so disqualify the application on it); null when it may.
+    /// Dismissing is <see cref="Applications.DismissAdverseRecord"/> in the application's decider.
+    /// </summary>
+    public static Refusal? PermUphold(ApplicationState app, string consultationId, Department department, string? reason)
+    {
+        if (!app.Exists)
+        {
+            return Refusal.NotFound("application.not-found", "申报不存在。", "No such application.");
+        }
+
+        if (app.OpenAdverseRecords.All(r => r.ConsultationId != consultationId || r.Department != department))
+        {
+            return Refusal.NotFound("consultation.no-open-record", "没有待处理的该部门不良记录。", "There is no open adverse record from that department.");
+        }
+
+        return string.IsNullOrWhiteSpace(reason)
+            ? Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", "reason")
+            : null;
+    }
+
+    /// <summary>The reason the applicant reads when the record ends the application.</summary>
+    public static string DisqualificationReason(Department department, string reason) =>
+        $"{DepartmentNames.Zh(department)}反馈不良记录，经评审办公室核实：{reason.Trim()}";
+}

@@ -127,6 +127,25 @@ public static class ConsultationEndpoints
         }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
           .WithSummary("The office decides a department's adverse record does not stop the application, with its reason; the application then moves on (or refuse the application instead).");
 
+        api.MapPost("/applications/{applicationId}/adverse-records/uphold", async (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var app = ApplicationId.Parse(applicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
+            if (AdverseRecordRules.PermUphold(app, request!.ConsultationId ?? string.Empty, request.Department, request.Reason) is { } no)
+            {
+                return Problems.For(http, no);
+            }
+
+            var command = new Disqualify(DisqualificationGround.AdverseRecord, AdverseRecordRules.DisqualificationReason(request.Department, request.Reason));
+            return await ApplicationEndpoints.RunAsync(http, commands, applicationId, command, Roles.Office, ct);
+        }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
+          .WithSummary("The office upholds a department's adverse record: the application is disqualified, with the reason the applicant reads.");
+
         MapPages(app);
     }
 

@@ -239,6 +239,25 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AdverseRecordUpheld_DisqualifiesTheApplication_WithTheReasonTheApplicantReads()
+    {
+        var a = await AtConsultationAsync("常德癸环保有限公司");
+        await OpenAsync();
+        var taxAnswer = new Dictionary<string, string> { ["v-" + a] = "adverse", ["d-" + a] = "2025年存在重大税收违法失信行为。" };
+        Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync("tax", TokenOf("tax"), taxAnswer)).StatusCode);
+        await _app.DrainReactionsAsync();
+        var office = _app.As(Roles.Office);
+
+        Assert.Equal("reason.missing", (await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "tax", reason = " " })).ExpectAsync(422)).Str("code"));
+        Assert.Equal("consultation.no-open-record", (await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "ecologyEnvironment", reason = "核实" })).ExpectAsync(404)).Str("code"));
+        await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "tax", reason = "经核实属实，不符合第八条第四项。" })).ExpectAsync(200);
+
+        var app = await ApplicationAsync(a);
+        Assert.Equal("Disqualified", app.Str("status"));
+        Assert.Equal("税务部门反馈不良记录，经评审办公室核实：经核实属实，不符合第八条第四项。", app.Str("endReason"));
+    }
+
+    [Fact]
     public async Task ForgedExpiredOtherDepartmentsAndReplayedLinks_AreRefusedInChinese_AndStoreNothing()
     {
         var a = await AtConsultationAsync("常德戊纺织有限公司");
