@@ -194,6 +194,23 @@ public class ConsultationDeciderTests
         Assert.IsType<DepartmentAnswered>(Assert.Single(late.Events));
     }
 
+    [Theory]
+    // The open record, with a reason: the office may uphold it.
+    [InlineData("changde-2026-c3", Department.Tax, "经核实属实", null)]
+    // Another department's record is not open.
+    [InlineData("changde-2026-c3", Department.EcologyEnvironment, "经核实属实", "consultation.no-open-record")]
+    // Another round's record is not open.
+    [InlineData("changde-2026-c9", Department.Tax, "经核实属实", "consultation.no-open-record")]
+    // A decision that ends an application needs its reason.
+    [InlineData("changde-2026-c3", Department.Tax, " ", "reason.missing")]
+    public void Uphold_NeedsTheOpenRecordAndAReason(string consultationId, Department department, string reason, string? code)
+    {
+        var reported = new Applications.AdverseRecordReported(Id, Department.Tax, "欠税", Monday);
+        var app = Applications.ApplicationState.Initial with { Status = Applications.ApplicationStatus.InProcess, OpenAdverseRecords = [reported], AdverseRecords = [reported] };
+
+        Assert.Equal(code, AdverseRecordRules.PermUphold(app, consultationId, department, reason)?.Code);
+    }
+
     [Fact]
     public void WorkingDaysBefore_SkipsTheWeekend()
     {
