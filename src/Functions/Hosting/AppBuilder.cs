@@ -6,6 +6,7 @@ using QualityAward.Domain;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Awards;
 using QualityAward.Functions.Backup;
+using QualityAward.Functions.Consultations;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
 using QualityAward.Functions.Reporting;
@@ -93,6 +94,9 @@ public static class AppBuilder
         services.AddSingleton<ITriggerFunction, ReactionsFunction>();
         services.AddSingleton<ITriggerFunction, ReportingExportFunction>();
         services.AddSingleton<ITriggerFunction, BackupFunction>();
+
+        // Department consultations by mail (Microsoft Graph) and signed reply links.
+        builder.AddConsultations();
 
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
@@ -214,6 +218,7 @@ public static class AppBuilder
         app.MapDocuments();
         app.MapDirectUploads();
         app.MapReporting();
+        app.MapConsultations();
         app.MapCustomHandler();
     }
 

@@ -1,0 +1,388 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
+using QualityAward.Domain.Consultations;
+using QualityAward.Domain.Policies;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Mail;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Consultations;
+
+public sealed record OpenConsultationRequest(int? StageIndex = null);
+
+public sealed record DismissAdverseRequest(string ConsultationId, Department Department, string Reason);
+
+public sealed record ConsultedApplicantView(string ApplicationId, string Name, string Category, string Sector);
+
+public sealed record AnswerView(string ApplicationId, string Name, string Verdict, string VerdictText, string? Details);
+
+public sealed record DepartmentView(
+    string Department,
+    string Name,
+    string? Email,
+    IReadOnlyList<string> ApplicationIds,
+    bool Answered,
+    DateTimeOffset? AnsweredAt,
+    string? Respondent,
+    bool Reminded,
+    bool Overdue,
+    IReadOnlyList<AnswerView> Answers);
+
+public sealed record MailView(string Key, string? Department, string To, string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
+
+public sealed record ConsultationView(
+    string ConsultationId,
+    string CycleId,
+    int StageIndex,
+    string Title,
+    string Article,
+    DateTimeOffset OpenedAt,
+    DateOnly ReplyBy,
+    DateTimeOffset DueAt,
+    DateOnly RemindOn,
+    string Status,
+    string StatusText,
+    IReadOnlyList<ConsultedApplicantView> Applicants,
+    IReadOnlyList<DepartmentView> Departments,
+    IReadOnlyList<string> OverdueDepartments,
+    IReadOnlyList<MailView> Mails);
+
+/// <summary>
+/// Department consultations (征求意见): the office opens a round for the applications at a
+/// consultation stage; each department gets one mail with a signed link; the link's page (zh-CN,
+/// no script) shows the applicants and takes the department's final answer; the office reads
+/// every answer and decides on adverse records.
+/// </summary>
+public static class ConsultationEndpoints
+{
+    public static void MapConsultations(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Consultations");
+        api.MapPost("/cycles/{cycleId}/consultations", async (string cycleId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            var request = new OpenConsultationRequest();
+            if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
+            {
+                var (body, problem) = await JsonBody.ReadAsync<OpenConsultationRequest>(http, ct);
+                if (problem is not null)
+                {
+                    return problem;
+                }
+
+                request = body!;
+            }
+
+            var outcome = await consultations.OpenAsync(cycleId, request.StageIndex, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            if (outcome.Refused)
+            {
+                return Problems.For(http, outcome.Refusal!);
+            }
+
+            var view = await ViewAsync(outcome.State, mail, options.CurrentValue, ct);
+            return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}/consultations/{view.ConsultationId}", view);
+        }).RequireAuthorization(Roles.Office).Accepts<OpenConsultationRequest>("application/json")
+          .WithSummary("Open the consultation round for the applications standing at a consultation stage (stageIndex, or the first with applications): one mail per department, with a signed reply link.");
+
+        api.MapGet("/cycles/{cycleId}/consultations", async (string cycleId, HttpContext http, Streams streams, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            var id = CycleId.Parse(cycleId);
+            var cycle = id.IsOk ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) : Domain.Cycles.CycleState.Initial;
+            if (!cycle.Exists)
+            {
+                return Problems.For(http, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
+            }
+
+            var views = new List<ConsultationView>();
+            for (var i = 0; i < cycle.Policy.Stages.Count; i++)
+            {
+                if (cycle.Policy.Stages[i].Kind == StageKind.Consultation && await consultations.LoadAsync(ConsultationIds.For(cycle.CycleId, i), ct) is { } round)
+                {
+                    views.Add(await ViewAsync(round, mail, options.CurrentValue, ct));
+                }
+            }
+
+            return Results.Ok(views);
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("The cycle's consultation rounds, with every department's answers.");
+
+        api.MapGet("/cycles/{cycleId}/consultations/{consultationId}", async (string cycleId, string consultationId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            var round = await consultations.LoadAsync(consultationId, ct);
+            return round is null || round.Opened!.CycleId != cycleId
+                ? Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."))
+                : Results.Ok(await ViewAsync(round, mail, options.CurrentValue, ct));
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor))
+          .WithSummary("A round: the applicants, each department's answers (adverse records with details), reminders, overdue departments and the mails' delivery.");
+
+        api.MapPost("/applications/{applicationId}/adverse-records/dismiss", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
+            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new DismissAdverseRecord(request!.ConsultationId ?? string.Empty, request.Department, request.Reason ?? string.Empty), Roles.Office, ct);
+        }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
+          .WithSummary("The office decides a department's adverse record does not stop the application, with its reason; the application then moves on (or refuse the application instead).");
+
+        api.MapPost("/applications/{applicationId}/adverse-records/uphold", async (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var app = ApplicationId.Parse(applicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
+            if (AdverseRecordRules.PermUphold(app, request!.ConsultationId ?? string.Empty, request.Department, request.Reason) is { } no)
+            {
+                return Problems.For(http, no);
+            }
+
+            var command = new Disqualify(DisqualificationGround.AdverseRecord, AdverseRecordRules.DisqualificationReason(request.Department, request.Reason));
+            return await ApplicationEndpoints.RunAsync(http, commands, applicationId, command, Roles.Office, ct);
+        }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
+          .WithSummary("The office upholds a department's adverse record: the application is disqualified, with the reason the applicant reads.");
+
+        MapPages(app);
+    }
+
+    private static void MapPages(IEndpointRouteBuilder app)
+    {
+        var pages = app.MapGroup(string.Empty).AllowAnonymous().ExcludeFromDescription();
+
+        // Mail scanners open every link: this GET reads and shows, and changes nothing.
+        pages.MapGet("/consultations/{consultationId}/{department}", async (string consultationId, string department, string? t, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            NoReferrer(http);
+            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, t, consultations, tokens, ct);
+            if (refusal is not null)
+            {
+                return ErrorPage(refusal);
+            }
+
+            return round!.HasAnswered(dept!.Value)
+                ? Html.Page("已答复", AnsweredPage(round, dept.Value, options.CurrentValue, "贵单位已提交意见，意见提交后不能更改。"))
+                : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, options.CurrentValue, null, null));
+        });
+
+        pages.MapPost("/forms/consultations/{consultationId}/{department}", async (string consultationId, string department, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            NoReferrer(http);
+            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
+            var token = form?["t"].ToString();
+            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, consultations, tokens, ct);
+            if (refusal is not null)
+            {
+                return ErrorPage(refusal);
+            }
+
+            if (round is null || dept is null)
+            {
+                throw new InvalidOperationException("A page without a refusal has its round and department.");
+            }
+
+            if (ConsultationDecider.PermAnswer(round, dept.Value) is { } no)
+            {
+                return ErrorPage(no);
+            }
+
+            var ask = round.Ask(dept.Value)!;
+            var answers = new List<ApplicantAnswer>();
+            foreach (var id in ask.ApplicationIds)
+            {
+                var verdict = form!["v-" + id].ToString();
+                var details = form["d-" + id].ToString();
+                if (verdict is "none" or "adverse")
+                {
+                    answers.Add(new ApplicantAnswer(id, verdict == "adverse" ? ConsultationVerdict.AdverseRecord : ConsultationVerdict.NoAdverseRecord, details));
+                }
+            }
+
+            var respondent = form!["respondentName"].ToString();
+            var outcome = await consultations.RunAsync(consultationId, new SubmitAnswers(dept.Value, answers, respondent), ConsultationCommands.DepartmentActor(consultationId, dept.Value, respondent), http.TraceIdentifier, ct);
+            if (outcome.Refused)
+            {
+                return outcome.Refusal!.Kind == RefusalKind.Invalid
+                    ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, form), Problems.StatusOf(outcome.Refusal))
+                    : ErrorPage(outcome.Refusal);
+            }
+
+            return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
+        }).DisableAntiforgery();
+    }
+
+    /// <summary>The round and department of a page, if its link is valid for them.</summary>
+    private static async Task<(ConsultationState? Round, Department? Department, Refusal? Refusal)> OpenPageAsync(
+        string consultationId, string departmentSlug, string? token, ConsultationCommands consultations, ReplyTokens tokens, CancellationToken ct)
+    {
+        var notFound = Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation.");
+        if (ConsultationMail.ParseSlug(departmentSlug) is not { } department)
+        {
+            return (null, null, notFound);
+        }
+
+        var grant = tokens.Verify(token, consultationId, department);
+        if (!grant.IsOk)
+        {
+            return (null, null, grant.Refusal);
+        }
+
+        var round = await consultations.LoadAsync(consultationId, ct);
+        if (round is null)
+        {
+            return (null, null, notFound);
+        }
+
+        return round.Ask(department) is null
+            ? (null, null, ConsultationDecider.PermAnswer(round, department))
+            : (round, department, null);
+    }
+
+    private static IResult ErrorPage(Refusal refusal)
+    {
+        var title = refusal.Code switch
+        {
+            "consultation.already-answered" => "意见已提交",
+            "consultation.link-expired" => "链接已失效",
+            "consultation.not-found" => "征求意见不存在",
+            _ => "链接无效",
+        };
+        return Html.Page(title, $"<h1>{Html.E(title)}</h1><p class=\"error\" id=\"error\" role=\"alert\">{Html.E(refusal.Zh)}</p><p class=\"note\">错误代码：{Html.E(refusal.Code)}</p>", Problems.StatusOf(refusal));
+    }
+
+    private static void NoReferrer(HttpContext http) => http.Response.Headers["Referrer-Policy"] = "no-referrer";
+
+    private static string Header(ConsultationState round, Department department, ConsultationOptions config)
+    {
+        var o = round.Opened!;
+        return new StringBuilder()
+            .Append("<h1>").Append(Html.E(o.Title)).Append("</h1>")
+            .Append("<p>致：<strong id=\"department\">").Append(Html.E(config.Contact(department)?.Name ?? DepartmentNames.Zh(department))).Append("</strong></p>")
+            .Append("<p>依据").Append(Html.E(o.Article)).Append("，请就下列申报者近年有无不良记录逐一答复。答复期限：<strong id=\"reply-by\">")
+            .Append(o.ReplyBy.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)).Append("</strong>（")
+            .Append(o.ReplyWorkingDays).Append("个工作日）。</p>")
+            .ToString();
+    }
+
+    private static string FormPage(ConsultationState round, Department department, string token, ConsultationOptions config, Refusal? error, IFormCollection? input)
+    {
+        var o = round.Opened!;
+        var ask = round.Ask(department)!;
+        var body = new StringBuilder(Header(round, department, config));
+        if (error is not null)
+        {
+            body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error.Zh)).Append("</p>");
+        }
+
+        body.Append("<form method=\"post\" action=\"/forms/consultations/").Append(Html.E(o.ConsultationId)).Append('/').Append(Html.E(ConsultationMail.Slug(department))).Append("\">")
+            .Append("<input type=\"hidden\" name=\"t\" value=\"").Append(Html.E(token)).Append("\">")
+            .Append("<table><thead><tr><th>序号</th><th>申报者</th><th>统一社会信用代码或身份证号码</th><th>答复</th></tr></thead><tbody>");
+        var i = 0;
+        foreach (var a in o.Applicants.Where(a => ask.ApplicationIds.Contains(a.ApplicationId)))
+        {
+            var id = a.ApplicationId;
+            var verdict = input?["v-" + id].ToString();
+            body.Append("<tr><td>").Append(++i).Append("</td><td>").Append(Html.E(a.Name)).Append("</td><td>").Append(Html.E(a.ApplicantKey)).Append("</td><td>")
+                .Append("<label><input type=\"radio\" name=\"v-").Append(Html.E(id)).Append("\" value=\"none\"").Append(verdict == "none" ? " checked" : string.Empty).Append(" required> 无不良记录</label>")
+                .Append("<label><input type=\"radio\" name=\"v-").Append(Html.E(id)).Append("\" value=\"adverse\"").Append(verdict == "adverse" ? " checked" : string.Empty).Append("> 有不良记录</label>")
+                .Append("<label for=\"d-").Append(Html.E(id)).Append("\">不良记录的具体情况（有不良记录的必填）</label>")
+                .Append("<textarea id=\"d-").Append(Html.E(id)).Append("\" name=\"d-").Append(Html.E(id)).Append("\" rows=\"3\" maxlength=\"").Append(ConsultationDecider.MaxDetailsLength).Append("\">")
+                .Append(Html.E(input?["d-" + id].ToString())).Append("</textarea></td></tr>");
+        }
+
+        body.Append("</tbody></table>")
+            .Append("<label for=\"respondentName\">经办人（姓名及联系电话）</label><input type=\"text\" id=\"respondentName\" name=\"respondentName\" maxlength=\"").Append(ConsultationDecider.MaxRespondentLength).Append("\" value=\"").Append(Html.E(input?["respondentName"].ToString())).Append("\">")
+            .Append("<p class=\"note\">意见提交后即为贵单位的最终答复，不能更改。</p>")
+            .Append("<p><button type=\"submit\">提交意见</button></p></form>");
+        return body.ToString();
+    }
+
+    private static string AnsweredPage(ConsultationState round, Department department, ConsultationOptions config, string message)
+    {
+        var answered = round.Answers[department];
+        var names = round.Opened!.Applicants.ToDictionary(a => a.ApplicationId, a => a.Name, StringComparer.Ordinal);
+        var body = new StringBuilder(Header(round, department, config))
+            .Append("<p id=\"status\">").Append(Html.E(message)).Append("</p>")
+            .Append("<p>提交时间：").Append(ShanghaiTime.ToShanghai(answered.At).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</p>")
+            .Append("<table><thead><tr><th>申报者</th><th>答复</th><th>具体情况</th></tr></thead><tbody>");
+        foreach (var a in answered.Answers)
+        {
+            body.Append("<tr><td>").Append(Html.E(names.GetValueOrDefault(a.ApplicationId, a.ApplicationId))).Append("</td><td>").Append(VerdictZh(a.Verdict)).Append("</td><td>").Append(Html.E(a.Details)).Append("</td></tr>");
+        }
+
+        return body.Append("</tbody></table>").ToString();
+    }
+
+    private static string VerdictZh(ConsultationVerdict verdict) => verdict == ConsultationVerdict.AdverseRecord ? "有不良记录" : "无不良记录";
+
+    private static string Camel(Department department) => JsonNamingPolicy.CamelCase.ConvertName(department.ToString());
+
+    public static async Task<ConsultationView> ViewAsync(ConsultationState round, MailOutbox mail, ConsultationOptions config, CancellationToken ct)
+    {
+        var o = round.Opened!;
+        var names = o.Applicants.ToDictionary(a => a.ApplicationId, a => a.Name, StringComparer.Ordinal);
+        var mails = await mail.ListAsync(o.ConsultationId, ct);
+        return new ConsultationView(
+            o.ConsultationId,
+            o.CycleId,
+            o.StageIndex,
+            o.Title,
+            o.Article,
+            o.At,
+            o.ReplyBy,
+            o.DueAt,
+            o.RemindOn,
+            round.IsClosed ? "closed" : "open",
+            round.IsClosed ? "各部门均已答复" : round.Overdue.Count > 0 ? "有部门逾期未答复" : "等待部门答复",
+            o.Applicants.Select(a => new ConsultedApplicantView(a.ApplicationId, a.Name, a.Category.ToString().ToLowerInvariant(), JsonNamingPolicy.CamelCase.ConvertName(a.Sector.ToString()))).ToList(),
+            o.Departments.Select(d =>
+            {
+                var answered = round.Answers.GetValueOrDefault(d.Department);
+                return new DepartmentView(
+                    Camel(d.Department),
+                    config.Contact(d.Department)?.Name ?? DepartmentNames.Zh(d.Department),
+                    config.Contact(d.Department)?.Email,
+                    d.ApplicationIds,
+                    answered is not null,
+                    answered?.At,
+                    answered?.RespondentName,
+                    round.Reminded.Contains(d.Department),
+                    round.Overdue.Contains(d.Department),
+                    answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details)).ToList() ?? []);
+            }).ToList(),
+            round.Overdue.Where(d => !round.HasAnswered(d)).Select(Camel).ToList(),
+            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList());
+    }
+}
+
+/// <summary>Service registration of the consultation slice (one call from <see cref="AppBuilder"/>).</summary>
+public static class ConsultationSetup
+{
+    public static void AddConsultations(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configured = builder.Configuration.GetSection(ConsultationOptions.Section).Exists();
+        var options = services.AddOptions<ConsultationOptions>().Bind(builder.Configuration.GetSection(ConsultationOptions.Section)).ValidateDataAnnotations();
+        if (configured)
+        {
+            options.ValidateOnStart();
+        }
+
+        services.AddGraphMail(builder.Configuration, validateOnStart: configured);
+        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<ReplyTokens>();
+        services.AddSingleton<ConsultationCommands>();
+        services.AddSingleton<ConsultationMail>();
+        services.AddSingleton<ConsultationTimers>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<ConsultationMail>());
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<ConsultationTimers>());
+        services.AddSingleton<IMailComposer>(sp => sp.GetRequiredService<ConsultationMail>());
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<MailOutbox>());
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<ConsultationTimers>());
+        services.AddSingleton<IReaction, ConsultationReactions>();
+        services.AddSingleton(new StorageNeeds([MailOutbox.TableName], [], []));
+    }
+}
