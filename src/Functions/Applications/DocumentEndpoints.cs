@@ -150,12 +150,64 @@ public static partial class DocumentEndpoints
             return new StoreOutcome(null, refused, Problems.StatusOf(refused));
         }
 
+        var stored = await StoreFileAsync(blob, body, declaredLength, (signature, candidates) => UploadOptions(applicationId, documentId, input, signature, candidates), limits, logger, applicationId, ct);
+        if (stored.File is not { } file)
+        {
+            return new StoreOutcome(null, stored.Refusal, stored.Status);
+        }
+
+        // Decide again with everything known; a refusal deletes the stored bytes.
+        var document = new DocumentRef
+        {
+            DocumentId = documentId,
+            Kind = input.Kind,
+            OriginalName = input.Name,
+            SafeName = FileNames.Neutralise(input.Name, file.Type.Extension),
+            ContentType = file.Type.ContentType,
+            Size = file.Size,
+            Sha256 = file.Sha256,
+            BlobName = blob.Name,
+            TradeSecret = input.TradeSecret,
+        };
+        var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, commandId, ct);
+        if (outcome.Refused)
+        {
+            await DeleteQuietlyAsync(blob, logger);
+            return new StoreOutcome(null, outcome.Refusal, Problems.StatusOf(outcome.Refusal!));
+        }
+
+        LogStored(logger, applicationId, documentId, file.Type.Id, file.Size);
+        return new StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == documentId), null, StatusCodes.Status201Created);
+    }
+
+    /// <summary>A file stored and checked: its type (by content), size and SHA-256.</summary>
+    public sealed record VerifiedFile(FileType Type, long Size, string Sha256);
+
+    /// <summary>What storing a file came to: the file, or the refusal and its HTTP status (nothing then remains stored).</summary>
+    public sealed record FileOutcome(VerifiedFile? File, Refusal? Refusal, int Status);
+
+    /// <summary>
+    /// Stream a body into a new blob: the type from the first bytes (unknown types are refused
+    /// before anything is stored), the rest counted, hashed and stopped at the size limit, Office
+    /// files checked by their ZIP directory (never decompressed). On every refusal the blob is
+    /// deleted, unless it was not ours (a blob of that name existed: nothing is ever overwritten).
+    /// Application documents, objection evidence and department answers all come through here.
+    /// </summary>
+    public static async Task<FileOutcome> StoreFileAsync(
+        BlobClient blob,
+        Stream body,
+        long? declaredLength,
+        Func<FileSignature, IReadOnlyList<FileType>, BlobUploadOptions> uploadOptions,
+        DocumentsOptions limits,
+        ILogger logger,
+        string scope,
+        CancellationToken ct)
+    {
         if (declaredLength > limits.MaxBytes)
         {
             return TooLarge(limits.MaxBytes);
         }
 
-        // The type, from the first bytes: anything unknown is refused before it is stored.
         var head = new byte[FileTypes.SignatureLength];
         int headLength;
         try
@@ -170,7 +222,7 @@ public static partial class DocumentEndpoints
         if (headLength == 0)
         {
             var empty = Refusal.Invalid("document.empty", "文件为空。", "The file is empty.", "body");
-            return new StoreOutcome(null, empty, Problems.StatusOf(empty));
+            return new FileOutcome(null, empty, Problems.StatusOf(empty));
         }
 
         var allowed = limits.Allowed;
@@ -178,11 +230,10 @@ public static partial class DocumentEndpoints
         var candidates = allowed.Where(t => signature != FileSignature.Unknown && t.Signature == signature).ToList();
         if (candidates.Count == 0)
         {
-            LogTypeRefused(logger, applicationId, signature);
-            return new StoreOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
+            LogTypeRefused(logger, scope, signature);
+            return new FileOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        // Save the bytes, then decide again with everything known; on every failure, delete them.
         using var upload = new UploadStream(head.AsMemory(0, headLength), body, limits.MaxBytes);
         var ours = true;
         var keep = false;
@@ -190,18 +241,18 @@ public static partial class DocumentEndpoints
         {
             try
             {
-                await blob.UploadAsync(upload, UploadOptions(applicationId, documentId, input, signature, candidates), ct);
+                await blob.UploadAsync(upload, uploadOptions(signature, candidates), ct);
             }
             catch (Exception) when (upload.TooLarge)
             {
-                LogTooLarge(logger, applicationId, upload.BytesRead);
+                LogTooLarge(logger, scope, upload.BytesRead);
                 return TooLarge(limits.MaxBytes);
             }
             catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
             {
                 // The blob exists: another request with the same Idempotency-Key stored it first.
                 ours = false;
-                return new StoreOutcome(null, UploadInProgress(), StatusCodes.Status409Conflict);
+                return new FileOutcome(null, UploadInProgress(), StatusCodes.Status409Conflict);
             }
             catch (BadHttpRequestException)
             {
@@ -209,35 +260,15 @@ public static partial class DocumentEndpoints
             }
 
             var size = upload.BytesRead;
-            var sha256 = upload.Sha256();
             var type = signature == FileSignature.Zip ? await OfficeTypeAsync(blob, size, candidates, ct) : candidates[0];
             if (type is null)
             {
-                LogTypeRefused(logger, applicationId, signature);
-                return new StoreOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
-            }
-
-            var document = new DocumentRef
-            {
-                DocumentId = documentId,
-                Kind = input.Kind,
-                OriginalName = input.Name,
-                SafeName = FileNames.Neutralise(input.Name, type.Extension),
-                ContentType = type.ContentType,
-                Size = size,
-                Sha256 = sha256,
-                BlobName = blob.Name,
-                TradeSecret = input.TradeSecret,
-            };
-            var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, commandId, ct);
-            if (outcome.Refused)
-            {
-                return new StoreOutcome(null, outcome.Refusal, Problems.StatusOf(outcome.Refusal!));
+                LogTypeRefused(logger, scope, signature);
+                return new FileOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
             }
 
             keep = true;
-            LogStored(logger, applicationId, documentId, type.Id, size);
-            return new StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == documentId), null, StatusCodes.Status201Created);
+            return new FileOutcome(new VerifiedFile(type, size, upload.Sha256()), null, StatusCodes.Status201Created);
         }
         finally
         {
@@ -246,6 +277,19 @@ public static partial class DocumentEndpoints
                 await DeleteQuietlyAsync(blob, logger);
             }
         }
+    }
+
+    /// <summary>Upload options for a file that is not an application document (evidence, answers): never overwrite, keep the original name.</summary>
+    public static BlobUploadOptions EvidenceUploadOptions(string originalName, FileSignature signature, IReadOnlyList<FileType> candidates, IDictionary<string, string> metadata)
+    {
+        metadata["originalname"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(originalName));
+        return new BlobUploadOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            HttpHeaders = new BlobHttpHeaders { ContentType = signature == FileSignature.Zip ? "application/zip" : candidates[0].ContentType },
+            Metadata = metadata,
+            TransferOptions = new Azure.Storage.StorageTransferOptions { InitialTransferSize = BlockBytes, MaximumTransferSize = BlockBytes, MaximumConcurrency = 2 },
+        };
     }
 
     private static async Task<IResult> DownloadAsync(
@@ -476,12 +520,12 @@ public static partial class DocumentEndpoints
         "使用同一 Idempotency-Key 的上传正在进行中，请稍后重试。",
         "An upload with the same Idempotency-Key is in progress; try again shortly.");
 
-    private static StoreOutcome TooLarge(long maxBytes) => new(
+    private static FileOutcome TooLarge(long maxBytes) => new(
         null,
         Refusal.Invalid("document.too-large", $"文件超过{SizeText(maxBytes, zh: true)}的上限。", $"The file exceeds the limit of {SizeText(maxBytes, zh: false)}.", "body"),
         StatusCodes.Status413PayloadTooLarge);
 
-    private static StoreOutcome Incomplete() => new(
+    private static FileOutcome Incomplete() => new(
         null,
         Refusal.Invalid("document.upload-incomplete", "文件未完整上传，请重新上传。", "The upload did not arrive complete; upload again.", "body"),
         StatusCodes.Status400BadRequest);
