@@ -71,15 +71,21 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
 
     /// <summary>File an objection; the receipt code goes to the objector only, the stream keeps its hash.</summary>
     public async Task<(CommandOutcome<NoticeState> Outcome, string ObjectionId, string ReceiptCode)> FileObjectionAsync(
-        string noticeId, string? applicationId, bool realName, string? name, string? contact, string text, CancellationToken ct)
+        string noticeId, string? applicationId, bool realName, string? name, string? contact, string text, CancellationToken ct) =>
+        await FileObjectionAsync(noticeId, NewObjectionId(), applicationId, realName, name, contact, text, [], ct);
+
+    /// <summary>File an objection whose evidence files are already stored under <paramref name="objectionId"/>.</summary>
+    public async Task<(CommandOutcome<NoticeState> Outcome, string ObjectionId, string ReceiptCode)> FileObjectionAsync(
+        string noticeId, string objectionId, string? applicationId, bool realName, string? name, string? contact, string text, IReadOnlyList<string> evidence, CancellationToken ct)
     {
-        var objectionId = "obj-" + Guid.NewGuid().ToString("N");
         var receipt = ReceiptCodes.New();
-        var command = new FileObjection(objectionId, ReceiptCodes.Hash(receipt), string.IsNullOrWhiteSpace(applicationId) ? null : applicationId, realName, name, contact, text ?? string.Empty, []);
+        var command = new FileObjection(objectionId, ReceiptCodes.Hash(receipt), string.IsNullOrWhiteSpace(applicationId) ? null : applicationId, realName, name, contact, text ?? string.Empty, evidence);
         var actor = new Actor(realName ? "objector:" + objectionId : "anonymous", "public", realName ? name : "匿名");
         var outcome = await RunAsync(noticeId, command, actor, objectionId, ct);
         return (outcome, objectionId, receipt);
     }
+
+    public static string NewObjectionId() => "obj-" + Guid.NewGuid().ToString("N");
 
     private async Task<IReadOnlyList<NoticeEntry>> EntriesAsync(CycleState cycle, StageRule stage, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using QualityAward.Domain;
 using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
+using Microsoft.Extensions.Options;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
@@ -36,7 +37,7 @@ public sealed record ObjectionReceipt(string ObjectionId, string ReceiptCode, st
 
 public sealed record ObjectionStatus(string NoticeTitle, DateTimeOffset FiledAt, string Status, string StatusText, bool? Upheld, string? Finding);
 
-public sealed record ObjectionView(string ObjectionId, string? ApplicationId, string? ApplicationName, bool RealName, string? ObjectorName, string? ObjectorContact, string Text, DateTimeOffset FiledAt, bool? Upheld, string? Finding, bool ObjectorNotified);
+public sealed record ObjectionView(string ObjectionId, string? ApplicationId, string? ApplicationName, bool RealName, string? ObjectorName, string? ObjectorContact, string Text, DateTimeOffset FiledAt, bool? Upheld, string? Finding, bool ObjectorNotified, IReadOnlyList<string> Evidence);
 
 /// <summary>
 /// Public notices (公示): the office publishes a list for at least the policy's working days; anyone
@@ -92,7 +93,8 @@ public static class NoticeEndpoints
                 o.Filed.At,
                 o.Finding?.Upheld,
                 o.Finding?.Finding,
-                o.ObjectorNotified)));
+                o.ObjectorNotified,
+                o.Filed.EvidenceDocumentIds)));
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("Every objection to a notice, with the objector's identity (office and supervisors only).");
 
         office.MapPost("/notices/{noticeId}/objections/{objectionId}/finding", async (string noticeId, string objectionId, HttpContext http, NoticeCommands notices, TimeProvider clock, CancellationToken ct) =>
@@ -129,20 +131,30 @@ public static class NoticeEndpoints
             return notice is null ? NotFound(http) : Results.Ok(View(notice, clock.GetUtcNow()));
         }).WithSummary("A notice: its list, its period (working days, on the official calendar), its status.");
 
-        pub.MapPost("/notices/{noticeId}/objections", async (string noticeId, HttpContext http, NoticeCommands notices, CancellationToken ct) =>
+        pub.MapPost("/notices/{noticeId}/objections", async (string noticeId, HttpContext http, NoticeCommands notices, StorageClients storage, IOptions<DocumentsOptions> documents, ILoggerFactory loggers, CancellationToken ct) =>
         {
-            var (request, problem) = await JsonBody.ReadAsync<ObjectionRequest>(http, ct);
-            if (problem is not null)
+            var (outcome, objectionId, receipt) = await FileAsync(noticeId, http, notices, storage, documents.Value, loggers, ct);
+            return outcome.Refused
+                ? Problems.For(http, outcome.Refusal!, outcome.Status)
+                : Results.Created($"/api/public/objections/{receipt}", new ObjectionReceipt(objectionId, receipt, ReceiptMessage(receipt)));
+        }).Accepts<ObjectionRequest>("application/json", "multipart/form-data").DisableAntiforgery()
+          .WithSummary("Object to a notice during its period, real-name or (where the policy allows) anonymous: JSON, or multipart/form-data with the same fields and up to 10 evidence files (PDF, Word, Excel, JPEG, PNG). Keep the receipt code to follow it.");
+
+        office.MapGet("/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}", async (string noticeId, string objectionId, string evidenceId, HttpContext http, Streams streams, StorageClients storage, CancellationToken ct) =>
+        {
+            var notice = await LoadAsync(noticeId, streams, ct);
+            var objection = notice?.Objections.FirstOrDefault(o => o.Filed.ObjectionId == objectionId);
+            if (objection is null || !objection.Filed.EvidenceDocumentIds.Contains(evidenceId))
             {
-                return problem;
+                return NotFound(http);
             }
 
-            var (outcome, objectionId, receipt) = await notices.FileObjectionAsync(noticeId, request!.ApplicationId, request.RealName, request.Name, request.Contact, request.Text, ct);
-            return outcome.Refused
-                ? Problems.For(http, outcome.Refusal!)
-                : Results.Created($"/api/public/objections/{receipt}", new ObjectionReceipt(objectionId, receipt, ReceiptMessage(receipt)));
-        }).Accepts<ObjectionRequest>("application/json")
-          .WithSummary("Object to a notice during its period, real-name or (where the policy allows) anonymous. Keep the receipt code to follow it.");
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(ObjectionEvidence.Prefix(noticeId, objectionId) + evidenceId);
+            var content = await blob.DownloadStreamingAsync(cancellationToken: ct);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-store";
+            return Results.Stream(content.Value.Content, content.Value.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Value.Details.ContentType));
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("An objection's evidence file (office and supervisors only).");
 
         pub.MapGet("/objections/{receiptCode}", async (string receiptCode, HttpContext http, ObjectionLookup lookup, CancellationToken ct) =>
         {
@@ -191,7 +203,7 @@ public static class NoticeEndpoints
                 : Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), null, null));
         });
 
-        pages.MapPost("/forms/notices/{noticeId}/objections", async (string noticeId, HttpContext http, NoticeCommands notices, Streams streams, TimeProvider clock, CancellationToken ct) =>
+        pages.MapPost("/forms/notices/{noticeId}/objections", async (string noticeId, HttpContext http, NoticeCommands notices, Streams streams, StorageClients storage, IOptions<DocumentsOptions> documents, ILoggerFactory loggers, TimeProvider clock, CancellationToken ct) =>
         {
             var notice = await LoadAsync(noticeId, streams, ct);
             if (notice is null || !http.Request.HasFormContentType)
@@ -199,13 +211,10 @@ public static class NoticeEndpoints
                 return Html.Page("公示不存在", "<h1>公示不存在</h1>", StatusCodes.Status404NotFound);
             }
 
-            var form = await http.Request.ReadFormAsync(ct);
-            var realName = form["realName"] == "true";
-            var input = new ObjectionRequest(form["text"].ToString(), realName, form["name"].ToString(), form["contact"].ToString(), form["applicationId"].ToString());
-            var (outcome, _, receipt) = await notices.FileObjectionAsync(noticeId, input.ApplicationId, realName, NullIfEmpty(input.Name), NullIfEmpty(input.Contact), input.Text, ct);
+            var (outcome, _, receipt, input) = await FileWithInputAsync(noticeId, http, notices, storage, documents.Value, loggers, ct);
             if (outcome.Refused)
             {
-                return Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), outcome.Refusal!.Zh, input), Problems.StatusOf(outcome.Refusal));
+                return Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), outcome.Refusal!.Zh, input), outcome.Status);
             }
 
             return Html.Page("异议已受理", $"<h1>异议已受理</h1><p>您对《{Html.E(notice.Opened!.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
@@ -262,7 +271,7 @@ public static class NoticeEndpoints
             body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error)).Append("</p>");
         }
 
-        body.Append("<form method=\"post\" action=\"/forms/notices/").Append(Html.E(n.NoticeId)).Append("/objections\">")
+        body.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/forms/notices/").Append(Html.E(n.NoticeId)).Append("/objections\">")
             .Append("<label for=\"applicationId\">异议对象</label><select id=\"applicationId\" name=\"applicationId\"><option value=\"\">（整个名单）</option>");
         foreach (var e in n.Entries)
         {
@@ -280,9 +289,81 @@ public static class NoticeEndpoints
 
         body.Append("<label for=\"name\">姓名或单位名称</label><input type=\"text\" id=\"name\" name=\"name\" maxlength=\"100\" value=\"").Append(Html.E(input?.Name)).Append("\">")
             .Append("<label for=\"contact\">联系方式</label><input type=\"text\" id=\"contact\" name=\"contact\" maxlength=\"200\" value=\"").Append(Html.E(input?.Contact)).Append("\">")
+            .Append("<label for=\"evidence\">证明材料（可选，至多").Append(NoticeDecider.MaxEvidenceFiles).Append("个文件：PDF、Word、Excel、JPEG、PNG）</label><input type=\"file\" id=\"evidence\" name=\"evidence\" multiple>")
             .Append("<p><button type=\"submit\">提交异议</button></p></form>");
         return body.ToString();
     }
+
+    private sealed record FiledOutcome(bool Refused, Refusal? Refusal, int Status);
+
+    private static async Task<(FiledOutcome Outcome, string ObjectionId, string Receipt)> FileAsync(
+        string noticeId, HttpContext http, NoticeCommands notices, StorageClients storage, DocumentsOptions documents, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var (outcome, objectionId, receipt, _) = await FileWithInputAsync(noticeId, http, notices, storage, documents, loggers, ct);
+        return (outcome, objectionId, receipt);
+    }
+
+    /// <summary>
+    /// An objection from JSON, a plain form, or a multipart form with evidence files. Files are
+    /// stored (and checked) as they arrive; a refused objection deletes them.
+    /// </summary>
+    private static async Task<(FiledOutcome Outcome, string ObjectionId, string Receipt, ObjectionRequest? Input)> FileWithInputAsync(
+        string noticeId, HttpContext http, NoticeCommands notices, StorageClients storage, DocumentsOptions documents, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(typeof(ObjectionEvidence).FullName!);
+        if (NoticeId.Parse(noticeId) is { IsOk: false })
+        {
+            return (new FiledOutcome(true, Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice."), StatusCodes.Status404NotFound), string.Empty, string.Empty, null);
+        }
+
+        ObjectionRequest? input;
+        string objectionId;
+        IReadOnlyList<string> evidence = [];
+        IReadOnlyList<Azure.Storage.Blobs.BlobClient> blobs = [];
+        if (http.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null; // each file is counted against Documents:MaxBytes as it streams
+            }
+
+            var (upload, refusal, status) = await ObjectionEvidence.ReadAsync(http.Request, noticeId, storage, documents, logger, ct);
+            if (upload is null)
+            {
+                return (new FiledOutcome(true, refusal, status), string.Empty, string.Empty, null);
+            }
+
+            (input, objectionId, evidence, blobs) = (upload.Request, upload.ObjectionId, upload.Evidence, upload.Blobs);
+        }
+        else if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(ct);
+            input = new ObjectionRequest(form["text"].ToString(), form["realName"] == "true", NullIfEmpty(form["name"].ToString()), NullIfEmpty(form["contact"].ToString()), NullIfEmpty(form["applicationId"].ToString()));
+            objectionId = NoticeCommands.NewObjectionId();
+        }
+        else
+        {
+            var (request, problem) = await JsonBody.ReadAsync<ObjectionRequest>(http, ct);
+            if (problem is not null)
+            {
+                return (new FiledOutcome(true, Refusal.Invalid("request.json-invalid", "请求不是有效的JSON。", "The request is not valid JSON."), StatusCodes.Status400BadRequest), string.Empty, string.Empty, null);
+            }
+
+            input = request!;
+            objectionId = NoticeCommands.NewObjectionId();
+        }
+
+        var (outcome, id, receipt) = await notices.FileObjectionAsync(noticeId, objectionId, input.ApplicationId, input.RealName, NullIfEmpty(input.Name), NullIfEmpty(input.Contact), input.Text ?? string.Empty, evidence, ct);
+        if (outcome.Refused)
+        {
+            await ObjectionEvidence.DeleteAsync(blobs, logger);
+            return (new FiledOutcome(true, outcome.Refusal, Problems.StatusOf(outcome.Refusal!)), id, receipt, input);
+        }
+
+        return (new FiledOutcome(false, null, StatusCodes.Status201Created), id, receipt, input);
+    }
+
+    private static string Extension(string? contentType) => Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == contentType)?.Extension ?? string.Empty;
 
     private static string LookupForm(string? error) =>
         "<h1>异议查询</h1>"

@@ -192,4 +192,84 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{a}/history")).ExpectAsync(200);
         Assert.Single(history.EnumerateArray(), h => h.Str("type") == "NoticePassed");
     }
+
+    private static MultipartFormDataContent Objection(string applicationId, params (string Name, byte[] Bytes)[] files)
+    {
+        var form = new MultipartFormDataContent
+        {
+            { new StringContent(applicationId), "applicationId" },
+            { new StringContent("该公司存在虚报材料问题，附证明材料。"), "text" },
+            { new StringContent("true"), "realName" },
+            { new StringContent("孙七"), "name" },
+            { new StringContent("13500135000"), "contact" },
+        };
+        foreach (var (name, bytes) in files)
+        {
+            form.Add(new ByteArrayContent(bytes), "evidence", name);
+        }
+
+        return form;
+    }
+
+    private async Task<List<string>> EvidenceBlobsAsync(string noticeId) =>
+        await _app.Storage.Container("documents").GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"objections/{noticeId}/", CancellationToken.None).Select(b => b.Name).ToListAsync();
+
+    private static readonly byte[] PdfBytes = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n" + new string('e', 50_000) + "\n%%EOF\n");
+    private static readonly byte[] PngBytes = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52];
+
+    [Fact]
+    public async Task Objection_WithEvidenceFiles_StoresThem_ForTheOfficeOnly()
+    {
+        var a = await AcceptedAsync("本溪癸公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        await (await _app.Anonymous().PostAsync($"/api/public/notices/{noticeId}/objections", Objection(a, ("检测报告.pdf", PdfBytes), ("现场照片.png", PngBytes)))).ExpectAsync(201);
+
+        var objection = Assert.Single((await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray());
+        var evidence = objection.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()!).ToArray();
+        Assert.Equal(2, evidence.Length);
+        var url = $"/api/notices/{noticeId}/objections/{objection.Str("objectionId")}/evidence/{evidence[0]}";
+        var download = await _app.As(Roles.Office).GetAsync(url);
+        Assert.Equal(PdfBytes, await download.Content.ReadAsByteArrayAsync());
+        await (await _app.Anonymous().GetAsync(url)).ExpectAsync(401);
+        await (await _app.As(Roles.Applicant).GetAsync(url)).ExpectAsync(403);
+    }
+
+    [Fact]
+    public async Task Objection_WithAFileThatLiesAboutItsType_IsRefused_AndNothingStays()
+    {
+        var a = await AcceptedAsync("本溪子公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        var problem = await (await _app.Anonymous().PostAsync($"/api/public/notices/{noticeId}/objections", Objection(a, ("证据.pdf", PdfBytes), ("假的.pdf", "<html>not a pdf</html>"u8.ToArray())))).ExpectAsync(415);
+
+        Assert.Equal("document.type-not-allowed", problem.Str("code"));
+        Assert.Empty(await EvidenceBlobsAsync(noticeId));
+        Assert.Empty((await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Objection_WithEvidence_AfterThePeriod_IsRefused_AndItsFilesAreDeleted()
+    {
+        var a = await AcceptedAsync("本溪丑公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 8, 0, 0, TimeSpan.FromHours(8)));
+
+        await (await _app.Anonymous().PostAsync($"/api/public/notices/{noticeId}/objections", Objection(a, ("检测报告.pdf", PdfBytes)))).ExpectAsync(409);
+
+        Assert.Empty(await EvidenceBlobsAsync(noticeId));
+    }
+
+    [Fact]
+    public async Task NoticePage_TakesAnObjectionWithEvidence()
+    {
+        var a = await AcceptedAsync("本溪寅公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        var page = await _app.Anonymous().PostAsync($"/forms/notices/{noticeId}/objections", Objection(a, ("检测报告.pdf", PdfBytes)));
+
+        Assert.Equal(HttpStatusCode.Created, page.StatusCode);
+        Assert.Contains("查询码", await page.Content.ReadAsStringAsync());
+        Assert.Single(await EvidenceBlobsAsync(noticeId));
+    }
 }

@@ -1,0 +1,129 @@
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using QualityAward.Domain;
+using QualityAward.Domain.Notices;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+
+namespace QualityAward.Functions.Notices;
+
+/// <summary>An objection as it arrived in a multipart form: its fields, and the evidence files already stored and checked.</summary>
+public sealed record ObjectionUpload(string ObjectionId, ObjectionRequest Request, IReadOnlyList<string> Evidence, IReadOnlyList<BlobClient> Blobs);
+
+/// <summary>
+/// Evidence (证明材料) filed with an objection: each file streams through the same checks as an
+/// application's documents (type by content, size limit, SHA-256, never overwritten) into
+/// <c>objections/{noticeId}/{objectionId}/{n}</c>. Fields come before files in the form; if the
+/// objection is then refused, its files are deleted. Only the office and the supervision group
+/// can read them.
+/// </summary>
+public static class ObjectionEvidence
+{
+    public static string Prefix(string noticeId, string objectionId) => $"objections/{noticeId}/{objectionId}/";
+
+    /// <summary>Read a multipart objection. Returns the upload, or the refusal (files stored so far are deleted).</summary>
+    public static async Task<(ObjectionUpload? Upload, Refusal? Refusal, int Status)> ReadAsync(HttpRequest request, string noticeId, StorageClients storage, DocumentsOptions limits, ILogger logger, CancellationToken ct)
+    {
+        var boundary = MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            var bad = Refusal.Invalid("objection.form-invalid", "表单格式不正确。", "The form is malformed.");
+            return (null, bad, StatusCodes.Status400BadRequest);
+        }
+
+        var objectionId = NoticeCommands.NewObjectionId();
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var evidence = new List<string>();
+        var blobs = new List<BlobClient>();
+        var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+        for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            if (!disposition.IsFileDisposition())
+            {
+                var value = await ReadFieldAsync(section.Body, ct);
+                if (value is null)
+                {
+                    await DeleteAsync(blobs, logger);
+                    var tooLong = Refusal.Invalid("objection.field-too-long", "填写的内容过长。", "A field is too long.");
+                    return (null, tooLong, StatusCodes.Status422UnprocessableEntity);
+                }
+
+                fields[disposition.Name.Value ?? string.Empty] = value;
+                continue;
+            }
+
+            var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+            if (string.IsNullOrEmpty(name))
+            {
+                // An empty file input: the browser sends the part with no name and no bytes.
+                continue;
+            }
+
+            if (evidence.Count >= NoticeDecider.MaxEvidenceFiles)
+            {
+                await DeleteAsync(blobs, logger);
+                var many = Refusal.Invalid("objection.too-many-files", $"证明材料至多{NoticeDecider.MaxEvidenceFiles}个文件。", $"At most {NoticeDecider.MaxEvidenceFiles} evidence files.", "evidence");
+                return (null, many, StatusCodes.Status422UnprocessableEntity);
+            }
+
+            var evidenceId = $"evidence-{evidence.Count + 1}";
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(Prefix(noticeId, objectionId) + evidenceId);
+            var stored = await DocumentEndpoints.StoreFileAsync(
+                blob,
+                section.Body,
+                null,
+                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["noticeid"] = noticeId, ["objectionid"] = objectionId }),
+                limits,
+                logger,
+                noticeId,
+                ct);
+            if (stored.File is null)
+            {
+                await DeleteAsync(blobs, logger);
+                return (null, stored.Refusal, stored.Status);
+            }
+
+            evidence.Add(evidenceId);
+            blobs.Add(blob);
+        }
+
+        var objection = new ObjectionRequest(
+            fields.GetValueOrDefault("text") ?? string.Empty,
+            fields.GetValueOrDefault("realName") == "true",
+            Empty(fields.GetValueOrDefault("name")),
+            Empty(fields.GetValueOrDefault("contact")),
+            Empty(fields.GetValueOrDefault("applicationId")));
+        return (new ObjectionUpload(objectionId, objection, evidence, blobs), null, StatusCodes.Status200OK);
+    }
+
+    public static async Task DeleteAsync(IEnumerable<BlobClient> blobs, ILogger logger)
+    {
+        foreach (var blob in blobs)
+        {
+            await DocumentEndpoints.DeleteQuietlyAsync(blob, logger);
+        }
+    }
+
+    private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
+    {
+        using var reader = new StreamReader(body);
+        var buffer = new char[NoticeDecider.MaxObjectionLength * 2 + 1];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(total), ct)) > 0)
+        {
+            total += read;
+        }
+
+        return total >= buffer.Length ? null : new string(buffer, 0, total);
+    }
+
+    private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}
