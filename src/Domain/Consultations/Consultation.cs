@@ -27,7 +27,11 @@ public enum ConsultationVerdict
 }
 
 /// <summary>A department's answer about one applicant.</summary>
-public sealed record ApplicantAnswer(string ApplicationId, ConsultationVerdict Verdict, string? Details);
+/// <summary>
+/// One applicant's answer. <see cref="FileId"/> names an optional file the department attached to
+/// an adverse record (added later: events stored before it read back with none).
+/// </summary>
+public sealed record ApplicantAnswer(string ApplicationId, ConsultationVerdict Verdict, string? Details, string? FileId = null);
 
 /// <summary>
 /// A consultation round (征求意见) opened for the applications standing at one of the policy's
@@ -341,7 +345,7 @@ public static class ConsultationDecider
                 continue;
             }
 
-            answers.Add(new ApplicantAnswer(id, a.Verdict, a.Verdict == ConsultationVerdict.AdverseRecord ? details : null));
+            answers.Add(new ApplicantAnswer(id, a.Verdict, a.Verdict == ConsultationVerdict.AdverseRecord ? details : null, a.Verdict == ConsultationVerdict.AdverseRecord ? a.FileId : null));
         }
 
         if (c.RespondentName is { Length: > MaxRespondentLength })

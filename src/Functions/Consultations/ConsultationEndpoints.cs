@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Azure.Storage.Blobs;
+using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
@@ -21,7 +23,7 @@ public sealed record DismissAdverseRequest(string ConsultationId, Department Dep
 
 public sealed record ConsultedApplicantView(string ApplicationId, string Name, string Category, string Sector);
 
-public sealed record AnswerView(string ApplicationId, string Name, string Verdict, string VerdictText, string? Details);
+public sealed record AnswerView(string ApplicationId, string Name, string Verdict, string VerdictText, string? Details, string? FileId = null);
 
 public sealed record DepartmentView(
     string Department,
@@ -168,24 +170,32 @@ public static class ConsultationEndpoints
                 : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, options.CurrentValue, null, null));
         });
 
-        pages.MapPost("/forms/consultations/{consultationId}/{department}", async (string consultationId, string department, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        pages.MapPost("/forms/consultations/{consultationId}/{department}", async (string consultationId, string department, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, StorageClients storage, IOptions<DocumentsOptions> documents, ILoggerFactory loggers, CancellationToken ct) =>
         {
             NoReferrer(http);
-            var form = http.Request.HasFormContentType ? await http.Request.ReadFormAsync(ct) : null;
-            var token = form?["t"].ToString();
-            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, consultations, tokens, ct);
-            if (refusal is not null)
+            if (!http.Request.HasFormContentType)
             {
-                return ErrorPage(refusal);
+                return ErrorPage(Refusal.Invalid("consultation.form-invalid", "表单格式不正确。", "The form is malformed."));
             }
 
-            if (round is null || dept is null)
+            var logger = loggers.CreateLogger(typeof(ConsultationEndpoints).FullName!);
+            var (form, files, formRefusal, formStatus) = await ReadAnswerFormAsync(http, consultationId, department, consultations, tokens, storage, documents.Value, logger, ct);
+            if (formRefusal is not null)
             {
-                throw new InvalidOperationException("A page without a refusal has its round and department.");
+                return formStatus == 0 ? ErrorPage(formRefusal) : Html.Page("意见未提交", $"<h1>意见未提交</h1><p class=\"error\" role=\"alert\">{Html.E(formRefusal.Zh)}</p><p>请返回上一页重新提交。</p>", formStatus);
+            }
+
+            var token = form["t"];
+            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, consultations, tokens, ct);
+            if (refusal is not null || round is null || dept is null)
+            {
+                await DeleteAsync(files.Values, logger);
+                return ErrorPage(refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."));
             }
 
             if (ConsultationDecider.PermAnswer(round, dept.Value) is { } no)
             {
+                await DeleteAsync(files.Values, logger);
                 return ErrorPage(no);
             }
 
@@ -193,25 +203,155 @@ public static class ConsultationEndpoints
             var answers = new List<ApplicantAnswer>();
             foreach (var id in ask.ApplicationIds)
             {
-                var verdict = form!["v-" + id].ToString();
-                var details = form["d-" + id].ToString();
+                var verdict = form.GetValueOrDefault("v-" + id);
+                var details = form.GetValueOrDefault("d-" + id);
                 if (verdict is "none" or "adverse")
                 {
-                    answers.Add(new ApplicantAnswer(id, verdict == "adverse" ? ConsultationVerdict.AdverseRecord : ConsultationVerdict.NoAdverseRecord, details));
+                    var fileId = verdict == "adverse" && files.ContainsKey(id) ? AnswerFileId(id) : null;
+                    answers.Add(new ApplicantAnswer(id, verdict == "adverse" ? ConsultationVerdict.AdverseRecord : ConsultationVerdict.NoAdverseRecord, details, fileId));
                 }
             }
 
-            var respondent = form!["respondentName"].ToString();
+            // A file sent with a "no adverse record" answer is not kept.
+            await DeleteAsync(files.Where(f => answers.All(a => a.ApplicationId != f.Key || a.FileId is null)).Select(f => f.Value), logger);
+            var respondent = form.GetValueOrDefault("respondentName") ?? string.Empty;
             var outcome = await consultations.RunAsync(consultationId, new SubmitAnswers(dept.Value, answers, respondent), ConsultationCommands.DepartmentActor(consultationId, dept.Value, respondent), http.TraceIdentifier, ct);
             if (outcome.Refused)
             {
+                await DeleteAsync(files.Values, logger);
+                var input = new FormCollection(form.ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value)));
                 return outcome.Refusal!.Kind == RefusalKind.Invalid
-                    ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, form), Problems.StatusOf(outcome.Refusal))
+                    ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
                     : ErrorPage(outcome.Refusal);
             }
 
             return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
         }).DisableAntiforgery();
+
+        app.MapGet("/api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}", async (string cycleId, string consultationId, string department, string applicationId, HttpContext http, StorageClients storage, CancellationToken ct) =>
+        {
+            if (ConsultationMail.ParseSlug(department) is not { } dept || ConsultationIds.Parse(consultationId) is null || ApplicationId.Parse(applicationId) is { IsOk: false })
+            {
+                return Problems.For(http, Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file."));
+            }
+
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, dept, applicationId));
+            try
+            {
+                var content = await blob.DownloadStreamingAsync(cancellationToken: ct);
+                http.Response.Headers.XContentTypeOptions = "nosniff";
+                http.Response.Headers.CacheControl = "private, no-store";
+                return Results.Stream(content.Value.Content, content.Value.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Value.Details.ContentType)?.Extension ?? string.Empty));
+            }
+            catch (Azure.RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+            {
+                return Problems.For(http, Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file."));
+            }
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithTags("Consultations")
+          .WithSummary("A file a department attached to an adverse record (office and supervisors only).");
+    }
+
+    private static string AnswerFileId(string applicationId) => "answer-" + applicationId;
+
+    private static string AnswerBlobName(string consultationId, Department department, string applicationId) =>
+        $"consultations/{consultationId}/{ConsultationMail.Slug(department)}/{applicationId}";
+
+    /// <summary>
+    /// The answer form, plain or multipart. In a multipart form the link's token comes first (a
+    /// hidden field at the top): it is checked before any file is stored, and each file (f-{id})
+    /// streams through the same checks as application documents. Status 0 means "show the link's
+    /// error page".
+    /// </summary>
+    private static async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerFormAsync(
+        HttpContext http, string consultationId, string department, ConsultationCommands consultations, ReplyTokens tokens, StorageClients storage, DocumentsOptions documents, ILogger logger, CancellationToken ct)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        var files = new Dictionary<string, BlobClient>(StringComparer.Ordinal);
+        if (!(http.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) ?? false))
+        {
+            foreach (var (key, value) in await http.Request.ReadFormAsync(ct))
+            {
+                form[key] = value.ToString();
+            }
+
+            return (form, files, null, 0);
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null; // each file is counted against Documents:MaxBytes as it streams
+        }
+
+        var boundary = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary ?? string.Empty, http.Request.Body) { BodyLengthLimit = null };
+        Department? verified = null;
+        for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
+        {
+            if (!Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+            {
+                continue;
+            }
+
+            var name = disposition.Name.Value ?? string.Empty;
+            if (!disposition.IsFileDisposition())
+            {
+                using var text = new StreamReader(section.Body);
+                form[name] = await text.ReadToEndAsync(ct);
+                continue;
+            }
+
+            var fileName = Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+            if (string.IsNullOrEmpty(fileName) || !name.StartsWith("f-", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (verified is null)
+            {
+                var (round, dept, refusal) = await OpenPageAsync(consultationId, department, form.GetValueOrDefault("t"), consultations, tokens, ct);
+                if (refusal is not null || round is null || dept is null)
+                {
+                    await DeleteAsync(files.Values, logger);
+                    return (form, [], refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."), 0);
+                }
+
+                verified = dept;
+            }
+
+            var applicationId = name[2..];
+            if (ApplicationId.Parse(applicationId) is { IsOk: false } || files.ContainsKey(applicationId))
+            {
+                continue;
+            }
+
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, verified.Value, applicationId));
+            var stored = await DocumentEndpoints.StoreFileAsync(
+                blob,
+                section.Body,
+                null,
+                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(fileName, signature, candidates, new Dictionary<string, string> { ["consultationid"] = consultationId, ["applicationid"] = applicationId }),
+                documents,
+                logger,
+                consultationId,
+                ct);
+            if (stored.File is null)
+            {
+                await DeleteAsync(files.Values, logger);
+                return (form, [], stored.Refusal, stored.Status);
+            }
+
+            files[applicationId] = blob;
+        }
+
+        return (form, files, null, 0);
+    }
+
+    private static async Task DeleteAsync(IEnumerable<BlobClient> blobs, ILogger logger)
+    {
+        foreach (var blob in blobs.ToList())
+        {
+            await DocumentEndpoints.DeleteQuietlyAsync(blob, logger);
+        }
     }
 
     /// <summary>The round and department of a page, if its link is valid for them.</summary>
@@ -277,7 +417,7 @@ public static class ConsultationEndpoints
             body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error.Zh)).Append("</p>");
         }
 
-        body.Append("<form method=\"post\" action=\"/forms/consultations/").Append(Html.E(o.ConsultationId)).Append('/').Append(Html.E(ConsultationMail.Slug(department))).Append("\">")
+        body.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/forms/consultations/").Append(Html.E(o.ConsultationId)).Append('/').Append(Html.E(ConsultationMail.Slug(department))).Append("\">")
             .Append("<input type=\"hidden\" name=\"t\" value=\"").Append(Html.E(token)).Append("\">")
             .Append("<table><thead><tr><th>序号</th><th>申报者</th><th>统一社会信用代码或身份证号码</th><th>答复</th></tr></thead><tbody>");
         var i = 0;
@@ -290,7 +430,8 @@ public static class ConsultationEndpoints
                 .Append("<label><input type=\"radio\" name=\"v-").Append(Html.E(id)).Append("\" value=\"adverse\"").Append(verdict == "adverse" ? " checked" : string.Empty).Append("> 有不良记录</label>")
                 .Append("<label for=\"d-").Append(Html.E(id)).Append("\">不良记录的具体情况（有不良记录的必填）</label>")
                 .Append("<textarea id=\"d-").Append(Html.E(id)).Append("\" name=\"d-").Append(Html.E(id)).Append("\" rows=\"3\" maxlength=\"").Append(ConsultationDecider.MaxDetailsLength).Append("\">")
-                .Append(Html.E(input?["d-" + id].ToString())).Append("</textarea></td></tr>");
+                .Append(Html.E(input?["d-" + id].ToString())).Append("</textarea>")
+                .Append("<label for=\"f-").Append(Html.E(id)).Append("\">证明文件（可选，PDF、Word、Excel、JPEG、PNG）</label><input type=\"file\" id=\"f-").Append(Html.E(id)).Append("\" name=\"f-").Append(Html.E(id)).Append("\"></td></tr>");
         }
 
         body.Append("</tbody></table>")
@@ -351,7 +492,7 @@ public static class ConsultationEndpoints
                     answered?.RespondentName,
                     round.Reminded.Contains(d.Department),
                     round.Overdue.Contains(d.Department),
-                    answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details)).ToList() ?? []);
+                    answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details, a.FileId)).ToList() ?? []);
             }).ToList(),
             round.Overdue.Where(d => !round.HasAnswered(d)).Select(Camel).ToList(),
             mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList());

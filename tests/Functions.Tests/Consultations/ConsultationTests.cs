@@ -395,4 +395,44 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         var failed = await Assert.ThrowsAnyAsync<Exception>(() => TestApp.StartAsync(azurite, Start, configure: Configure(_graph, signingKey: "too-short")));
         Assert.Contains("SigningKey", failed.ToString());
     }
+
+    [Fact]
+    public async Task AnAdverseAnswer_CarriesAnOptionalFile_ThatOnlyTheOfficeReads_AndAForgedLinkStoresNoFile()
+    {
+        var a = await AtConsultationAsync("常德戊机械有限公司");
+        await OpenAsync();
+        var pdf = System.Text.Encoding.ASCII.GetBytes("%PDF-1.4\n" + new string('p', 20_000) + "\n%%EOF\n");
+
+        MultipartFormDataContent Form(string token)
+        {
+            var form = new MultipartFormDataContent
+            {
+                { new StringContent(token), "t" },
+                { new StringContent("adverse"), "v-" + a },
+                { new StringContent("2025年因安全生产违法被处罚款20万元。"), "d-" + a },
+            };
+            form.Add(new ByteArrayContent(pdf), "f-" + a, "行政处罚决定书.pdf");
+            form.Add(new StringContent("王科长 0736-7000001"), "respondentName");
+            return form;
+        }
+
+        var token = TokenOf("tax");
+        var forged = token[..^1] + (token[^1] == 'A' ? 'B' : 'A');
+        var refused = await _app.Anonymous().PostAsync($"/forms/consultations/{RoundId}/tax", Form(forged));
+        Assert.False(refused.IsSuccessStatusCode);
+        var container = _app.Storage.Container("documents");
+        Assert.Empty(await container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"consultations/{RoundId}/", CancellationToken.None).ToListAsync());
+
+        var answered = await _app.Anonymous().PostAsync($"/forms/consultations/{RoundId}/tax", Form(token));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+
+        var round = await RoundAsync();
+        var tax = round.GetProperty("departments").EnumerateArray().Single(d => d.Str("department") == "tax");
+        var answer = tax.GetProperty("answers").EnumerateArray().Single(x => x.Str("applicationId") == a);
+        Assert.Equal("answer-" + a, answer.Str("fileId"));
+        var url = $"/api/cycles/changde-2026/consultations/{RoundId}/files/tax/{a}";
+        Assert.Equal(pdf, await (await _app.As(Roles.Office).GetAsync(url)).Content.ReadAsByteArrayAsync());
+        await (await _app.Anonymous().GetAsync(url)).ExpectAsync(401);
+        await (await _app.As(Roles.Applicant).GetAsync(url)).ExpectAsync(403);
+    }
 }
