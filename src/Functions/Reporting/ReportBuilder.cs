@@ -13,10 +13,11 @@ using QualityAward.Functions.Workflow;
 namespace QualityAward.Functions.Reporting;
 
 /// <summary>
-/// Builds the star schema from the stored events: every cycle and application stream is read and
-/// folded, nothing comes from read models (which may lag). What the office does not need to see
-/// in a report is left out: contact persons, identity numbers, individuals' names, the owner's
-/// sign-in subject, documents (trade secrets), eligibility answers and free-text reasons.
+/// Builds the star schema from the stored events: every cycle, application, notice and
+/// consultation stream is read and folded, nothing comes from read models (which may lag). What
+/// the office does not need to see in a report is left out: contact persons, identity numbers,
+/// individuals' names, the owner's sign-in subject, documents (trade secrets), eligibility
+/// answers, free-text reasons, objectors' identities and departments' respondents.
 /// </summary>
 public sealed class ReportBuilder(EventStore store, StateLoader loader, CalendarProvider calendars)
 {
