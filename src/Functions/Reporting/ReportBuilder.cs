@@ -1,25 +1,32 @@
 using System.Text.Json;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
+using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Cycles;
+using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
+using QualityAward.Functions.Consultations;
+using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Reporting;
 
 /// <summary>
-/// Builds the star schema from the stored events: every cycle and application stream is read and
-/// folded, nothing comes from read models (which may lag). What the office does not need to see
-/// in a report is left out: contact persons, identity numbers, individuals' names, the owner's
-/// sign-in subject, documents (trade secrets), eligibility answers and free-text reasons.
+/// Builds the star schema from the stored events: every cycle, application, notice and
+/// consultation stream is read and folded, nothing comes from read models (which may lag). What
+/// the office does not need to see in a report is left out: contact persons, identity numbers,
+/// individuals' names, the owner's sign-in subject, documents (trade secrets), eligibility
+/// answers, free-text reasons, objectors' identities and departments' respondents.
 /// </summary>
-public sealed class ReportBuilder(EventStore store, StateLoader loader)
+public sealed class ReportBuilder(EventStore store, StateLoader loader, CalendarProvider calendars)
 {
     public async Task<IReadOnlyList<ReportTable>> BuildAsync(CancellationToken ct)
     {
         var cycles = new List<CycleState>();
         var applications = new List<(ApplicationState State, IReadOnlyList<StoredEvent> Events)>();
+        var notices = new List<(NoticeState State, IReadOnlyList<StoredEvent> Events)>();
+        var consultations = new List<(ConsultationState State, IReadOnlyList<StoredEvent> Events)>();
         await foreach (var streamId in store.StreamIdsAsync(ct))
         {
             if (streamId.StartsWith("cycle-", StringComparison.Ordinal))
@@ -32,7 +39,23 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader)
                 var events = await store.ReadAsync(streamId, ct);
                 applications.Add((loader.Fold(StreamKinds.Application, streamId, events), events));
             }
+            else if (streamId.StartsWith("notice-", StringComparison.Ordinal))
+            {
+                var events = await store.ReadAsync(streamId, ct);
+                notices.Add((loader.Fold(StreamKinds.Notice, streamId, events), events));
+            }
+            else if (streamId.StartsWith("consultation-", StringComparison.Ordinal))
+            {
+                var events = await store.ReadAsync(streamId, ct);
+                consultations.Add((loader.Fold(ConsultationStreams.Kind, streamId, events), events));
+            }
         }
+
+        notices.RemoveAll(n => !n.State.Exists);
+        notices.Sort((a, b) => string.CompareOrdinal(a.State.Opened!.NoticeId, b.State.Opened!.NoticeId));
+        consultations.RemoveAll(c => !c.State.Exists);
+        consultations.Sort((a, b) => string.CompareOrdinal(a.State.Opened!.ConsultationId, b.State.Opened!.ConsultationId));
+        var calendar = await calendars.CurrentAsync(ct);
 
         var cycleById = cycles.ToDictionary(c => c.CycleId, StringComparer.Ordinal);
         string PolicyOf(string cycleId) => cycleById.TryGetValue(cycleId, out var c) ? c.PolicyId : string.Empty;
@@ -49,6 +72,9 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader)
             new("fact_score", ReportSchema.FactScore, [.. applications.SelectMany(a => ScoreRows(a.State, a.Events))]),
             new("fact_award", ReportSchema.FactAward, [.. applications.Where(a => a.State.Award is not null).Select(a => AwardRow(a.State, PolicyOf(a.State.CycleId)))]),
             new("fact_revocation", ReportSchema.FactRevocation, [.. applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, PolicyOf(a.State.CycleId)))]),
+            new("fact_notice", ReportSchema.FactNotice, [.. notices.SelectMany(n => ProcessFacts.NoticeRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId)))]),
+            new("fact_objection", ReportSchema.FactObjection, [.. notices.SelectMany(n => ProcessFacts.ObjectionRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), calendar))]),
+            new("fact_consultation_reply", ReportSchema.FactConsultationReply, [.. consultations.SelectMany(c => ProcessFacts.ConsultationReplyRows(c.State, c.Events, cycleById.GetValueOrDefault(c.State.Opened!.CycleId), calendar))]),
         ];
     }
 
@@ -191,7 +217,7 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader)
     }
 
     /// <summary>Enum values as the API and stored events spell them (camelCase).</summary>
-    private static string Name<TEnum>(TEnum value)
+    internal static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum => JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
 }
 

@@ -120,6 +120,28 @@ public static class ReportSchema
         L("money_to_recover_yuan"), S("decision_reference"),
     ];
 
+    public static IReadOnlyList<ReportColumn> FactNotice { get; } =
+    [
+        S("notice_id"), S("cycle_id"), S("policy_id"), S("list"), S("article"), D("first_day"), D("last_day"), I("working_days"),
+        T("opened_at"), T("closes_at"), B("anonymous_allowed"), I("entries_at_open"), I("entries_at_close", true), I("entries_removed"),
+        I("objections"), I("objections_upheld"), I("objections_open"), T("closed_at", true),
+    ];
+
+    public static IReadOnlyList<ReportColumn> FactObjection { get; } =
+    [
+        S("objection_id"), S("notice_id"), S("cycle_id"), S("policy_id"), S("list"), S("application_id", true), S("applicant_name", true),
+        B("real_name"), I("evidence_files"), T("filed_at"), T("finding_at", true), B("upheld", true), B("entry_removed"),
+        I("working_days_to_finding", true), F("hours_to_finding", true), B("objector_notified"), T("objector_notified_at", true),
+    ];
+
+    public static IReadOnlyList<ReportColumn> FactConsultationReply { get; } =
+    [
+        S("consultation_id"), S("cycle_id"), S("policy_id"), I("stage_index"), S("stage"), S("article"), S("department_id"),
+        I("applicants_asked"), T("opened_at"), I("reply_working_days_allowed"), D("reply_by"), T("due_at"), T("answered_at", true),
+        I("reply_working_days", true), F("reply_hours", true), I("adverse_records", true), B("reminded"), T("reminded_at", true),
+        B("overdue"),
+    ];
+
     /// <summary>Every exported table and its columns, in export order.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ReportColumn>> Tables { get; } = new Dictionary<string, IReadOnlyList<ReportColumn>>
     {
@@ -133,5 +155,8 @@ public static class ReportSchema
         ["fact_score"] = FactScore,
         ["fact_award"] = FactAward,
         ["fact_revocation"] = FactRevocation,
+        ["fact_notice"] = FactNotice,
+        ["fact_objection"] = FactObjection,
+        ["fact_consultation_reply"] = FactConsultationReply,
     };
 }

@@ -228,15 +228,19 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
         _ => f.ClrType.Name,
     };
 
-    private async Task<byte[]> DownloadAsync(string table, string folder, string extension)
+    private Task<ParquetFile> ReadParquetAsync(string table, string folder) => ReadParquetAsync(_app, table, folder);
+
+    private Task<List<string[]>> ReadCsvAsync(string table, string folder) => ReadCsvAsync(_app, table, folder);
+
+    internal static async Task<byte[]> DownloadAsync(TestApp app, string table, string folder, string extension)
     {
-        var blob = _app.Storage.Container(ReportExporter.Container).GetBlobClient(ReportExporter.PathOf(table, folder, extension));
+        var blob = app.Storage.Container(ReportExporter.Container).GetBlobClient(ReportExporter.PathOf(table, folder, extension));
         return (await blob.DownloadContentAsync()).Value.Content.ToArray();
     }
 
-    private async Task<ParquetFile> ReadParquetAsync(string table, string folder)
+    internal static async Task<ParquetFile> ReadParquetAsync(TestApp app, string table, string folder)
     {
-        using var stream = new MemoryStream(await DownloadAsync(table, folder, "parquet"));
+        using var stream = new MemoryStream(await DownloadAsync(app, table, folder, "parquet"));
         await using var reader = await ParquetReader.CreateAsync(stream);
         Assert.Equal(ReportSchema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), reader.CustomMetadata[ReportFiles.SchemaVersionKey]);
         Assert.Equal(table, reader.CustomMetadata[ReportFiles.TableKey]);
@@ -299,14 +303,14 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
         return [.. required.Select(v => (object?)v)];
     }
 
-    private async Task<List<string[]>> ReadCsvAsync(string table, string folder)
+    internal static async Task<List<string[]>> ReadCsvAsync(TestApp app, string table, string folder)
     {
-        var bytes = await DownloadAsync(table, folder, "csv");
+        var bytes = await DownloadAsync(app, table, folder, "csv");
         Assert.True(bytes.AsSpan().StartsWith(Encoding.UTF8.GetPreamble()), "CSV starts with a UTF-8 BOM (Excel and Power BI read Chinese text right)");
         return Csv.Parse(Encoding.UTF8.GetString(bytes, 3, bytes.Length - 3));
     }
 
-    private sealed record ParquetFile(IReadOnlyList<DataField> Fields, IReadOnlyList<Dictionary<string, object?>> Rows)
+    internal sealed record ParquetFile(IReadOnlyList<DataField> Fields, IReadOnlyList<Dictionary<string, object?>> Rows)
     {
         public Dictionary<string, object?> Row(string column, string value) =>
             Rows.SingleOrDefault(r => (string?)r[column] == value) ?? throw new Xunit.Sdk.XunitException($"No single row with {column} = {value}");
