@@ -161,4 +161,47 @@ public sealed class ApplicationApiTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("application/json", read.Content.Headers.ContentType?.MediaType);
         Assert.Equal(hostile, (await read.ReadAsync()).GetProperty("form").Str("name"));
     }
+
+    [Fact]
+    public async Task Submit_AfterTheWindowClosed_IsRefused_AndTheDraftStaysADraft()
+    {
+        var subject = "applicant-late";
+        var applicant = _app.As(Roles.Applicant, subject: subject);
+        var id = await DraftAsync(applicant);
+        await (await applicant.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation())).ExpectAsync(200);
+        await Applicants.AttachReportAsync(_app, id, subject);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 1, 0, 0, 0, TimeSpan.FromHours(8)));
+
+        var problem = await (await applicant.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(409);
+
+        Assert.Equal("application.window-closed", problem.Str("code"));
+        var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}/history")).ExpectAsync(200);
+        Assert.DoesNotContain(history.EnumerateArray(), h => h.Str("type") == "ApplicationSubmitted");
+    }
+
+    [Fact]
+    public async Task FormPage_ShowsScriptInEveryTextFieldAsText()
+    {
+        const string hostile = "\"><script>alert(1)</script><img src=x onerror=alert(2)>";
+        var subject = "applicant-xss";
+        var applicant = _app.As(Roles.Applicant, subject: subject);
+        var id = await DraftAsync(applicant);
+        var form = new
+        {
+            name = hostile, districtId = "huancui", registeredAddress = hostile, industryCode = "<i>1</i>", qualityModel = hostile, creditCode = "<script>2</script>",
+            contact = new { name = hostile, phone = "<script>3</script>", email = hostile }, recommenderId = hostile,
+        };
+        await (await applicant.PutJsonAsync($"/api/applications/{id}/form", form)).ExpectAsync(200);
+        var page = _app.Anonymous();
+        page.DefaultRequestHeaders.Add("Cookie", $"qa_session={QualityAward.Functions.Hosting.DevTokens.Mint(TestApp.SigningKey, subject, [Roles.Applicant], "x", null, TimeSpan.FromHours(1), DateTimeOffset.UtcNow)}");
+
+        var html = await (await page.GetAsync($"/apply/{id}")).Content.ReadAsStringAsync();
+
+        Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", html);
+        Assert.Contains("&lt;script&gt;2&lt;/script&gt;", html);
+        Assert.Contains("&lt;i&gt;1&lt;/i&gt;", html);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<i>1</i>", html);
+        Assert.DoesNotContain("<img src=x", html);
+    }
 }
