@@ -67,6 +67,8 @@ public sealed partial class DemoSeeder(
             $"  API reference  {baseUrl}/scalar/v1",
             $"  OpenAPI        {baseUrl}/openapi/v1.json",
             $"  Health         {baseUrl}/healthz",
+            $"  Applicants     {baseUrl}/apply  (zh-CN form pages; local sign-in at {baseUrl}/signin)",
+            $"  Public notices {baseUrl}/notices",
             string.Empty,
             "Development tokens (12 hours; send as 'Authorization: Bearer <token>'):",
         };
