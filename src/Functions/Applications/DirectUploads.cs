@@ -36,15 +36,21 @@ public static partial class DirectUploads
 
         api.MapPost(string.Empty, async (string applicationId, HttpContext http, ApplicationCommands commands, StorageClients storage, IOptions<DocumentsOptions> options, CancellationToken ct) =>
         {
+            if (ApplicationId.Parse(applicationId) is { IsOk: false })
+            {
+                return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
+            }
+
+            // Someone else's application is "not found" whatever else is wrong with the request.
+            if (await commands.PermAttachAsync(applicationId, Caller.As(http.User, Roles.Applicant), ct) is { Kind: RefusalKind.NotFound } hidden)
+            {
+                return Problems.For(http, hidden);
+            }
+
             var (request, problem) = await JsonBody.ReadAsync<DirectUploadRequest>(http, ct);
             if (problem is not null)
             {
                 return problem;
-            }
-
-            if (ApplicationId.Parse(applicationId) is { IsOk: false })
-            {
-                return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
             }
 
             var input = DocumentEndpoints.ReadInput(request!.Kind, request.TradeSecret ? "true" : "false", request.Name);

@@ -93,6 +93,12 @@ public static partial class DocumentEndpoints
             return Problems.For(http, ApplicationNotFound());
         }
 
+        // Someone else's application is "not found" whatever else is wrong with the request.
+        if (await commands.PermAttachAsync(applicationId, Caller.As(http.User, Roles.Applicant), ct) is { Kind: RefusalKind.NotFound } hidden)
+        {
+            return Problems.For(http, hidden);
+        }
+
         var input = ReadInput(kind, tradeSecret, name);
         if (!input.IsOk)
         {

@@ -185,7 +185,7 @@ public static class ConsultationEndpoints
                 return formStatus == 0 ? ErrorPage(formRefusal) : Html.Page("意见未提交", $"<h1>意见未提交</h1><p class=\"error\" role=\"alert\">{Html.E(formRefusal.Zh)}</p><p>请返回上一页重新提交。</p>", formStatus);
             }
 
-            var token = form["t"];
+            var token = form.GetValueOrDefault("t");
             var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, consultations, tokens, ct);
             if (refusal is not null || round is null || dept is null)
             {

@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using QualityAward.Domain;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Access;
+
+/// <summary>
+/// Who may call what: every endpoint of the app against every kind of caller, checked against one
+/// written table. A new endpoint without a row fails <see cref="EveryEndpoint_HasARow"/>.
+/// Two kinds of row: <c>Role</c> rows are decided by the caller's role alone (denied = 401/403);
+/// <c>Own</c> rows concern applicant A's real application, where a caller who may not see it
+/// must not learn it exists either (denied = 401/403/404, or the page's sign-in redirect).
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
+{
+    private const string A = "applicant-a", B = "applicant-b", OtherDistrict = "recommender-wendeng", OwnDistrict = "recommender-huancui";
+    private const string Reviewer = "reviewer", Office = "office", Committee = "committee", Supervisor = "supervisor", Anonymous = "anonymous";
+
+    private static readonly string[] Everyone = [Anonymous, A, B, OtherDistrict, OwnDistrict, Reviewer, Office, Committee, Supervisor];
+    private static readonly string[] SignedIn = Everyone[1..];
+    private static readonly string[] Applicants = [A, B];
+    private static readonly string[] OfficeOnly = [Office];
+    private static readonly string[] OfficeAndSupervision = [Office, Supervisor];
+    private static readonly string[] Nobody = [];
+
+    private enum Kind
+    {
+        /// <summary>Decided by the role: denied is 401/403, allowed is anything else.</summary>
+        Role,
+
+        /// <summary>Applicant A's application: denied is 401/403/404 (or the sign-in redirect), allowed is anything else.</summary>
+        Own,
+
+        /// <summary>The Functions host's trigger endpoints: called once, from loopback, as the host does.</summary>
+        Host,
+    }
+
+    /// <summary>The table. Route values: see <see cref="Fill"/>.</summary>
+    private static readonly Dictionary<string, (Kind Kind, string[] Allowed)> Table = new(StringComparer.Ordinal)
+    {
+        ["* /healthz"] = (Kind.Role, Everyone),
+        ["* /healthz/ready"] = (Kind.Role, Everyone),
+        ["GET /api/me"] = (Kind.Role, SignedIn),
+        ["GET /openapi/{documentName}.json"] = (Kind.Role, Everyone),
+        ["GET /scalar/{documentName?}"] = (Kind.Role, Everyone),
+        ["GET /scalar/favicon.svg"] = (Kind.Role, Everyone),
+        ["GET /scalar/scalar.js"] = (Kind.Role, Everyone),
+        ["GET /scalar/scalar.aspnetcore.js"] = (Kind.Role, Everyone),
+
+        // Policies, cycles, calendar.
+        ["GET /api/policies"] = (Kind.Role, Everyone),
+        ["GET /api/policies/{policyId}"] = (Kind.Role, Everyone),
+        ["GET /api/policies/{policyId}/source"] = (Kind.Role, Everyone),
+        ["POST /api/policies/validate"] = (Kind.Role, OfficeOnly),
+        ["GET /api/cycles"] = (Kind.Role, Everyone),
+        ["GET /api/cycles/{cycleId}"] = (Kind.Role, Everyone),
+        ["POST /api/cycles"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/extend"] = (Kind.Role, OfficeOnly),
+        ["GET /api/calendar"] = (Kind.Role, Everyone),
+        ["PUT /api/calendar/{year:int}"] = (Kind.Role, OfficeOnly),
+
+        // Applications: applicant A owns the application; 环翠区 is its recommender.
+        ["POST /api/cycles/{cycleId}/applications"] = (Kind.Role, Applicants),
+        ["GET /api/applications"] = (Kind.Role, SignedIn),
+        ["GET /api/applications/{applicationId}"] = (Kind.Own, [A, OwnDistrict, Office, Supervisor]),
+        ["GET /api/applications/{applicationId}/history"] = (Kind.Own, [A, Office, Supervisor]),
+        ["PUT /api/applications/{applicationId}/form"] = (Kind.Own, [A]),
+        ["POST /api/applications/{applicationId}/submit"] = (Kind.Own, [A]),
+        ["POST /api/applications/{applicationId}/withdraw"] = (Kind.Own, [A]),
+        ["POST /api/applications/{applicationId}/documents/"] = (Kind.Own, [A]),
+        ["GET /api/applications/{applicationId}/documents/{documentId}"] = (Kind.Own, [A, OwnDistrict, Office, Supervisor]),
+        ["DELETE /api/applications/{applicationId}/documents/{documentId}"] = (Kind.Own, [A]),
+        ["POST /api/applications/{applicationId}/documents/uploads/"] = (Kind.Own, [A]),
+        ["POST /api/applications/{applicationId}/documents/uploads/{uploadId}/complete"] = (Kind.Role, Applicants),
+        ["POST /api/applications/{applicationId}/recommend"] = (Kind.Own, [OwnDistrict]),
+        ["POST /api/applications/{applicationId}/decline"] = (Kind.Own, [OwnDistrict]),
+        ["POST /api/applications/{applicationId}/opinion-survey"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/security-review"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/accept"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/refuse"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/adverse-records/dismiss"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/adverse-records/uphold"] = (Kind.Role, OfficeOnly),
+        ["GET /api/cycles/{cycleId}/acceptance-list"] = (Kind.Role, OfficeAndSupervision),
+
+        // Applicant pages (the session cookie carries the same token).
+        ["GET /signin"] = (Kind.Role, Everyone),
+        ["POST /forms/signin"] = (Kind.Role, Everyone),
+        ["POST /forms/signout"] = (Kind.Role, Everyone),
+        ["GET /apply"] = (Kind.Own, Applicants),
+        ["POST /forms/apply/new"] = (Kind.Role, Applicants),
+        ["GET /apply/{applicationId}"] = (Kind.Own, [A]),
+        ["POST /forms/apply/{applicationId}/save"] = (Kind.Own, [A]),
+        ["POST /forms/apply/{applicationId}/submit"] = (Kind.Own, [A]),
+        ["POST /forms/apply/{applicationId}/documents"] = (Kind.Own, [A]),
+
+        // Notices and objections: the public reads and objects; the office decides.
+        ["POST /api/cycles/{cycleId}/notices"] = (Kind.Role, OfficeOnly),
+        ["GET /api/public/notices"] = (Kind.Role, Everyone),
+        ["GET /api/public/notices/{noticeId}"] = (Kind.Role, Everyone),
+        ["POST /api/public/notices/{noticeId}/objections"] = (Kind.Role, Everyone),
+        ["GET /api/public/objections/{receiptCode}"] = (Kind.Role, Everyone),
+        ["GET /api/notices/{noticeId}/objections"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}"] = (Kind.Role, OfficeAndSupervision),
+        ["POST /api/notices/{noticeId}/objections/{objectionId}/finding"] = (Kind.Role, OfficeOnly),
+        ["GET /notices"] = (Kind.Role, Everyone),
+        ["GET /notices/{noticeId}"] = (Kind.Role, Everyone),
+        ["POST /forms/notices/{noticeId}/objections"] = (Kind.Role, Everyone),
+        ["GET /objections"] = (Kind.Role, Everyone),
+        ["POST /forms/objections/lookup"] = (Kind.Role, Everyone),
+
+        // Consultations: the office runs them; a department answers only through its signed link
+        // (no caller here holds one: every link page refuses them all).
+        ["POST /api/cycles/{cycleId}/consultations"] = (Kind.Role, OfficeOnly),
+        ["GET /api/cycles/{cycleId}/consultations"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/consultations/{consultationId}"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
+        ["POST /forms/consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
+
+        // Reporting.
+        ["POST /api/reporting/export"] = (Kind.Role, OfficeOnly),
+
+        // The Functions host's triggers (custom-handler payloads).
+        ["POST /Timers"] = (Kind.Host, Everyone),
+        ["POST /OutboxSweep"] = (Kind.Host, Everyone),
+        ["POST /Reactions"] = (Kind.Host, Everyone),
+        ["POST /ReportingExport"] = (Kind.Host, Everyone),
+        ["POST /Backup"] = (Kind.Host, Everyone),
+    };
+
+    private TestApp _app = null!;
+    private string _applicationId = null!;
+    private string _documentId = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await TestApp.StartAsync(azurite);
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        var a = Client(A);
+        var created = await (await a.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201);
+        _applicationId = created.Str("applicationId");
+        await (await a.PutJsonAsync($"/api/applications/{_applicationId}/form", Forms.WeihaiOrganisation())).ExpectAsync(200);
+        var pdf = new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.4\n" + new string('m', 4000)));
+        var uploaded = await (await a.PostAsync($"/api/applications/{_applicationId}/documents?kind=selfAssessmentReport&tradeSecret=false&name=report.pdf", pdf)).ExpectAsync(201);
+        _documentId = uploaded.Str("documentId");
+        await (await a.PostAsync($"/api/applications/{_applicationId}/submit", null)).ExpectAsync(200);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private HttpClient Client(string caller)
+    {
+        var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = _app.Address };
+        var (role, affiliation) = caller switch
+        {
+            A or B => (Roles.Applicant, (string?)null),
+            OtherDistrict => (Roles.Recommender, "wendeng"),
+            OwnDistrict => (Roles.Recommender, "huancui"),
+            Anonymous => (null, null),
+            _ => (caller, null),
+        };
+        if (role is not null)
+        {
+            var token = DevTokens.Mint(TestApp.SigningKey, caller, [role], caller, affiliation, TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
+
+    private string Fill(string pattern) => pattern
+        .Replace("{cycleId}", "weihai-2026").Replace("{applicationId}", _applicationId).Replace("{documentId}", _documentId)
+        .Replace("{policyId}", "weihai").Replace("{year:int}", "2027").Replace("{documentName}", "v1").Replace("{documentName?}", "v1")
+        .Replace("{noticeId}", "weihai-2026-candidates").Replace("{objectionId}", "obj-0").Replace("{evidenceId}", "evidence-1")
+        .Replace("{consultationId}", "weihai-2026-c3").Replace("{department}", "tax").Replace("{uploadId}", "doc-0")
+        .Replace("{receiptCode}", "ABCDEFGHJKMN");
+
+    [Fact]
+    public void EveryEndpoint_HasARow_AndEveryRowAnEndpoint()
+    {
+        var endpoints = EndpointList.Of(_app);
+
+        Assert.Empty(endpoints.Except(Table.Keys).Select(e => $"no row for {e}"));
+        Assert.Empty(Table.Keys.Except(endpoints).Select(e => $"a row for {e}, which the app does not have"));
+    }
+
+    [Fact]
+    public async Task EveryCaller_GetsExactlyWhatTheTableAllows()
+    {
+        var wrong = new List<string>();
+        foreach (var (endpoint, (kind, allowed)) in Table)
+        {
+            var method = endpoint[..endpoint.IndexOf(' ')];
+            var path = Fill(endpoint[(endpoint.IndexOf(' ') + 1)..]);
+            var callers = kind == Kind.Host ? [Anonymous] : Everyone;
+            foreach (var caller in callers)
+            {
+                using var request = new HttpRequestMessage(new HttpMethod(method == "*" ? "GET" : method), path) { Content = Body(method, path) };
+                var response = await Client(caller).SendAsync(request);
+                var status = (int)response.StatusCode;
+                var toSignIn = status == 302 && response.Headers.Location?.OriginalString == "/signin";
+                var denied = status is 401 or 403 || (kind == Kind.Own && (status == 404 || toSignIn));
+                var shouldBeAllowed = kind == Kind.Host ? status != 404 : allowed.Contains(caller);
+                if (denied == shouldBeAllowed)
+                {
+                    wrong.Add($"{endpoint} as {caller}: {status} ({(shouldBeAllowed ? "should be allowed" : "should be denied")})");
+                }
+            }
+        }
+
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    /// <summary>A body that gets past content-type checks but carries nothing usable: no allowed call changes anything that matters.</summary>
+    private static HttpContent? Body(string method, string path) => method switch
+    {
+        "POST" or "PUT" when path.StartsWith("/forms/", StringComparison.Ordinal) => new FormUrlEncodedContent([]),
+        "POST" when path is "/Timers" or "/OutboxSweep" or "/ReportingExport" or "/Backup" => new StringContent("""{"Data":{"timer":{}},"Metadata":{}}""", Encoding.UTF8, "application/json"),
+        "POST" when path is "/Reactions" => new StringContent("""{"Data":{"message":"{\"streamId\":\"cycle-weihai-2026\",\"version\":1}"},"Metadata":{}}""", Encoding.UTF8, "application/json"),
+        "POST" when path.EndsWith("/documents/", StringComparison.Ordinal) => new ByteArrayContent([]),
+        "POST" or "PUT" => new StringContent("{}", Encoding.UTF8, "application/json"),
+        _ => null,
+    };
+}
