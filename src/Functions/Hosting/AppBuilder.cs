@@ -64,6 +64,8 @@ public static class AppBuilder
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<NoticeDeadline>();
         services.AddSingleton<ObjectionLookup>();
+        services.AddSingleton<HolderCommands>();
+        services.AddSingleton<HolderSchedule>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -72,11 +74,16 @@ public static class AppBuilder
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<IEventHandler, NoticeIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<IEventHandler, HolderRegister>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
         // Timers and reactions.
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<ITimerHandler, ValidityEndTimer>();
+        services.AddSingleton<ITimerHandler, InspectionDueTimer>();
+        services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();
@@ -198,6 +205,7 @@ public static class AppBuilder
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
+        app.MapRegister();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();

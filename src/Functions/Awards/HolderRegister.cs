@@ -1,0 +1,98 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
+using QualityAward.Domain.Eligibility;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Awards;
+
+/// <summary>
+/// The register of holders as people read it: one row per award (partition <c>register</c> of the
+/// index table) with tier, year, validity, status (valid, expired, revoked), money paid and
+/// recovered and the use-of-title rules of its policy. Each row is rebuilt from the application,
+/// its cycle and the holder's stream, so running twice changes nothing. Bans recorded on a holder's
+/// stream are also written where <see cref="AwardRegister.HistoryAsync"/> reads them, so intake
+/// refuses a banned applicant.
+/// </summary>
+public sealed class HolderRegister(ReadModels readModels, StorageClients storage, HolderCommands holders, StateLoader loader) : IEventHandler
+{
+    public const string Partition = "register";
+
+    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
+    {
+        switch (e.Event)
+        {
+            case ApplicationAwarded or AwardRevoked:
+                await RebuildAsync(e.StreamId["application-".Length..], ct);
+                break;
+            case HolderBanRecorded ban:
+                await storage.Table(StorageClients.RegisterTable).UpsertEntityAsync(new TableEntity(AwardRegister.HolderPartition(e.StreamId["holder-".Length..]), $"ban-{ban.BanId}")
+                {
+                    ["PolicyId"] = ban.PolicyId,
+                    ["Reason"] = ban.Reason.ToString(),
+                    ["StartsOn"] = Date(ban.StartsOn),
+                    ["Unit"] = ban.Unit.ToString(),
+                    ["Length"] = ban.Length,
+                    ["AllQualityAwards"] = ban.AllQualityAwards,
+                    ["Article"] = ban.Article,
+                    ["Cause"] = ban.Cause,
+                    ["DecisionReference"] = ban.DecisionReference,
+                }, TableUpdateMode.Replace, ct);
+                break;
+            case AwardValidityEnded v:
+                await RebuildAsync(v.ApplicationId, ct);
+                break;
+            case AwardMoneyRecovered m:
+                await RebuildAsync(m.ApplicationId, ct);
+                break;
+        }
+    }
+
+    public async Task RebuildAsync(string applicationId, CancellationToken ct)
+    {
+        var (app, policy) = await holders.ApplicationAsync(applicationId, ct);
+        if (app?.Award is not { } award || policy is null || app.ApplicantKey is null)
+        {
+            return;
+        }
+
+        var holder = await loader.LoadAsync(HolderStreams.Holder, HolderKey.Parse(app.ApplicantKey).Value.StreamId, ct);
+        var revoked = app.Revocation;
+        var validUntil = policy.AfterAward.ValidityYears is { } years ? award.AwardedOn.AddYears(years) : (DateOnly?)null;
+        var status = revoked is not null ? "revoked" : holder.ValidityEnded.Contains(app.ApplicationId) ? "expired" : "valid";
+        var ground = revoked is null ? null : policy.Revocation.Grounds.FirstOrDefault(g => g.Code == revoked.GroundCode && g.Category == app.Category);
+        await readModels.Table.UpsertEntityAsync(new TableEntity(Partition, app.ApplicationId)
+        {
+            ["ApplicantKey"] = app.ApplicantKey,
+            ["Name"] = app.Form.Name,
+            ["Category"] = app.Category.ToString(),
+            ["PolicyId"] = policy.Id,
+            ["AwardName"] = policy.AwardName,
+            ["CycleId"] = app.CycleId,
+            ["Tier"] = award.Tier.ToString(),
+            ["TierZh"] = EligibilityRules.TierZh(award.Tier),
+            ["Year"] = award.Year,
+            ["AwardedOn"] = Date(award.AwardedOn),
+            ["AnnouncementReference"] = award.AnnouncementReference,
+            ["ValidUntil"] = validUntil is { } u ? Date(u) : null,
+            ["ValidityArticle"] = policy.AfterAward.ValidityArticle,
+            ["Status"] = status,
+            ["MoneyPaidYuan"] = award.MoneyYuan,
+            ["MoneyToRecoverYuan"] = revoked?.MoneyToRecoverYuan ?? 0L,
+            ["MoneyRecoveredYuan"] = holder.RecoveredYuan(app.ApplicationId),
+            ["UseOfTitle"] = policy.AfterAward.UseOfTitle,
+            ["UseOfTitleArticle"] = policy.AfterAward.UseOfTitleArticle,
+            ["RevokedOn"] = revoked is null ? null : Date(revoked.RevokedOn),
+            ["RevocationGround"] = ground?.Text,
+            ["RevocationArticle"] = ground?.Article,
+            ["RevocationDecidedBy"] = revoked is null ? null : policy.Revocation.DecidedBy,
+            ["RevocationReference"] = revoked?.DecisionReference,
+            ["RevocationPublished"] = policy.Revocation.Published,
+        }, TableUpdateMode.Replace, ct);
+    }
+
+    private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
