@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using QualityAward.Domain;
 using QualityAward.Functions.Applications;
+using QualityAward.Functions.Audit;
 using QualityAward.Functions.Awards;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
@@ -66,6 +67,7 @@ public static class AppBuilder
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<HolderCommands>();
         services.AddSingleton<HolderSchedule>();
+        services.AddSingleton<AuditVerifier>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -206,6 +208,7 @@ public static class AppBuilder
         app.MapIntake();
         app.MapNotices();
         app.MapRegister();
+        app.MapAudit();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
