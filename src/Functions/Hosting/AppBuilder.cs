@@ -7,6 +7,7 @@ using QualityAward.Functions.Audit;
 using QualityAward.Functions.Awards;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
+using QualityAward.Functions.Reports;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 using Scalar.AspNetCore;
@@ -77,6 +78,7 @@ public static class AppBuilder
         services.AddSingleton<IEventHandler, NoticeIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
         services.AddSingleton<IEventHandler, HolderRegister>();
+        services.AddSingleton<IEventHandler, ReportIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
@@ -209,6 +211,7 @@ public static class AppBuilder
         app.MapNotices();
         app.MapRegister();
         app.MapAudit();
+        app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
