@@ -268,7 +268,7 @@ public static class RegisterEndpoints
             return Problems.For(http, outcome.Refusal!);
         }
 
-        return Results.Ok(new { award = await EntryAsync(readModels, applicationId, ct), events = outcome.Appended.Select(e => new { e.Type, e.Version, e.Event }) });
+        return Results.Ok(new { award = await EntryAsync(readModels, applicationId, ct), events = outcome.Appended.Select(e => new { e.Type, e.Version, Event = (object)e.Event }) });
     }
 
     private static object Public(RegisterEntry e) => new
