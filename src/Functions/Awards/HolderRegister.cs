@@ -21,6 +21,11 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
 {
     public const string Partition = "register";
 
+    /// <summary>The office's worklist: visits and consultations due, one row each, until done.</summary>
+    public const string DuePartition = "holder-due";
+
+    public static string DueKey(string applicationId, string kind, DateOnly dueOn) => $"{applicationId}-{kind}-{Date(dueOn)}";
+
     public async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
         switch (e.Event)
@@ -47,6 +52,26 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
                 break;
             case AwardMoneyRecovered m:
                 await RebuildAsync(m.ApplicationId, ct);
+                break;
+            case InspectionDue d:
+                await DueAsync(d.ApplicationId, "inspection", d.DueOn, e.StreamId, ct);
+                break;
+            case HolderConsultationDue d:
+                await DueAsync(d.ApplicationId, "consultation", d.DueOn, e.StreamId, ct);
+                break;
+            case InspectionRecorded i:
+                // A visit settles every visit of that award due on or before it.
+                foreach (var row in await readModels.PartitionAsync(DuePartition, ct))
+                {
+                    if (row.GetString("ApplicationId") == i.ApplicationId && row.GetString("Kind") == "inspection"
+                        && string.CompareOrdinal(row.GetString("DueOn"), Date(i.VisitedOn)) <= 0 && !(row.GetBoolean("Done") ?? false))
+                    {
+                        row["Done"] = true;
+                        row["DoneBy"] = i.InspectionId;
+                        await readModels.Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
+                    }
+                }
+
                 break;
         }
     }
@@ -91,6 +116,26 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
             ["RevocationDecidedBy"] = revoked is null ? null : policy.Revocation.DecidedBy,
             ["RevocationReference"] = revoked?.DecisionReference,
             ["RevocationPublished"] = policy.Revocation.Published,
+        }, TableUpdateMode.Replace, ct);
+    }
+
+    private async Task DueAsync(string applicationId, string kind, DateOnly dueOn, string streamId, CancellationToken ct)
+    {
+        var (app, _) = await holders.ApplicationAsync(applicationId, ct);
+        var key = DueKey(applicationId, kind, dueOn);
+        if (await readModels.GetAsync(DuePartition, key, ct) is not null)
+        {
+            return;
+        }
+
+        await readModels.Table.UpsertEntityAsync(new TableEntity(DuePartition, key)
+        {
+            ["ApplicationId"] = applicationId,
+            ["ApplicantKey"] = streamId["holder-".Length..],
+            ["Name"] = app?.Form.Name,
+            ["Kind"] = kind,
+            ["DueOn"] = Date(dueOn),
+            ["Done"] = false,
         }, TableUpdateMode.Replace, ct);
     }
 

@@ -79,6 +79,21 @@ public static class RegisterEndpoints
             Results.Ok(await EntriesAsync(readModels, ct)))
             .RequireAuthorization(p => p.RequireRole(readers)).WithSummary("Every award in the register: valid, expired and revoked, with money paid and recovered.");
 
+        api.MapGet("/due", async (ReadModels readModels, CancellationToken ct) =>
+            Results.Ok((await readModels.PartitionAsync(HolderRegister.DuePartition, ct))
+                .Where(r => !(r.GetBoolean("Done") ?? false))
+                .OrderBy(r => r.GetString("DueOn"), StringComparer.Ordinal)
+                .Select(r => new
+                {
+                    kind = r.GetString("Kind"),
+                    applicationId = r.GetString("ApplicationId"),
+                    applicantKey = r.GetString("ApplicantKey"),
+                    name = r.GetString("Name"),
+                    dueOn = r.GetString("DueOn"),
+                })))
+            .RequireAuthorization(p => p.RequireRole(readers))
+            .WithSummary("The office's worklist: periodic visits due and not yet made, and department consultations about holders due (the consultation mechanism answers them).");
+
         api.MapGet("/eligibility", async (string? applicantKey, string? policyId, string? cycleId, HttpContext http, Streams streams, AwardRegister register, TimeProvider clock, CancellationToken ct) =>
         {
             var key = HolderKey.Parse(applicantKey);

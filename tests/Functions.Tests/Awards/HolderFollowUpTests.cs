@@ -45,9 +45,13 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("2027-06-30", Assert.Single(holder.GetProperty("inspectionsDue").EnumerateArray()).Str("dueOn"));
         Assert.Equal("2027-06-30", Assert.Single(holder.GetProperty("consultationsDue").EnumerateArray()).Str("dueOn"));
 
-        _app.Clock.SetUtcNow(At(2027, 7, 6, 10, 0));
         var office = _app.As(Roles.Office);
+        var due = (await (await office.GetAsync("/api/register/due")).ExpectAsync(200)).EnumerateArray().Select(d => (d.Str("kind"), d.Str("dueOn"))).ToList();
+        Assert.Equal([("consultation", "2027-06-30"), ("inspection", "2027-06-30")], due.OrderBy(d => d.Item1));
+
+        _app.Clock.SetUtcNow(At(2027, 7, 6, 10, 0));
         await (await office.PostJsonAsync($"/api/register/awards/{id}/inspections", new { visitedOn = "2027-07-05", findings = "质量管理体系运行正常，质量经验分享会已举办两次。", followUps = "下次巡访核查新生产线的质量控制。" })).ExpectAsync(200);
+        Assert.Equal("consultation", Assert.Single((await (await office.GetAsync("/api/register/due")).ExpectAsync(200)).EnumerateArray()).Str("kind"));
         var future = await (await office.PostJsonAsync($"/api/register/awards/{id}/inspections", new { visitedOn = "2027-07-07", findings = "未来的巡访。" })).ExpectAsync(422);
         Assert.Equal("inspection.date-invalid", future.Str("code"));
 
