@@ -48,6 +48,11 @@ public sealed record HeldAward(
 
 public sealed record HolderChange(HolderChangeReported Reported, HolderChangeReviewed? Review);
 
+public sealed record RevocationProposal(RevocationProposed Proposed, RevocationApproved? Approval)
+{
+    public bool IsOpen => Approval is null;
+}
+
 /// <summary>What the holder's stream says.</summary>
 public sealed record HolderState
 {
@@ -69,6 +74,8 @@ public sealed record HolderState
 
     public ImmutableList<AwardMoneyRecovered> Recoveries { get; init; } = [];
 
+    public ImmutableList<RevocationProposal> Proposals { get; init; } = [];
+
     public long RecoveredYuan(string applicationId) => Recoveries.Where(r => r.ApplicationId == applicationId).Sum(r => r.Yuan);
 
     public static HolderState Evolve(HolderState s, IHolderEvent e)
@@ -84,6 +91,8 @@ public sealed record HolderState
             HolderChangeReported r => s with { Changes = s.Changes.Add(new HolderChange(r, null)) },
             HolderChangeReviewed r => s with { Changes = s.Changes.Select(c => c.Reported.ChangeId == r.ChangeId ? c with { Review = r } : c).ToImmutableList() },
             AwardMoneyRecovered m => s with { Recoveries = s.Recoveries.Add(m) },
+            RevocationProposed p => s with { Proposals = s.Proposals.Add(new RevocationProposal(p, null)) },
+            RevocationApproved a => s with { Proposals = s.Proposals.Select(p => p.Proposed.ProposalId == a.ProposalId ? p with { Approval = a } : p).ToImmutableList() },
             _ => s,
         };
     }

@@ -23,6 +23,15 @@ public sealed record ReviewChange(string ChangeId, ChangeReviewOutcome Outcome, 
 public sealed record RecordRecovery(string ApplicationId, long Yuan, DateOnly RecoveredOn, string Reference) : IHolderCommand;
 
 /// <summary>
+/// The office proposes revocation on a ground of the policy. <see cref="OccurredOn"/> is when the
+/// ground arose (Changde §30, Benxi §32 count the window from the award to that day).
+/// </summary>
+public sealed record ProposeRevocation(string ProposalId, string ApplicationId, string GroundCode, string Reason, DateOnly? OccurredOn) : IHolderCommand;
+
+/// <summary>The office records the deciding body's approval, after the award was revoked on its application.</summary>
+public sealed record RecordRevocationApproval(string ProposalId, DateOnly RevokedOn, string DecisionReference) : IHolderCommand;
+
+/// <summary>
 /// What a holder decision needs from outside its stream: the awards the register holds for the
 /// applicant (with their cycles' policies) and, for a ban, the policy it is recorded under.
 /// </summary>
@@ -61,6 +70,8 @@ public static class HolderDecider
             ReportChange c => Change(c, state, ctx),
             ReviewChange c => Review(c, state, ctx),
             RecordRecovery c => Recover(c, state, ctx),
+            ProposeRevocation c => Propose(c, state, ctx),
+            RecordRevocationApproval c => ApproveRevocation(c, state, ctx),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
     }
@@ -217,6 +228,68 @@ public static class HolderDecider
         }
 
         return Reference(c.Reference) ?? Accept(new AwardMoneyRecovered(c.ApplicationId, c.Yuan, c.RecoveredOn, c.Reference.Trim(), ctx.Now));
+    }
+
+    private static Decision<IHolderEvent> Propose(ProposeRevocation c, HolderState state, HolderContext ctx)
+    {
+        if (state.Proposals.Any(p => p.Proposed.ProposalId == c.ProposalId))
+        {
+            return Decision<IHolderEvent>.Nothing;
+        }
+
+        if (Held(c.ApplicationId, ctx, activeOnly: true) is { } no)
+        {
+            return no;
+        }
+
+        if (state.Proposals.Any(p => p.IsOpen && p.Proposed.ApplicationId == c.ApplicationId))
+        {
+            return Refusal.Rule("revocation.proposal-open", "该奖项已有待审定的撤销建议。", "A revocation proposal for this award awaits its decision.");
+        }
+
+        var award = ctx.Awards.First(a => a.ApplicationId == c.ApplicationId);
+        var policy = award.Policy;
+        var ground = policy.Revocation.Grounds.FirstOrDefault(g => g.Code == c.GroundCode && g.Category == award.Category);
+        if (ground is null)
+        {
+            return Refusal.Invalid("revocation.ground-unknown", $"“{c.GroundCode}”不是本政策规定的撤销情形。", $"'{c.GroundCode}' is not a revocation ground of this policy.", "groundCode");
+        }
+
+        var arose = c.OccurredOn ?? ctx.Today;
+        if (arose < award.AwardedOn || arose > ctx.Today)
+        {
+            return Refusal.Invalid("revocation.date-invalid", "撤销情形的发生日期须在获奖之后且不晚于今天。", "The ground must arise after the award and not in the future.", "occurredOn");
+        }
+
+        if (ground.WithinWindowOnly && policy.Revocation.WindowYears is { } window && arose >= award.AwardedOn.AddYears(window))
+        {
+            return Refusal.Rule(
+                "revocation.window-passed",
+                $"依{ground.Article}，此情形须在获奖后{window}年内（{award.AwardedOn:yyyy年M月d日}至{award.AwardedOn.AddYears(window).AddDays(-1):yyyy年M月d日}）发生方可撤销奖励。",
+                $"{ground.Article}: this ground revokes only within {window} years of the award ({award.AwardedOn:yyyy-MM-dd}).");
+        }
+
+        return Text(c.Reason, "reason")
+            ?? Accept(new RevocationProposed(c.ProposalId, c.ApplicationId, ground.Code, ground.Article, c.Reason.Trim(), c.OccurredOn, policy.Revocation.DecidedBy, ctx.Now));
+    }
+
+    private static Decision<IHolderEvent> ApproveRevocation(RecordRevocationApproval c, HolderState state, HolderContext ctx)
+    {
+        var proposal = state.Proposals.FirstOrDefault(p => p.Proposed.ProposalId == c.ProposalId);
+        if (proposal is null)
+        {
+            return Refusal.NotFound("revocation.proposal-not-found", "没有该撤销建议。", "No such revocation proposal.");
+        }
+
+        if (proposal.Approval is { } done)
+        {
+            return done.DecisionReference == c.DecisionReference?.Trim()
+                ? Decision<IHolderEvent>.Nothing
+                : Refusal.Rule("revocation.already-decided", "该撤销建议已审定。", "The proposal has been decided already.");
+        }
+
+        return Reference(c.DecisionReference)
+            ?? Accept(new RevocationApproved(c.ProposalId, proposal.Proposed.ApplicationId, c.RevokedOn, c.DecisionReference.Trim(), ctx.Now));
     }
 
     private static Refusal? Held(string applicationId, HolderContext ctx, bool activeOnly)

@@ -74,3 +74,11 @@ public sealed record HolderChangeReviewed(string ChangeId, ChangeReviewOutcome O
 /// <summary>Money of a revoked award paid back (Benxi §31-32, Jinan §29, Xinzhou §26, Weihai §29).</summary>
 [EventType("AwardMoneyRecovered", 1)]
 public sealed record AwardMoneyRecovered(string ApplicationId, long Yuan, DateOnly RecoveredOn, string Reference, DateTimeOffset At) : IHolderEvent;
+
+/// <summary>The office proposes to revoke an award on one of the policy's grounds; the body the policy names decides.</summary>
+[EventType("RevocationProposed", 1)]
+public sealed record RevocationProposed(string ProposalId, string ApplicationId, string GroundCode, string Article, string Reason, DateOnly? OccurredOn, string DecidedBy, DateTimeOffset At) : IHolderEvent;
+
+/// <summary>The deciding body approved the proposal (its decision's reference); the award is revoked on its application.</summary>
+[EventType("RevocationApproved", 1)]
+public sealed record RevocationApproved(string ProposalId, string ApplicationId, DateOnly RevokedOn, string DecisionReference, DateTimeOffset At) : IHolderEvent;

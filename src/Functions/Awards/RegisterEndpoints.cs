@@ -15,7 +15,9 @@ namespace QualityAward.Functions.Awards;
 
 public sealed record BanRequest(string PolicyId, BanReason Reason, DateOnly StartsOn, string Cause, string DecisionReference, string? BanId = null);
 
-public sealed record RevocationRequest(string GroundCode, string Reason, DateOnly RevokedOn, string DecisionReference, DateOnly? OccurredOn = null);
+public sealed record RevocationProposalRequest(string GroundCode, string Reason, DateOnly? OccurredOn = null);
+
+public sealed record RevocationRequest(string ProposalId, DateOnly RevokedOn, string DecisionReference);
 
 public sealed record RecoveryRequest(long Yuan, DateOnly RecoveredOn, string Reference);
 
@@ -179,6 +181,7 @@ public static class RegisterEndpoints
                 consultationsDue = state.ConsultationsDue,
                 changes = state.Changes.Select(c => new { c.Reported.ChangeId, c.Reported.ApplicationId, c.Reported.Kind, c.Reported.Description, c.Reported.EffectiveOn, c.Reported.Article, reportedAt = c.Reported.At, review = c.Review }),
                 recoveries = state.Recoveries,
+                revocationProposals = state.Proposals.Select(p => new { p.Proposed.ProposalId, p.Proposed.ApplicationId, p.Proposed.GroundCode, p.Proposed.Article, p.Proposed.Reason, p.Proposed.OccurredOn, p.Proposed.DecidedBy, proposedAt = p.Proposed.At, approval = p.Approval }),
             });
         }).RequireAuthorization(p => p.RequireRole(readers)).WithSummary("One applicant in the register: awards, bans, visits due and done, consultations due, change reports, money recovered.");
 
@@ -210,6 +213,13 @@ public static class RegisterEndpoints
         }).RequireAuthorization(Roles.Office).Accepts<BanRequest>("application/json")
           .WithSummary("Record a ban the policy defines (false materials, fraud, after revocation) with its cause and decision; its length and article come from the policy. Intake refuses the applicant until it ends.");
 
+        api.MapPost("/awards/{applicationId}/revocation-proposals", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<RevocationProposalRequest>(http, ct);
+            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new ProposeRevocation("rev-" + Guid.NewGuid().ToString("N"), applicationId, request!.GroundCode, request.Reason, request.OccurredOn), Roles.Office, ct);
+        }).RequireAuthorization(Roles.Office).Accepts<RevocationProposalRequest>("application/json")
+          .WithSummary("Propose to revoke an award on one of the policy's grounds (checked against the window: Changde §30, Benxi §32 count what arose within 5 years). The body the policy names (revocation.decidedBy) decides.");
+
         api.MapPost("/awards/{applicationId}/revocation", async (string applicationId, HttpContext http, ApplicationCommands commands, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
         {
             var (request, problem) = await JsonBody.ReadAsync<RevocationRequest>(http, ct);
@@ -218,15 +228,34 @@ public static class RegisterEndpoints
                 return problem;
             }
 
-            if (await holders.AwardAsync(applicationId, ct) is null)
+            var (app, _) = await holders.ApplicationAsync(applicationId, ct);
+            if (app?.Award is null || app.ApplicantKey is null)
             {
                 return Problems.For(http, Refusal.NotFound("holder.award-not-found", "登记簿中没有该奖项。", "The register holds no such award."));
             }
 
-            var outcome = await commands.RunAsync(applicationId, new RevokeAward(request!.GroundCode, request.Reason, request.RevokedOn, request.DecisionReference, request.OccurredOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(await EntryAsync(readModels, applicationId, ct));
+            var key = HolderKey.Parse(app.ApplicantKey).Value;
+            var proposal = (await holders.LoadAsync(key, ct)).Proposals.FirstOrDefault(p => p.Proposed.ProposalId == request!.ProposalId && p.Proposed.ApplicationId == applicationId);
+            if (proposal is null)
+            {
+                return Problems.For(http, Refusal.NotFound("revocation.proposal-not-found", "没有该奖项的这一撤销建议，请先提出撤销建议。", "No such revocation proposal for this award; propose it first."));
+            }
+
+            // The award is revoked on its application first (the decider checks the ground, the window
+            // and the dates again); the approval then closes the proposal. A retry after a failure in
+            // between finds the award revoked already and only closes the proposal.
+            var actor = Caller.As(http.User, Roles.Office);
+            var p = proposal.Proposed;
+            var revoked = await commands.RunAsync(applicationId, new RevokeAward(p.GroundCode, p.Reason, request!.RevokedOn, request.DecisionReference, p.OccurredOn), actor, http.TraceIdentifier, ct);
+            if (revoked.Refused)
+            {
+                return Problems.For(http, revoked.Refusal!);
+            }
+
+            var approved = await holders.RunAsync(key, new RecordRevocationApproval(p.ProposalId, request.RevokedOn, request.DecisionReference), actor, null, http.TraceIdentifier, ct);
+            return approved.Refused ? Problems.For(http, approved.Refusal!) : Results.Ok(await EntryAsync(readModels, applicationId, ct));
         }).RequireAuthorization(Roles.Office).Accepts<RevocationRequest>("application/json")
-          .WithSummary("Revoke an award on one of the policy's grounds, within its window, with the reference of the decision of the body the policy names (revocation.decidedBy). Brings the policy's ban; the title is marked revoked in the register and the application.");
+          .WithSummary("Record the deciding body's approval of a revocation proposal (its decision's reference): the award is revoked, the title marked revoked in the register and the application, the revocation announced, the policy's ban brought.");
 
         api.MapPost("/awards/{applicationId}/recoveries", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
         {

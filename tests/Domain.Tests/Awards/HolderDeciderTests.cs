@@ -102,4 +102,29 @@ public sealed class HolderDeciderTests
     [Fact]
     public void InspectionDue_OfARevokedAward_IsRefused() =>
         Refused(Decide(new MarkInspectionDue(AppId, D("2029-06-30")), Award("changde", revoked: true), Actor.System), "holder.award-revoked");
+
+    [Theory]
+    // Changde §30: an incident on the last day of the fifth year still revokes...
+    [InlineData("changde", "incident", "2031-06-29", null)]
+    // ...one on the fifth anniversary does not.
+    [InlineData("changde", "incident", "2031-06-30", "revocation.window-passed")]
+    // Changde §28: fraud revokes at any time.
+    [InlineData("changde", "fraud", "2033-01-01", null)]
+    // Jinan §29(二): incidents revoke at any time.
+    [InlineData("jinan", "u02-incident", "2033-01-01", null)]
+    // A ground of another city is not a ground here.
+    [InlineData("xinzhou", "u02-incident", "2030-01-01", "revocation.ground-unknown")]
+    public void ProposeRevocation_ChecksTheGroundAndTheWindow(string policyId, string ground, string occurredOn, string? refusal)
+    {
+        var ctx = new HolderContext([Award(policyId)], null, Actors.Office, new DateTimeOffset(2033, 6, 1, 10, 0, 0, TimeSpan.FromHours(8)));
+        var d = HolderDecider.Decide(new ProposeRevocation("p1", AppId, ground, "查实。", D(occurredOn)), HolderState.Initial, ctx);
+        if (refusal is null)
+        {
+            Assert.Equal(PolicyPresets.Get(policyId).Revocation.DecidedBy, Assert.IsType<RevocationProposed>(Assert.Single(d.Events)).DecidedBy);
+        }
+        else
+        {
+            Refused(d, refusal);
+        }
+    }
 }

@@ -66,7 +66,12 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("§27(九)", reviewed.Str("article"));
 
         _app.Clock.SetUtcNow(At(2027, 10, 8, 10, 0));
-        var revoked = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new { groundCode = "u09-entity-change", reason = "主体被收购并注销，市长质量奖难以存续。", revokedOn = "2027-10-08", decisionReference = "威政字〔2027〕30号" })).ExpectAsync(200);
+        var proposal = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "u09-entity-change", reason = "主体被收购并注销，市长质量奖难以存续。" })).ExpectAsync(200);
+        var proposalId = proposal.GetProperty("events")[0].GetProperty("event").Str("proposalId");
+        Assert.Equal("revocation.proposal-open", (await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "u10-other", reason = "其他。" })).ExpectAsync(409)).Str("code"));
+        await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new { proposalId = "rev-unknown", revokedOn = "2027-10-08", decisionReference = "威政字〔2027〕30号" })).ExpectAsync(404);
+        var revoked = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new { proposalId, revokedOn = "2027-10-08", decisionReference = "威政字〔2027〕30号" })).ExpectAsync(200);
+        Assert.Equal("威政字〔2027〕30号", Assert.Single((await HolderAsync()).GetProperty("revocationProposals").EnumerateArray()).GetProperty("approval").Str("decisionReference"));
         Assert.Equal("revoked", revoked.Str("status"));
         Assert.Equal("市政府（市强市办提请）", revoked.Str("revocationDecidedBy"));
 

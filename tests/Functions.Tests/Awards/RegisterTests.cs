@@ -61,12 +61,19 @@ public sealed class RegisterTests(Azurite azurite) : IAsyncLifetime
         // Year 4: the incident of 2029-08-15 revokes (§32(一): within 5 years of the award).
         _app.Clock.SetUtcNow(At(2029, 9, 1, 10, 0));
         var office = _app.As(Roles.Office);
-        var revoked = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new
+        var proposed = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new
         {
             groundCode = "major-incident",
             reason = "2029年8月15日发生较大生产安全事故，经应急管理部门调查认定。",
-            revokedOn = "2029-09-01",
             occurredOn = "2029-08-15",
+        })).ExpectAsync(200);
+        var proposalId = proposed.GetProperty("events")[0].GetProperty("event").Str("proposalId");
+        Assert.Equal("市人民政府（领导小组办公室提请）", proposed.GetProperty("events")[0].GetProperty("event").Str("decidedBy"));
+        Assert.Equal("valid", proposed.GetProperty("award").Str("status"));
+        var revoked = await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new
+        {
+            proposalId,
+            revokedOn = "2029-09-01",
             decisionReference = "本政发〔2029〕12号",
         })).ExpectAsync(200);
         Assert.Equal("revoked", revoked.Str("status"));
@@ -132,6 +139,12 @@ public sealed class RegisterTests(Azurite azurite) : IAsyncLifetime
         Assert.DoesNotContain(await PublicRegisterAsync(), e => e.Str("name") == "本溪乙机械有限公司");
         var all = (await (await _app.As(Roles.Supervisor).GetAsync("/api/register")).ExpectAsync(200)).EnumerateArray();
         Assert.Equal("expired", Assert.Single(all, e => e.Str("name") == "本溪乙机械有限公司").Str("status"));
+
+        // §32 revokes for what arises within 5 years: an incident in the sixth year does not.
+        var id = Assert.Single(all, e => e.Str("name") == "本溪乙机械有限公司").Str("applicationId");
+        _app.Clock.SetUtcNow(At(2031, 8, 1, 10, 0));
+        var late = await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "major-incident", reason = "2031年7月发生事故。", occurredOn = "2031-07-01" })).ExpectAsync(409);
+        Assert.Equal("revocation.window-passed", late.Str("code"));
     }
 
     [Fact]
