@@ -59,4 +59,27 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("contact", incomplete.Str("field"));
         await (await _app.Anonymous().GetAsync("/api/public/reports/ABCDEFGHJKMN")).ExpectAsync(404);
     }
+
+    [Fact]
+    public async Task ReportPage_FilesAnonymously_ShowsTheCodeOnce_AndTheLookupPageFollowsIt()
+    {
+        var page = await _app.Anonymous().GetStringAsync("/reports");
+        Assert.Contains("举报人的姓名和联系方式只有监督组可见", page);
+
+        var refused = await _app.Anonymous().PostAsync("/forms/reports", new FormUrlEncodedContent(new Dictionary<string, string> { ["concerning"] = "<b>某公司</b>", ["text"] = "违规使用称号。", ["realName"] = "true", ["name"] = "孙八" }));
+        Assert.Equal(422, (int)refused.StatusCode);
+        var refusedHtml = await refused.Content.ReadAsStringAsync();
+        Assert.Contains("实名举报请填写联系方式", refusedHtml);
+        Assert.Contains("&lt;b&gt;某公司&lt;/b&gt;", refusedHtml);
+
+        var filed = await _app.Anonymous().PostAsync("/forms/reports", new FormUrlEncodedContent(new Dictionary<string, string> { ["concerning"] = "某获奖公司", ["text"] = "在产品包装上使用市长质量奖称号。" }));
+        Assert.Equal(201, (int)filed.StatusCode);
+        var code = System.Text.RegularExpressions.Regex.Match(await filed.Content.ReadAsStringAsync(), "id=\"receipt\">([A-Z0-9]{12})<").Groups[1].Value;
+        Assert.Equal(12, code.Length);
+
+        var status = await _app.Anonymous().PostAsync("/forms/reports/lookup", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = code }));
+        Assert.Contains("正在调查核实", await status.Content.ReadAsStringAsync());
+        var view = Assert.Single((await (await _app.As(Roles.Supervisor).GetAsync("/api/reports")).ExpectAsync(200)).EnumerateArray());
+        Assert.False(view.GetProperty("realName").GetBoolean());
+    }
 }
