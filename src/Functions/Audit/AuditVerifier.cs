@@ -121,7 +121,18 @@ public sealed class AuditVerifier(StorageClients storage)
             return 2;
         }
 
-        var report = await new AuditVerifier(new StorageClients(Options.Create(options))).VerifyAsync(ct);
+        var storage = new StorageClients(Options.Create(options));
+        AuditReport report;
+        try
+        {
+            report = await new AuditVerifier(storage).VerifyAsync(ct);
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == 404)
+        {
+            await output.WriteLineAsync($"No table '{storage.Name(StorageClients.EventsTable)}' in {storage.Tables.AccountName}: check Storage settings and Storage:Prefix.");
+            return 2;
+        }
+
         if (report.FirstBreak is { } b)
         {
             await output.WriteLineAsync($"BROKEN: stream {b.StreamId}, version {b.Version}: {b.En} ({b.Code}); {report.Breaks.Count} stream(s) broken of {report.Streams}.");
