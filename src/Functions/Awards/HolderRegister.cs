@@ -89,7 +89,9 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
         var validUntil = policy.AfterAward.ValidityYears is { } years ? award.AwardedOn.AddYears(years) : (DateOnly?)null;
         var status = revoked is not null ? "revoked" : holder.ValidityEnded.Contains(app.ApplicationId) ? "expired" : "valid";
         var ground = revoked is null ? null : policy.Revocation.Grounds.FirstOrDefault(g => g.Code == revoked.GroundCode && g.Category == app.Category);
-        await readModels.Table.UpsertEntityAsync(new TableEntity(Partition, app.ApplicationId)
+        // Built from two streams: the sum of their versions only grows, so a row built from older
+        // states never replaces one built from newer states (handlers run at least once, in any order).
+        await readModels.UpsertAsync(new TableEntity(Partition, app.ApplicationId)
         {
             ["ApplicantKey"] = app.ApplicantKey,
             ["Name"] = app.Form.Name,
@@ -116,7 +118,7 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
             ["RevocationDecidedBy"] = revoked is null ? null : policy.Revocation.DecidedBy,
             ["RevocationReference"] = revoked?.DecisionReference,
             ["RevocationPublished"] = policy.Revocation.Published,
-        }, TableUpdateMode.Replace, ct);
+        }, app.Version + holder.Version, ct);
     }
 
     private async Task DueAsync(string applicationId, string kind, DateOnly dueOn, string streamId, CancellationToken ct)
