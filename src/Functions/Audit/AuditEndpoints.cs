@@ -15,7 +15,16 @@ public static class AuditEndpoints
     public static void MapAudit(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Roles.Supervisor);
-        api.MapGet("/verify", async (AuditVerifier verifier, CancellationToken ct) => Results.Ok(await verifier.VerifyAsync(ct)))
+        api.MapGet("/verify", async (AuditVerifier verifier, ILoggerFactory loggers, CancellationToken ct) =>
+        {
+            var report = await verifier.VerifyAsync(ct);
+            if (report.FirstBreak is { } b)
+            {
+                AuditLog.Broken(loggers.CreateLogger(typeof(AuditVerifier)), b.StreamId, b.Version, b.Code, report.Breaks.Count);
+            }
+
+            return Results.Ok(report);
+        })
             .WithSummary("Walk every stream's hash chain: intact, or the first break (stream, version, what is wrong).");
 
         api.MapGet("/document-reads", async (string? cycleId, HttpContext http, ReadModels readModels, EventStore store, CancellationToken ct) =>
@@ -45,4 +54,10 @@ public static class AuditEndpoints
             return Results.Ok(reads.OrderBy(r => r.At));
         }).WithSummary("Every read of a file the applicant marked as a trade secret, in a cycle: who, in which role, when, which file.");
     }
+}
+
+internal static partial class AuditLog
+{
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Audit found the hash chain of {StreamId} broken at version {Version} ({Code}); {Streams} stream(s) broken")]
+    public static partial void Broken(ILogger logger, string streamId, int version, string code, int streams);
 }

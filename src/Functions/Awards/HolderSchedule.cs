@@ -69,7 +69,7 @@ public sealed class HolderSchedule(TimerStore timers, HolderCommands holders) : 
 }
 
 /// <summary>At the first day after its validity, the award leaves the "valid" list.</summary>
-public sealed class ValidityEndTimer(HolderCommands holders) : ITimerHandler
+public sealed partial class ValidityEndTimer(HolderCommands holders, ILogger<ValidityEndTimer> logger) : ITimerHandler
 {
     public string Kind => HolderSchedule.ValidityKind;
 
@@ -81,14 +81,22 @@ public sealed class ValidityEndTimer(HolderCommands holders) : ITimerHandler
         {
             throw new InvalidOperationException($"Ending the validity of {p.ApplicationId} was refused: {outcome.Refusal}");
         }
+
+        if (outcome.Appended.Count > 0)
+        {
+            LogValidityEnded(logger, p.ApplicationId, p.ApplicantKey);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Award {ApplicationId} of {ApplicantKey} reached the end of its validity")]
+    private static partial void LogValidityEnded(ILogger logger, string applicationId, string applicantKey);
 }
 
 /// <summary>
 /// A periodic timer of an award (visits or consultations): records what is due and sets the next
 /// one, while the award stands and is valid.
 /// </summary>
-public abstract class PeriodicHolderTimer(HolderCommands holders, HolderSchedule schedule) : ITimerHandler
+public abstract partial class PeriodicHolderTimer(HolderCommands holders, HolderSchedule schedule, ILogger logger) : ITimerHandler
 {
     public abstract string Kind { get; }
 
@@ -117,12 +125,17 @@ public abstract class PeriodicHolderTimer(HolderCommands holders, HolderSchedule
             throw new InvalidOperationException($"{Kind} for {p.ApplicationId} was refused: {outcome.Refusal}");
         }
 
-        await schedule.SetAsync(Kind, award.AwardedOn.AddMonths(months * (p.Round + 1)), p with { Round = p.Round + 1 }, ct);
+        var next = award.AwardedOn.AddMonths(months * (p.Round + 1));
+        await schedule.SetAsync(Kind, next, p with { Round = p.Round + 1 }, ct);
+        LogDue(logger, Kind, p.ApplicationId, dueOn, next);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Kind} recorded for award {ApplicationId} due {DueOn}; next on {NextOn}")]
+    private static partial void LogDue(ILogger logger, string kind, string applicationId, DateOnly dueOn, DateOnly nextOn);
 }
 
 /// <summary>定期巡访 (Changde §29): the office sees an inspection due for the holder.</summary>
-public sealed class InspectionDueTimer(HolderCommands holders, HolderSchedule schedule) : PeriodicHolderTimer(holders, schedule)
+public sealed class InspectionDueTimer(HolderCommands holders, HolderSchedule schedule, ILogger<InspectionDueTimer> logger) : PeriodicHolderTimer(holders, schedule, logger)
 {
     public override string Kind => HolderSchedule.InspectionKind;
 
@@ -135,7 +148,7 @@ public sealed class InspectionDueTimer(HolderCommands holders, HolderSchedule sc
 /// The departments are to be asked about the holder. This records <see cref="HolderConsultationDue"/>
 /// on the holder's stream; the department consultation mechanism reacts to that event.
 /// </summary>
-public sealed class HolderConsultationTimer(HolderCommands holders, HolderSchedule schedule) : PeriodicHolderTimer(holders, schedule)
+public sealed class HolderConsultationTimer(HolderCommands holders, HolderSchedule schedule, ILogger<HolderConsultationTimer> logger) : PeriodicHolderTimer(holders, schedule, logger)
 {
     public override string Kind => HolderSchedule.ConsultationKind;
 

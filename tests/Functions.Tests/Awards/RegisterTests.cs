@@ -184,6 +184,9 @@ public sealed class RegisterTests(Azurite azurite) : IAsyncLifetime
     {
         var body = new { policyId = "benxi", reason = "falseMaterials", startsOn = "2026-03-01", cause = "伪造材料", decisionReference = "本质奖办〔2026〕6号" };
         await (await _app.As(Roles.Supervisor).PostJsonAsync($"/api/register/holders/{KeyC}/bans", body)).ExpectAsync(403);
+        await (await _app.As(Roles.Applicant).GetAsync("/api/register")).ExpectAsync(403);
+        await (await _app.As(Roles.Applicant).GetAsync($"/api/register/eligibility?applicantKey={KeyC}&cycleId=benxi-2026")).ExpectAsync(403);
+        await (await _app.Anonymous().GetAsync($"/api/register/holders/{KeyC}")).ExpectAsync(401);
         var future = await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/holders/{KeyC}/bans", body with { startsOn = "2026-03-03" })).ExpectAsync(422);
         Assert.Equal("ban.date-invalid", future.Str("code"));
     }
