@@ -94,6 +94,7 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
         await readModels.UpsertAsync(new TableEntity(Partition, app.ApplicationId)
         {
             ["ApplicantKey"] = app.ApplicantKey,
+            ["OwnerSubject"] = app.OwnerSubject,
             ["Name"] = app.Form.Name,
             ["Category"] = app.Category.ToString(),
             ["PolicyId"] = policy.Id,

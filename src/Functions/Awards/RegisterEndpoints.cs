@@ -81,6 +81,14 @@ public static class RegisterEndpoints
             Results.Ok(await EntriesAsync(readModels, ct)))
             .RequireAuthorization(p => p.RequireRole(readers)).WithSummary("Every award in the register: valid, expired and revoked, with money paid and recovered.");
 
+        api.MapGet("/mine", async (HttpContext http, ReadModels readModels, CancellationToken ct) =>
+        {
+            var subject = Caller.Subject(http.User);
+            var rows = await readModels.PartitionAsync(HolderRegister.Partition, ct);
+            return Results.Ok(rows.Where(r => r.GetString("OwnerSubject") == subject).Select(ToEntry));
+        }).RequireAuthorization(Roles.Applicant)
+          .WithSummary("The caller's own awards: status, validity, money, and the rules for using the title (Changde §31, Benxi §28, Xinzhou §21, Weihai §21).");
+
         api.MapGet("/due", async (ReadModels readModels, CancellationToken ct) =>
             Results.Ok((await readModels.PartitionAsync(HolderRegister.DuePartition, ct))
                 .Where(r => !(r.GetBoolean("Done") ?? false))

@@ -33,6 +33,10 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
     {
         var owner = "holder-" + Guid.NewGuid().ToString("N");
         var id = await Holders.AwardAsync(_app, "weihai-2026", owner, Forms.WeihaiOrganisation(), new DateOnly(2026, 6, 30));
+        var mine = Assert.Single((await (await _app.As(Roles.Applicant, subject: owner).GetAsync("/api/register/mine")).ExpectAsync(200)).EnumerateArray());
+        Assert.Equal("§21", mine.Str("useOfTitleArticle"));
+        Assert.Contains("被撤销市长质量奖的单位和个人，不得再使用该称号", mine.Str("useOfTitle"));
+        Assert.Empty((await (await _app.As(Roles.Applicant).GetAsync("/api/register/mine")).ExpectAsync(200)).EnumerateArray());
 
         // The last minute of the first year: only the cycle's own submission deadline has fired.
         _app.Clock.SetUtcNow(At(2027, 6, 29, 23, 59));
