@@ -50,6 +50,16 @@ switch (command)
             .Build();
         return await QualityAward.Functions.Backup.RestoreCommand.RunAsync(rest, storageSettings, Console.Out, Console.Error, CancellationToken.None);
 
+    case "verify":
+        var storageConfiguration = new ConfigurationBuilder()
+            .SetBasePath(AppContext.BaseDirectory)
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(rest)
+            .Build();
+        return await QualityAward.Functions.Audit.AuditVerifier.RunCommandAsync(storageConfiguration, Console.Out, CancellationToken.None);
+
     default:
         Console.Error.WriteLine(CommandLine.Usage);
         return 2;

@@ -4,12 +4,14 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.IdentityModel.Tokens;
 using QualityAward.Domain;
 using QualityAward.Functions.Applications;
+using QualityAward.Functions.Audit;
 using QualityAward.Functions.Awards;
 using QualityAward.Functions.Backup;
 using QualityAward.Functions.Consultations;
 using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Notices;
 using QualityAward.Functions.Reporting;
+using QualityAward.Functions.Reports;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 using Scalar.AspNetCore;
@@ -71,6 +73,9 @@ public static class AppBuilder
         services.AddSingleton<ReportBuilder>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
+        services.AddSingleton<HolderCommands>();
+        services.AddSingleton<HolderSchedule>();
+        services.AddSingleton<AuditVerifier>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -79,11 +84,17 @@ public static class AppBuilder
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<IEventHandler, NoticeIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<IEventHandler, HolderRegister>();
+        services.AddSingleton<IEventHandler, ReportIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
         // Timers and reactions.
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<ITimerHandler, ValidityEndTimer>();
+        services.AddSingleton<ITimerHandler, InspectionDueTimer>();
+        services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();
@@ -213,6 +224,9 @@ public static class AppBuilder
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
+        app.MapRegister();
+        app.MapAudit();
+        app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
