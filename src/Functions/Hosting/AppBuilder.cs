@@ -80,6 +80,8 @@ public static class AppBuilder
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();
+        services.AddSingleton<Review.ReviewCommands>();
+        services.AddSingleton<IReaction, Review.ReviewReactions>();
 
         // The trigger table's timer and queue functions.
         services.AddSingleton<ITriggerFunction, TimersFunction>();
@@ -201,6 +203,8 @@ public static class AppBuilder
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
+        Review.ReviewEndpoints.MapReview(app);
+        Review.DecisionEndpoints.MapDecisions(app);
         app.MapCustomHandler();
     }
 
