@@ -229,6 +229,20 @@ public static class ReviewEndpoints
             .RequireAuthorization(p => p.RequireRole(Roles.Reviewer, Roles.Office)).Accepts<ReportRequest>("application/json")
             .WithSummary("The team leader signs the panel report; the panel score (the policy's mean or trimmed mean) becomes the application's stage score.");
 
+        api.MapGet("/cycles/{cycleId}/review-history", async (string cycleId, string? applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+        {
+            if (CycleId.Parse(cycleId) is { IsOk: false } bad)
+            {
+                return Problems.For(http, bad.Refusal!);
+            }
+
+            var events = await streams.Store.ReadAsync(ReviewState.StreamIdFor(cycleId), ct);
+            return Results.Ok(events
+                .Where(e => applicationId is null || ApplicationOf(e.Event) == applicationId)
+                .Select(e => new HistoryEntry(e.Version, e.Type, e.RecordedAt, e.Metadata.Actor.Role, e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject, Describe(e.Event))));
+        }).RequireAuthorization(p => p.RequireRole(staff))
+          .WithSummary("The review's audit trail (optionally for one application): who formed, assigned, declared, proposed, recused, scored, sent back and signed, when and why.");
+
         // ---- Changde §37 ----
         api.MapPost("/applications/{applicationId}/reviewer-ratings", (string applicationId, HttpContext http, Streams streams, ReviewCommands review, CancellationToken ct) =>
             RunAsync<RatingsRequest>(http, streams, review, applicationId, Roles.Applicant, r => new RateReviewers(applicationId, r.Ratings ?? []), ct))
@@ -287,6 +301,38 @@ public static class ReviewEndpoints
         s.Recusals.Values.Where(x => x.ApplicationId == applicationId).OrderBy(x => x.At).ToList(),
         s.Declined.Where(x => x.ApplicationId == applicationId).ToList(),
         s.Reports.Values.Where(x => x.ApplicationId == applicationId).OrderBy(x => x.At).ToList());
+
+    private static string? ApplicationOf(IDomainEvent e) => e switch
+    {
+        PanelAssigned x => x.ApplicationId,
+        ConflictFlagged x => x.ApplicationId,
+        ConflictDeclared x => x.ApplicationId,
+        RecusalProposed x => x.ApplicationId,
+        ReviewerRecused x => x.ApplicationId,
+        RecusalDeclined x => x.ApplicationId,
+        ReviewScoreSubmitted x => x.ApplicationId,
+        RescoreRequested x => x.ApplicationId,
+        PanelReportSigned x => x.ApplicationId,
+        ReviewerConductRated x => x.ApplicationId,
+        _ => null,
+    };
+
+    /// <summary>One line of zh-CN per review event.</summary>
+    public static string Describe(IDomainEvent e) => e switch
+    {
+        PanelFormed x => $"组建评审组“{x.Name}”，组长{x.Leader}，成员{string.Join("、", x.Members)}",
+        PanelAssigned x => $"评审组{x.PanelId}负责“{Domain.Awards.StageNames.Zh(x.Stage)}”",
+        ConflictFlagged x => $"系统提示{x.ExpertId}可能存在利益冲突：{x.Reason}",
+        ConflictDeclared x => $"{x.ExpertId}申报利益冲突：{x.Relationship}",
+        RecusalProposed x => $"监督组建议{x.ExpertId}回避：{x.Reason}",
+        ReviewerRecused x => $"{x.ExpertId}回避（{x.Basis}）：{x.Reason}",
+        RecusalDeclined x => $"{x.ExpertId}无需回避：{x.Reason}",
+        ReviewScoreSubmitted x => $"{x.ExpertId}提交“{Domain.Awards.StageNames.Zh(x.Stage)}”评分{x.Total}",
+        RescoreRequested x => $"组长要求{x.ExpertId}复评{string.Join("、", x.ItemCodes)}：{x.Reason}",
+        PanelReportSigned x => $"{x.SignedBy}签署“{Domain.Awards.StageNames.Zh(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
+        ReviewerConductRated x => $"申报者评价现场评审员{x.ExpertId}：{x.Rating}分",
+        _ => e.GetType().Name,
+    };
 
     private static IResult NotFound(HttpContext http) =>
         Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));

@@ -195,6 +195,11 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         var recusal = Assert.Single(review.GetProperty("recusals").EnumerateArray());
         Assert.Equal(("exp-4", "flagged", "系申报单位在职员工，予以回避"), (recusal.Str("expertId"), recusal.Str("basis"), recusal.Str("reason")));
         Assert.Equal(3, review.GetProperty("reports").GetArrayLength());
+        var trail = await (await _flow.Supervisor.GetAsync($"/api/cycles/{Cycle}/review-history?applicationId={a.Id}")).ExpectAsync(200);
+        var recusedEntry = trail.EnumerateArray().Single(e => e.Str("type") == "ReviewerRecused");
+        Assert.Equal(("office", "评审办公室"), (recusedEntry.Str("actorRole"), recusedEntry.Str("actorName")));
+        Assert.Equal(9, trail.EnumerateArray().Count(e => e.Str("type") == "ReviewScoreSubmitted"));
+        await (await _flow.Reviewer("exp-1").GetAsync($"/api/cycles/{Cycle}/review-history")).ExpectAsync(403);
         var dReview = await (await _flow.Office.GetAsync($"/api/applications/{d.Id}/review")).ExpectAsync(200);
         Assert.Single(dReview.GetProperty("proposals").EnumerateArray());
         Assert.Single(dReview.GetProperty("declined").EnumerateArray());
