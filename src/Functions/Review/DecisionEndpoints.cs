@@ -49,7 +49,7 @@ public static class DecisionEndpoints
     {
         var api = app.MapGroup("/api").WithTags("Decision");
 
-        api.MapPost("/cycles/{cycleId}/customer-satisfaction", async (string cycleId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        api.MapPost("/cycles/{cycleId}/customer-satisfaction", async (string cycleId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
         {
             var rows = await ReadSatisfactionAsync(http, ct);
             if (!rows.IsOk)
@@ -67,13 +67,17 @@ public static class DecisionEndpoints
                     continue;
                 }
 
+                var existing = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(row.ApplicationId).Value.StreamId, ct);
+                if (!existing.Exists || existing.CycleId != cycleId)
+                {
+                    results.Add(new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.not-found", Lang.Pick(http, "本评选周期没有该申报。", "No such application in this cycle.")));
+                    continue;
+                }
+
                 var outcome = await commands.RunAsync(row.ApplicationId, new RecordStageScore(StageKind.CustomerSatisfaction, row.Index, "customer-satisfaction-import"), actor, $"{http.TraceIdentifier}:{row.ApplicationId}", ct);
-                var wrongCycle = outcome.State.Exists && outcome.State.CycleId != cycleId;
                 results.Add(outcome.Refusal is { } r
                     ? new SatisfactionResult(row.ApplicationId, row.Index, "refused", r.Code, Lang.Pick(http, r.Zh, r.En))
-                    : wrongCycle
-                        ? new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.other-cycle", Lang.Pick(http, "该申报不属于本评选周期。", "The application is in another cycle."))
-                        : new SatisfactionResult(row.ApplicationId, row.Index, "recorded", null, null));
+                    : new SatisfactionResult(row.ApplicationId, row.Index, "recorded", null, null));
             }
 
             return Results.Ok(results);
@@ -210,6 +214,9 @@ public static class DecisionEndpoints
                 winners.Add(new WinnerEntry(a.ApplicationId, a.Category, w.Tier, outsideQuota));
             }
 
+            // The reactions apply the proposal to each application. Where the policy consults departments on the
+            // proposed winners (Xinzhou §17), they then stand at the consultation stage until the consultations
+            // slice concludes it (ConcludeConsultation): that is the seam; nothing here asks departments.
             var outcome = await cycles.RunAsync(cycleId, new ProposeWinners(winners, request.Vote, request.Minutes ?? string.Empty), Caller.As(http.User, role), http.TraceIdentifier, ct);
             return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(outcome.State.Deliberation);
         }).RequireAuthorization(p => p.RequireRole(Roles.Committee, Roles.Office)).Accepts<WinnersRequest>("application/json")

@@ -40,6 +40,11 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
         var app = applicationId is not null && ApplicationId.Parse(applicationId) is { IsOk: true } appId
             ? await streams.LoadAsync(StreamKinds.Application, appId.Value.StreamId, ct)
             : ApplicationState.Initial;
+        if (app.Exists && app.CycleId != cycle.CycleId)
+        {
+            app = ApplicationState.Initial; // another cycle's application is not this review's to know
+        }
+
         return await streams.RunAsync(
             ReviewStreams.Review,
             ReviewState.StreamIdFor(cycle.CycleId),

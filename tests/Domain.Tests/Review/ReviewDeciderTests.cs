@@ -89,6 +89,36 @@ public sealed class ReviewDeciderTests
         Assert.Contains("统一社会信用代码", flag.Reason);
     }
 
+    [Theory]
+    [InlineData("威海市标准化研究院", null, null)] // unrelated: no flag
+    [InlineData("示例精密机械有限公司", null, "名称相同")] // works for the applicant (same name)
+    [InlineData("示例精密机械有限公司 ", null, "名称相同")] // spaces do not hide it
+    [InlineData("示例精密机械（集团）有限公司", null, null)] // a similar name is the office's judgement, not the system's
+    [InlineData("另一家公司", "91350100m000100y43", "统一社会信用代码")] // same credit code, whatever the case
+    public void ObviousConflict_ByEmployerNameOrCreditCode(string employer, string? creditCode, string? expected)
+    {
+        var applicant = new ApplicantSnapshot("app-1", ApplicantCategory.Organisation, "applicant-1", "示例精密机械有限公司", Forms.CreditCodeValue, null, null);
+
+        var reason = ReviewDecider.ObviousConflict(new ExpertDetails("专家", employer, creditCode, "卓越绩效", [], "电话"), applicant);
+
+        if (expected is null)
+        {
+            Assert.Null(reason);
+        }
+        else
+        {
+            Assert.Contains(expected, reason);
+        }
+    }
+
+    [Fact]
+    public void ObviousConflict_ForAnIndividual_IsTheirEmployer()
+    {
+        var person = new ApplicantSnapshot("app-2", ApplicantCategory.Individual, "applicant-2", "王质量", null, "示例精密机械有限公司", Forms.CreditCodeValue);
+
+        Assert.Contains("所在单位", ReviewDecider.ObviousConflict(new ExpertDetails("专家", "示例精密机械有限公司", null, "卓越绩效", [], "电话"), person));
+    }
+
     [Fact]
     public void AssignPanel_ToAnotherStageThanTheApplicationsOwn_IsRefused()
     {

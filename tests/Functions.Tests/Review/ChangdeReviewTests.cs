@@ -111,10 +111,11 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         await (await apps[0].Owner.GetAsync($"/api/cycles/{Cycle}/reviewer-ratings")).ExpectAsync(403);
 
         // §21: the third party's indexes, CSV; the not-shortlisted one is refused, the rest recorded.
-        var csv = "applicationId,index\n" + string.Join("\n", apps.Select((a, i) => $"{a.Id},{90 - i}"));
+        var csv = "applicationId,index\n" + string.Join("\n", apps.Select((a, i) => $"{a.Id},{90 - i}")) + "\napp-00000000000000000000000000000bad,80\n";
         using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
         var imported = await (await _flow.Office.PostAsync($"/api/cycles/{Cycle}/customer-satisfaction", content)).ExpectAsync(200);
-        Assert.Equal(["recorded", "recorded", "recorded", "recorded", "recorded", "recorded", "refused"], imported.EnumerateArray().Select(r => r.Str("outcome")).ToArray());
+        Assert.Equal(["recorded", "recorded", "recorded", "recorded", "recorded", "recorded", "refused", "refused"], imported.EnumerateArray().Select(r => r.Str("outcome")).ToArray());
+        Assert.Equal(["application.ended", "application.not-found"], imported.EnumerateArray().Skip(6).Select(r => r.Str("code")).ToArray());
 
         // §22: composite (0.3 material, 0.5 site, 0.2 satisfaction) and a competitive list of 6 for ≤4 places.
         var ranking = await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/composite", new { })).ExpectAsync(200);
