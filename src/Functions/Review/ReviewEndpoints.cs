@@ -248,6 +248,30 @@ public static class ReviewEndpoints
             RunAsync<RatingsRequest>(http, streams, review, applicationId, Roles.Applicant, r => new RateReviewers(applicationId, r.Ratings ?? []), ct))
             .RequireAuthorization(Roles.Applicant).Accepts<RatingsRequest>("application/json").WithSummary("After the site review the candidate rates the reviewers' conduct (Changde §37).");
 
+        api.MapGet("/applications/{applicationId}/site-reviewers", async (string applicationId, HttpContext http, Streams streams, ReviewCommands review, CancellationToken ct) =>
+        {
+            var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+            if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+            {
+                return NotFound(http);
+            }
+
+            var state = await review.LoadAsync(app.CycleId, ct);
+            if (!state.Reports.TryGetValue((applicationId, StageKind.SiteReview), out var report))
+            {
+                return Problems.For(http, Refusal.Rule("review.site-review-not-done", "现场评审尚未结束。", "The site review is not finished."));
+            }
+
+            var pool = await streams.LoadAsync(ReviewStreams.Pool, ExpertPoolState.StreamId, ct);
+            var rated = state.Ratings.Where(r => r.ApplicationId == applicationId).Select(r => r.ExpertId).ToHashSet(StringComparer.Ordinal);
+            return Results.Ok(report.Totals.Keys.Order(StringComparer.Ordinal).Select(id => new
+            {
+                expertId = id,
+                name = pool.Experts.TryGetValue(id, out var e) ? e.Details.Name : id,
+                rated = rated.Contains(id),
+            }));
+        }).RequireAuthorization(Roles.Applicant).WithSummary("The reviewers who did the applicant's site review, to rate their conduct (Changde §37); their scores are not shown.");
+
         api.MapGet("/cycles/{cycleId}/reviewer-ratings", async (string cycleId, ReviewCommands review, CancellationToken ct) =>
             Results.Ok((await review.LoadAsync(cycleId, ct)).Ratings))
             .RequireAuthorization(p => p.RequireRole(staff)).WithSummary("The candidates' ratings of the site reviewers: office and supervisors only.");

@@ -106,16 +106,21 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
             await _flow.ReviewAsync(apps[i].Id, "siteReview", "cd-panel", "cd-1", panel, shares[i]);
         }
 
+        var siteReviewers = await (await apps[0].Owner.GetAsync($"/api/applications/{apps[0].Id}/site-reviewers")).ExpectAsync(200);
+        Assert.Equal(["专家cd-1", "专家cd-2", "专家cd-3"], siteReviewers.EnumerateArray().Select(e => e.Str("name")).ToArray());
+        await (await apps[1].Owner.GetAsync($"/api/applications/{apps[0].Id}/site-reviewers")).ExpectAsync(404);
         await (await apps[0].Owner.PostJsonAsync($"/api/applications/{apps[0].Id}/reviewer-ratings", new { ratings = new[] { new { expertId = "cd-2", rating = 5, comment = "严格按准则评审，廉洁自律" } } })).ExpectAsync(200);
         Assert.Equal("cd-2", Assert.Single((await (await _flow.Supervisor.GetAsync($"/api/cycles/{Cycle}/reviewer-ratings")).ExpectAsync(200)).EnumerateArray()).Str("expertId"));
         await (await apps[0].Owner.GetAsync($"/api/cycles/{Cycle}/reviewer-ratings")).ExpectAsync(403);
 
-        // §21: the third party's indexes, CSV; the not-shortlisted one is refused, the rest recorded.
-        var csv = "applicationId,index\n" + string.Join("\n", apps.Select((a, i) => $"{a.Id},{90 - i}")) + "\napp-00000000000000000000000000000bad,80\n";
+        // §21: the third party's indexes as JSON, then CSV; the not-shortlisted one and an unknown id are refused.
+        var json = await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/customer-satisfaction", new[] { new { applicationId = apps[5].Id, index = 85m } })).ExpectAsync(200);
+        Assert.Equal("recorded", Assert.Single(json.EnumerateArray()).Str("outcome"));
+        var csv = "applicationId,index\n" + string.Join("\n", apps.Take(5).Select((a, i) => $"{a.Id},{90 - i}")) + $"\n{apps[6].Id},70\napp-00000000000000000000000000000bad,80\n";
         using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
         var imported = await (await _flow.Office.PostAsync($"/api/cycles/{Cycle}/customer-satisfaction", content)).ExpectAsync(200);
-        Assert.Equal(["recorded", "recorded", "recorded", "recorded", "recorded", "recorded", "refused", "refused"], imported.EnumerateArray().Select(r => r.Str("outcome")).ToArray());
-        Assert.Equal(["application.ended", "application.not-found"], imported.EnumerateArray().Skip(6).Select(r => r.Str("code")).ToArray());
+        Assert.Equal(["recorded", "recorded", "recorded", "recorded", "recorded", "refused", "refused"], imported.EnumerateArray().Select(r => r.Str("outcome")).ToArray());
+        Assert.Equal(["application.ended", "application.not-found"], imported.EnumerateArray().Skip(5).Select(r => r.Str("code")).ToArray());
 
         // §22: composite (0.3 material, 0.5 site, 0.2 satisfaction) and a competitive list of 6 for ≤4 places.
         var ranking = await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/composite", new { })).ExpectAsync(200);
