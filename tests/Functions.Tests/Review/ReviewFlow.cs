@@ -46,35 +46,35 @@ public sealed class ReviewFlow(TestApp app, string cycleId, string policyId)
     public async Task<JsonElement> AssignAsync(string applicationId, string stage, string panelId) =>
         await (await Office.PostJsonAsync($"/api/cycles/{cycleId}/assignments", new { applicationId, stage, panelId })).ExpectAsync(200);
 
-    private Dictionary<string, int>? _sheet;
+    private readonly Dictionary<string, Dictionary<string, int>> _sheets = [];
 
-    /// <summary>The policy's organisation sheet: item code → max.</summary>
-    public async Task<Dictionary<string, int>> SheetAsync()
+    /// <summary>The policy's sheet for a category: item code → max.</summary>
+    public async Task<Dictionary<string, int>> SheetAsync(string category = "organisation")
     {
-        if (_sheet is null)
+        if (!_sheets.TryGetValue(category, out var items))
         {
             var policy = await (await App.Anonymous().GetAsync($"/api/policies/{policyId}")).ExpectAsync(200);
-            var sheet = policy.GetProperty("scoring").GetProperty("sheets").EnumerateArray().First(s => s.Str("category") == "organisation");
-            _sheet = sheet.GetProperty("items").EnumerateArray().ToDictionary(i => i.Str("code"), i => i.GetProperty("max").GetInt32());
+            var sheet = policy.GetProperty("scoring").GetProperty("sheets").EnumerateArray().First(s => s.Str("category") == category);
+            items = _sheets[category] = sheet.GetProperty("items").EnumerateArray().ToDictionary(i => i.Str("code"), i => i.GetProperty("max").GetInt32());
         }
 
-        return _sheet;
+        return items;
     }
 
     /// <summary>Every item at the same share of its maximum (the sheets' maxima are multiples of 5: one decimal is exact).</summary>
-    public async Task<Dictionary<string, decimal>> ItemsAsync(decimal share) =>
-        (await SheetAsync()).ToDictionary(i => i.Key, i => decimal.Round(i.Value * share, 1));
+    public async Task<Dictionary<string, decimal>> ItemsAsync(decimal share, string category = "organisation") =>
+        (await SheetAsync(category)).ToDictionary(i => i.Key, i => decimal.Round(i.Value * share, 1));
 
-    public async Task<HttpResponseMessage> ScoreAsync(string expertId, string applicationId, string stage, decimal share) =>
-        await Reviewer(expertId).PostJsonAsync($"/api/applications/{applicationId}/reviews/{stage}/scores", new { items = await ItemsAsync(share) });
+    public async Task<HttpResponseMessage> ScoreAsync(string expertId, string applicationId, string stage, decimal share, string category = "organisation") =>
+        await Reviewer(expertId).PostJsonAsync($"/api/applications/{applicationId}/reviews/{stage}/scores", new { items = await ItemsAsync(share, category) });
 
     /// <summary>The panel scores independently, the leader signs; the reaction records the stage score.</summary>
-    public async Task ReviewAsync(string applicationId, string stage, string panelId, string leader, IReadOnlyList<string> members, decimal share)
+    public async Task ReviewAsync(string applicationId, string stage, string panelId, string leader, IReadOnlyList<string> members, decimal share, string category = "organisation")
     {
         await AssignAsync(applicationId, stage, panelId);
         foreach (var member in members)
         {
-            await (await ScoreAsync(member, applicationId, stage, share)).ExpectAsync(200);
+            await (await ScoreAsync(member, applicationId, stage, share, category)).ExpectAsync(200);
         }
 
         await (await Reviewer(leader).PostJsonAsync($"/api/applications/{applicationId}/reviews/{stage}/report", new { summary = $"{stage}评审组报告：符合标准要求" })).ExpectAsync(200);

@@ -9,7 +9,8 @@ namespace QualityAward.Functions.Tests.Review;
 /// Weihai (威政发〔2023〕16号): recognition only, ≤5 units and ≤3 individuals counted apart (§6),
 /// material review, site review and presentation scored by one panel under a team leader (§14),
 /// the candidate list published for exactly 5 working days, the leading group deliberates (§15),
-/// the city government approves (§16). Four units, four experts; one expert works for one applicant.
+/// the city government approves (§16). Four units and one individual, four experts; one expert works
+/// for one unit, another for the individual's employer.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
@@ -48,6 +49,42 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         return new Applicant(id, subject, client, secret);
     }
 
+    /// <summary>An individual (§12): 16 years of quality work in Weihai, working for the standards institute.</summary>
+    private async Task<Applicant> AcceptedIndividualAsync(string name)
+    {
+        const string subject = "applicant-person";
+        var client = _app.As(Roles.Applicant, subject: subject);
+        var created = await (await client.PostJsonAsync($"/api/cycles/{Cycle}/applications", new { category = "individual" })).ExpectAsync(201);
+        var id = created.Str("applicationId");
+        var idNumber = "37100219750615123" + Domain.Identity.ResidentIdNumber.CheckCharacter("37100219750615123");
+        var form = new
+        {
+            name,
+            districtId = "huancui",
+            contact = new { name, phone = "13600136000", email = "person@example.com" },
+            declarations = new[] { "employer-no-major-incident", "no-bad-record" },
+            authenticityDeclared = true,
+            noStateSecretsDeclared = true,
+            recommenderId = "huancui",
+            recommenderKind = "districtQualityBody",
+            qualityModel = "标准化质量管理",
+            idNumber,
+            employer = "威海市标准化研究院",
+            employerCreditCode = ReviewFlow.CreditCodeFor(50),
+            employerSector = "publicBody",
+            yearsInQualityWork = 16,
+            yearsInQualityWorkInCity = 16,
+            achievements = "主持制定地方标准十余项，推动全市企业标准化良好行为创建。",
+        };
+        await (await client.PutJsonAsync($"/api/applications/{id}/form", form)).ExpectAsync(200);
+        await Applicants.AttachReportAsync(_app, id, subject);
+        await (await client.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
+        await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
+        return new Applicant(id, subject, client, string.Empty);
+    }
+
     [Fact]
     public async Task FromReviewToRecognition_WithARecusal_ATieBrokenBySiteReview_EmptyPlaces_AndADisqualifiedProposedWinner()
     {
@@ -55,6 +92,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         var x = await AcceptedAsync("威海乙海洋科技有限公司", 2);
         var y = await AcceptedAsync("威海丙医疗器械有限公司", 3);
         var d = await AcceptedAsync("威海丁食品有限公司", 4);
+        var p = await AcceptedIndividualAsync("刘标准");
 
         // The pool; exp-4 works for applicant a: the system flags it when the panel is assigned.
         await _flow.AddExpertAsync("exp-1", "山东大学（威海）");
@@ -136,17 +174,33 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await _flow.ReviewAsync(d.Id, "siteReview", "panel-1", "exp-1", all, 0.5m);
         await _flow.ReviewAsync(d.Id, "presentation", "panel-1", "exp-1", all, 0.5m);
 
+        // The individual is scored on the individual sheet; exp-2 works for the individual's employer and is recused.
+        var personFlags = await _flow.AssignAsync(p.Id, "materialReview", "panel-1");
+        Assert.Equal("exp-2", Assert.Single(personFlags.GetProperty("flags").EnumerateArray()).Str("expertId"));
+        await (await _flow.Office.PostJsonAsync($"/api/applications/{p.Id}/recusals", new { expertId = "exp-2", recuse = true, reason = "与申报人同一单位" })).ExpectAsync(200);
+        Assert.Equal("score.sheet-invalid", (await (await _flow.ScoreAsync("exp-1", p.Id, "materialReview", 0.7m)).ExpectAsync(422)).Str("code"));
+        string[] withoutTwo = ["exp-1", "exp-3", "exp-4"];
+        foreach (var m in withoutTwo)
+        {
+            await (await _flow.ScoreAsync(m, p.Id, "materialReview", 0.7m, "individual")).ExpectAsync(200);
+        }
+
+        await (await one.PostJsonAsync($"/api/applications/{p.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
+        await _app.DrainReactionsAsync();
+        await _flow.ReviewAsync(p.Id, "siteReview", "panel-1", "exp-1", withoutTwo, 0.7m, "individual");
+        await _flow.ReviewAsync(p.Id, "presentation", "panel-1", "exp-1", withoutTwo, 0.7m, "individual");
+
         // Composite with Weihai's weights (0.3 / 0.5 / 0.2); the office confirms a §11 preference (no points).
         var ranking = await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/composite", new { preferences = new Dictionary<string, string[]> { [x.Id] = ["sme"] } })).ExpectAsync(200);
-        Assert.Equal([a.Id, y.Id, x.Id, d.Id], ranking.EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
-        Assert.Equal([90m, 66m, 66m, 50m], ranking.EnumerateArray().Select(e => e.GetProperty("score").GetDecimal()).ToArray());
+        Assert.Equal([a.Id, p.Id, y.Id, x.Id, d.Id], ranking.EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
+        Assert.Equal([90m, 70m, 66m, 66m, 50m], ranking.EnumerateArray().Select(e => e.GetProperty("score").GetDecimal()).ToArray());
 
         // Candidates by rank; d is told it was not selected.
-        await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = new Dictionary<string, string> { [a.Id] = "recognition", [y.Id] = "recognition", [x.Id] = "recognition" } })).ExpectAsync(200);
+        await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = new Dictionary<string, string> { [a.Id] = "recognition", [y.Id] = "recognition", [x.Id] = "recognition", [p.Id] = "recognition" } })).ExpectAsync(200);
         await _app.DrainReactionsAsync();
         var dView = await (await d.Client.GetAsync($"/api/applications/{d.Id}")).ExpectAsync(200);
         Assert.Equal("NotSelected", dView.Str("status"));
-        Assert.Contains("第4", dView.Str("endReason"));
+        Assert.Contains("第5", dView.Str("endReason"));
 
         // §15: the candidate list under notice for exactly 5 working days, then the leading group.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
@@ -156,7 +210,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await _app.DrainReactionsAsync();
         Assert.Equal("Deliberation", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
 
-        var winners = new { winners = new[] { new { applicationId = a.Id, tier = "recognition" }, new { applicationId = y.Id, tier = "recognition" }, new { applicationId = x.Id, tier = "recognition" } }, minutes = "领导小组第3次会议审议：同意3家单位为认定建议名单，其余名额空缺。" };
+        var winners = new { winners = new[] { new { applicationId = a.Id, tier = "recognition" }, new { applicationId = y.Id, tier = "recognition" }, new { applicationId = x.Id, tier = "recognition" }, new { applicationId = p.Id, tier = "recognition" } }, minutes = "领导小组第3次会议审议：同意3家单位、1名个人为认定建议名单，其余名额空缺。" };
         Assert.Equal("cycle.deliberating-body-only", (await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/winners", winners)).ExpectAsync(403)).Str("code"));
         await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", winners)).ExpectAsync(200);
         await _app.DrainReactionsAsync();
@@ -167,7 +221,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 24, 10, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal("application.ended", (await (await _flow.Office.PostJsonAsync($"/api/applications/{y.Id}/approvals", new { stepCode = "city-government", reference = "威政字〔2026〕9号" })).ExpectAsync(409)).Str("code"));
-        foreach (var w in new[] { a, x })
+        foreach (var w in new[] { a, x, p })
         {
             await (await _flow.Office.PostJsonAsync($"/api/applications/{w.Id}/approvals", new { stepCode = "city-government", reference = "威政字〔2026〕9号" })).ExpectAsync(200);
         }
@@ -177,12 +231,13 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
 
         // The final list: a and x recognised; y disqualified; d not selected.
         var statuses = new List<string>();
-        foreach (var w in new[] { a, x, y, d })
+        foreach (var w in new[] { a, x, p, y, d })
         {
             statuses.Add((await _flow.ApplicationAsync(w.Id)).Str("status"));
         }
 
-        Assert.Equal(["Awarded", "Awarded", "Disqualified", "NotSelected"], statuses);
+        // Units and individuals count on separate lines (§6): 2 of 5 unit places, 1 of 3 individual places; the rest stay empty.
+        Assert.Equal(["Awarded", "Awarded", "Awarded", "Disqualified", "NotSelected"], statuses);
         var award = (await _flow.ApplicationAsync(a.Id)).GetProperty("award");
         Assert.Equal(("recognition", 2026, 0L), (award.Str("tier"), award.GetProperty("year").GetInt32(), award.GetProperty("moneyYuan").GetInt64()));
 
