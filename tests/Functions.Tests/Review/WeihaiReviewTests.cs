@@ -166,10 +166,21 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await (await _flow.Office.PostJsonAsync($"/api/applications/{d.Id}/recusals", new { expertId = "exp-2", recuse = false, reason = "经核实咨询服务已于2019年结束，不构成利益冲突" })).ExpectAsync(200);
         foreach (var m in all)
         {
-            await (await _flow.ScoreAsync(m, d.Id, "materialReview", 0.5m)).ExpectAsync(200);
+            await (await _flow.ScoreAsync(m, d.Id, "materialReview", m == "exp-3" ? 0.9m : 0.5m)).ExpectAsync(200);
         }
 
+        // The leader sees the spread and sends exp-3's items back; only the leader may.
+        var spread = await (await one.GetAsync($"/api/applications/{d.Id}/reviews/materialReview/scores")).ExpectAsync(200);
+        Assert.Equal(400m, spread.GetProperty("spread").GetDecimal());
+        var resend = new { expertId = "exp-3", itemCodes = new[] { "4.7.2", "4.7.3" }, reason = "结果类评分与证据不符，请复评" };
+        await (await _flow.Reviewer("exp-2").PostJsonAsync($"/api/applications/{d.Id}/reviews/materialReview/rescore", resend)).ExpectAsync(403);
+        await (await one.PostJsonAsync($"/api/applications/{d.Id}/reviews/materialReview/rescore", resend)).ExpectAsync(200);
+        Assert.Equal("review.scores-missing", (await (await one.PostJsonAsync($"/api/applications/{d.Id}/reviews/materialReview/report", new { summary = "报告" })).ExpectAsync(409)).Str("code"));
+        await (await _flow.ScoreAsync("exp-3", d.Id, "materialReview", 0.5m)).ExpectAsync(200);
         await (await one.PostJsonAsync($"/api/applications/{d.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
+        var dReport = await (await _flow.Office.GetAsync($"/api/applications/{d.Id}/review")).ExpectAsync(200);
+        Assert.Equal(500m, dReport.GetProperty("reports")[0].GetProperty("points").GetDecimal());
+        Assert.Empty(dReport.GetProperty("reports")[0].GetProperty("disagreements").EnumerateArray());
         await _app.DrainReactionsAsync();
         await _flow.ReviewAsync(d.Id, "siteReview", "panel-1", "exp-1", all, 0.5m);
         await _flow.ReviewAsync(d.Id, "presentation", "panel-1", "exp-1", all, 0.5m);
@@ -251,6 +262,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         var recusal = Assert.Single(review.GetProperty("recusals").EnumerateArray());
         Assert.Equal(("exp-4", "flagged", "系申报单位在职员工，予以回避"), (recusal.Str("expertId"), recusal.Str("basis"), recusal.Str("reason")));
         Assert.Equal(3, review.GetProperty("reports").GetArrayLength());
+        Assert.All(review.GetProperty("reports").EnumerateArray(), r => Assert.Equal(["exp-1", "exp-2", "exp-3"], r.GetProperty("totals").EnumerateObject().Select(t => t.Name).Order().ToArray()));
         var trail = await (await _flow.Supervisor.GetAsync($"/api/cycles/{Cycle}/review-history?applicationId={a.Id}")).ExpectAsync(200);
         var recusedEntry = trail.EnumerateArray().Single(e => e.Str("type") == "ReviewerRecused");
         Assert.Equal(("office", "评审办公室"), (recusedEntry.Str("actorRole"), recusedEntry.Str("actorName")));
