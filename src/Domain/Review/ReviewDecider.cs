@@ -26,6 +26,9 @@ public static class ReviewDecider
         RequestRescore c => Rescore(c, state, ctx),
         SignPanelReport c => Sign(c, state, ctx),
         RateReviewers c => Rate(c, state, ctx),
+        RecordReviewerView c => ctx.Actor.Role == Roles.Reviewer && state.MayReview(c.ApplicationId, ctx.Actor.Subject)
+            ? Decision<IReviewEvent>.Accept(new ApplicationViewedByReviewer(c.ApplicationId, ctx.Actor.Subject, ctx.Now))
+            : ApplicationNotFound(),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
     };
 

@@ -81,6 +81,7 @@ public sealed record ReviewState
             RescoreRequested d => s with { Reopened = s.Reopened.Add((d.ApplicationId, d.Stage, d.ExpertId)) },
             PanelReportSigned d => s with { Reports = s.Reports.SetItem((d.ApplicationId, d.Stage), d) },
             ReviewerConductRated d => s with { Ratings = s.Ratings.Add(d) },
+            ApplicationViewedByReviewer => s,
             _ => throw new InvalidOperationException($"Unknown review event {e.GetType().Name}"),
         };
 

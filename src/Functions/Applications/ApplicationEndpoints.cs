@@ -109,10 +109,22 @@ public static class ApplicationEndpoints
                 r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
         }).RequireAuthorization().WithSummary("Applications the caller may see: an applicant's own; a recommender's addressed ones; the office's and supervisors' by cycle.");
 
-        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, Review.ReviewCommands review, CancellationToken ct) =>
         {
             var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
-            return app is null ? NotFound(http) : Results.Ok(View(app, http.User, await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct)));
+            if (app is null)
+            {
+                return NotFound(http);
+            }
+
+            // A reviewer's view is recorded in the cycle's review trail (a refusal there means the access just ended).
+            var reviewer = await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
+            if (reviewer && (await review.RunAsync(app.CycleId, app.ApplicationId, new Domain.Review.RecordReviewerView(app.ApplicationId), Caller.As(http.User, Roles.Reviewer), http.TraceIdentifier, ct)).Refused)
+            {
+                return NotFound(http);
+            }
+
+            return Results.Ok(View(app, http.User, reviewer));
         }).RequireAuthorization().WithSummary("One application, if the caller may see it.");
 
         api.MapPut("/applications/{applicationId}/form", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>

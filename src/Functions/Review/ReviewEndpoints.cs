@@ -338,6 +338,7 @@ public static class ReviewEndpoints
         RescoreRequested x => x.ApplicationId,
         PanelReportSigned x => x.ApplicationId,
         ReviewerConductRated x => x.ApplicationId,
+        ApplicationViewedByReviewer x => x.ApplicationId,
         _ => null,
     };
 
@@ -355,6 +356,7 @@ public static class ReviewEndpoints
         RescoreRequested x => $"组长要求{x.ExpertId}复评{string.Join("、", x.ItemCodes)}：{x.Reason}",
         PanelReportSigned x => $"{x.SignedBy}签署“{Domain.Awards.StageNames.Zh(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
         ReviewerConductRated x => $"申报者评价现场评审员{x.ExpertId}：{x.Rating}分",
+        ApplicationViewedByReviewer x => $"{x.ExpertId}查阅申报材料",
         _ => e.GetType().Name,
     };
 

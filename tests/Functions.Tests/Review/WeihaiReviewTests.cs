@@ -267,6 +267,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         var recusedEntry = trail.EnumerateArray().Single(e => e.Str("type") == "ReviewerRecused");
         Assert.Equal(("office", "评审办公室"), (recusedEntry.Str("actorRole"), recusedEntry.Str("actorName")));
         Assert.Equal(9, trail.EnumerateArray().Count(e => e.Str("type") == "ReviewScoreSubmitted"));
+        Assert.Equal(["exp-1", "exp-4"], trail.EnumerateArray().Where(e => e.Str("type") == "ApplicationViewedByReviewer").Select(e => e.Str("actorName")).Order().ToArray());
         await (await _flow.Reviewer("exp-1").GetAsync($"/api/cycles/{Cycle}/review-history")).ExpectAsync(403);
         var dReview = await (await _flow.Office.GetAsync($"/api/applications/{d.Id}/review")).ExpectAsync(200);
         Assert.Single(dReview.GetProperty("proposals").EnumerateArray());
