@@ -140,6 +140,8 @@ public sealed class ReviewDeciderTests
         Assert.Equal(RecusalBasis.Declared, given.State.Recusals[(given.AppId, "exp-b")].Basis);
         Then.Refused(given.Decide(new SubmitReviewScore(given.AppId, StageKind.MaterialReview, given.Sheet(0.6m)), Expert("exp-b")), "application.not-found", RefusalKind.NotFound);
         Assert.Equal(["exp-a", "exp-c"], given.State.ActiveMembers(given.AppId, StageKind.MaterialReview));
+        Then.Refused(given.Decide(new RecordReviewerView(given.AppId), Expert("exp-b")), "application.not-found", RefusalKind.NotFound);
+        Then.Single<ApplicationViewedByReviewer, IReviewEvent>(given.Decide(new RecordReviewerView(given.AppId), Expert("exp-a")));
     }
 
     [Fact]
