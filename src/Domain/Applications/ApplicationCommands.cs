@@ -15,8 +15,11 @@ public sealed record AttachDocument(DocumentRef Document) : IApplicationCommand;
 
 public sealed record RemoveDocument(string DocumentId) : IApplicationCommand;
 
-/// <summary>Someone who may read the application downloaded one of its files: recorded for the audit trail, changes nothing else.</summary>
-public sealed record RecordDocumentRead(string DocumentId) : IApplicationCommand;
+/// <summary>
+/// Someone who may read the application downloaded one of its files: recorded for the audit trail, changes nothing else.
+/// <see cref="AssignedReviewer"/>: the cycle's review says the reader is an assigned, non-recused reviewer.
+/// </summary>
+public sealed record RecordDocumentRead(string DocumentId, bool AssignedReviewer = false) : IApplicationCommand;
 
 public sealed record Submit : IApplicationCommand;
 

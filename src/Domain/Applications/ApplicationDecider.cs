@@ -82,7 +82,7 @@ public static class ApplicationDecider
                 // Not the owner: answer as if it did not exist (nobody learns another's ids exist).
                 return IsOwner(state, actor) ? null : NotFound();
             case RecordDocumentRead c:
-                return PermReadDocument(state, actor, c.DocumentId);
+                return PermReadDocument(state, actor, c.DocumentId, c.AssignedReviewer);
             case Recommend or DeclineRecommendation:
                 return role == Roles.Recommender && actor.Affiliation is { } body && body == state.Form.RecommenderId
                     ? null
@@ -101,12 +101,14 @@ public static class ApplicationDecider
     private static bool IsOwner(ApplicationState state, Actor actor) => actor.Role == Roles.Applicant && actor.Subject == state.OwnerSubject;
 
     /// <summary>
-    /// Who may read an application: its owner, the office, the supervision group, and, once it is
-    /// submitted, the body it is addressed to for recommendation.
+    /// Who may read an application: its owner, the office, the supervision group, once it is
+    /// submitted the body it is addressed to for recommendation, and a reviewer the review says
+    /// is assigned to it and not recused (<paramref name="assignedReviewer"/>, from the cycle's review stream).
     /// </summary>
-    public static bool CanReadApplication(ApplicationState state, Actor actor) =>
+    public static bool CanReadApplication(ApplicationState state, Actor actor, bool assignedReviewer = false) =>
         state.Exists
         && (actor.Role is Roles.Office or Roles.Supervisor
+            || (actor.Role == Roles.Reviewer && assignedReviewer && state.Status != ApplicationStatus.Draft)
             || IsOwner(state, actor)
             || (actor.Role == Roles.Recommender && state.Status != ApplicationStatus.Draft
                 && actor.Affiliation is { } body && body == state.Form.RecommenderId));
@@ -114,17 +116,17 @@ public static class ApplicationDecider
     /// <summary>
     /// Who may read one of its files: anyone who may read the application, except that a file
     /// marked as holding trade secrets goes only to its owner, the office and the supervision
-    /// group. Everyone else is told it does not exist.
+    /// group, and to the reviewers assigned to it and not recused. Everyone else is told it does not exist.
     /// </summary>
-    public static Refusal? PermReadDocument(ApplicationState state, Actor actor, string documentId)
+    public static Refusal? PermReadDocument(ApplicationState state, Actor actor, string documentId, bool assignedReviewer = false)
     {
-        if (!CanReadApplication(state, actor))
+        if (!CanReadApplication(state, actor, assignedReviewer))
         {
             return NotFound();
         }
 
         var document = state.Documents.FirstOrDefault(d => d.DocumentId == documentId);
-        if (document is null || (document.TradeSecret && !MaySeeTradeSecrets(state, actor)))
+        if (document is null || (document.TradeSecret && !MaySeeTradeSecrets(state, actor, assignedReviewer)))
         {
             return DocumentNotFound();
         }
@@ -132,8 +134,8 @@ public static class ApplicationDecider
         return null;
     }
 
-    public static bool MaySeeTradeSecrets(ApplicationState state, Actor actor) =>
-        actor.Role is Roles.Office or Roles.Supervisor || IsOwner(state, actor);
+    public static bool MaySeeTradeSecrets(ApplicationState state, Actor actor, bool assignedReviewer = false) =>
+        actor.Role is Roles.Office or Roles.Supervisor || IsOwner(state, actor) || (actor.Role == Roles.Reviewer && assignedReviewer);
 
     /// <summary>
     /// May the actor add a file to the application now? Null when yes. The host asks before it

@@ -109,10 +109,22 @@ public static class ApplicationEndpoints
                 r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
         }).RequireAuthorization().WithSummary("Applications the caller may see: an applicant's own; a recommender's addressed ones; the office's and supervisors' by cycle.");
 
-        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, Review.ReviewCommands review, CancellationToken ct) =>
         {
             var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
-            return app is null ? NotFound(http) : Results.Ok(View(app, http.User));
+            if (app is null)
+            {
+                return NotFound(http);
+            }
+
+            // A reviewer's view is recorded in the cycle's review trail (a refusal there means the access just ended).
+            var reviewer = await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
+            if (reviewer && (await review.RunAsync(app.CycleId, app.ApplicationId, new Domain.Review.RecordReviewerView(app.ApplicationId), Caller.As(http.User, Roles.Reviewer), http.TraceIdentifier, ct)).Refused)
+            {
+                return NotFound(http);
+            }
+
+            return Results.Ok(View(app, http.User, reviewer));
         }).RequireAuthorization().WithSummary("One application, if the caller may see it.");
 
         api.MapPut("/applications/{applicationId}/form", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
@@ -178,11 +190,13 @@ public static class ApplicationEndpoints
         }
 
         var app = await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct);
-        return app.Exists && CanRead(user, app) ? app : null;
+        return app.Exists && (CanRead(user, app) || CanRead(user, app, await Review.ReviewAccess.AssignedAsync(user, app, streams, ct))) ? app : null;
     }
 
-    public static bool CanRead(ClaimsPrincipal user, ApplicationState app) =>
-        user.IsInRole(Roles.Office)
+    /// <summary><paramref name="assignedReviewer"/>: the cycle's review has the caller as a reviewer of it, not recused.</summary>
+    public static bool CanRead(ClaimsPrincipal user, ApplicationState app, bool assignedReviewer = false) =>
+        (assignedReviewer && user.IsInRole(Roles.Reviewer) && app.Status != ApplicationStatus.Draft)
+        || user.IsInRole(Roles.Office)
         || user.IsInRole(Roles.Supervisor)
         || IsOwner(user, app)
         || (user.IsInRole(Roles.Recommender) && app.Status != ApplicationStatus.Draft
@@ -192,10 +206,10 @@ public static class ApplicationEndpoints
         user.IsInRole(Roles.Applicant) && Caller.Subject(user) == app.OwnerSubject;
 
     /// <summary>Files marked as trade secrets are listed and served only to the owner, the office and the supervision group.</summary>
-    public static bool MaySeeTradeSecrets(ClaimsPrincipal user, ApplicationState app) =>
-        user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || IsOwner(user, app);
+    public static bool MaySeeTradeSecrets(ClaimsPrincipal user, ApplicationState app, bool assignedReviewer = false) =>
+        user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || IsOwner(user, app) || (assignedReviewer && user.IsInRole(Roles.Reviewer));
 
-    public static ApplicationView View(ApplicationState app, ClaimsPrincipal user)
+    public static ApplicationView View(ApplicationState app, ClaimsPrincipal user, bool assignedReviewer = false)
     {
         var staff = user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor);
         return new ApplicationView(
@@ -207,7 +221,7 @@ public static class ApplicationEndpoints
             app.Stage?.ToString(),
             StageNames.Zh(app.Stage),
             app.Form,
-            app.Documents.Where(d => !d.TradeSecret || MaySeeTradeSecrets(user, app)).Select(DocumentView.Of).ToList(),
+            app.Documents.Where(d => !d.TradeSecret || MaySeeTradeSecrets(user, app, assignedReviewer)).Select(DocumentView.Of).ToList(),
             app.CreatedAt,
             app.SubmittedAt,
             app.EndReason,

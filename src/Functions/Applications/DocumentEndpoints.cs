@@ -314,7 +314,8 @@ public static partial class DocumentEndpoints
         }
 
         // Decide and record the read (refused for a trade secret the caller may not see), then serve.
-        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId), Caller.As(http.User, ReaderRole(http.User, app)), http.TraceIdentifier, ct);
+        var reviewer = !ApplicationEndpoints.CanRead(http.User, app) && await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
+        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId, reviewer), Caller.As(http.User, reviewer ? Roles.Reviewer : ReaderRole(http.User, app)), http.TraceIdentifier, ct);
         if (outcome.Refused)
         {
             return Problems.For(http, outcome.Refusal!);

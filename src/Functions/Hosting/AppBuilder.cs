@@ -98,6 +98,8 @@ public static class AppBuilder
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();
+        services.AddSingleton<Review.ReviewCommands>();
+        services.AddSingleton<IReaction, Review.ReviewReactions>();
 
         // The trigger table's timer and queue functions.
         services.AddSingleton<ITriggerFunction, TimersFunction>();
@@ -233,6 +235,8 @@ public static class AppBuilder
         app.MapDirectUploads();
         app.MapReporting();
         app.MapConsultations();
+        Review.ReviewEndpoints.MapReview(app);
+        Review.DecisionEndpoints.MapDecisions(app);
         app.MapCustomHandler();
     }
 

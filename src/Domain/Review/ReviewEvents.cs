@@ -1,0 +1,125 @@
+using QualityAward.Domain.Policies;
+
+namespace QualityAward.Domain.Review;
+
+/// <summary>Events of a cycle's expert review: one stream per cycle (<c>review-{cycleId}</c>).</summary>
+public interface IReviewEvent : IDomainEvent
+{
+    DateTimeOffset At { get; }
+}
+
+/// <summary>Who applied, as the conflict check needs it, taken when a panel is assigned.</summary>
+public sealed record ApplicantSnapshot(
+    string ApplicationId,
+    ApplicantCategory Category,
+    string OwnerSubject,
+    string? Name,
+    string? CreditCode,
+    string? Employer,
+    string? EmployerCreditCode);
+
+/// <summary>A panel (评审组) with its team leader (组长负责制), for the cycle or one industry group (Jinan §8).</summary>
+[EventType("PanelFormed", 1)]
+public sealed record PanelFormed(string PanelId, string Name, string? IndustryGroup, IReadOnlyList<string> Members, string Leader, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>A panel reviews an application at a scored stage; its members are the application's reviewers there.</summary>
+[EventType("PanelAssigned", 1)]
+public sealed record PanelAssigned(string ApplicationId, StageKind Stage, string PanelId, ApplicantSnapshot Applicant, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The system saw an obvious conflict (same employer or credit code); the office decides.</summary>
+[EventType("ConflictFlagged", 1)]
+public sealed record ConflictFlagged(string ApplicationId, string ExpertId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The reviewer declared a conflict with this applicant (e.g. a past relationship): the reviewer withdraws.</summary>
+[EventType("ConflictDeclared", 1)]
+public sealed record ConflictDeclared(string ApplicationId, string ExpertId, string Relationship, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The supervision group proposes a recusal (Changde §36); the office decides.</summary>
+[EventType("RecusalProposed", 1)]
+public sealed record RecusalProposed(string ApplicationId, string ExpertId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+public enum RecusalBasis
+{
+    /// <summary>The reviewer declared a conflict.</summary>
+    Declared,
+
+    /// <summary>The office upheld a conflict the system flagged.</summary>
+    Flagged,
+
+    /// <summary>The office upheld the supervision group's proposal.</summary>
+    Proposed,
+
+    /// <summary>The office decided on its own knowledge.</summary>
+    Office,
+}
+
+/// <summary>A reviewer is recused from an application at every stage: no view, no score, no file.</summary>
+[EventType("ReviewerRecused", 1)]
+public sealed record ReviewerRecused(string ApplicationId, string ExpertId, RecusalBasis Basis, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The office found no conflict in a flag or a proposal.</summary>
+[EventType("RecusalDeclined", 1)]
+public sealed record RecusalDeclined(string ApplicationId, string ExpertId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>One reviewer's independent score on the policy's sheet.</summary>
+[EventType("ReviewScoreSubmitted", 1)]
+public sealed record ReviewScoreSubmitted(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyDictionary<string, decimal> Items, decimal Total, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The team leader sends items back to a reviewer for re-scoring.</summary>
+[EventType("RescoreRequested", 1)]
+public sealed record RescoreRequested(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyList<string> ItemCodes, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The panel's report, signed by its team leader: the panel score is the stage's score.</summary>
+[EventType("PanelReportSigned", 1)]
+public sealed record PanelReportSigned(
+    string ApplicationId,
+    StageKind Stage,
+    string PanelId,
+    decimal Points,
+    decimal MaxPoints,
+    PanelScoreRule Rule,
+    IReadOnlyDictionary<string, decimal> Totals,
+    IReadOnlyList<string> Disagreements,
+    string Summary,
+    string SignedBy,
+    DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The candidate rates a site reviewer's conduct (Changde §37); office and supervisors read it.</summary>
+[EventType("ReviewerConductRated", 1)]
+public sealed record ReviewerConductRated(string ApplicationId, string ExpertId, int Rating, string? Comment, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>A reviewer opened the application (its files are recorded on the application as <c>DocumentRead</c>).</summary>
+[EventType("ApplicationViewedByReviewer", 1)]
+public sealed record ApplicationViewedByReviewer(string ApplicationId, string ExpertId, DateTimeOffset At) : IReviewEvent;
+
+public interface IReviewCommand;
+
+public sealed record RecordReviewerView(string ApplicationId) : IReviewCommand;
+
+public sealed record FormPanel(string PanelId, string Name, string? IndustryGroup, IReadOnlyList<string> Members, string Leader) : IReviewCommand;
+
+public sealed record AssignPanel(string ApplicationId, StageKind Stage, string PanelId) : IReviewCommand;
+
+public sealed record DeclareConflict(string ApplicationId, string Relationship) : IReviewCommand;
+
+public sealed record ProposeRecusal(string ApplicationId, string ExpertId, string Reason) : IReviewCommand;
+
+public sealed record DecideRecusal(string ApplicationId, string ExpertId, bool Recuse, string Reason) : IReviewCommand;
+
+public sealed record SubmitReviewScore(string ApplicationId, StageKind Stage, IReadOnlyDictionary<string, decimal> Items) : IReviewCommand;
+
+public sealed record RequestRescore(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyList<string> ItemCodes, string Reason) : IReviewCommand;
+
+public sealed record SignPanelReport(string ApplicationId, StageKind Stage, string Summary) : IReviewCommand;
+
+public sealed record ConductRating(string ExpertId, int Rating, string? Comment);
+
+public sealed record RateReviewers(string ApplicationId, IReadOnlyList<ConductRating> Ratings) : IReviewCommand;
+
+/// <summary>What a review decision needs from outside its stream: the cycle's policy, the pool, and the application concerned.</summary>
+public sealed record ReviewContext(
+    AwardPolicy Policy,
+    ExpertPoolState Pool,
+    Applications.ApplicationState Application,
+    Actor Actor,
+    DateTimeOffset Now);
