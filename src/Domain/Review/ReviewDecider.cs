@@ -212,9 +212,10 @@ public static class ReviewDecider
             return ApplicationNotFound();
         }
 
+        // A recused reviewer learns nothing more about the application, not even that it is there.
         if (state.IsRecused(c.ApplicationId, expert))
         {
-            return Decision<IReviewEvent>.Nothing;
+            return ApplicationNotFound();
         }
 
         return Text(c.Relationship, "relationship") ?? Decision<IReviewEvent>.Accept(

@@ -20,7 +20,11 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
     private const string A = "applicant-a", B = "applicant-b", OtherDistrict = "recommender-wendeng", OwnDistrict = "recommender-huancui";
     private const string Reviewer = "reviewer", Office = "office", Committee = "committee", Supervisor = "supervisor", Anonymous = "anonymous";
 
-    private static readonly string[] Everyone = [Anonymous, A, B, OtherDistrict, OwnDistrict, Reviewer, Office, Committee, Supervisor];
+    /// <summary>Experts: one on the panel assigned to A's material review (its leader), one recused from A, one on no panel.</summary>
+    private const string Assigned = "exp-assigned", Recused = "exp-recused";
+
+    private static readonly string[] Everyone = [Anonymous, A, B, OtherDistrict, OwnDistrict, Reviewer, Assigned, Recused, Office, Committee, Supervisor];
+    private static readonly string[] Reviewers = [Reviewer, Assigned, Recused];
     private static readonly string[] SignedIn = Everyone[1..];
     private static readonly string[] Applicants = [A, B];
     private static readonly string[] OfficeOnly = [Office];
@@ -67,13 +71,13 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         // Applications: applicant A owns the application; 环翠区 is its recommender.
         ["POST /api/cycles/{cycleId}/applications"] = (Kind.Role, Applicants),
         ["GET /api/applications"] = (Kind.Role, SignedIn),
-        ["GET /api/applications/{applicationId}"] = (Kind.Own, [A, OwnDistrict, Office, Supervisor]),
+        ["GET /api/applications/{applicationId}"] = (Kind.Own, [A, OwnDistrict, Assigned, Office, Supervisor]),
         ["GET /api/applications/{applicationId}/history"] = (Kind.Own, [A, Office, Supervisor]),
         ["PUT /api/applications/{applicationId}/form"] = (Kind.Own, [A]),
         ["POST /api/applications/{applicationId}/submit"] = (Kind.Own, [A]),
         ["POST /api/applications/{applicationId}/withdraw"] = (Kind.Own, [A]),
         ["POST /api/applications/{applicationId}/documents/"] = (Kind.Own, [A]),
-        ["GET /api/applications/{applicationId}/documents/{documentId}"] = (Kind.Own, [A, OwnDistrict, Office, Supervisor]),
+        ["GET /api/applications/{applicationId}/documents/{documentId}"] = (Kind.Own, [A, OwnDistrict, Assigned, Office, Supervisor]),
         ["DELETE /api/applications/{applicationId}/documents/{documentId}"] = (Kind.Own, [A]),
         ["POST /api/applications/{applicationId}/documents/uploads/"] = (Kind.Own, [A]),
         ["POST /api/applications/{applicationId}/documents/uploads/{uploadId}/complete"] = (Kind.Role, Applicants),
@@ -122,8 +126,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
         ["POST /forms/consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
 
-        // Expert review and decision (role rows: this application has no panel; assigned and
-        // recused reviewers are covered by the review tests).
+        // Expert review and decision: A's material review has a panel; one expert on it was recused.
         ["GET /api/experts"] = (Kind.Role, Staff),
         ["POST /api/experts"] = (Kind.Role, OfficeOnly),
         ["GET /api/experts/{expertId}"] = (Kind.Role, Staff),
@@ -132,15 +135,15 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/cycles/{cycleId}/panels"] = (Kind.Role, Staff),
         ["POST /api/cycles/{cycleId}/panels"] = (Kind.Role, OfficeOnly),
         ["POST /api/cycles/{cycleId}/assignments"] = (Kind.Role, OfficeOnly),
-        ["GET /api/reviewer/assignments"] = (Kind.Role, [Reviewer]),
+        ["GET /api/reviewer/assignments"] = (Kind.Role, Reviewers),
         ["GET /api/applications/{applicationId}/review"] = (Kind.Role, Staff),
-        ["POST /api/applications/{applicationId}/conflicts"] = (Kind.Role, [Reviewer]),
+        ["POST /api/applications/{applicationId}/conflicts"] = (Kind.Own, [Assigned]),
         ["POST /api/applications/{applicationId}/recusal-proposals"] = (Kind.Role, [Supervisor]),
         ["POST /api/applications/{applicationId}/recusals"] = (Kind.Role, OfficeOnly),
-        ["POST /api/applications/{applicationId}/reviews/{stage}/scores"] = (Kind.Role, [Reviewer]),
-        ["GET /api/applications/{applicationId}/reviews/{stage}/scores"] = (Kind.Role, [Office, Supervisor, Reviewer]),
-        ["POST /api/applications/{applicationId}/reviews/{stage}/rescore"] = (Kind.Role, [Reviewer, Office]),
-        ["POST /api/applications/{applicationId}/reviews/{stage}/report"] = (Kind.Role, [Reviewer, Office]),
+        ["POST /api/applications/{applicationId}/reviews/{stage}/scores"] = (Kind.Own, [Assigned]),
+        ["GET /api/applications/{applicationId}/reviews/{stage}/scores"] = (Kind.Own, [Office, Supervisor, Assigned]),
+        ["POST /api/applications/{applicationId}/reviews/{stage}/rescore"] = (Kind.Own, [Assigned, Office]),
+        ["POST /api/applications/{applicationId}/reviews/{stage}/report"] = (Kind.Own, [Assigned, Office]),
         ["GET /api/cycles/{cycleId}/review-history"] = (Kind.Role, Staff),
         ["GET /api/applications/{applicationId}/site-reviewers"] = (Kind.Role, Applicants),
         ["POST /api/applications/{applicationId}/reviewer-ratings"] = (Kind.Role, Applicants),
@@ -212,6 +215,19 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         var uploaded = await (await a.PostAsync($"/api/applications/{_applicationId}/documents?kind=selfAssessmentReport&tradeSecret=false&name=report.pdf", pdf)).ExpectAsync(201);
         _documentId = uploaded.Str("documentId");
         await (await a.PostAsync($"/api/applications/{_applicationId}/submit", null)).ExpectAsync(200);
+
+        // Recommended, surveyed and accepted (Weihai §13-14): A stands at the material review.
+        var office = Client(Office);
+        await (await Client(OwnDistrict).PostJsonAsync($"/api/applications/{_applicationId}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await office.PostJsonAsync($"/api/applications/{_applicationId}/opinion-survey", new { favourable = true, summary = "无负面舆情" })).ExpectAsync(200);
+        await (await office.PostJsonAsync($"/api/applications/{_applicationId}/accept", new { })).ExpectAsync(200);
+
+        // A panel for it: the expert who works for A is flagged on assignment and recused by the office.
+        await (await office.PostJsonAsync("/api/experts", new { expertId = Assigned, name = "评审专家甲", employer = "山东大学（威海）", field = "卓越绩效管理", industryCodes = new[] { "C3670" }, contact = "0631-5200000" })).ExpectAsync(201);
+        await (await office.PostJsonAsync("/api/experts", new { expertId = Recused, name = "评审专家乙", employer = "威海精工机械有限公司", field = "质量管理", industryCodes = new[] { "C3670" }, contact = "0631-5200001" })).ExpectAsync(201);
+        await (await office.PostJsonAsync("/api/cycles/weihai-2026/panels", new { panelId = "panel-1", name = "材料评审组", members = new[] { Assigned, Recused }, leader = Assigned })).ExpectAsync(201);
+        await (await office.PostJsonAsync("/api/cycles/weihai-2026/assignments", new { applicationId = _applicationId, stage = "materialReview", panelId = "panel-1" })).ExpectAsync(200);
+        await (await office.PostJsonAsync($"/api/applications/{_applicationId}/recusals", new { expertId = Recused, recuse = true, reason = "系申报单位在职员工，予以回避" })).ExpectAsync(200);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -224,6 +240,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
             A or B => (Roles.Applicant, (string?)null),
             OtherDistrict => (Roles.Recommender, "wendeng"),
             OwnDistrict => (Roles.Recommender, "huancui"),
+            Assigned or Recused => (Roles.Reviewer, null),
             Anonymous => (null, null),
             _ => (caller, null),
         };
