@@ -112,6 +112,12 @@ public sealed class HostileInputTests(Azurite azurite)
         new("HugeStringInAFormField_IsRefused", "PUT", "/api/applications/{D}/form", J, FormJson(name: new string('厂', 200_000)), "A", 4),
         new("HugeScriptStringInAnOpinion_IsRefused", "POST", "/api/applications/{D}/recommend", J, "{\"opinion\":\"" + string.Concat(Enumerable.Repeat(Script, 20_000)) + "\"}", "recommender", 4),
 
+        new("PublicReport_WithANullSubject_IsRefused", "POST", "/api/public/reports/", J, "{\"concerning\":null,\"text\":\"x\",\"realName\":false}", "anonymous", 400),
+        new("PublicReport_WithAHugeText_IsRefused", "POST", "/api/public/reports/", J, "{\"concerning\":\"威海精工\",\"text\":\"" + new string('举', 300_000) + "\",\"realName\":false}", "anonymous", 4),
+        new("DirectUpload_OfNegativeSize_IsRefused", "POST", "/api/applications/{D}/documents/uploads/", J, "{\"kind\":\"evidence\",\"tradeSecret\":false,\"name\":\"a.pdf\",\"size\":-1}", "A", 4),
+        new("DirectUpload_OfATerabyte_IsRefused", "POST", "/api/applications/{D}/documents/uploads/", J, "{\"kind\":\"evidence\",\"tradeSecret\":false,\"name\":\"a.pdf\",\"size\":1000000000000}", "A", 4),
+        new("DirectUpload_WithASizeBeyondInt64_IsRefused", "POST", "/api/applications/{D}/documents/uploads/", J, "{\"kind\":\"evidence\",\"tradeSecret\":false,\"name\":\"a.pdf\",\"size\":99999999999999999999999}", "A", 400),
+
         // Credit codes and ID numbers.
         new("Submit_WithACreditCodeWithAWrongCheckCharacter_IsRefused", "POST", "/api/applications/{bad:check}/submit", null, null, "A", 422),
         new("Submit_WithACreditCodeOneCharacterShort_IsRefused", "POST", "/api/applications/{bad:short}/submit", null, null, "A", 422),
