@@ -162,6 +162,7 @@ public static partial class ApplicationPages
         var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
         string? kind = null;
         var tradeSecret = "false";
+        var parts = 0;
         for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
@@ -169,9 +170,14 @@ public static partial class ApplicationPages
                 continue;
             }
 
+            if (++parts > 10)
+            {
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "表单内容过多。"), StatusCodes.Status422UnprocessableEntity);
+            }
+
             if (!disposition.IsFileDisposition())
             {
-                var value = await new StreamReader(section.Body).ReadToEndAsync(ct);
+                var value = await FormParts.ReadFieldAsync(section.Body, 64, ct) ?? string.Empty;
                 switch (disposition.Name.Value)
                 {
                     case "kind":

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
-using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
@@ -22,9 +21,9 @@ public sealed record CompleteUploadRequest(string Sha256);
 /// Large files go straight from the applicant to Blob storage: the app hands out a short-lived
 /// address (SAS) that may only create and write one blob — never read, list or delete — and the
 /// file counts only after the app has checked its size, its type by its content and the SHA-256
-/// the client claims, reading the blob as a stream. Before it reads, the app takes an infinite
-/// lease on the blob: from then on no write without the lease succeeds, so the address is useless
-/// for replacing what was checked. A failed check deletes the blob.
+/// the client claims: it copies the uploaded blob, as a stream and through the same checks as any
+/// upload, to a name no address was ever given for, and deletes the uploaded one. The address can
+/// never touch the application's file. A failed check deletes both.
 /// </summary>
 public static partial class DirectUploads
 {
@@ -72,7 +71,7 @@ public static partial class DirectUploads
             }
 
             var uploadId = $"doc-{Guid.NewGuid():N}";
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId));
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(StagingName(applicationId, uploadId));
             // Storage checks a SAS against its own (wall) clock, not the workflow's clock.
             var expires = TimeProvider.System.GetUtcNow().Add(limits.DirectUploadLifetime);
             await Table(storage).AddEntityAsync(
@@ -113,8 +112,8 @@ public static partial class DirectUploads
             }
 
             var logger = loggers.CreateLogger(typeof(DirectUploads).FullName!);
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId));
-            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row, request!.Sha256 ?? string.Empty, blob, actor, commands, options.Value, logger, ct);
+            var container = storage.Container(StorageClients.DocumentsContainer);
+            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
             if (outcome.Document is not null)
             {
                 await Table(storage).DeleteEntityAsync(Partition, uploadId, ETag.All, ct);
@@ -127,22 +126,18 @@ public static partial class DirectUploads
     }
 
     private static async Task<DocumentEndpoints.StoreOutcome> VerifyAndAttachAsync(
-        string applicationId, string uploadId, TableEntity row, string claimedSha256, BlobClient blob, Actor actor, ApplicationCommands commands, DocumentsOptions limits, ILogger logger, CancellationToken ct)
+        string applicationId, string uploadId, TableEntity row, string claimedSha256, BlobClient staging, BlobClient final, Actor actor, ApplicationCommands commands, DocumentsOptions limits, ILogger logger, CancellationToken ct)
     {
         long size;
         try
         {
-            size = (await blob.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
+            size = (await staging.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
             return Fail(Refusal.Rule("upload.not-uploaded", "文件尚未上传到存储地址。", "Nothing was uploaded to the address yet."), StatusCodes.Status409Conflict);
         }
 
-        // Freeze the blob before reading it: what is checked is what stays.
-        var lease = blob.GetBlobLeaseClient();
-        await lease.AcquireAsync(BlobLeaseClient.InfiniteLeaseDuration, cancellationToken: ct);
-        var keep = false;
         try
         {
             if (size > limits.MaxBytes || size != row.GetInt64("Size"))
@@ -150,77 +145,60 @@ public static partial class DirectUploads
                 return Fail(Refusal.Invalid("document.size-mismatch", "上传的文件大小与申请时不符或超过上限。", "The stored size differs from the one announced, or exceeds the limit.", "size"), StatusCodes.Status422UnprocessableEntity);
             }
 
-            // Read the stored file once, as a stream: its first bytes decide the type, all of it the hash.
-            var head = new byte[FileTypes.SignatureLength];
-            int headLength;
-            string sha256;
-            using (var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256))
+            // Copy what was uploaded, as a stream, into a blob no address was ever given for, checking
+            // it on the way exactly as a direct upload through the app is checked. The SAS can still
+            // write the staging blob until it expires, but nothing reads the staging blob again.
+            var name = row.GetString("Name");
+            var kind = Enum.Parse<DocumentKind>(row.GetString("Kind"));
+            var tradeSecret = row.GetBoolean("TradeSecret") ?? false;
+            await using var content = await staging.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+            var stored = await DocumentEndpoints.StoreFileAsync(
+                final,
+                content,
+                size,
+                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["applicationid"] = applicationId, ["documentid"] = uploadId, ["kind"] = kind.ToString(), ["tradesecret"] = tradeSecret ? "true" : "false" }),
+                limits,
+                logger,
+                applicationId,
+                ct);
+            if (stored.File is not { } file)
             {
-                await using var content = await blob.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
-                var buffer = new byte[81920];
-                headLength = 0;
-                int read;
-                while ((read = await content.ReadAsync(buffer, ct)) > 0)
-                {
-                    if (headLength < head.Length)
-                    {
-                        var take = Math.Min(head.Length - headLength, read);
-                        buffer.AsSpan(0, take).CopyTo(head.AsSpan(headLength));
-                        headLength += take;
-                    }
-
-                    hash.AppendData(buffer, 0, read);
-                }
-
-                sha256 = Convert.ToHexStringLower(hash.GetHashAndReset());
+                return Fail(stored.Refusal!, stored.Status);
             }
 
-            if (!string.Equals(sha256, claimedSha256.Trim(), StringComparison.OrdinalIgnoreCase))
+            if (!string.Equals(file.Sha256, claimedSha256.Trim(), StringComparison.OrdinalIgnoreCase) || file.Size != size)
             {
                 LogHashMismatch(logger, applicationId, uploadId);
+                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
                 return Fail(Refusal.Invalid("document.hash-mismatch", "文件的SHA-256校验值与声明不符，文件可能在传输中损坏或被替换，请重新上传。", "The SHA-256 of the stored file differs from the one given.", "sha256"), StatusCodes.Status422UnprocessableEntity);
             }
 
-            var signature = FileTypes.Sniff(head.AsSpan(0, headLength));
-            var candidates = limits.Allowed.Where(t => signature != FileSignature.Unknown && t.Signature == signature).ToList();
-            var type = candidates.Count == 0 ? null
-                : signature == FileSignature.Zip ? await DocumentEndpoints.OfficeTypeAsync(blob, size, candidates, ct)
-                : candidates[0];
-            if (type is null)
-            {
-                return Fail(FileTypes.NotAllowed(limits.Allowed), StatusCodes.Status415UnsupportedMediaType);
-            }
-
-            var name = row.GetString("Name");
             var document = new DocumentRef
             {
                 DocumentId = uploadId,
-                Kind = Enum.Parse<DocumentKind>(row.GetString("Kind")),
+                Kind = kind,
                 OriginalName = name,
-                SafeName = FileNames.Neutralise(name, type.Extension),
-                ContentType = type.ContentType,
-                Size = size,
-                Sha256 = sha256,
-                BlobName = blob.Name,
-                TradeSecret = row.GetBoolean("TradeSecret") ?? false,
+                SafeName = FileNames.Neutralise(name, file.Type.Extension),
+                ContentType = file.Type.ContentType,
+                Size = file.Size,
+                Sha256 = file.Sha256,
+                BlobName = final.Name,
+                TradeSecret = tradeSecret,
             };
             var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, "complete-" + uploadId, ct);
             if (outcome.Refused)
             {
+                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
                 return Fail(outcome.Refusal!, Problems.StatusOf(outcome.Refusal!));
             }
 
-            keep = true;
-            LogCompleted(logger, applicationId, uploadId, type.Id, size);
+            LogCompleted(logger, applicationId, uploadId, file.Type.Id, size);
             return new DocumentEndpoints.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
         }
         finally
         {
-            if (!keep)
-            {
-                await lease.BreakAsync(TimeSpan.Zero, conditions: null, cancellationToken: CancellationToken.None);
-                await DocumentEndpoints.DeleteQuietlyAsync(blob, logger);
-            }
+            // The staging blob is never part of the application: it goes whatever the outcome.
+            await DocumentEndpoints.DeleteQuietlyAsync(staging, logger);
         }
     }
 
@@ -249,6 +227,9 @@ public static partial class DirectUploads
         var key = await storage.Blobs.GetUserDelegationKeyAsync(sas.StartsOn, sas.ExpiresOn, ct);
         return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key.Value, storage.Blobs.AccountName) }.ToUri();
     }
+
+    /// <summary>Where the client's SAS writes; the application's file is a copy under another name.</summary>
+    private static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
 
     private static DocumentEndpoints.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
 

@@ -283,8 +283,30 @@ public static class ConsultationEndpoints
         }
 
         var boundary = Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? Microsoft.Net.Http.Headers.HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
-        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary ?? string.Empty, http.Request.Body) { BodyLengthLimit = null };
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return (form, files, Refusal.Invalid("consultation.form-invalid", "表单格式不正确。", "The form is malformed."), StatusCodes.Status400BadRequest);
+        }
+
+        var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
+        try
+        {
+            return await ReadAnswerPartsAsync(reader, consultationId, department, consultations, tokens, storage, documents, logger, form, files, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        {
+            // A broken or abandoned body: nothing it sent may stay stored.
+            await DeleteAsync(files.Values, logger);
+            return (form, [], Refusal.Invalid("consultation.form-invalid", "表单内容不完整或格式不正确。", "The form is incomplete or malformed."), StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerPartsAsync(
+        Microsoft.AspNetCore.WebUtilities.MultipartReader reader, string consultationId, string department, ConsultationCommands consultations, ReplyTokens tokens, StorageClients storage, DocumentsOptions documents, ILogger logger,
+        Dictionary<string, string> form, Dictionary<string, BlobClient> files, CancellationToken ct)
+    {
         Department? verified = null;
+        var parts = 0;
         for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
             if (!Microsoft.Net.Http.Headers.ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
@@ -293,10 +315,39 @@ public static class ConsultationEndpoints
             }
 
             var name = disposition.Name.Value ?? string.Empty;
+            if (++parts > FormParts.MaxParts || (verified is null && name != "t"))
+            {
+                // The link's token is the form's first field: nothing else is read before it is checked.
+                await DeleteAsync(files.Values, logger);
+                return (form, [], Refusal.Invalid("consultation.form-invalid", "表单格式不正确，请从邮件中的链接重新打开页面。", "The form is malformed; open the page again from the mail's link."), 0);
+            }
+
             if (!disposition.IsFileDisposition())
             {
-                using var text = new StreamReader(section.Body);
-                form[name] = await text.ReadToEndAsync(ct);
+                if (name is not ("t" or "respondentName") && !name.StartsWith("v-", StringComparison.Ordinal) && !name.StartsWith("d-", StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                var value = await FormParts.ReadFieldAsync(section.Body, FormParts.MaxFieldChars, ct);
+                if (value is null)
+                {
+                    await DeleteAsync(files.Values, logger);
+                    return (form, [], Refusal.Invalid("consultation.field-too-long", "填写的内容过长。", "A field is too long."), StatusCodes.Status422UnprocessableEntity);
+                }
+
+                form[name] = value;
+                if (name == "t")
+                {
+                    var (round, dept, refusal) = await OpenPageAsync(consultationId, department, value, consultations, tokens, ct);
+                    if (refusal is not null || round is null || dept is null)
+                    {
+                        return (form, [], refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."), 0);
+                    }
+
+                    verified = dept;
+                }
+
                 continue;
             }
 
@@ -306,25 +357,13 @@ public static class ConsultationEndpoints
                 continue;
             }
 
-            if (verified is null)
-            {
-                var (round, dept, refusal) = await OpenPageAsync(consultationId, department, form.GetValueOrDefault("t"), consultations, tokens, ct);
-                if (refusal is not null || round is null || dept is null)
-                {
-                    await DeleteAsync(files.Values, logger);
-                    return (form, [], refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."), 0);
-                }
-
-                verified = dept;
-            }
-
             var applicationId = name[2..];
             if (ApplicationId.Parse(applicationId) is { IsOk: false } || files.ContainsKey(applicationId))
             {
                 continue;
             }
 
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, verified.Value, applicationId));
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, verified!.Value, applicationId));
             var stored = await DocumentEndpoints.StoreFileAsync(
                 blob,
                 section.Body,

@@ -87,6 +87,24 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
 
     public static string NewObjectionId() => "obj-" + Guid.NewGuid().ToString("N");
 
+    /// <summary>
+    /// Before an objection's files are read: the notice must exist and be running. (The decider
+    /// checks again when the objection is filed; this only keeps a closed notice from taking files.)
+    /// </summary>
+    public async Task<Refusal?> PermObjectAsync(string noticeId, CancellationToken ct)
+    {
+        var id = NoticeId.Parse(noticeId);
+        var notice = id.IsOk ? await streams.LoadAsync(StreamKinds.Notice, id.Value.StreamId, ct) : NoticeState.Initial;
+        if (!notice.Exists)
+        {
+            return Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice.");
+        }
+
+        return notice.IsOpenAt(clock.GetUtcNow())
+            ? null
+            : Refusal.Rule("notice.not-open", "公示期外不受理异议。", "Objections are taken only while the notice runs.");
+    }
+
     private async Task<IReadOnlyList<NoticeEntry>> EntriesAsync(CycleState cycle, StageRule stage, CancellationToken ct)
     {
         var stageIndex = cycle.Policy.Stages.ToList().IndexOf(stage);

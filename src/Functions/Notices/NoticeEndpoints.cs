@@ -322,6 +322,11 @@ public static class NoticeEndpoints
         IReadOnlyList<Azure.Storage.Blobs.BlobClient> blobs = [];
         if (http.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
         {
+            if (await notices.PermObjectAsync(noticeId, ct) is { } closed)
+            {
+                return (new FiledOutcome(true, closed, Problems.StatusOf(closed)), string.Empty, string.Empty, null);
+            }
+
             if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
                 limit.MaxRequestBodySize = null; // each file is counted against Documents:MaxBytes as it streams

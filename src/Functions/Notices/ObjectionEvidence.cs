@@ -38,8 +38,37 @@ public static class ObjectionEvidence
         var evidence = new List<string>();
         var blobs = new List<BlobClient>();
         var reader = new MultipartReader(boundary, request.Body) { BodyLengthLimit = null };
+        try
+        {
+            return await ReadPartsAsync(reader, noticeId, objectionId, fields, evidence, blobs, storage, limits, logger, ct);
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException or OperationCanceledException)
+        {
+            // The client went away or sent a broken body: nothing it sent may stay stored.
+            await DeleteAsync(blobs, logger);
+            if (e is OperationCanceledException)
+            {
+                throw;
+            }
+
+            var broken = Refusal.Invalid("objection.form-invalid", "表单内容不完整或格式不正确。", "The form is incomplete or malformed.");
+            return (null, broken, StatusCodes.Status400BadRequest);
+        }
+    }
+
+    private static async Task<(ObjectionUpload? Upload, Refusal? Refusal, int Status)> ReadPartsAsync(
+        MultipartReader reader, string noticeId, string objectionId, Dictionary<string, string> fields, List<string> evidence, List<BlobClient> blobs, StorageClients storage, DocumentsOptions limits, ILogger logger, CancellationToken ct)
+    {
+        var parts = 0;
         for (var section = await reader.ReadNextSectionAsync(ct); section is not null; section = await reader.ReadNextSectionAsync(ct))
         {
+            if (++parts > FormParts.MaxParts)
+            {
+                await DeleteAsync(blobs, logger);
+                var many = Refusal.Invalid("objection.form-invalid", "表单内容过多。", "The form has too many parts.");
+                return (null, many, StatusCodes.Status422UnprocessableEntity);
+            }
+
             if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
             {
                 continue;
@@ -47,7 +76,13 @@ public static class ObjectionEvidence
 
             if (!disposition.IsFileDisposition())
             {
-                var value = await ReadFieldAsync(section.Body, ct);
+                var fieldName = disposition.Name.Value ?? string.Empty;
+                if (fieldName is not ("text" or "realName" or "name" or "contact" or "applicationId"))
+                {
+                    continue; // only the objection's own fields are kept
+                }
+
+                var value = await FormParts.ReadFieldAsync(section.Body, FormParts.MaxFieldChars, ct);
                 if (value is null)
                 {
                     await DeleteAsync(blobs, logger);
@@ -55,7 +90,7 @@ public static class ObjectionEvidence
                     return (null, tooLong, StatusCodes.Status422UnprocessableEntity);
                 }
 
-                fields[disposition.Name.Value ?? string.Empty] = value;
+                fields[fieldName] = value;
                 continue;
             }
 
@@ -109,20 +144,6 @@ public static class ObjectionEvidence
         {
             await DocumentEndpoints.DeleteQuietlyAsync(blob, logger);
         }
-    }
-
-    private static async Task<string?> ReadFieldAsync(Stream body, CancellationToken ct)
-    {
-        using var reader = new StreamReader(body);
-        var buffer = new char[NoticeDecider.MaxObjectionLength * 2 + 1];
-        var total = 0;
-        int read;
-        while (total < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(total), ct)) > 0)
-        {
-            total += read;
-        }
-
-        return total >= buffer.Length ? null : new string(buffer, 0, total);
     }
 
     private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
