@@ -123,6 +123,7 @@ public static class AppBuilder
         }
 
         AddAuthentication(builder);
+        services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             var english = Lang.IsEnglish(ctx.HttpContext);

@@ -12,7 +12,7 @@ namespace QualityAward.Functions.Tests.Faults;
 /// Storage stops in the middle of a run and comes back. The shared test Azurite is in memory and
 /// used by every other test, so this test runs its own, on disk, and kills and restarts it on the
 /// same ports and folder (stopped, as a storage outage is, not its disk lost: see StopAzuriteAsync). Afterwards every request that was answered 2xx is there exactly once,
-/// and every request during the outage was answered 5xx (or failed outright), never 2xx without data.
+/// and every request during the outage was answered 503 with Retry-After (or failed outright), never 2xx without data.
 /// </summary>
 public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -73,7 +73,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         Assert.Equal(Requests, outcomes.Count);
         Assert.True(accepted >= 20, $"Only {accepted} requests were accepted with storage up.");
         Assert.True(failedDuringOutage > 0, "Nothing failed while storage was down: the outage was not exercised.");
-        Assert.All(outcomes.Where(o => o.Status is not (>= 200 and < 300)), o => Assert.True(o.Status is 0 or >= 500, $"{o.Subject}: {o.Status}"));
+        Assert.All(outcomes.Where(o => o.Status is not (>= 200 and < 300)), o => Assert.True(o.Status is 0 or 503, $"{o.Subject}: {o.Status}"));
         Assert.All(outcomes.Where(o => !o.DuringOutage), o => Assert.InRange(o.Status, 200, 299));
 
         // A failed request left nothing half-made behind: the applicant has no draft, or exactly one.
@@ -95,6 +95,13 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
             {
                 using var response = await client.PostJsonAsync($"/api/cycles/{Cycle}/applications", new { category = "organisation" });
                 var id = response.IsSuccessStatusCode ? (await response.ReadAsync()).Str("applicationId") : null;
+                if (response.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+                {
+                    // A clear answer the client can act on: what happened, and when to try again.
+                    Assert.NotNull(response.Headers.RetryAfter);
+                    Assert.Equal("storage.unavailable", (await response.ReadAsync()).Str("code"));
+                }
+
                 return (subject, (int)response.StatusCode, id, outage);
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
