@@ -124,6 +124,7 @@ public static class AppBuilder
 
         AddAuthentication(builder);
         services.AddExceptionHandler<MalformedBodyHandler>();
+        services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
             var english = Lang.IsEnglish(ctx.HttpContext);

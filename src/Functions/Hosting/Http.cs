@@ -82,6 +82,7 @@ public static class Problems
         415 => english ? "Unsupported content type" : "不支持的内容类型",
         422 => english ? "Invalid input" : "输入内容有误",
         429 => english ? "Too many requests" : "请求过于频繁",
+        503 => english ? "Temporarily unavailable" : "服务暂时不可用",
         _ => english ? "Error" : "出错了",
     };
 }

@@ -33,7 +33,14 @@ public sealed record CommandOutcome<TState>(TState State, IReadOnlyList<StoredEv
 /// </summary>
 public sealed partial class Streams(EventStore store, StateLoader loader, OutboxDispatcher dispatcher, ILogger<Streams> logger)
 {
-    private const int MaxAttempts = 5;
+    /// <summary>
+    /// Enough for a burst of writers on one stream (fifty reviewers scoring one cycle at once): each
+    /// round one of them wins, and the backoff below spreads the others out.
+    /// </summary>
+    private const int MaxAttempts = 25;
+
+    /// <summary>The ceiling of the jittered backoff between attempts, in milliseconds.</summary>
+    private const int MaxBackoffMs = 400;
 
     public EventStore Store => store;
 
@@ -73,7 +80,8 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Outbox
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
             {
                 LogConflict(logger, streamId, attempt);
-                await Task.Delay(Random.Shared.Next(5, 20 * attempt), ct);
+                // Exponential backoff with full jitter: writers that collided do not collide again in step.
+                await Task.Delay(Random.Shared.Next(1, Math.Min(MaxBackoffMs, 10 << Math.Min(attempt, 6)) + 1), ct);
             }
             catch (ConcurrencyConflictException)
             {

@@ -44,7 +44,11 @@ public sealed class TestApp : IAsyncDisposable
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
     /// <summary>Start an app. <paramref name="now"/> is the fake clock's start (default Mon 2026-03-02 09:00 Shanghai).</summary>
-    public static async Task<TestApp> StartAsync(Azurite azurite, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null)
+    public static Task<TestApp> StartAsync(Azurite azurite, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null) =>
+        StartAsync(azurite.ConnectionString, now, runLocalTriggers, prefix, configure);
+
+    /// <summary>Start an app on any storage account (a fault test's own Azurite).</summary>
+    public static async Task<TestApp> StartAsync(string connectionString, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null)
     {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
@@ -52,7 +56,7 @@ public sealed class TestApp : IAsyncDisposable
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
-                ["Storage:ConnectionString"] = azurite.ConnectionString,
+                ["Storage:ConnectionString"] = connectionString,
                 ["Storage:Prefix"] = prefix,
                 ["Auth:DevSigningKey"] = SigningKey,
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
@@ -117,6 +121,13 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Stop at once, as a crash would: requests in flight are aborted, not waited for.</summary>
+    public async Task KillAsync()
+    {
+        await _app.StopAsync(new CancellationToken(canceled: true));
+        await _app.DisposeAsync();
+    }
 
     public async ValueTask DisposeAsync()
     {
