@@ -24,6 +24,15 @@ param graphEndpoint string = environment().name == 'AzureChinaCloud' ? 'https://
 @description('The mailbox consultation emails are sent from (Graph Mail.Send, limited to this mailbox by an application access policy).')
 param graphSenderMailbox string
 
+@description('Public https address the departments\' reply links start with, e.g. https://award.weihai.gov.cn (the function app\'s default host name works too).')
+param replyBaseUrl string
+
+@description('Mail address of the award office: overdue departments are reported there.')
+param officeEmail string
+
+@description('The departments consulted, each with its mail address and display name, e.g. {"Tax": {"email": "tax@weihai.gov.cn", "name": "威海市税务局"}}. Names: Tax, EcologyEnvironment, EmergencyManagement, HumanResourcesSocialSecurity, MarketRegulation, PublicSecurity, DisciplineInspection, OrganisationPersonnel, DefenceSecurity.')
+param departments object
+
 @description('Key that signs the departments\' reply links: at least 32 random bytes, base64. Stored only in Key Vault.')
 @secure()
 param replyLinkSigningKey string
@@ -125,6 +134,10 @@ module functionApp 'modules/functionapp.bicep' = {
     graphEndpoint: graphEndpoint
     replyLinkSigningKeySecretUri: keyVault.outputs.replyLinkSigningKeySecretUri
     graphSenderMailboxSecretUri: keyVault.outputs.graphSenderMailboxSecretUri
+    replyBaseUrl: replyBaseUrl
+    officeEmail: officeEmail
+    departments: departments
+    authorityHost: environment().authentication.loginEndpoint
   }
   // The app reads storage and Key Vault with the identity from its first start.
   dependsOn: [

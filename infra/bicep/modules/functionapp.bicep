@@ -53,6 +53,18 @@ param replyLinkSigningKeySecretUri string
 @description('Key Vault secret URI of the sending mailbox.')
 param graphSenderMailboxSecretUri string
 
+@description('Public https address the departments\' reply links start with (the function app\'s or a custom domain).')
+param replyBaseUrl string
+
+@description('Mail address where overdue departments are reported.')
+param officeEmail string
+
+@description('Consulted departments: name (Tax, EcologyEnvironment, EmergencyManagement, HumanResourcesSocialSecurity, MarketRegulation, PublicSecurity, DisciplineInspection, OrganisationPersonnel, DefenceSecurity) to { email, name }.')
+param departments object
+
+@description('Microsoft Entra authority host for Graph tokens (this cloud\'s login endpoint).')
+param authorityHost string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -90,7 +102,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       http20Enabled: true
       healthCheckPath: '/healthz/ready'
-      appSettings: [
+      appSettings: concat([
         { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
         { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
         // The host's own storage, identity-based.
@@ -109,17 +121,25 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // Sign-in.
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
-        // Mail and reply links: secrets stay in Key Vault.
-        { name: 'Graph__Endpoint', value: graphEndpoint }
-        { name: 'Graph__SenderMailbox', value: '@Microsoft.KeyVault(SecretUri=${graphSenderMailboxSecretUri})' }
-        { name: 'ReplyLinks__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${replyLinkSigningKeySecretUri})' }
+        // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.
+        { name: 'Graph__BaseUrl', value: '${graphEndpoint}/v1.0' }
+        { name: 'Graph__AuthorityHost', value: authorityHost }
+        { name: 'Graph__Credential', value: 'ManagedIdentity' }
+        { name: 'Graph__ManagedIdentityClientId', value: identityClientId }
+        { name: 'Consultations__Mailbox', value: '@Microsoft.KeyVault(SecretUri=${graphSenderMailboxSecretUri})' }
+        { name: 'Consultations__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${replyLinkSigningKeySecretUri})' }
+        { name: 'Consultations__ReplyBaseUrl', value: replyBaseUrl }
+        { name: 'Consultations__OfficeEmail', value: officeEmail }
         // Telemetry with Entra authentication (local auth is off on Application Insights).
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
         { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
         // The package from scripts/package.sh, read with the identity.
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: packageUrl }
         { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identityId }
-      ]
+      ], flatten(map(items(departments), d => [
+        { name: 'Consultations__Departments__${d.key}__Email', value: d.value.email }
+        { name: 'Consultations__Departments__${d.key}__Name', value: d.value.name }
+      ])))
     }
   }
 }

@@ -72,6 +72,12 @@ public static partial class ApplicationFormRules
             problems.Add(new("declarations", "form.too-many", "声明或倾斜事项过多。", "Too many declarations or preferences."));
         }
 
+        // Codes are short identifiers from the policy; anything longer is not one (and would bloat the stored event).
+        if (form.Declarations.Concat(form.Preferences).Any(code => code is null || code.Length > 64))
+        {
+            problems.Add(new("declarations", "form.code-invalid", "声明或倾斜事项的代码无效。", "A declaration or preference code is not valid."));
+        }
+
         if (form.YearsInQualityWork is < 0 or > 80)
         {
             problems.Add(new("yearsInQualityWork", "form.out-of-range", "从事质量工作年限应在0至80年之间。", "Years in quality work must be 0 to 80."));

@@ -158,13 +158,20 @@ public static class ApplicationEndpoints
 
             var events = await streams.Store.ReadAsync(ApplicationId.Parse(applicationId).Value.StreamId, ct);
             var staff = http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor);
-            return Results.Ok(events.Select(e => new HistoryEntry(
-                e.Version,
-                e.Type,
-                e.RecordedAt,
-                e.Metadata.Actor.Role,
-                staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject : e.Metadata.Actor.DisplayName,
-                HistoryText.Describe(e.Event))));
+            var me = Caller.Subject(http.User);
+
+            // The applicant sees what happened to its application, but not who of the reviewers read
+            // its files (experts stay anonymous to it), nor the names of the people who acted.
+            return Results.Ok(events
+                .Where(e => staff || e.Event is not DocumentRead || e.Metadata.Actor.Subject == me)
+                .Select(e => new HistoryEntry(
+                    e.Version,
+                    e.Type,
+                    e.RecordedAt,
+                    e.Metadata.Actor.Role,
+                    staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject
+                        : e.Metadata.Actor.Subject == me || e.Metadata.Actor.Role is Roles.Office or Roles.Recommender or Roles.System ? e.Metadata.Actor.DisplayName : null,
+                    HistoryText.Describe(e.Event))));
         }).RequireAuthorization().WithSummary("The application's audit trail: who did what, when.");
     }
 

@@ -29,6 +29,13 @@ public static partial class CustomHandlerEndpoints
 
     private static async Task<IResult> InvokeAsync(HttpContext http, TriggerDefinition trigger, IEnumerable<ITriggerFunction> functions, ILogger logger, CancellationToken ct)
     {
+        // Only the Functions host (or a local operator) calls these: the host runs beside the
+        // handler and talks to it on loopback. Anyone else is told there is nothing here.
+        if (http.Connection.RemoteIpAddress is { } remote && !System.Net.IPAddress.IsLoopback(remote))
+        {
+            return Results.NotFound();
+        }
+
         var function = functions.Single(f => f.Name == trigger.Name);
         JsonObject? payload;
         try
