@@ -70,6 +70,8 @@ public sealed record HolderState
 
     public ImmutableList<HolderConsultationDue> ConsultationsDue { get; init; } = [];
 
+    public ImmutableList<HolderAdverseRecordReported> AdverseRecords { get; init; } = [];
+
     public ImmutableList<HolderChange> Changes { get; init; } = [];
 
     public ImmutableList<AwardMoneyRecovered> Recoveries { get; init; } = [];
@@ -88,6 +90,7 @@ public sealed record HolderState
             InspectionDue d => s with { InspectionsDue = s.InspectionsDue.Add(d) },
             InspectionRecorded i => s with { Inspections = s.Inspections.Add(i) },
             HolderConsultationDue c => s with { ConsultationsDue = s.ConsultationsDue.Add(c) },
+            HolderAdverseRecordReported r => s with { AdverseRecords = s.AdverseRecords.Add(r) },
             HolderChangeReported r => s with { Changes = s.Changes.Add(new HolderChange(r, null)) },
             HolderChangeReviewed r => s with { Changes = s.Changes.Select(c => c.Reported.ChangeId == r.ChangeId ? c with { Review = r } : c).ToImmutableList() },
             AwardMoneyRecovered m => s with { Recoveries = s.Recoveries.Add(m) },

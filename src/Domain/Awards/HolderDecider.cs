@@ -16,6 +16,9 @@ public sealed record RecordInspection(string InspectionId, string ApplicationId,
 
 public sealed record MarkConsultationDue(string ApplicationId, DateOnly DueOn) : IHolderCommand;
 
+/// <summary>A department's adverse answer in a consultation about the holder (the system records it).</summary>
+public sealed record ReportHolderAdverseRecord(string ConsultationId, string ApplicationId, Department Department, string Details, string? FileId) : IHolderCommand;
+
 public sealed record ReportChange(string ChangeId, string ApplicationId, ChangeKind Kind, string Description, DateOnly EffectiveOn) : IHolderCommand;
 
 public sealed record ReviewChange(string ChangeId, ChangeReviewOutcome Outcome, string Note) : IHolderCommand;
@@ -66,6 +69,9 @@ public static class HolderDecider
             MarkConsultationDue c => Held(c.ApplicationId, ctx, activeOnly: true) is { } no ? no
                 : state.ConsultationsDue.Any(d => d.ApplicationId == c.ApplicationId && d.DueOn == c.DueOn) ? Decision<IHolderEvent>.Nothing
                 : Accept(new HolderConsultationDue(c.ApplicationId, c.DueOn, ctx.Now)),
+            ReportHolderAdverseRecord c => Held(c.ApplicationId, ctx, activeOnly: false) is { } no ? no
+                : state.AdverseRecords.Any(r => r.ConsultationId == c.ConsultationId && r.ApplicationId == c.ApplicationId && r.Department == c.Department) ? Decision<IHolderEvent>.Nothing
+                : Accept(new HolderAdverseRecordReported(c.ConsultationId, c.ApplicationId, c.Department, c.Details, c.FileId, ctx.Now)),
             RecordInspection c => Inspect(c, state, ctx),
             ReportChange c => Change(c, state, ctx),
             ReviewChange c => Review(c, state, ctx),
@@ -79,7 +85,7 @@ public static class HolderDecider
     /// <summary>Who may do what: the office runs the register; the workflow marks what falls due; the owner of an award reports its changes.</summary>
     public static Refusal? Permission(IHolderCommand command, HolderState state, HolderContext ctx) => command switch
     {
-        EndValidity or MarkInspectionDue or MarkConsultationDue => ctx.Actor.Role == Roles.System ? null : OfficeOnly(),
+        EndValidity or MarkInspectionDue or MarkConsultationDue or ReportHolderAdverseRecord => ctx.Actor.Role == Roles.System ? null : OfficeOnly(),
         ReportChange c => ctx.Actor.Role == Roles.Applicant && ctx.Awards.Any(a => a.ApplicationId == c.ApplicationId && a.OwnerSubject == ctx.Actor.Subject)
             ? null
             : Refusal.NotFound("holder.award-not-found", "没有找到您持有的该奖项。", "No such award of yours."),

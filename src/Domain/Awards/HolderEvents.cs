@@ -47,6 +47,13 @@ public sealed record InspectionRecorded(string InspectionId, string ApplicationI
 [EventType("HolderConsultationDue", 1)]
 public sealed record HolderConsultationDue(string ApplicationId, DateOnly DueOn, DateTimeOffset At) : IHolderEvent;
 
+/// <summary>
+/// A department answered a consultation about the holder with an adverse record (a major incident
+/// or a serious violation): the office is to act on it, e.g. by proposing revocation.
+/// </summary>
+[EventType("HolderAdverseRecordReported", 1)]
+public sealed record HolderAdverseRecordReported(string ConsultationId, string ApplicationId, Department Department, string Details, string? FileId, DateTimeOffset At) : IHolderEvent;
+
 public enum ChangeKind
 {
     /// <summary>质量管理模式发生重大变化 (Changde §42).</summary>

@@ -50,7 +50,12 @@ public sealed record ConsultationOpened(
     DateOnly ReplyBy,
     DateTimeOffset DueAt,
     DateOnly RemindOn,
-    DateTimeOffset At) : IConsultationEvent;
+    DateTimeOffset At,
+    string? HolderKey = null) : IConsultationEvent
+{
+    /// <summary>A round about an award holder (<see cref="HolderKey"/> set), not about applications in process.</summary>
+    public bool IsAboutHolder => HolderKey is not null;
+}
 
 /// <summary>A department's final answer, one line per applicant it was asked about.</summary>
 [EventType("DepartmentAnswered", 1)]
@@ -127,7 +132,8 @@ public sealed record OpenConsultation(
     StageRule Stage,
     string Title,
     IReadOnlyList<ConsultationCandidate> Candidates,
-    int ReminderWorkingDays) : IConsultationCommand;
+    int ReminderWorkingDays,
+    string? HolderKey = null) : IConsultationCommand;
 
 public sealed record SubmitAnswers(Department Department, IReadOnlyList<ApplicantAnswer> Answers, string? RespondentName) : IConsultationCommand;
 
@@ -279,7 +285,8 @@ public static class ConsultationDecider
             replyBy.Value,
             ShanghaiTime.EndOf(replyBy.Value),
             remindOn.Value,
-            ctx.Now));
+            ctx.Now,
+            c.HolderKey));
     }
 
     /// <summary>The working day <paramref name="n"/> working days before <paramref name="date"/> (n = 0: the date itself).</summary>
@@ -407,11 +414,22 @@ public static class ConsultationIds
     public static string For(string cycleId, int stageIndex) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cycleId}-c{stageIndex}");
 
+    /// <summary>
+    /// A round about an award holder: one per award and due date, e.g. <c>app-5d1c…-h20280301</c>.
+    /// </summary>
+    public static string ForHolder(string applicationId, DateOnly dueOn) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{applicationId}-h{dueOn:yyyyMMdd}");
+
     public static string StreamId(string consultationId) => "consultation-" + consultationId;
 
-    /// <summary>Null unless the id has the shape <see cref="For"/> makes (a slug, ending -c and the stage index).</summary>
+    /// <summary>
+    /// Null unless the id has the shape <see cref="For"/> makes (a slug, ending -c and the stage
+    /// index) or <see cref="ForHolder"/> makes (an application id, -h and the due date).
+    /// </summary>
     public static string? Parse(string? consultationId) =>
-        CycleId.Parse(consultationId) is { IsOk: true } && System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "-c[0-9]{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+        CycleId.Parse(consultationId) is { IsOk: true }
+        && (System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "-c[0-9]{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+            || System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "^app-[a-z0-9-]+-h[0-9]{8}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
             ? consultationId
             : null;
 }

@@ -59,6 +59,22 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
             case HolderConsultationDue d:
                 await DueAsync(d.ApplicationId, "consultation", d.DueOn, e.StreamId, ct);
                 break;
+            case HolderAdverseRecordReported r:
+                await AdverseAsync(r, e.StreamId, ct);
+                break;
+            case RevocationProposed p:
+                // Proposing revocation is the office acting on the award's adverse records.
+                foreach (var row in await readModels.PartitionAsync(DuePartition, ct))
+                {
+                    if (row.GetString("ApplicationId") == p.ApplicationId && row.GetString("Kind") == "adverse-record" && !(row.GetBoolean("Done") ?? false))
+                    {
+                        row["Done"] = true;
+                        row["DoneBy"] = p.ProposalId;
+                        await readModels.Table.UpsertEntityAsync(row, TableUpdateMode.Replace, ct);
+                    }
+                }
+
+                break;
             case InspectionRecorded i:
                 // A visit settles every visit of that award due on or before it.
                 foreach (var row in await readModels.PartitionAsync(DuePartition, ct))
@@ -138,6 +154,30 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
             ["Name"] = app?.Form.Name,
             ["Kind"] = kind,
             ["DueOn"] = Date(dueOn),
+            ["Done"] = false,
+        }, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>A department's adverse answer about a holder: on the worklist until the office acts (one row per round, department and award).</summary>
+    private async Task AdverseAsync(HolderAdverseRecordReported r, string streamId, CancellationToken ct)
+    {
+        var key = $"{r.ApplicationId}-adverse-{r.ConsultationId}-{r.Department}";
+        if (await readModels.GetAsync(DuePartition, key, ct) is not null)
+        {
+            return;
+        }
+
+        var (app, _) = await holders.ApplicationAsync(r.ApplicationId, ct);
+        await readModels.Table.UpsertEntityAsync(new TableEntity(DuePartition, key)
+        {
+            ["ApplicationId"] = r.ApplicationId,
+            ["ApplicantKey"] = streamId["holder-".Length..],
+            ["Name"] = app?.Form.Name,
+            ["Kind"] = "adverse-record",
+            ["DueOn"] = Date(ShanghaiTime.DateOf(r.At)),
+            ["ConsultationId"] = r.ConsultationId,
+            ["Department"] = r.Department.ToString(),
+            ["Details"] = r.Details,
             ["Done"] = false,
         }, TableUpdateMode.Replace, ct);
     }

@@ -4,6 +4,7 @@ using Azure.Data.Tables;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
+using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Eligibility;
 using QualityAward.Domain.Policies;
 using QualityAward.Functions.Applications;
@@ -100,9 +101,12 @@ public static class RegisterEndpoints
                     applicantKey = r.GetString("ApplicantKey"),
                     name = r.GetString("Name"),
                     dueOn = r.GetString("DueOn"),
+                    consultationId = r.GetString("ConsultationId"),
+                    department = r.GetString("Department"),
+                    details = r.GetString("Details"),
                 })))
             .RequireAuthorization(p => p.RequireRole(readers))
-            .WithSummary("The office's worklist: periodic visits due and not yet made, and department consultations about holders due (the consultation mechanism answers them).");
+            .WithSummary("The office's worklist: periodic visits due and not yet made, department consultations about holders due (the departments are asked by mail), and departments' adverse records about holders (kind adverse-record) to act on, e.g. by proposing revocation.");
 
         api.MapGet("/eligibility", async (string? applicantKey, string? policyId, string? cycleId, HttpContext http, Streams streams, AwardRegister register, TimeProvider clock, CancellationToken ct) =>
         {
@@ -186,12 +190,13 @@ public static class RegisterEndpoints
                 bans,
                 inspectionsDue = state.InspectionsDue,
                 inspections = state.Inspections,
-                consultationsDue = state.ConsultationsDue,
+                consultationsDue = state.ConsultationsDue.Select(c => new { c.ApplicationId, c.DueOn, c.At, consultationId = ConsultationIds.ForHolder(c.ApplicationId, c.DueOn) }),
+                adverseRecords = state.AdverseRecords,
                 changes = state.Changes.Select(c => new { c.Reported.ChangeId, c.Reported.ApplicationId, c.Reported.Kind, c.Reported.Description, c.Reported.EffectiveOn, c.Reported.Article, reportedAt = c.Reported.At, review = c.Review }),
                 recoveries = state.Recoveries,
                 revocationProposals = state.Proposals.Select(p => new { p.Proposed.ProposalId, p.Proposed.ApplicationId, p.Proposed.GroundCode, p.Proposed.Article, p.Proposed.Reason, p.Proposed.OccurredOn, p.Proposed.DecidedBy, proposedAt = p.Proposed.At, approval = p.Approval }),
             });
-        }).RequireAuthorization(p => p.RequireRole(readers)).WithSummary("One applicant in the register: awards, bans, visits due and done, consultations due, change reports, money recovered.");
+        }).RequireAuthorization(p => p.RequireRole(readers)).WithSummary("One applicant in the register: awards, bans, visits due and done, consultations due (with their round), departments' adverse records, change reports, money recovered.");
 
         api.MapPost("/holders/{applicantKey}/bans", async (string applicantKey, HttpContext http, HolderCommands holders, Streams streams, ReadModels readModels, CancellationToken ct) =>
         {

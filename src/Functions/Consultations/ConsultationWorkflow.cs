@@ -97,8 +97,9 @@ public sealed partial class ConsultationMail(
         var html = new StringBuilder()
             .Append("<p>").Append(Html.E(NameOf(department))).Append("：</p>")
             .Append(row.Key.StartsWith(Reminder, StringComparison.Ordinal) ? "<p><strong>提醒：</strong>贵单位尚未答复以下征求意见，答复期限即将届满。</p>" : string.Empty)
-            .Append("<p>根据").Append(Html.E(o.Article)).Append("的规定，现就以下").Append(applicants.Count)
-            .Append("个申报者近年有无不良记录征求贵单位意见，请于").Append(replyBy).Append("前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
+            .Append(o.IsAboutHolder
+                ? $"<p>现就以下获奖者获奖后有无重大质量、安全、环境等事故或严重违法违规行为征求贵单位意见，请于{replyBy}前通过下方链接答复（无不良记录，或有不良记录并说明具体情况）。</p>"
+                : $"<p>根据{Html.E(o.Article)}的规定，现就以下{applicants.Count}个申报者近年有无不良记录征求贵单位意见，请于{replyBy}前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
             .Append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>序号</th><th>申报者</th><th>类别</th><th>统一社会信用代码或身份证号码</th></tr></thead><tbody>");
         var i = 0;
         foreach (var a in applicants)
@@ -181,6 +182,13 @@ public sealed partial class ConsultationReactions(ApplicationCommands applicatio
 
     public async Task ReactAsync(StoredEvent e, CancellationToken ct)
     {
+        if (e.Event is DepartmentAnswered or ConsultationClosed
+            && (await LoadRoundOfStreamAsync(e.StreamId, ct)).Opened is { IsAboutHolder: true })
+        {
+            // A round about an award holder: Awards.HolderConsultations records its answers.
+            return;
+        }
+
         switch (e.Event)
         {
             case DepartmentAnswered answered:

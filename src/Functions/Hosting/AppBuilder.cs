@@ -95,6 +95,7 @@ public static class AppBuilder
         services.AddSingleton<ITimerHandler, ValidityEndTimer>();
         services.AddSingleton<ITimerHandler, InspectionDueTimer>();
         services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
+        services.AddSingleton<IReaction, HolderConsultations>();
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<IReaction, NoticeReactions>();

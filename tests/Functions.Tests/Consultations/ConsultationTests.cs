@@ -74,7 +74,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         builder.Configuration.AddInMemoryCollection(settings);
     };
 
-    private static object ChangdeForm(string name, string creditCode) => new
+    internal static object ChangdeForm(string name, string creditCode) => new
     {
         name,
         districtId = "wuling",

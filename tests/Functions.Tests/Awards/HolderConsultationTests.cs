@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using QualityAward.Domain;
+using QualityAward.Domain.Consultations;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Tests.Consultations;
+using QualityAward.Functions.Tests.Infrastructure;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Tests.Awards;
+
+/// <summary>
+/// Changde: an organisation awarded on 2025-06-30; the office's 12-month interval makes the
+/// consultation about it due on 2026-06-30. The five departments of the policy's §13 list are
+/// asked through the consultation mail (Graph stand-in) with signed links; the tax office answers
+/// with an adverse record, which the office sees on the holder and on its worklist, and acts on
+/// by proposing revocation.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
+{
+    private const string Key = "91350100M000100Y43";
+    private GraphStandIn _graph = null!;
+    private TestApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _graph = await GraphStandIn.StartAsync();
+        _app = await TestApp.StartAsync(azurite, new DateTimeOffset(2025, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)), configure: ConsultationTests.Configure(_graph));
+        await Holders.OpenCycleAsync(_app, "changde", 2025, "2025-03-03", "2025-04-30");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _graph.DisposeAsync();
+    }
+
+    private async Task<JsonElement> HolderAsync() =>
+        await (await _app.As(Roles.Office).GetAsync($"/api/register/holders/{Key}")).ExpectAsync(200);
+
+    private async Task<List<JsonElement>> DueAsync() =>
+        (await (await _app.As(Roles.Office).GetAsync("/api/register/due")).ExpectAsync(200)).EnumerateArray().ToList();
+
+    [Fact]
+    public async Task ConsultationDue_AsksEachDepartmentOnce_AdverseAnswerReachesTheOffice_AnswerIsFinal()
+    {
+        var owner = "holder-" + Guid.NewGuid().ToString("N");
+        var id = await Holders.AwardAsync(_app, "changde-2025", owner, ConsultationTests.ChangdeForm("常德获奖精密制造有限公司", Key), new DateOnly(2025, 6, 30));
+        var roundId = ConsultationIds.ForHolder(id, new DateOnly(2026, 6, 30));
+        bool AboutHolder(RecordedMail m) => m.Html.Contains("常德获奖精密制造有限公司", StringComparison.Ordinal) && m.Html.Contains("严重违法违规", StringComparison.Ordinal);
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 29, 23, 59, 0, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+        Assert.DoesNotContain(_graph.Delivered, AboutHolder);
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 30, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+
+        // One mail per department of Changde §13 (国防、国家安全 only for flagged applicants), each with its own link.
+        var mails = _graph.Delivered.Where(AboutHolder).ToList();
+        Assert.Equal(["ecologyenvironment", "emergencymanagement", "humanresourcessocialsecurity", "marketregulation", "tax"], mails.Select(m => m.Link!.Split('/')[5].Split('?')[0]).Order(StringComparer.Ordinal));
+        Assert.Equal(5, mails.Select(m => m.To).Distinct().Count());
+        Assert.All(mails, m => Assert.StartsWith($"https://award.example.gov.cn/consultations/{roundId}/", m.Link, StringComparison.Ordinal));
+        Assert.All(mails, m => Assert.Contains("请于2026年7月14日前答复", m.Subject));
+        var consultationDue = Assert.Single((await HolderAsync()).GetProperty("consultationsDue").EnumerateArray());
+        Assert.Equal(roundId, consultationDue.Str("consultationId"));
+
+        // The timer again, and the due event's reaction delivered again: nothing more is sent.
+        var sent = _graph.Requests.Count;
+        Assert.Equal("0 timers fired", await _app.FireTimersAsync());
+        var store = _app.Services.GetRequiredService<EventStore>();
+        var due = Assert.Single(await store.ReadAfterAsync($"holder-{Key}", 0, CancellationToken.None), e => e.Type == "HolderConsultationDue");
+        await _app.Storage.Queue(StorageClients.ReactionsQueue).SendMessageAsync(JsonSerializer.Serialize(new ReactionMessage(due.StreamId, due.Version), EventCatalog.JsonOptions));
+        Assert.Equal(1, await _app.DrainReactionsAsync());
+        Assert.Equal(sent, _graph.Requests.Count);
+
+        // The tax office answers through its link: the same reply page as for applications.
+        var link = new Uri(Assert.Single(mails, m => m.Link!.Contains("/tax?t=", StringComparison.Ordinal)).Link!);
+        var page = await (await _app.Anonymous().GetAsync(link.PathAndQuery)).Content.ReadAsStringAsync();
+        Assert.Contains("常德获奖精密制造有限公司", page);
+        var token = Uri.UnescapeDataString(link.Query.Split("?t=")[1]);
+        var form = new Dictionary<string, string> { ["t"] = token, ["respondentName"] = "王科长", ["v-" + id] = "adverse", ["d-" + id] = "2026年5月因重大税收违法行为被列入失信名单。" };
+        var answered = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+        await _app.DrainReactionsAsync();
+
+        var record = Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
+        Assert.Equal("tax", record.Str("department"));
+        Assert.Equal(roundId, record.Str("consultationId"));
+        Assert.Equal("2026年5月因重大税收违法行为被列入失信名单。", record.Str("details"));
+        var worklist = Assert.Single(await DueAsync(), d => d.Str("kind") == "adverse-record");
+        Assert.Equal(id, worklist.Str("applicationId"));
+        Assert.Equal("Tax", worklist.Str("department"));
+
+        // The answer is final.
+        form["v-" + id] = "none";
+        var again = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("不能更改", await again.Content.ReadAsStringAsync());
+        await _app.DrainReactionsAsync();
+        Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
+
+        // A clean answer records nothing on the holder; the round is not an application round.
+        var clean = new Uri(Assert.Single(mails, m => m.Link!.Contains("/marketregulation?t=", StringComparison.Ordinal)).Link!);
+        var cleanForm = new Dictionary<string, string> { ["t"] = Uri.UnescapeDataString(clean.Query.Split("?t=")[1]), ["v-" + id] = "none" };
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/marketregulation", new FormUrlEncodedContent(cleanForm))).StatusCode);
+        await _app.DrainReactionsAsync();
+        Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
+        Assert.Equal("Awarded", (await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
+
+        // The office acts: it proposes revocation, which takes the record off its worklist.
+        await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "serious-violation", reason = "税务部门反馈获奖后被列入重大税收违法失信名单。", occurredOn = "2026-05-20" })).ExpectAsync(200);
+        Assert.DoesNotContain(await DueAsync(), d => d.Str("kind") == "adverse-record");
+    }
+}
