@@ -7,7 +7,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 
 /// <summary>
 /// Weihai 2026 built through the API: two experts score an accepted application at the material
-/// review; another organisation is recognised on 2026-06-30, its yearly visit falls due on
+/// review and the office then recuses one of them; another organisation is recognised on 2026-06-30, its yearly visit falls due on
 /// 2027-06-30 and the office records it on 2027-07-05 with follow-ups. The office's export is read
 /// back: reviewers, their scores and the visit, and no expert's name, employer or contact, nor the
 /// visit's findings, in any file.
@@ -18,6 +18,7 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
     private const string Cycle = "weihai-2026";
     private const string HolderCreditCode = "91350100M000100Y43";
     private const string Findings = "质量管理体系运行正常，巡访发现甲线记录缺失。";
+    private const string Recusal = "评审后查明曾为申报单位提供咨询，予以回避";
     private TestApp _app = null!;
     private ReviewFlow _flow = null!;
 
@@ -57,6 +58,7 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
         await _flow.AssignAsync(reviewed, "materialReview", "panel-1");
         await (await _flow.ScoreAsync("exp-1", reviewed, "materialReview", 0.8m)).ExpectAsync(200);
         await (await _flow.ScoreAsync("exp-2", reviewed, "materialReview", 0.6m)).ExpectAsync(200);
+        await (await _flow.Office.PostJsonAsync($"/api/applications/{reviewed}/recusals", new { expertId = "exp-2", recuse = true, reason = Recusal })).ExpectAsync(200);
         var maxTotal = (await _flow.SheetAsync()).Values.Sum();
 
         var awarded = await Holders.AwardAsync(_app, Cycle, "holder-owner", Forms.WeihaiOrganisation(), new DateOnly(2026, 6, 30));
@@ -78,7 +80,9 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
 
         var scores = await ReportingExportTests.ReadParquetAsync(_app, "fact_review_score", "latest");
         Assert.Equal(2, scores.Rows.Count);
-        Assert.All(scores.Rows, r => Assert.Equal((reviewed, Cycle, "materialReview", false), ((string?)r["application_id"], (string?)r["cycle_id"], (string?)r["stage"], (bool?)r["recused"])));
+        Assert.All(scores.Rows, r => Assert.Equal((reviewed, Cycle, "materialReview"), ((string?)r["application_id"], (string?)r["cycle_id"], (string?)r["stage"])));
+        Assert.Equal(false, scores.Row("expert_id", "exp-1")["recused"]);
+        Assert.Equal(true, scores.Row("expert_id", "exp-2")["recused"]);
         Assert.Equal(decimal.Round(maxTotal * 0.8m, 1), (decimal)scores.Row("expert_id", "exp-1")["total"]!, 1);
         Assert.Equal(decimal.Round(maxTotal * 0.6m, 1), (decimal)scores.Row("expert_id", "exp-2")["total"]!, 1);
 
@@ -97,7 +101,7 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
         foreach (var table in ReportSchema.Tables.Keys)
         {
             var text = string.Join("\n", (await ReportingExportTests.ReadCsvAsync(_app, table, "latest")).Select(r => string.Join(",", r)));
-            foreach (var personal in new[] { "专家exp-1", "专家exp-2", "山东大学（威海）", "威海市标准化研究院", ReviewFlow.CreditCodeFor(60), "0631-5200000", Findings, "新生产线" })
+            foreach (var personal in new[] { "专家exp-1", "专家exp-2", "山东大学（威海）", "威海市标准化研究院", ReviewFlow.CreditCodeFor(60), "0631-5200000", Findings, "新生产线", Recusal })
             {
                 Assert.DoesNotContain(personal, text);
             }
