@@ -1,12 +1,16 @@
 using System.Text.Json;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
+using QualityAward.Domain.Review;
+using QualityAward.Functions.Awards;
 using QualityAward.Functions.Consultations;
 using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Review;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 
@@ -27,6 +31,9 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         var applications = new List<(ApplicationState State, IReadOnlyList<StoredEvent> Events)>();
         var notices = new List<(NoticeState State, IReadOnlyList<StoredEvent> Events)>();
         var consultations = new List<(ConsultationState State, IReadOnlyList<StoredEvent> Events)>();
+        var holders = new List<HolderState>();
+        var reviews = new List<(string CycleId, IReadOnlyList<StoredEvent> Events)>();
+        var pool = ExpertPoolState.Initial;
         await foreach (var streamId in store.StreamIdsAsync(ct))
         {
             if (streamId.StartsWith("cycle-", StringComparison.Ordinal))
@@ -49,6 +56,18 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
                 var events = await store.ReadAsync(streamId, ct);
                 consultations.Add((loader.Fold(ConsultationStreams.Kind, streamId, events), events));
             }
+            else if (streamId.StartsWith("holder-", StringComparison.Ordinal))
+            {
+                holders.Add(loader.Fold(HolderStreams.Holder, streamId, await store.ReadAsync(streamId, ct)));
+            }
+            else if (streamId.StartsWith("review-", StringComparison.Ordinal))
+            {
+                reviews.Add((streamId["review-".Length..], await store.ReadAsync(streamId, ct)));
+            }
+            else if (streamId == ExpertPoolState.StreamId)
+            {
+                pool = loader.Fold(ReviewStreams.Pool, streamId, await store.ReadAsync(streamId, ct));
+            }
         }
 
         notices.RemoveAll(n => !n.State.Exists);
@@ -59,6 +78,8 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
 
         var cycleById = cycles.ToDictionary(c => c.CycleId, StringComparer.Ordinal);
         string PolicyOf(string cycleId) => cycleById.TryGetValue(cycleId, out var c) ? c.PolicyId : string.Empty;
+        var applicationById = applications.ToDictionary(a => a.State.ApplicationId, a => a.State, StringComparer.Ordinal);
+        reviews.Sort((a, b) => string.CompareOrdinal(a.CycleId, b.CycleId));
 
         return
         [
@@ -75,6 +96,9 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             new("fact_notice", ReportSchema.FactNotice, [.. notices.SelectMany(n => ProcessFacts.NoticeRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId)))]),
             new("fact_objection", ReportSchema.FactObjection, [.. notices.SelectMany(n => ProcessFacts.ObjectionRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), calendar))]),
             new("fact_consultation_reply", ReportSchema.FactConsultationReply, [.. consultations.SelectMany(c => ProcessFacts.ConsultationReplyRows(c.State, c.Events, cycleById.GetValueOrDefault(c.State.Opened!.CycleId), calendar))]),
+            new("dim_reviewer", ReportSchema.DimReviewer, AftercareFacts.ReviewerRows(pool)),
+            new("fact_inspection", ReportSchema.FactInspection, [.. holders.SelectMany(h => AftercareFacts.InspectionRows(h, applicationById, PolicyOf))]),
+            new("fact_review_score", ReportSchema.FactReviewScore, [.. reviews.SelectMany(r => AftercareFacts.ReviewScoreRows(r.CycleId, r.Events))]),
         ];
     }
 

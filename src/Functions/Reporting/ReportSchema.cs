@@ -142,6 +142,23 @@ public static class ReportSchema
         B("overdue"),
     ];
 
+    public static IReadOnlyList<ReportColumn> DimReviewer { get; } =
+    [
+        S("expert_id"), S("field"), S("industry_codes", true), B("employer_credit_code_known"), B("active"),
+    ];
+
+    public static IReadOnlyList<ReportColumn> FactInspection { get; } =
+    [
+        S("application_id"), S("cycle_id"), S("policy_id"), S("category"), S("holder_key", true), I("inspection_number"),
+        D("due_on", true), T("due_recorded_at", true), S("inspection_id", true), D("visited_on", true), T("visit_recorded_at", true),
+        I("days_late", true), B("follow_up"),
+    ];
+
+    public static IReadOnlyList<ReportColumn> FactReviewScore { get; } =
+    [
+        S("application_id"), S("cycle_id"), S("stage"), S("expert_id"), M("total"), T("submitted_at"), B("recused"),
+    ];
+
     /// <summary>Every exported table and its columns, in export order.</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<ReportColumn>> Tables { get; } = new Dictionary<string, IReadOnlyList<ReportColumn>>
     {
@@ -158,5 +175,8 @@ public static class ReportSchema
         ["fact_notice"] = FactNotice,
         ["fact_objection"] = FactObjection,
         ["fact_consultation_reply"] = FactConsultationReply,
+        ["dim_reviewer"] = DimReviewer,
+        ["fact_inspection"] = FactInspection,
+        ["fact_review_score"] = FactReviewScore,
     };
 }
