@@ -47,7 +47,10 @@ public sealed partial class BicepTests
         foreach (var setting in new[]
         {
             "FUNCTIONS_WORKER_RUNTIME", "Storage__tableServiceUri", "Storage__blobServiceUri", "Storage__queueServiceUri",
-            "Storage__credential", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING", "ReplyLinks__SigningKey",
+            "Storage__credential", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            // The names the app's options read (Consultations:*, Graph:*), not look-alikes it would ignore.
+            "Consultations__SigningKey", "Consultations__Mailbox", "Consultations__ReplyBaseUrl", "Consultations__OfficeEmail",
+            "Graph__BaseUrl", "Graph__ManagedIdentityClientId",
         })
         {
             Assert.Contains($"\"name\": \"{setting}\"", json);
