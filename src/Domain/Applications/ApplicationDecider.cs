@@ -361,7 +361,11 @@ public static class ApplicationDecider
 
         var stage = CurrentStage(state, ctx);
         var kind = state.Form.RecommenderKind!.Value;
-        var needsApproval = stage.GovernmentApproval && kind is RecommenderKind.DistrictRegulator or RecommenderKind.DistrictQualityBody;
+        // Who recommends decides, not only what the applicant wrote on the form: a district's body
+        // needs its government's approval (Changde §12) whatever kind the form names.
+        var byDistrict = kind is RecommenderKind.DistrictRegulator or RecommenderKind.DistrictQualityBody
+            || ctx.Policy.City.Districts.Any(d => d.Id == ctx.Actor.Affiliation);
+        var needsApproval = stage.GovernmentApproval && byDistrict;
         if (needsApproval && string.IsNullOrWhiteSpace(c.GovernmentApprovalReference))
         {
             return Refusal.Invalid(

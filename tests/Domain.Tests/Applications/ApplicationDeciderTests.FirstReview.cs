@@ -106,6 +106,13 @@ public partial class ApplicationDeciderTests
         { "recommend without opinion", new(() => Weihai().Submitted(), new Recommend(" ", null), Actors.RecommenderFor("huancui")), "application.opinion-missing", RefusalKind.Invalid },
         // Changde §12: without the district government's approval.
         { "Changde without approval", new(() => Changde().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("wuling")), "application.government-approval-missing", RefusalKind.Invalid },
+        // Xinzhou §14: a county regulator recommends through its government, whatever kind of body the form names.
+        {
+            "county regulator named on the form as a city department",
+            new(() => ApplicationBuilder.Under("xinzhou").WithForm(f => f with { RecommenderKind = RecommenderKind.CityDepartment, RecommenderId = "xinfu" }).Submitted(), new Recommend("同意", null), Actors.RecommenderFor("xinfu")),
+            "application.government-approval-missing",
+            RefusalKind.Invalid
+        },
         // A body the application is not addressed to.
         { "another district recommends", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("wendeng")), "application.not-your-recommendation", RefusalKind.Forbidden },
         { "recommender without a body", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor(null)), "application.not-your-recommendation", RefusalKind.Forbidden },
