@@ -1,3 +1,4 @@
+using static QualityAward.Benchmarks.Harness;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
@@ -249,75 +250,6 @@ static async Task<string> RunWrkAsync(List<string> arguments, CancellationToken 
     static string Last(string line) => line.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "?";
     var non2xx = Find("Non-2xx");
     return $"req/s {Last(Find("Requests/sec:"))} | p50 {Last(Find("50%"))} | p90 {Last(Find("90%"))} | p99 {Last(Find("99%"))} | {(non2xx == "?" ? "all 2xx" : non2xx)}";
-}
-
-static Process Start(string file, string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
-{
-    var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-    foreach (var a in arguments)
-    {
-        info.ArgumentList.Add(a);
-    }
-
-    foreach (var (name, value) in environment)
-    {
-        info.Environment[name] = value;
-    }
-
-    var p = Process.Start(info)!;
-    p.OutputDataReceived += (_, _) => { };
-    p.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine(e.Data); };
-    p.BeginOutputReadLine();
-    p.BeginErrorReadLine();
-    return p;
-}
-
-static void Stop(Process? p)
-{
-    if (p is { HasExited: false })
-    {
-        p.Kill(entireProcessTree: true);
-        p.WaitForExit();
-    }
-}
-
-static int FreePort()
-{
-    using var l = new TcpListener(IPAddress.Loopback, 0);
-    l.Start();
-    return ((IPEndPoint)l.LocalEndpoint).Port;
-}
-
-static async Task WaitForPortAsync(int port)
-{
-    for (var i = 0; i < 300; i++)
-    {
-        try
-        {
-            using var c = new TcpClient();
-            await c.ConnectAsync(IPAddress.Loopback, port);
-            return;
-        }
-        catch (SocketException)
-        {
-            await Task.Delay(100);
-        }
-    }
-
-    throw new TimeoutException($"Nothing answered on 127.0.0.1:{port}.");
-}
-
-static string FindRoot()
-{
-    for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-    {
-        if (File.Exists(Path.Combine(d.FullName, "QualityAward.sln")))
-        {
-            return d.FullName;
-        }
-    }
-
-    throw new InvalidOperationException("QualityAward.sln not found.");
 }
 
 /// <summary>Bounded sizes from the command line.</summary>
