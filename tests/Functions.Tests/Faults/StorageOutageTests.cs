@@ -19,7 +19,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
     private const string Cycle = "weihai-2026";
     private readonly DirectoryInfo _location = Directory.CreateTempSubdirectory("qa-outage-");
-    private readonly (int Blob, int Queue, int Table) _ports = (FreePort(), FreePort(), FreePort());
+    private readonly (int Blob, int Queue, int Table) _ports = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
     private Process? _azurite;
 
     private string ConnectionString =>
@@ -125,41 +125,8 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
         return results;
     }
 
-    private async Task StartAzuriteAsync()
-    {
-        var azurite = Path.Combine(Repository.Root, "node_modules", ".bin", "azurite");
-        var start = new ProcessStartInfo(azurite)
-        {
-            ArgumentList =
-            {
-                "--silent", "--skipApiVersionCheck", "--loose", "--location", _location.FullName,
-                "--blobHost", "127.0.0.1", "--blobPort", _ports.Blob.ToString(CultureInfo.InvariantCulture),
-                "--queueHost", "127.0.0.1", "--queuePort", _ports.Queue.ToString(CultureInfo.InvariantCulture),
-                "--tableHost", "127.0.0.1", "--tablePort", _ports.Table.ToString(CultureInfo.InvariantCulture),
-            },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        _azurite = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _azurite.OutputDataReceived += (_, _) => { };
-        _azurite.ErrorDataReceived += (_, _) => { };
-        _azurite.BeginOutputReadLine();
-        _azurite.BeginErrorReadLine();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var port in new[] { _ports.Blob, _ports.Queue, _ports.Table })
-        {
-            while (!await AnswersAsync(port))
-            {
-                if (_azurite.HasExited || DateTime.UtcNow > deadline)
-                {
-                    throw new InvalidOperationException($"Azurite did not answer on 127.0.0.1:{port} within 30 s.");
-                }
-
-                await Task.Delay(100);
-            }
-        }
-    }
+    private async Task StartAzuriteAsync() =>
+        _azurite = await Azurite.LaunchAsync(_ports.Blob, _ports.Queue, _ports.Table, _location.FullName);
 
     /// <summary>
     /// Stop storage with SIGTERM. Azurite keeps its tables in LokiJS and writes them to disk every
@@ -190,26 +157,5 @@ public sealed class StorageOutageTests(ITestOutputHelper output) : IAsyncLifetim
 
         _azurite?.Dispose();
         _azurite = null;
-    }
-
-    private static async Task<bool> AnswersAsync(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            await client.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -28,39 +28,58 @@ public sealed class Azurite : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var root = Repository.Root;
-        var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
+        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
+        _process = await LaunchAsync(BlobPort, QueuePort, TablePort, location: null);
+    }
+
+    /// <summary>
+    /// Start an Azurite on these loopback ports — in memory, or on disk in <paramref name="location"/>
+    /// (so data survives a restart) — and wait until all three services answer.
+    /// </summary>
+    public static async Task<Process> LaunchAsync(int blobPort, int queuePort, int tablePort, string? location)
+    {
+        var azurite = Path.Combine(Repository.Root, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `npm ci` in {root} (the test command in the README does).");
+            throw new InvalidOperationException($"Azurite is not installed at {azurite}: run `npm ci` in {Repository.Root} (the test command in the README does).");
         }
 
-        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
         var start = new ProcessStartInfo(azurite)
         {
-            ArgumentList =
-            {
-                "--silent", "--skipApiVersionCheck", "--loose", "--inMemoryPersistence",
-                "--blobHost", "127.0.0.1", "--blobPort", BlobPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--queueHost", "127.0.0.1", "--queuePort", QueuePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "--tableHost", "127.0.0.1", "--tablePort", TablePort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        foreach (var argument in (string[])["--silent", "--skipApiVersionCheck", "--loose"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in location is null ? ["--inMemoryPersistence"] : (string[])["--location", location])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (service, port) in new[] { ("blob", blobPort), ("queue", queuePort), ("table", tablePort) })
+        {
+            start.ArgumentList.Add($"--{service}Host");
+            start.ArgumentList.Add("127.0.0.1");
+            start.ArgumentList.Add($"--{service}Port");
+            start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
 
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        foreach (var port in new[] { BlobPort, QueuePort, TablePort })
+        foreach (var port in new[] { blobPort, queuePort, tablePort })
         {
             while (!await AnswersAsync(port))
             {
-                if (_process.HasExited || DateTime.UtcNow > deadline)
+                if (process.HasExited || DateTime.UtcNow > deadline)
                 {
                     throw new InvalidOperationException($"Azurite did not answer on 127.0.0.1:{port} within 30 s.");
                 }
@@ -68,6 +87,8 @@ public sealed class Azurite : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
+
+        return process;
     }
 
     public async Task DisposeAsync()
@@ -81,7 +102,7 @@ public sealed class Azurite : IAsyncLifetime
         _process?.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
