@@ -142,11 +142,8 @@ public static class ApplicationEndpoints
             RunAsync(http, commands, applicationId, new Submit(), Roles.Applicant, ct))
             .RequireAuthorization(Roles.Applicant).WithSummary("Submit: checks everything the policy can check and says exactly what is missing.");
 
-        api.MapPost("/applications/{applicationId}/withdraw", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<ReasonRequest>(http, ct);
-            return problem ?? await RunAsync(http, commands, applicationId, new Withdraw(request!.Reason), Roles.Applicant, ct);
-        }).RequireAuthorization(Roles.Applicant).Accepts<ReasonRequest>("application/json").WithSummary("Withdraw the application.");
+        api.MapPost("/applications/{applicationId}/withdraw", (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
+            RunAsync<ReasonRequest>(http, commands, streams, applicationId, request => new Withdraw(request.Reason), Roles.Applicant, ct)).RequireAuthorization(Roles.Applicant).Accepts<ReasonRequest>("application/json").WithSummary("Withdraw the application.");
 
         api.MapGet("/applications/{applicationId}/history", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
         {
@@ -185,6 +182,23 @@ public static class ApplicationEndpoints
 
         var outcome = await commands.RunAsync(applicationId, command, Caller.As(http.User, role), http.TraceIdentifier, ct);
         return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, http.User));
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(HttpContext, ApplicationCommands, string, IApplicationCommand, string, CancellationToken)"/>,
+    /// for commands with a body: a caller who may not see the application is answered 404 before the
+    /// body is read, so what they send tells them nothing and a stranger's malformed body is not a 400.
+    /// </summary>
+    public static async Task<IResult> RunAsync<TRequest>(HttpContext http, ApplicationCommands commands, Streams streams, string applicationId, Func<TRequest, IApplicationCommand> command, string role, CancellationToken ct)
+        where TRequest : class
+    {
+        if (await LoadVisibleAsync(applicationId, http.User, streams, ct) is null)
+        {
+            return NotFound(http);
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
+        return problem ?? await RunAsync(http, commands, applicationId, command(request!), role, ct);
     }
 
     /// <summary>The application if the caller may read it; null otherwise (answered as 404: nobody learns it exists).</summary>

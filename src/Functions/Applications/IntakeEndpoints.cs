@@ -30,18 +30,12 @@ public static class IntakeEndpoints
     {
         var api = app.MapGroup("/api").WithTags("Recommendation and acceptance");
 
-        api.MapPost("/applications/{applicationId}/recommend", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<RecommendRequest>(http, ct);
-            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new Recommend(request!.Opinion ?? string.Empty, request.GovernmentApprovalReference), Roles.Recommender, ct);
-        }).RequireAuthorization(Roles.Recommender).Accepts<RecommendRequest>("application/json")
+        api.MapPost("/applications/{applicationId}/recommend", (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
+            ApplicationEndpoints.RunAsync<RecommendRequest>(http, commands, streams, applicationId, request => new Recommend(request.Opinion, request.GovernmentApprovalReference), Roles.Recommender, ct)).RequireAuthorization(Roles.Recommender).Accepts<RecommendRequest>("application/json")
           .WithSummary("Recommend an application addressed to the caller's body, with its opinion (and the district government's approval where the policy asks for it).");
 
-        api.MapPost("/applications/{applicationId}/decline", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<ReasonRequest>(http, ct);
-            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new DeclineRecommendation(request!.Reason ?? string.Empty), Roles.Recommender, ct);
-        }).RequireAuthorization(Roles.Recommender).Accepts<ReasonRequest>("application/json")
+        api.MapPost("/applications/{applicationId}/decline", (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
+            ApplicationEndpoints.RunAsync<ReasonRequest>(http, commands, streams, applicationId, request => new DeclineRecommendation(request.Reason), Roles.Recommender, ct)).RequireAuthorization(Roles.Recommender).Accepts<ReasonRequest>("application/json")
           .WithSummary("Decline to recommend, with the reason the applicant will read.");
 
         api.MapPost("/applications/{applicationId}/opinion-survey", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using QualityAward.Domain;
 
 namespace QualityAward.Functions.Hosting;
@@ -91,7 +92,7 @@ public static class Problems
 /// Reads JSON request bodies strictly: a size limit, a depth limit, no unknown members, and a
 /// Chinese or English message that says where the JSON is wrong. Nothing is stored on failure.
 /// </summary>
-public static class JsonBody
+public static partial class JsonBody
 {
     public const long MaxBytes = 1024 * 1024;
 
@@ -136,6 +137,15 @@ public static class JsonBody
                 ? (null, Problems.BadRequest(http, "request.body-null", "请求体不能为 null。", "The request body is null."))
                 : (value, null);
         }
+        catch (JsonException ex) when (MissingFields(ex) is { Length: > 0 } missing)
+        {
+            return (null, Problems.BadRequest(
+                http,
+                "request.field-missing",
+                $"请求体缺少必填字段：{missing}。",
+                $"The body is missing required field(s): {missing}.",
+                missing));
+        }
         catch (JsonException ex)
         {
             var path = string.IsNullOrEmpty(ex.Path) ? "$" : ex.Path;
@@ -146,6 +156,36 @@ public static class JsonBody
                 $"请求体不是有效的JSON，或字段类型不符：{path}{line}。",
                 $"The body is not valid JSON or a field has the wrong type: {path}.",
                 path));
+        }
+    }
+
+    /// <summary>
+    /// The fields System.Text.Json names when a required constructor parameter is absent
+    /// (its message ends "…missing required properties including: 'a', 'b'."), or empty for any other error.
+    /// </summary>
+    private static string MissingFields(JsonException ex)
+    {
+        var match = MissingRequired().Match(ex.Message);
+        return match.Success ? string.Join(", ", match.Groups[1].Value.Split(',', StringSplitOptions.TrimEntries).Select(f => f.Trim('\''))) : string.Empty;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"missing required properties including: ('[^']*'(?:, '[^']*')*)")]
+    private static partial System.Text.RegularExpressions.Regex MissingRequired();
+
+    /// <summary>
+    /// A body that leaves out a constructor parameter that is neither nullable nor defaulted (an enum
+    /// such as <c>category</c>, a name) is refused, instead of the field silently taking its type's
+    /// default — an enum's first value. Nullable parameters stay optional: absent means null.
+    /// (<c>RespectRequiredConstructorParameters</c> would also require the nullable ones.)
+    /// </summary>
+    private static void RequireNonNullableParameters(JsonTypeInfo info)
+    {
+        foreach (var property in info.Properties)
+        {
+            if (property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false })
+            {
+                property.IsRequired = true;
+            }
         }
     }
 
@@ -163,7 +203,8 @@ public static class JsonBody
             NumberHandling = JsonNumberHandling.Strict,
         };
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
-        options.MakeReadOnly(populateMissingResolver: true);
+        options.TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireNonNullableParameters } };
+        options.MakeReadOnly();
         return options;
     }
 }

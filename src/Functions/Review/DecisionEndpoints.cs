@@ -54,7 +54,9 @@ public static class DecisionEndpoints
             var rows = await ReadSatisfactionAsync(http, ct);
             if (!rows.IsOk)
             {
-                return Problems.For(http, rows.Refusal!);
+                return rows.Refusal!.Code == "request.too-large"
+                    ? Problems.For(http, rows.Refusal!, StatusCodes.Status413PayloadTooLarge)
+                    : Problems.For(http, rows.Refusal!);
             }
 
             var actor = Caller.As(http.User, Roles.Office);
@@ -84,58 +86,37 @@ public static class DecisionEndpoints
         }).RequireAuthorization(Roles.Office)
           .WithSummary("Import the third party's customer satisfaction indexes (0-100, organisations only, Changde §21): CSV (applicationId,index) or JSON [{applicationId,index}]; each row answers recorded or refused with its reason.");
 
-        api.MapPost("/cycles/{cycleId}/shortlist", async (string cycleId, HttpContext http, Streams streams, ReadModels readModels, CycleCommands cycles, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<ShortlistRequest>(http, ct);
-            if (problem is not null)
+        api.MapPost("/cycles/{cycleId}/shortlist", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, CycleCommands cycles, CancellationToken ct) =>
+            OnCycleAsync<ShortlistRequest>(http, streams, cycleId, ct, async (request, cycle) =>
             {
-                return problem;
-            }
-
-            var cycle = await LoadCycleAsync(streams, cycleId, ct);
-            if (cycle is null)
-            {
-                return CycleNotFound(http);
-            }
-
-            var apps = await CycleApplicationsAsync(streams, readModels, cycleId, ct);
-            var scores = apps
-                .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.MaterialReview && a.Scores.ContainsKey(StageKind.MaterialReview))
-                .Select(a => Scored(cycle.Policy, a, a.Scores[StageKind.MaterialReview].Percent))
-                .ToList();
-            var outcome = await cycles.RunAsync(cycleId, new DecideCycleShortlist(scores, request!.Places), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(outcome.State.Shortlist);
-        }).RequireAuthorization(Roles.Office).Accepts<ShortlistRequest>("application/json")
+                var scores = (await CycleApplicationsAsync(streams, readModels, cycleId, ct))
+                    .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.MaterialReview && a.Scores.ContainsKey(StageKind.MaterialReview))
+                    .Select(a => Scored(cycle.Policy, a, a.Scores[StageKind.MaterialReview].Percent))
+                    .ToList();
+                var outcome = await cycles.RunAsync(cycleId, new DecideCycleShortlist(scores, request.Places), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+                return Answer(http, outcome, state => state.Shortlist);
+            }))
+          .RequireAuthorization(Roles.Office).Accepts<ShortlistRequest>("application/json")
           .WithSummary("Shortlist for site review the top places by material score (Changde §19, Benxi §18); the others are told their rank.");
 
-        api.MapPost("/cycles/{cycleId}/composite", async (string cycleId, HttpContext http, Streams streams, ReadModels readModels, ApplicationCommands commands, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<CompositeRequest>(http, ct);
-            if (problem is not null)
+        api.MapPost("/cycles/{cycleId}/composite", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, ApplicationCommands commands, CancellationToken ct) =>
+            OnCycleAsync<CompositeRequest>(http, streams, cycleId, ct, async (request, cycle) =>
             {
-                return problem;
-            }
-
-            var cycle = await LoadCycleAsync(streams, cycleId, ct);
-            if (cycle is null)
-            {
-                return CycleNotFound(http);
-            }
-
-            var preferences = request!.Preferences ?? new Dictionary<string, IReadOnlyList<string>>();
-            var actor = Caller.As(http.User, Roles.Office);
-            foreach (var a in (await CycleApplicationsAsync(streams, readModels, cycleId, ct)).Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation))
-            {
-                var confirmed = preferences.TryGetValue(a.ApplicationId, out var p) ? p : [];
-                var outcome = await commands.RunAsync(a.ApplicationId, new ComputeComposite(confirmed), actor, $"{http.TraceIdentifier}:{a.ApplicationId}", ct);
-                if (outcome.Refused)
+                var preferences = request.Preferences ?? new Dictionary<string, IReadOnlyList<string>>();
+                var actor = Caller.As(http.User, Roles.Office);
+                foreach (var a in (await CycleApplicationsAsync(streams, readModels, cycleId, ct)).Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation))
                 {
-                    return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
+                    var confirmed = preferences.TryGetValue(a.ApplicationId, out var p) ? p : [];
+                    var outcome = await commands.RunAsync(a.ApplicationId, new ComputeComposite(confirmed), actor, $"{http.TraceIdentifier}:{a.ApplicationId}", ct);
+                    if (outcome.Refused)
+                    {
+                        return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
+                    }
                 }
-            }
 
-            return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(streams, readModels, cycleId, ct)));
-        }).RequireAuthorization(Roles.Office).Accepts<CompositeRequest>("application/json")
+                return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(streams, readModels, cycleId, ct)));
+            }))
+          .RequireAuthorization(Roles.Office).Accepts<CompositeRequest>("application/json")
           .WithSummary("Compute every composite score with the policy's weights; the office confirms each applicant's preferences (Jinan §11). Answers the ranking.");
 
         api.MapGet("/cycles/{cycleId}/ranking", async (string cycleId, HttpContext http, Streams streams, ReadModels readModels, CancellationToken ct) =>
@@ -145,81 +126,59 @@ public static class DecisionEndpoints
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor, Roles.Committee))
           .WithSummary("The composite ranking: score, then the policy's tie-break stages in order, then the earlier submission.");
 
-        api.MapPost("/cycles/{cycleId}/candidates", async (string cycleId, HttpContext http, Streams streams, ReadModels readModels, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<CandidatesRequest>(http, ct);
-            if (problem is not null)
+        api.MapPost("/cycles/{cycleId}/candidates", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
+            OnCycleAsync<CandidatesRequest>(http, streams, cycleId, ct, async (request, cycle) =>
             {
-                return problem;
-            }
-
-            var cycle = await LoadCycleAsync(streams, cycleId, ct);
-            if (cycle is null)
-            {
-                return CycleNotFound(http);
-            }
-
-            var scored = (await CycleApplicationsAsync(streams, readModels, cycleId, ct))
-                .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation && a.Composite is not null)
-                .ToList();
-            var barred = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var a in scored)
-            {
-                if (EligibilityRules.NominationBarred(cycle.Policy, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct), AwardTier.Nomination))
+                var scored = (await CycleApplicationsAsync(streams, readModels, cycleId, ct))
+                    .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation && a.Composite is not null)
+                    .ToList();
+                var barred = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var a in scored)
                 {
-                    barred.Add(a.ApplicationId);
+                    if (EligibilityRules.NominationBarred(cycle.Policy, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct), AwardTier.Nomination))
+                    {
+                        barred.Add(a.ApplicationId);
+                    }
                 }
-            }
 
-            var command = new NominateCandidates(scored.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)).ToList(), request!.Candidates ?? new Dictionary<string, AwardTier>(), barred);
-            var outcome = await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(outcome.State.Candidates);
-        }).RequireAuthorization(Roles.Office).Accepts<CandidatesRequest>("application/json")
+                var command = new NominateCandidates(scored.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)).ToList(), request.Candidates ?? new Dictionary<string, AwardTier>(), barred);
+                return Answer(http, await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Candidates);
+            }))
+          .RequireAuthorization(Roles.Office).Accepts<CandidatesRequest>("application/json")
           .WithSummary("The candidate list by composite rank (差额 where the policy says); the rest are told they were not selected.");
 
-        api.MapPost("/cycles/{cycleId}/winners", async (string cycleId, HttpContext http, Streams streams, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<WinnersRequest>(http, ct);
-            if (problem is not null)
+        api.MapPost("/cycles/{cycleId}/winners", (string cycleId, HttpContext http, Streams streams, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
+            OnCycleAsync<WinnersRequest>(http, streams, cycleId, ct, async (request, cycle) =>
             {
-                return problem;
-            }
+                var winners = new List<WinnerEntry>();
+                foreach (var w in request.Winners ?? [])
+                {
+                    var a = ApplicationId.Parse(w.ApplicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
+                    if (!a.Exists || a.CycleId != cycleId)
+                    {
+                        return Problems.For(http, Refusal.Rule("cycle.not-a-candidate", $"“{w.ApplicationId}”不在候选名单中。", $"'{w.ApplicationId}' is not a candidate.", "winners"));
+                    }
 
-            var cycle = await LoadCycleAsync(streams, cycleId, ct);
-            if (cycle is null)
-            {
-                return CycleNotFound(http);
-            }
+                    var (_, outsideQuota) = Prizes.Money(cycle.Policy, a.Category, w.Tier, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct));
+                    winners.Add(new WinnerEntry(a.ApplicationId, a.Category, w.Tier, outsideQuota));
+                }
 
-            var stage = cycle.Policy.Stage(StageKind.Deliberation);
-            var role = stage?.Method == DeliberationMethod.OfficeDecision ? Roles.Office : Roles.Committee;
-            if (!http.User.IsInRole(role))
+                // The reactions apply the proposal to each application. Where the policy consults departments on the
+                // proposed winners (Xinzhou §17), they then stand at the consultation stage until the consultations
+                // slice concludes it (ConcludeConsultation): that is the seam; nothing here asks departments.
+                var outcome = await cycles.RunAsync(cycleId, new ProposeWinners(winners, request.Vote, request.Minutes ?? string.Empty), Caller.As(http.User, DeliberatingRole(cycle)), http.TraceIdentifier, ct);
+                return Answer(http, outcome, state => state.Deliberation);
+            },
+            mayAct: cycle =>
             {
-                return Problems.For(http, Refusal.Forbidden(
+                var stage = cycle.Policy.Stage(StageKind.Deliberation);
+                var role = DeliberatingRole(cycle);
+                return http.User.IsInRole(role) ? null : Problems.For(http, Refusal.Forbidden(
                     "cycle.deliberating-body-only",
                     $"获奖建议名单由{stage?.Body ?? "评审办公室"}提出（{stage?.Article}）。",
                     $"The proposed winners are decided by {(role == Roles.Office ? "the office" : "the committee or leading group")}."));
-            }
-
-            var winners = new List<WinnerEntry>();
-            foreach (var w in request!.Winners ?? [])
-            {
-                var a = ApplicationId.Parse(w.ApplicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
-                if (!a.Exists || a.CycleId != cycleId)
-                {
-                    return Problems.For(http, Refusal.Rule("cycle.not-a-candidate", $"“{w.ApplicationId}”不在候选名单中。", $"'{w.ApplicationId}' is not a candidate.", "winners"));
-                }
-
-                var (_, outsideQuota) = Prizes.Money(cycle.Policy, a.Category, w.Tier, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct));
-                winners.Add(new WinnerEntry(a.ApplicationId, a.Category, w.Tier, outsideQuota));
-            }
-
-            // The reactions apply the proposal to each application. Where the policy consults departments on the
-            // proposed winners (Xinzhou §17), they then stand at the consultation stage until the consultations
-            // slice concludes it (ConcludeConsultation): that is the seam; nothing here asks departments.
-            var outcome = await cycles.RunAsync(cycleId, new ProposeWinners(winners, request.Vote, request.Minutes ?? string.Empty), Caller.As(http.User, role), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(outcome.State.Deliberation);
-        }).RequireAuthorization(p => p.RequireRole(Roles.Committee, Roles.Office)).Accepts<WinnersRequest>("application/json")
+            }))
+          .RequireAuthorization(p => p.RequireRole(Roles.Committee, Roles.Office)).Accepts<WinnersRequest>("application/json")
           .WithSummary("The deciding body's result: the committee's equal-number vote (Changde §23) or the leading group's deliberation, within the quotas as the policy groups them; places may stay empty.");
 
         api.MapPost("/applications/{applicationId}/disqualify", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
@@ -239,13 +198,7 @@ public static class DecisionEndpoints
         api.MapPost("/cycles/{cycleId}/announce", async (string cycleId, HttpContext http, CycleCommands cycles, CancellationToken ct) =>
         {
             var (request, problem) = await JsonBody.ReadAsync<AnnounceRequest>(http, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            var outcome = await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(outcome.State.Announcement);
+            return problem ?? Answer(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement);
         }).RequireAuthorization(Roles.Office).Accepts<AnnounceRequest>("application/json")
           .WithSummary("The government's announcement: every remaining proposed winner is awarded (tier, year, prizes, money as the policy says).");
 
@@ -319,6 +272,34 @@ public static class DecisionEndpoints
         return apps;
     }
 
+    /// <summary>Reads the body, finds the cycle (404 if none), then does the rest with both.</summary>
+    private static async Task<IResult> OnCycleAsync<TRequest>(HttpContext http, Streams streams, string cycleId, CancellationToken ct, Func<TRequest, CycleState, Task<IResult>> then, Func<CycleState, IResult?>? mayAct = null)
+        where TRequest : class
+    {
+        var cycle = await LoadCycleAsync(streams, cycleId, ct);
+        if (cycle is null)
+        {
+            return CycleNotFound(http);
+        }
+
+        // Whether the caller may act at all is answered before their body is looked at.
+        if (mayAct?.Invoke(cycle) is { } denied)
+        {
+            return denied;
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
+        return problem ?? await then(request!, cycle);
+    }
+
+    /// <summary>The role of the body that proposes the winners: the office where the policy has it decide, else the committee or leading group.</summary>
+    private static string DeliberatingRole(CycleState cycle) =>
+        cycle.Policy.Stage(StageKind.Deliberation)?.Method == DeliberationMethod.OfficeDecision ? Roles.Office : Roles.Committee;
+
+    /// <summary>The refusal as a problem, or 200 with the part of the new state the caller asked about.</summary>
+    private static IResult Answer<TState>(HttpContext http, CommandOutcome<TState> outcome, Func<TState, object?> view) =>
+        outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(view(outcome.State));
+
     private static IResult CycleNotFound(HttpContext http) => Problems.For(http, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
 
     /// <summary>CSV lines <c>applicationId,index</c> (a header line is allowed) or a JSON array.</summary>
@@ -337,12 +318,22 @@ public static class DecisionEndpoints
             return Refusal.Invalid("satisfaction.type", "请以text/csv或application/json提交测评结果。", "Send text/csv or application/json.");
         }
 
+        // Read at most the limit and one character more: a larger file is refused without holding it all.
         using var reader = new StreamReader(http.Request.Body);
-        var text = await reader.ReadToEndAsync(ct);
-        if (text.Length > JsonBody.MaxBytes)
+        var buffer = new char[JsonBody.MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await reader.ReadAsync(buffer.AsMemory(length), ct)) > 0)
+        {
+            length += read;
+        }
+
+        if (length > JsonBody.MaxBytes)
         {
             return Refusal.Invalid("request.too-large", "文件超过1 MB。", "The file exceeds 1 MB.");
         }
+
+        var text = new string(buffer, 0, length);
 
         var result = new List<SatisfactionRow>();
         var lines = text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

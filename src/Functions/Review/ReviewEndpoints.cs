@@ -288,21 +288,18 @@ public static class ReviewEndpoints
     private static async Task<IResult> RunAsync<TRequest>(HttpContext http, Streams streams, ReviewCommands review, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct)
         where TRequest : class
     {
+        // Who may see the application is settled before the body is read: a reviewer not on its panel
+        // gets 404 whatever they send, never a 400 that answers for their body.
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null)
+        {
+            return NotFound(http);
+        }
+
         var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
         if (problem is not null)
         {
             return problem;
-        }
-
-        if (ApplicationId.Parse(applicationId) is not { IsOk: true } id)
-        {
-            return NotFound(http);
-        }
-
-        var app = await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct);
-        if (!app.Exists)
-        {
-            return NotFound(http);
         }
 
         var outcome = await review.RunAsync(app.CycleId, applicationId, command(request!), Caller.As(http.User, role), http.TraceIdentifier, ct);

@@ -93,6 +93,7 @@ public sealed class HostileInputTests(Azurite azurite)
         new("TenThousandOpenBrackets_AreRefusedAtTheDepthLimit", "PUT", "/api/applications/{D}/form", J, new string('[', 10_000), "A", 400),
         new("DeeplyNestedObjects_AreRefused", "POST", "/api/cycles/{C}/applications", J, string.Concat(Enumerable.Repeat("{\"a\":", 5_000)) + "1" + new string('}', 5_000), "A", 400),
         new("JsonOverTheOneMegabyteLimit_Is413", "PUT", "/api/applications/{D}/form", J, "{\"name\":\"" + new string('x', (int)JsonBody.MaxBytes) + "\"}", "A", 413),
+        new("SatisfactionCsvOverTheOneMegabyteLimit_Is413", "POST", "/api/cycles/{C}/customer-satisfaction", "text/csv", "applicationId,index\n" + string.Concat(Enumerable.Repeat("app-x,85\n", 150_000)), "office", 413),
         new("JsonOverTheLimit_OnAnOfficeEndpoint_Is413", "POST", "/api/cycles", J, "[" + string.Join(",", Enumerable.Repeat("1", 600_000)) + "]", "office", 413),
         new("EmptyJsonBody_IsRefused", "POST", "/api/cycles/{C}/applications", J, "", "A", 400),
         new("JsonNull_IsRefused", "POST", "/api/cycles/{C}/applications", J, "null", "A", 400),
@@ -107,6 +108,8 @@ public sealed class HostileInputTests(Azurite azurite)
         new("UnknownEnumValue_IsRefused", "POST", "/api/cycles/{C}/applications", J, "{\"category\":\"alien\"}", "A", 400),
         new("EnumAsNumber_IsRefused", "POST", "/api/cycles/{C}/applications", J, "{\"category\":7}", "A", 400),
         new("NullForARequiredField_IsRefused", "POST", "/api/cycles/{C}/applications", J, "{\"category\":null}", "A", 400),
+        new("MissingEnumField_IsRefused_NotTakenAsTheFirstValue", "POST", "/api/cycles/{C}/applications", J, "{}", "A", 400),
+        new("Ban_WithoutItsReason_IsRefused_NotTakenAsTheFirstReason", "POST", "/api/register/holders/91350100M000100Y43/bans", J, Ban.Replace("\"reason\":\"falseMaterials\",", string.Empty, StringComparison.Ordinal), "office", 400),
         new("NullForARequiredString_IsRefused", "POST", "/api/applications/{S}/recommend", J, "{\"opinion\":null}", "recommender", 400),
         new("BooleanAsString_IsRefused", "POST", "/api/applications/{S}/security-review", J, "{\"flagged\":\"yes\",\"reason\":\"r\"}", "office", 400),
         new("HugeStringInAFormField_IsRefused", "PUT", "/api/applications/{D}/form", J, FormJson(name: new string('厂', 200_000)), "A", 4),
@@ -358,6 +361,16 @@ public sealed class HostileInputTests(Azurite azurite)
         Assert.Equal(Problems.ContentType, response.Content.Headers.ContentType?.MediaType);
         var difference = (await StorageSnapshot.TakeAsync(app)).DifferenceFrom(before);
         Assert.True(difference.Length == 0, difference);
+    }
+
+    [Fact]
+    public async Task MissingRequiredField_IsNamedInTheProblem()
+    {
+        var world = await WorldAsync();
+        var response = await world.App.As(Roles.Applicant, subject: "applicant-a").PostJsonAsync($"/api/cycles/{Cycle}/applications", new { });
+        var problem = await response.ExpectAsync(400);
+        Assert.Equal("request.field-missing", problem.Str("code"));
+        Assert.Contains("category", problem.Str("detail"), StringComparison.Ordinal);
     }
 
     [Fact]
