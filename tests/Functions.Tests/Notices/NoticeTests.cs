@@ -91,9 +91,14 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         var b = await AcceptedAsync("本溪戊公司");
         var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
 
-        var receipt = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" })).ExpectAsync(201);
-        var code = receipt.Str("receiptCode");
-        Assert.Equal("investigating", (await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200)).Str("status"));
+        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
+        var code = (await filed.ExpectAsync(201)).Str("receiptCode");
+        Assert.Null(filed.Headers.Location); // the code is a secret: no URL carries it
+
+        // Reading the status before a finding changes nothing.
+        var beforeLookup = await Hostile.StorageSnapshot.TakeAsync(_app);
+        Assert.Equal("investigating", (await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200)).Str("status"));
+        Assert.Equal(string.Empty, (await Hostile.StorageSnapshot.TakeAsync(_app)).DifferenceFrom(beforeLookup));
 
         // The period ends with the objection still open: the list cannot move on.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
@@ -113,7 +118,7 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal([b], notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
         Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
-        var told = await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200);
+        var told = await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200);
         Assert.Equal("decided", told.Str("status"));
         Assert.True(told.GetProperty("upheld").GetBoolean());
         var after = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
