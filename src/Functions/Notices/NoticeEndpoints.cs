@@ -16,6 +16,10 @@ public sealed record ObjectionRequest(string Text, bool RealName, string? Name =
 
 public sealed record FindingRequest(bool Upheld, string Finding);
 
+public sealed record BulkFindingRequest(IReadOnlyList<string> ObjectionIds, bool Upheld, string Finding);
+
+public sealed record BulkFindingResult(int Recorded, PublicNotice Notice);
+
 public sealed record ReceiptLookupRequest(string ReceiptCode);
 
 public sealed record PublicEntry(string ApplicationId, string Name, string Category, string District, string? Tier);
@@ -111,6 +115,22 @@ public static class NoticeEndpoints
             return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, clock.GetUtcNow()));
         }).RequireAuthorization(Roles.Office).Accepts<FindingRequest>("application/json")
           .WithSummary("Record the investigation's finding. An upheld objection takes its entry off the list (Changde §24).");
+
+        office.MapPost("/notices/{noticeId}/objections/findings", async (string noticeId, HttpContext http, NoticeCommands notices, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<BulkFindingRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var command = new RecordObjectionFindings(request!.ObjectionIds ?? [], request.Upheld, request.Finding ?? string.Empty);
+            var outcome = await notices.RunAsync(noticeId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return outcome.Refused
+                ? Problems.For(http, outcome.Refusal!)
+                : Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
+        }).RequireAuthorization(Roles.Office).Accepts<BulkFindingRequest>("application/json")
+          .WithSummary($"Record one finding for several open objections at once (at most {NoticeDecider.MaxFindingsAtOnce}), e.g. to dismiss a flood as inadmissible: all or nothing; a refusal names every objection that cannot take it.");
 
         var pub = app.MapGroup("/api/public").WithTags("Public").AllowAnonymous();
         pub.MapGet("/notices", async (ReadModels readModels, CancellationToken ct) =>

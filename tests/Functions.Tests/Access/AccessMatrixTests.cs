@@ -111,6 +111,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/notices/{noticeId}/objections"] = (Kind.Role, OfficeAndSupervision),
         ["GET /api/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}"] = (Kind.Role, OfficeAndSupervision),
         ["POST /api/notices/{noticeId}/objections/{objectionId}/finding"] = (Kind.Role, OfficeOnly),
+        ["POST /api/notices/{noticeId}/objections/findings"] = (Kind.Role, OfficeOnly),
         ["GET /notices"] = (Kind.Role, Everyone),
         ["GET /notices/{noticeId}"] = (Kind.Role, Everyone),
         ["POST /forms/notices/{noticeId}/objections"] = (Kind.Role, Everyone),

@@ -151,6 +151,10 @@ public sealed class HostileInputTests(Azurite azurite)
         new("Shortlist_BeforeAnyReview_IsAConflict", "POST", "/api/cycles/{C}/shortlist", J, "{\"places\":3}", "office", 4),
         new("CandidateNotice_BeforeCandidates_IsAConflict", "POST", "/api/cycles/{C}/notices", J, "{\"list\":\"candidates\",\"firstDay\":\"2026-03-03\"}", "office", 4),
         new("Finding_OnAnObjectionThatDoesNotExist_IsNotFound", "POST", "/api/notices/weihai-2026-candidates/objections/obj-0/finding", J, "{\"upheld\":true,\"finding\":\"f\"}", "office", 404),
+        new("BulkFinding_OnANoticeThatDoesNotExist_IsNotFound", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":[\"obj-0\",\"obj-1\"],\"upheld\":false,\"finding\":\"不予受理\"}", "office", 404),
+        new("BulkFinding_WithIdsAsAnObject_IsRefused", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":{\"0\":\"obj-0\"},\"upheld\":false,\"finding\":\"f\"}", "office", 400),
+        new("BulkFinding_WithNullIds_IsRefused", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":null,\"upheld\":false,\"finding\":\"f\"}", "office", 400),
+        new("BulkFinding_ByTheSupervisionGroup_IsForbidden", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":[\"obj-0\"],\"upheld\":true,\"finding\":\"f\"}", "supervisor", 403),
         new("Revocation_OfAnAwardNeverGiven_IsRefused", "POST", "/api/register/awards/{S}/revocation", J, "{\"proposalId\":\"p-1\",\"revokedOn\":\"2026-03-02\",\"decisionReference\":\"r\"}", "office", 4),
 
         // Other applicants' resources.

@@ -126,6 +126,69 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FloodOfObjections_FromManyAddresses_IsDismissedInOneStep_AndTheNoticeCloses()
+    {
+        var a = await AcceptedAsync("本溪癸公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        // More objections than one address may file: each comes through the front end from its own address.
+        var ids = new List<string>();
+        for (var i = 1; i <= 12; i++)
+        {
+            var client = _app.Anonymous();
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{i}");
+            ids.Add((await (await client.PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = $"无具体事实的异议{i}" })).ExpectAsync(201)).Str("objectionId"));
+        }
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+        Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+
+        var result = await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = ids, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
+
+        Assert.Equal(12, result.GetProperty("recorded").GetInt32());
+        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
+        await _app.DrainReactionsAsync();
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        var objections = (await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().ToList();
+        Assert.All(objections, o => Assert.Equal("未提供具体事实和证据，不予受理。", o.Str("finding")));
+
+        // Sent again (a retry after a lost answer): nothing more is recorded.
+        var again = await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = ids, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
+        Assert.Equal(0, again.GetProperty("recorded").GetInt32());
+    }
+
+    [Fact]
+    public async Task BulkFinding_WithOneBadId_RecordsNothing_AndNamesEveryBadId()
+    {
+        var a = await AcceptedAsync("本溪子公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var ids = new List<string>();
+        foreach (var text in new[] { "异议一", "异议二", "异议三" })
+        {
+            ids.Add((await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text })).ExpectAsync(201)).Str("objectionId"));
+        }
+
+        var office = _app.As(Roles.Office);
+        await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/{ids[2]}/finding", new { upheld = false, finding = "经核查，异议不成立。" })).ExpectAsync(200);
+        var before = await Hostile.StorageSnapshot.TakeAsync(_app);
+
+        // An unknown id and one with another finding: 422, both named, and not even the good ones are recorded.
+        var problem = await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = new[] { ids[0], "obj-unknown", ids[1], ids[2] }, upheld = true, finding = "属实。" })).ExpectAsync(422);
+
+        Assert.Equal("objection.bulk-refused", problem.Str("code"));
+        Assert.Contains("obj-unknown", problem.Str("detail"));
+        Assert.Contains(ids[2], problem.Str("detail"));
+        Assert.Equal(["objectionIds[1]", "objectionIds[3]"], problem.GetProperty("problems").EnumerateArray().Select(p => p.Str("field")));
+        Assert.Equal(["objection.not-found", "objection.decided"], problem.GetProperty("problems").EnumerateArray().Select(p => p.Str("code")));
+        var difference = (await Hostile.StorageSnapshot.TakeAsync(_app)).DifferenceFrom(before);
+        Assert.True(difference.Length == 0, $"a refused bulk finding changed storage:\n{difference}");
+        Assert.Equal(2, (await (await office.GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().Count(o => !o.TryGetProperty("finding", out _)));
+    }
+
+    [Fact]
     public async Task Objection_AfterThePeriod_IsRefused()
     {
         var a = await AcceptedAsync("本溪己公司");
