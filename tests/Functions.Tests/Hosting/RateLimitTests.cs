@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Hostile;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -37,7 +38,8 @@ public sealed class RateLimitTests(Azurite azurite)
     [Fact]
     public async Task PublicWrites_WithTheDefaultLimits_AreRefusedAfterTheTenth_PerAddress_AndTheRefusalStoresNothing()
     {
-        await using var app = await TestApp.StartAsync(azurite);
+        var log = new CapturedLog();
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Logging.AddProvider(log));
         var flooder = From(app, "203.0.113.5");
         for (var i = 0; i < DefaultWrites; i++)
         {
@@ -70,6 +72,14 @@ public sealed class RateLimitTests(Azurite azurite)
 
         var difference = (await StorageSnapshot.TakeAsync(app)).DifferenceFrom(before);
         Assert.True(difference.Length == 0, $"refused requests changed storage:\n{difference}");
+
+        // The operator learns who floods, and where.
+        var warnings = log.Warnings.Where(w => w.Contains("Rate limit", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains($"{RateLimits.PublicWrites} refused POST", w));
+        Assert.All(warnings, w => Assert.Contains("from client 203.0.113.5", w)); // the spoofed left entry is not who it was
+        Assert.All(warnings, w => Assert.Contains("block the address", w));
+        Assert.Equal(2, warnings.Count(w => w.Contains("/api/public/reports", StringComparison.Ordinal)));
 
         // Another address has its own budget; the flooder may still look up receipts (another policy).
         await (await From(app, "203.0.113.6").PostJsonAsync("/api/public/reports", Report(101))).ExpectAsync(201);
@@ -159,6 +169,33 @@ public sealed class RateLimitTests(Azurite azurite)
         }
 
         Assert.Equal(expected, ClientAddress.Of(http));
+    }
+
+    /// <summary>Keeps the app's warnings.</summary>
+    private sealed class CapturedLog : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyList<string> Warnings => [.. _warnings];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _warnings.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
