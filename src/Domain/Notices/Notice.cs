@@ -131,6 +131,12 @@ public sealed record FileObjection(
 
 public sealed record RecordObjectionFinding(string ObjectionId, bool Upheld, string Finding) : INoticeCommand;
 
+/// <summary>
+/// One finding for several objections at once (e.g. a flood dismissed as inadmissible): each is
+/// decided exactly as <see cref="RecordObjectionFinding"/> would decide it, all or nothing.
+/// </summary>
+public sealed record RecordObjectionFindings(IReadOnlyList<string> ObjectionIds, bool Upheld, string Finding) : INoticeCommand;
+
 public sealed record MarkObjectorNotified(string ObjectionId) : INoticeCommand;
 
 public sealed record CloseNotice : INoticeCommand;
@@ -145,6 +151,12 @@ public static class NoticeDecider
 {
     public const int MaxObjectionLength = 5_000;
     public const int MaxEvidenceFiles = 10;
+
+    /// <summary>
+    /// Objections one bulk finding may cover: each gives one event, an upheld one possibly a
+    /// second (the entry's removal), and one append holds at most 90 events (one table transaction).
+    /// </summary>
+    public const int MaxFindingsAtOnce = 45;
 
     public static Decision<INoticeEvent> Decide(INoticeCommand command, NoticeState state, NoticeContext ctx)
     {
@@ -162,6 +174,7 @@ public static class NoticeDecider
         {
             FileObjection c => File(c, state, ctx),
             RecordObjectionFinding c => Finding(c, state, ctx),
+            RecordObjectionFindings c => Findings(c, state, ctx),
             MarkObjectorNotified c => Notified(c, state, ctx),
             CloseNotice => Close(state, ctx),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
@@ -321,6 +334,73 @@ public static class NoticeDecider
         }
 
         return Decision<INoticeEvent>.Accept(recorded);
+    }
+
+    /// <summary>
+    /// Every id is decided against the state the earlier ones leave (so two upheld objections to
+    /// one entry remove it once); any refusal refuses the whole command, naming every bad id.
+    /// An id already carrying this very finding is skipped, so a repeated request changes nothing.
+    /// </summary>
+    private static Decision<INoticeEvent> Findings(RecordObjectionFindings c, NoticeState state, NoticeContext ctx)
+    {
+        if (ctx.Actor.Role != Roles.Office)
+        {
+            return Refusal.Forbidden("notice.office-only", "只有评审办公室可以记录调查结论。", "Only the office records findings.");
+        }
+
+        if (c.ObjectionIds.Count == 0)
+        {
+            return Refusal.Invalid("objection.ids-missing", "请列出要记录调查结论的异议。", "List the objections the finding is for.", "objectionIds");
+        }
+
+        if (c.ObjectionIds.Count > MaxFindingsAtOnce)
+        {
+            return Refusal.Invalid("objection.too-many-at-once", $"一次至多为{MaxFindingsAtOnce}件异议记录调查结论，请分批提交。", $"At most {MaxFindingsAtOnce} objections at once; send the rest in another request.", "objectionIds");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Finding) || c.Finding.Length > MaxObjectionLength)
+        {
+            return Refusal.Invalid("objection.finding-missing", "请写明调查核实的结论。", "Write the finding.", "finding");
+        }
+
+        var problems = new List<FieldProblem>();
+        var bad = new List<string>();
+        var events = new List<INoticeEvent>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < c.ObjectionIds.Count; i++)
+        {
+            var id = c.ObjectionIds[i] ?? string.Empty;
+            var field = $"objectionIds[{i}]";
+            var shown = id.Length > 64 ? id[..64] + "…" : id;
+            if (!seen.Add(id))
+            {
+                bad.Add(shown);
+                problems.Add(new FieldProblem(field, "objection.listed-twice", $"异议{shown}重复列出。", $"Objection {shown} is listed twice."));
+                continue;
+            }
+
+            var one = Finding(new RecordObjectionFinding(id, c.Upheld, c.Finding), state, ctx);
+            if (one.IsRefused)
+            {
+                bad.Add(shown);
+                problems.Add(new FieldProblem(field, one.Refusal!.Code, $"异议{shown}：{one.Refusal.Zh}", $"Objection {shown}: {one.Refusal.En}"));
+                continue;
+            }
+
+            events.AddRange(one.Events);
+            state = one.Events.Aggregate(state, NoticeState.Evolve);
+        }
+
+        if (problems.Count > 0)
+        {
+            var ids = string.Join("、", bad.Distinct());
+            var refusal = problems.Any(p => p.Code is "objection.not-found" or "objection.listed-twice")
+                ? Refusal.InvalidFields("objection.bulk-refused", $"以下异议不能记录该结论，本次未记录任何结论：{ids}。", $"These objections cannot take the finding; nothing was recorded: {ids}.", problems)
+                : new Refusal("objection.bulk-refused", RefusalKind.Rule, $"以下异议已有不同的调查结论，本次未记录任何结论：{ids}。", $"These objections have a different finding already; nothing was recorded: {ids}.", problems[0].Field) { Problems = problems };
+            return refusal;
+        }
+
+        return events.Count == 0 ? Decision<INoticeEvent>.Nothing : Decision<INoticeEvent>.Accept(events);
     }
 
     private static Decision<INoticeEvent> Notified(MarkObjectorNotified c, NoticeState state, NoticeContext ctx)

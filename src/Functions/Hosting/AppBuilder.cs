@@ -124,6 +124,7 @@ public static class AppBuilder
         }
 
         AddAuthentication(builder);
+        builder.AddRateLimits();
         services.AddExceptionHandler<MalformedBodyHandler>();
         services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -212,6 +213,7 @@ public static class AppBuilder
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
 
         app.MapOpenApi().AllowAnonymous();
         app.MapScalarApiReference(o => o.WithTitle("QualityAward API")).AllowAnonymous();

@@ -16,6 +16,12 @@ public sealed record ObjectionRequest(string Text, bool RealName, string? Name =
 
 public sealed record FindingRequest(bool Upheld, string Finding);
 
+public sealed record BulkFindingRequest(IReadOnlyList<string> ObjectionIds, bool Upheld, string Finding);
+
+public sealed record BulkFindingResult(int Recorded, PublicNotice Notice);
+
+public sealed record ReceiptLookupRequest(string ReceiptCode);
+
 public sealed record PublicEntry(string ApplicationId, string Name, string Category, string District, string? Tier);
 
 public sealed record PublicNotice(
@@ -110,6 +116,22 @@ public static class NoticeEndpoints
         }).RequireAuthorization(Roles.Office).Accepts<FindingRequest>("application/json")
           .WithSummary("Record the investigation's finding. An upheld objection takes its entry off the list (Changde §24).");
 
+        office.MapPost("/notices/{noticeId}/objections/findings", async (string noticeId, HttpContext http, NoticeCommands notices, TimeProvider clock, CancellationToken ct) =>
+        {
+            var (request, problem) = await JsonBody.ReadAsync<BulkFindingRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var command = new RecordObjectionFindings(request!.ObjectionIds ?? [], request.Upheld, request.Finding ?? string.Empty);
+            var outcome = await notices.RunAsync(noticeId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return outcome.Refused
+                ? Problems.For(http, outcome.Refusal!)
+                : Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
+        }).RequireAuthorization(Roles.Office).Accepts<BulkFindingRequest>("application/json")
+          .WithSummary($"Record one finding for several open objections at once (at most {NoticeDecider.MaxFindingsAtOnce}), e.g. to dismiss a flood as inadmissible: all or nothing; a refusal names every objection that cannot take it.");
+
         var pub = app.MapGroup("/api/public").WithTags("Public").AllowAnonymous();
         pub.MapGet("/notices", async (ReadModels readModels, CancellationToken ct) =>
         {
@@ -134,10 +156,11 @@ public static class NoticeEndpoints
         pub.MapPost("/notices/{noticeId}/objections", async (string noticeId, HttpContext http, NoticeCommands notices, StorageClients storage, IOptions<DocumentsOptions> documents, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var (outcome, objectionId, receipt) = await FileAsync(noticeId, http, notices, storage, documents.Value, loggers, ct);
+            // No Location: the only address of an objection's status is its receipt code, a secret that must not end up in a URL.
             return outcome.Refused
                 ? Problems.For(http, outcome.Refusal!, outcome.Status)
-                : Results.Created($"/api/public/objections/{receipt}", new ObjectionReceipt(objectionId, receipt, ReceiptMessage(receipt)));
-        }).Accepts<ObjectionRequest>("application/json", "multipart/form-data").DisableAntiforgery()
+                : Results.Created((string?)null, new ObjectionReceipt(objectionId, receipt, ReceiptMessage(receipt)));
+        }).Accepts<ObjectionRequest>("application/json", "multipart/form-data").DisableAntiforgery().RequireRateLimiting(RateLimits.PublicWrites)
           .WithSummary("Object to a notice during its period, real-name or (where the policy allows) anonymous: JSON, or multipart/form-data with the same fields and up to 10 evidence files (PDF, Word, Excel, JPEG, PNG). Keep the receipt code to follow it.");
 
         office.MapGet("/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}", async (string noticeId, string objectionId, string evidenceId, HttpContext http, Streams streams, StorageClients storage, CancellationToken ct) =>
@@ -156,13 +179,22 @@ public static class NoticeEndpoints
             return Results.Stream(content.Value.Content, content.Value.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Value.Details.ContentType));
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("An objection's evidence file (office and supervisors only).");
 
-        pub.MapGet("/objections/{receiptCode}", async (string receiptCode, HttpContext http, ObjectionLookup lookup, CancellationToken ct) =>
+        // A POST, not GET /objections/{code}: the code is a secret (paths end up in logs), and
+        // reading a finding records that the objector was told (Changde §40), a change of state.
+        pub.MapPost("/objections/lookup", async (HttpContext http, ObjectionLookup lookup, CancellationToken ct) =>
         {
-            var status = await lookup.FindAsync(receiptCode, ct);
+            var (request, problem) = await JsonBody.ReadAsync<ReceiptLookupRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var status = await lookup.FindAsync(request!.ReceiptCode ?? string.Empty, ct);
             return status is null
                 ? Problems.For(http, Refusal.NotFound("objection.receipt-unknown", "查询码不正确。", "Unknown receipt code."))
                 : Results.Ok(status);
-        }).WithSummary("Follow an objection with its receipt code: under investigation, or the finding (Changde §40).");
+        }).Accepts<ReceiptLookupRequest>("application/json").RequireRateLimiting(RateLimits.ReceiptLookups)
+          .WithSummary("Follow an objection with its receipt code ({\"receiptCode\": \"…\"}): under investigation, or the finding (Changde §40); reading a finding records that the objector was told.");
 
         MapPages(app);
     }
@@ -218,7 +250,7 @@ public static class NoticeEndpoints
             }
 
             return Html.Page("异议已受理", $"<h1>异议已受理</h1><p>您对《{Html.E(notice.Opened!.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.PublicWrites);
 
         pages.MapGet("/objections", () => Html.Page("异议查询", LookupForm(null)));
 
@@ -241,7 +273,7 @@ public static class NoticeEndpoints
             }
 
             return Html.Page("异议处理情况", body.Append("</table>").ToString());
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.ReceiptLookups);
     }
 
     private static string NoticePage(PublicNotice n, string? error, ObjectionRequest? input)

@@ -15,6 +15,8 @@ public sealed record ReportRequest(string Concerning, string Text, bool RealName
 
 public sealed record ReportResultRequest(bool Upheld, string Result);
 
+public sealed record ReportLookupRequest(string ReceiptCode);
+
 public sealed record ReportReceipt(string ReportId, string ReceiptCode, string Message);
 
 public sealed record ReportStatus(DateTimeOffset FiledAt, string Status, string StatusText, bool? Upheld, string? Result);
@@ -51,22 +53,31 @@ public static class ReportEndpoints
             }
 
             var (outcome, reportId, receipt) = await FileAsync(request!, streams, clock, ct);
+            // No Location: the receipt code is the report's only public handle and must not end up in a URL.
             return outcome.Refused
                 ? Problems.For(http, outcome.Refusal!)
-                : Results.Created($"/api/public/reports/{receipt}", new ReportReceipt(reportId, receipt, $"举报已受理。查询码：{receipt}，请妥善保存，凭码查询处理结果。"));
-        }).Accepts<ReportRequest>("application/json")
+                : Results.Created((string?)null, new ReportReceipt(reportId, receipt, $"举报已受理。查询码：{receipt}，请妥善保存，凭码查询处理结果。"));
+        }).Accepts<ReportRequest>("application/json").RequireRateLimiting(RateLimits.PublicWrites)
           .WithSummary("Report a holder or a breach to the supervision group, real-name (encouraged) or anonymous. Keep the receipt code to read the result.");
 
-        pub.MapGet("/{receiptCode}", async (string receiptCode, HttpContext http, ReadModels readModels, Streams streams, CancellationToken ct) =>
+        // A POST with the code in the body, not GET /{code}: the code is a secret and paths end up in logs.
+        pub.MapPost("/lookup", async (HttpContext http, ReadModels readModels, Streams streams, CancellationToken ct) =>
         {
-            var report = await FindAsync(receiptCode, readModels, streams, ct);
+            var (request, problem) = await JsonBody.ReadAsync<ReportLookupRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var report = await FindAsync(request!.ReceiptCode ?? string.Empty, readModels, streams, ct);
             if (report is null)
             {
                 return Problems.For(http, Refusal.NotFound("report.receipt-unknown", "查询码不正确。", "Unknown receipt code."));
             }
 
             return Results.Ok(StatusOf(report));
-        }).WithSummary("Follow a report with its receipt code: under investigation, or the result.");
+        }).Accepts<ReportLookupRequest>("application/json").RequireRateLimiting(RateLimits.ReceiptLookups)
+          .WithSummary("Follow a report with its receipt code ({\"receiptCode\": \"…\"}): under investigation, or the result.");
 
         var api = app.MapGroup("/api/reports").WithTags("Reports");
         api.MapGet(string.Empty, async (HttpContext http, ReadModels readModels, Streams streams, CancellationToken ct) =>
@@ -150,7 +161,7 @@ public static class ReportEndpoints
             }
 
             return Html.Page("举报已受理", $"<h1>举报已受理</h1><p>您的举报已提交监督组。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/reports/lookup\">举报查询</a>页面查看处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.PublicWrites);
 
         pages.MapGet("/reports/lookup", () => Html.Page("举报查询", LookupForm(null)));
         pages.MapPost("/forms/reports/lookup", async (HttpContext http, ReadModels readModels, Streams streams, CancellationToken ct) =>
@@ -172,7 +183,7 @@ public static class ReportEndpoints
             }
 
             return Html.Page("举报处理情况", body.Append("</table>").ToString());
-        }).DisableAntiforgery();
+        }).DisableAntiforgery().RequireRateLimiting(RateLimits.ReceiptLookups);
     }
 
     private static string ReportForm(string? error, ReportRequest? input)

@@ -107,10 +107,11 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/public/notices"] = (Kind.Role, Everyone),
         ["GET /api/public/notices/{noticeId}"] = (Kind.Role, Everyone),
         ["POST /api/public/notices/{noticeId}/objections"] = (Kind.Role, Everyone),
-        ["GET /api/public/objections/{receiptCode}"] = (Kind.Role, Everyone),
+        ["POST /api/public/objections/lookup"] = (Kind.Role, Everyone),
         ["GET /api/notices/{noticeId}/objections"] = (Kind.Role, OfficeAndSupervision),
         ["GET /api/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}"] = (Kind.Role, OfficeAndSupervision),
         ["POST /api/notices/{noticeId}/objections/{objectionId}/finding"] = (Kind.Role, OfficeOnly),
+        ["POST /api/notices/{noticeId}/objections/findings"] = (Kind.Role, OfficeOnly),
         ["GET /notices"] = (Kind.Role, Everyone),
         ["GET /notices/{noticeId}"] = (Kind.Role, Everyone),
         ["POST /forms/notices/{noticeId}/objections"] = (Kind.Role, Everyone),
@@ -178,7 +179,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /register"] = (Kind.Role, Everyone),
         ["GET /register/revocations"] = (Kind.Role, Everyone),
         ["POST /api/public/reports/"] = (Kind.Role, Everyone),
-        ["GET /api/public/reports/{receiptCode}"] = (Kind.Role, Everyone),
+        ["POST /api/public/reports/lookup"] = (Kind.Role, Everyone),
         ["GET /api/reports/"] = (Kind.Role, [Supervisor, Office]),
         ["POST /api/reports/{reportId}/result"] = (Kind.Role, [Supervisor]),
         ["GET /reports"] = (Kind.Role, Everyone),
@@ -205,7 +206,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(azurite);
+        _app = await TestApp.StartAsync(azurite, configure: TestApp.GenerousRateLimits);
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
         var a = Client(A);
         var created = await (await a.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201);

@@ -39,7 +39,7 @@ public sealed class HostileInputTests(Azurite azurite)
                 return _world;
             }
 
-            var app = await TestApp.StartAsync(azurite);
+            var app = await TestApp.StartAsync(azurite, configure: TestApp.GenerousRateLimits);
             await (await app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
             var a = app.As(Roles.Applicant, subject: "applicant-a");
             var submitted = (await (await a.PostJsonAsync($"/api/cycles/{Cycle}/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
@@ -154,6 +154,10 @@ public sealed class HostileInputTests(Azurite azurite)
         new("Shortlist_BeforeAnyReview_IsAConflict", "POST", "/api/cycles/{C}/shortlist", J, "{\"places\":3}", "office", 4),
         new("CandidateNotice_BeforeCandidates_IsAConflict", "POST", "/api/cycles/{C}/notices", J, "{\"list\":\"candidates\",\"firstDay\":\"2026-03-03\"}", "office", 4),
         new("Finding_OnAnObjectionThatDoesNotExist_IsNotFound", "POST", "/api/notices/weihai-2026-candidates/objections/obj-0/finding", J, "{\"upheld\":true,\"finding\":\"f\"}", "office", 404),
+        new("BulkFinding_OnANoticeThatDoesNotExist_IsNotFound", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":[\"obj-0\",\"obj-1\"],\"upheld\":false,\"finding\":\"不予受理\"}", "office", 404),
+        new("BulkFinding_WithIdsAsAnObject_IsRefused", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":{\"0\":\"obj-0\"},\"upheld\":false,\"finding\":\"f\"}", "office", 400),
+        new("BulkFinding_WithNullIds_IsRefused", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":null,\"upheld\":false,\"finding\":\"f\"}", "office", 400),
+        new("BulkFinding_ByTheSupervisionGroup_IsForbidden", "POST", "/api/notices/weihai-2026-candidates/objections/findings", J, "{\"objectionIds\":[\"obj-0\"],\"upheld\":true,\"finding\":\"f\"}", "supervisor", 403),
         new("Revocation_OfAnAwardNeverGiven_IsRefused", "POST", "/api/register/awards/{S}/revocation", J, "{\"proposalId\":\"p-1\",\"revokedOn\":\"2026-03-02\",\"decisionReference\":\"r\"}", "office", 4),
 
         // Other applicants' resources.
@@ -171,8 +175,12 @@ public sealed class HostileInputTests(Azurite azurite)
         new("ApplicationId_WithSqlQuotes_IsNotFound", "GET", "/api/applications/" + Uri.EscapeDataString("1' OR '1'='1") + "/history", null, null, "office", 404),
         new("CycleId_WithAnODataFilter_IsNotFound", "GET", "/api/cycles/" + Uri.EscapeDataString("weihai-2026' or RowKey ne '"), null, null, "office", 4),
         new("ApplicationsQuery_WithAnODataFilter_IsRefused", "GET", "/api/applications?cycleId=" + Uri.EscapeDataString(Injection), null, null, "office", 4),
-        new("ReceiptCode_WithAnODataFilter_IsNotFound", "GET", "/api/public/objections/" + Uri.EscapeDataString("ABC' or PartitionKey ne '"), null, null, "anonymous", 404),
-        new("ReportReceipt_WithAnODataFilter_IsNotFound", "GET", "/api/public/reports/" + Uri.EscapeDataString("x' or 1 eq 1 or '"), null, null, "anonymous", 404),
+        new("ReceiptCode_WithAnODataFilter_IsNotFound", "POST", "/api/public/objections/lookup", J, "{\"receiptCode\":\"ABC' or PartitionKey ne '\"}", "anonymous", 404),
+        new("ReportReceipt_WithAnODataFilter_IsNotFound", "POST", "/api/public/reports/lookup", J, "{\"receiptCode\":\"x' or 1 eq 1 or '\"}", "anonymous", 404),
+        new("ReceiptCode_InAPath_IsNotAnsweredAnyMore", "GET", "/api/public/objections/ABCDEFGHJKMN", null, null, "anonymous", 404),
+        new("ReportReceipt_InAPath_IsNotAnsweredAnyMore", "GET", "/api/public/reports/ABCDEFGHJKMN", null, null, "anonymous", 4),
+        new("ReceiptLookup_WithANullCode_IsRefused", "POST", "/api/public/objections/lookup", J, "{\"receiptCode\":null}", "anonymous", 400),
+        new("ReceiptLookup_WithTheCodeAsANumber_IsRefused", "POST", "/api/public/reports/lookup", J, "{\"receiptCode\":123456789012}", "anonymous", 400),
         new("NoticeId_WithScript_IsNotFound", "GET", "/api/public/notices/" + Uri.EscapeDataString(Script), null, null, "anonymous", 404),
         new("NoticePage_WithScript_IsAnEncodedZhPage", "GET", "/notices/" + Uri.EscapeDataString(Script), null, null, "anonymous", 404),
         new("EncodedTraversal_InAnId_IsNotFound", "GET", "/api/applications/..%2F..%2Fevents", null, null, "office", 404),

@@ -72,6 +72,17 @@ public sealed class TestApp : IAsyncDisposable
         return new TestApp(app, clock, prefix, new Uri(address));
     }
 
+    /// <summary>
+    /// For tests that need volume on the anonymous public endpoints (a catalogue, the access
+    /// matrix): limits no test reaches. Every other test runs with the app's default limits.
+    /// </summary>
+    public static void GenerousRateLimits(WebApplicationBuilder builder) =>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["RateLimits:PublicWritePermits"] = "100000",
+            ["RateLimits:ReceiptLookupPermits"] = "100000",
+        });
+
     /// <summary>A client signed in as <paramref name="role"/> (a fresh subject unless given).</summary>
     public HttpClient As(string role, string? subject = null, string? affiliation = null, string? name = null)
     {

@@ -91,9 +91,14 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         var b = await AcceptedAsync("本溪戊公司");
         var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
 
-        var receipt = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" })).ExpectAsync(201);
-        var code = receipt.Str("receiptCode");
-        Assert.Equal("investigating", (await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200)).Str("status"));
+        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
+        var code = (await filed.ExpectAsync(201)).Str("receiptCode");
+        Assert.Null(filed.Headers.Location); // the code is a secret: no URL carries it
+
+        // Reading the status before a finding changes nothing.
+        var beforeLookup = await Hostile.StorageSnapshot.TakeAsync(_app);
+        Assert.Equal("investigating", (await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200)).Str("status"));
+        Assert.Equal(string.Empty, (await Hostile.StorageSnapshot.TakeAsync(_app)).DifferenceFrom(beforeLookup));
 
         // The period ends with the objection still open: the list cannot move on.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
@@ -113,11 +118,74 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal([b], notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
         Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
-        var told = await (await _app.Anonymous().GetAsync($"/api/public/objections/{code}")).ExpectAsync(200);
+        var told = await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200);
         Assert.Equal("decided", told.Str("status"));
         Assert.True(told.GetProperty("upheld").GetBoolean());
         var after = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
         Assert.True(after[0].GetProperty("objectorNotified").GetBoolean());
+    }
+
+    [Fact]
+    public async Task FloodOfObjections_FromManyAddresses_IsDismissedInOneStep_AndTheNoticeCloses()
+    {
+        var a = await AcceptedAsync("本溪癸公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+
+        // More objections than one address may file: each comes through the front end from its own address.
+        var ids = new List<string>();
+        for (var i = 1; i <= 12; i++)
+        {
+            var client = _app.Anonymous();
+            client.DefaultRequestHeaders.Add("X-Forwarded-For", $"203.0.113.{i}");
+            ids.Add((await (await client.PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = $"无具体事实的异议{i}" })).ExpectAsync(201)).Str("objectionId"));
+        }
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+        Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+
+        var result = await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = ids, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
+
+        Assert.Equal(12, result.GetProperty("recorded").GetInt32());
+        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
+        await _app.DrainReactionsAsync();
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        var objections = (await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().ToList();
+        Assert.All(objections, o => Assert.Equal("未提供具体事实和证据，不予受理。", o.Str("finding")));
+
+        // Sent again (a retry after a lost answer): nothing more is recorded.
+        var again = await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = ids, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
+        Assert.Equal(0, again.GetProperty("recorded").GetInt32());
+    }
+
+    [Fact]
+    public async Task BulkFinding_WithOneBadId_RecordsNothing_AndNamesEveryBadId()
+    {
+        var a = await AcceptedAsync("本溪子公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var ids = new List<string>();
+        foreach (var text in new[] { "异议一", "异议二", "异议三" })
+        {
+            ids.Add((await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text })).ExpectAsync(201)).Str("objectionId"));
+        }
+
+        var office = _app.As(Roles.Office);
+        await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/{ids[2]}/finding", new { upheld = false, finding = "经核查，异议不成立。" })).ExpectAsync(200);
+        var before = await Hostile.StorageSnapshot.TakeAsync(_app);
+
+        // An unknown id and one with another finding: 422, both named, and not even the good ones are recorded.
+        var problem = await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = new[] { ids[0], "obj-unknown", ids[1], ids[2] }, upheld = true, finding = "属实。" })).ExpectAsync(422);
+
+        Assert.Equal("objection.bulk-refused", problem.Str("code"));
+        Assert.Contains("obj-unknown", problem.Str("detail"));
+        Assert.Contains(ids[2], problem.Str("detail"));
+        Assert.Equal(["objectionIds[1]", "objectionIds[3]"], problem.GetProperty("problems").EnumerateArray().Select(p => p.Str("field")));
+        Assert.Equal(["objection.not-found", "objection.decided"], problem.GetProperty("problems").EnumerateArray().Select(p => p.Str("code")));
+        var difference = (await Hostile.StorageSnapshot.TakeAsync(_app)).DifferenceFrom(before);
+        Assert.True(difference.Length == 0, $"a refused bulk finding changed storage:\n{difference}");
+        Assert.Equal(2, (await (await office.GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().Count(o => !o.TryGetProperty("finding", out _)));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public sealed class ReportingProcessTests(Azurite azurite)
 
         // The anonymous objector reads the result with the receipt code: that is how an objector is told.
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 25, 11, 0, 0, Shanghai));
-        Assert.Equal("decided", (await (await app.Anonymous().GetAsync($"/api/public/objections/{upheld.Str("receiptCode")}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("decided", (await (await app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = upheld.Str("receiptCode") })).ExpectAsync(200)).Str("status"));
 
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, Shanghai));
         await app.FireTimersAsync();

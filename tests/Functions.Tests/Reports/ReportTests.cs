@@ -16,7 +16,7 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
     [Fact]
     public async Task RealNameReport_ReporterSeenOnlyBySupervisors_ResultGoesBackByReceiptCode()
     {
-        var filed = await (await _app.Anonymous().PostJsonAsync("/api/public/reports", new
+        var response = await _app.Anonymous().PostJsonAsync("/api/public/reports", new
         {
             concerning = "本溪甲钢铁有限公司",
             applicantKey = "91350100M000100Y43",
@@ -24,7 +24,9 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
             realName = true,
             name = "王五",
             contact = "13700137000",
-        })).ExpectAsync(201);
+        });
+        var filed = await response.ExpectAsync(201);
+        Assert.Null(response.Headers.Location); // the receipt code is a secret: no URL carries it
         var receipt = filed.Str("receiptCode");
         var reportId = filed.Str("reportId");
 
@@ -37,11 +39,11 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
         Assert.DoesNotContain("王五", officeText);
         Assert.DoesNotContain("13700137000", officeText);
 
-        Assert.Equal("investigating", (await (await _app.Anonymous().GetAsync($"/api/public/reports/{receipt}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("investigating", (await (await _app.Anonymous().PostJsonAsync("/api/public/reports/lookup", new { receiptCode = receipt })).ExpectAsync(200)).Str("status"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/reports/{reportId}/result", new { upheld = true, result = "经核查属实，已责令改正。" })).ExpectAsync(403);
         await (await _app.As(Roles.Supervisor).PostJsonAsync($"/api/reports/{reportId}/result", new { upheld = true, result = "经核查属实，已责令改正。" })).ExpectAsync(200);
 
-        var status = await (await _app.Anonymous().GetAsync($"/api/public/reports/{receipt.ToLowerInvariant()}")).ExpectAsync(200);
+        var status = await (await _app.Anonymous().PostJsonAsync("/api/public/reports/lookup", new { receiptCode = receipt.ToLowerInvariant() })).ExpectAsync(200);
         Assert.Equal("concluded", status.Str("status"));
         Assert.Equal("经核查属实，已责令改正。", status.Str("result"));
         Assert.True(status.GetProperty("upheld").GetBoolean());
@@ -57,7 +59,7 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
 
         var incomplete = await (await _app.Anonymous().PostJsonAsync("/api/public/reports", new { concerning = "某获奖单位", text = "举报内容。", realName = true, name = "钱七" })).ExpectAsync(422);
         Assert.Equal("contact", incomplete.Str("field"));
-        await (await _app.Anonymous().GetAsync("/api/public/reports/ABCDEFGHJKMN")).ExpectAsync(404);
+        await (await _app.Anonymous().PostJsonAsync("/api/public/reports/lookup", new { receiptCode = "ABCDEFGHJKMN" })).ExpectAsync(404);
     }
 
     [Fact]

@@ -1,0 +1,179 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using QualityAward.Domain;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>
+/// How often one client address may use the anonymous public endpoints (fixed windows, no queue).
+/// <c>RateLimits:PublicWritePermits</c> objections and reports per <c>RateLimits:PublicWriteWindow</c>;
+/// <c>RateLimits:ReceiptLookupPermits</c> receipt-code lookups per <c>RateLimits:ReceiptLookupWindow</c>.
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    /// <summary>Objections (with or without evidence files) and reports (举报) one address may file per window.</summary>
+    [Range(1, 100_000)]
+    public int PublicWritePermits { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan PublicWriteWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Receipt-code lookups (objections and reports, API and pages) one address may make per window.</summary>
+    [Range(1, 100_000)]
+    public int ReceiptLookupPermits { get; set; } = 30;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan ReceiptLookupWindow { get; set; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Rate limits of the anonymous public endpoints (ASP.NET Core's rate limiter): a flood of
+/// objections or reports from one address is refused with 429 and Retry-After before anything is
+/// read or stored. Partitioned by <see cref="ClientAddress"/>.
+/// </summary>
+public static partial class RateLimits
+{
+    /// <summary>Anonymous writes: objections, objection evidence, reports (API and pages).</summary>
+    public const string PublicWrites = "public-writes";
+
+    /// <summary>Receipt-code lookups of objections and reports (API and pages).</summary>
+    public const string ReceiptLookups = "receipt-lookups";
+
+    public const string Code = "rate.limited";
+
+    public static void AddRateLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(PublicWrites, http =>
+            {
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return Window(ClientAddress.Of(http), limits.PublicWritePermits, limits.PublicWriteWindow);
+            });
+            o.AddPolicy(ReceiptLookups, http =>
+            {
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                return Window(ClientAddress.Of(http), limits.ReceiptLookupPermits, limits.ReceiptLookupWindow);
+            });
+            o.OnRejected = RejectAsync;
+        });
+    }
+
+    private static RateLimitPartition<string> Window(string client, int permits, TimeSpan window) =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = permits,
+            Window = window,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
+
+    /// <summary>
+    /// The refusal: 429, Retry-After (whole seconds), a zh-CN problem (or a page for the forms),
+    /// and a warning naming the address, so an operator can block a flood at the front end.
+    /// </summary>
+    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
+    {
+        var http = context.HttpContext;
+        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
+        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+
+        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "global";
+
+        // The route pattern, never the path: a receipt code in a path is a secret.
+        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "?";
+        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
+        LogRefused(logger, policy, http.Request.Method, route, ClientAddress.Of(http), seconds);
+
+        var zhWait = seconds >= 120 ? $"{(seconds + 59) / 60}分钟" : $"{seconds}秒";
+        var refusal = Refusal.Rule(
+            Code,
+            $"提交或查询过于频繁，请{zhWait}后再试。本次请求未被处理。",
+            $"Too many requests from your address; try again in {seconds} s. Nothing was done.");
+        var result = http.Request.Path.StartsWithSegments("/forms")
+            ? Html.Page("请求过于频繁", $"<h1>请求过于频繁</h1><p class=\"error\" role=\"alert\">{Html.E(refusal.Zh)}</p><p><a href=\"/notices\">返回公示公告</a></p>", StatusCodes.Status429TooManyRequests)
+            : Problems.For(http, refusal, StatusCodes.Status429TooManyRequests);
+        await result.ExecuteAsync(http);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit {Policy} refused {Method} {Route} from client {Client} (retry after {RetryAfterSeconds} s). Many of these from one client is a flood: block the address at the front end (access restrictions), or raise RateLimits:* if it is a legitimate shared address")]
+    private static partial void LogRefused(ILogger logger, string policy, string method, string route, string client, int retryAfterSeconds);
+}
+
+/// <summary>
+/// The address a request comes from, as the rate limits count it.
+/// </summary>
+public static class ClientAddress
+{
+    public const string ForwardedFor = "X-Forwarded-For";
+
+    /// <summary>
+    /// Behind the Functions host every request reaches this process from loopback, so the client
+    /// is taken from X-Forwarded-For when (and only when) the connection is from loopback. Only
+    /// the RIGHT-MOST entry counts: it is the one the trusted front end appended; every entry to its
+    /// left came from the client, which can write anything there. A direct connection from
+    /// elsewhere is counted by its own address and its header ignored. IPv6 clients count by their
+    /// /64 (one host can rotate through its whole /64).
+    /// </summary>
+    public static string Of(HttpContext http)
+    {
+        var remote = Normalise(http.Connection.RemoteIpAddress);
+        if (remote is null)
+        {
+            return "unknown";
+        }
+
+        if (IPAddress.IsLoopback(remote) && RightMost(http.Request.Headers[ForwardedFor]) is { } forwarded)
+        {
+            return Key(forwarded);
+        }
+
+        return Key(remote);
+    }
+
+    private static IPAddress? RightMost(Microsoft.Extensions.Primitives.StringValues headers)
+    {
+        for (var h = headers.Count - 1; h >= 0; h--)
+        {
+            var entries = (headers[h] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (entries.Length > 0)
+            {
+                // The right-most entry only: if it does not parse, nothing to its left is trusted instead.
+                return Parse(entries[^1]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>"203.0.113.7", "203.0.113.7:51234", "2001:db8::1" or "[2001:db8::1]:443".</summary>
+    private static IPAddress? Parse(string entry) =>
+        IPAddress.TryParse(entry, out var address) ? Normalise(address)
+        : IPEndPoint.TryParse(entry, out var endPoint) ? Normalise(endPoint.Address)
+        : null;
+
+    private static IPAddress? Normalise(IPAddress? address) =>
+        address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
+
+    private static string Key(IPAddress address)
+    {
+        if (address.AddressFamily != AddressFamily.InterNetworkV6 || IPAddress.IsLoopback(address))
+        {
+            return address.ToString();
+        }
+
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Tests.Hostile;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Hosting;
+
+/// <summary>
+/// The anonymous public endpoints are rate limited per client address: a flood of objections,
+/// reports or receipt lookups from one address gets 429 with Retry-After and a zh-CN problem, and
+/// stores nothing. The address is the right-most X-Forwarded-For entry behind the (loopback)
+/// Functions host; the tests connect from loopback, so they play the front end with that header.
+/// </summary>
+[Collection(AzuriteCollection.Name)]
+public sealed class RateLimitTests(Azurite azurite)
+{
+    private const int DefaultWrites = 10, DefaultLookups = 30;
+
+    private static HttpClient From(TestApp app, string forwardedFor)
+    {
+        var client = app.Anonymous();
+        client.DefaultRequestHeaders.Add(ClientAddress.ForwardedFor, forwardedFor);
+        return client;
+    }
+
+    private static object Report(int i) => new { concerning = $"某获奖单位{i}", text = "在产品包装上使用市长质量奖称号。", realName = false };
+
+    [Fact]
+    public void TheDefaults_AreTheOnesTheseTestsCount()
+    {
+        var defaults = new RateLimitOptions();
+        Assert.Equal((DefaultWrites, TimeSpan.FromMinutes(10), DefaultLookups, TimeSpan.FromMinutes(10)), (defaults.PublicWritePermits, defaults.PublicWriteWindow, defaults.ReceiptLookupPermits, defaults.ReceiptLookupWindow));
+    }
+
+    [Fact]
+    public async Task PublicWrites_WithTheDefaultLimits_AreRefusedAfterTheTenth_PerAddress_AndTheRefusalStoresNothing()
+    {
+        var log = new CapturedLog();
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Logging.AddProvider(log));
+        var flooder = From(app, "203.0.113.5");
+        for (var i = 0; i < DefaultWrites; i++)
+        {
+            await (await flooder.PostJsonAsync("/api/public/reports", Report(i))).ExpectAsync(201);
+        }
+
+        var before = await StorageSnapshot.TakeAsync(app);
+        var refused = await flooder.PostJsonAsync("/api/public/reports", Report(99));
+        var problem = await refused.ExpectAsync(429);
+
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(RateLimits.Code, problem.Str("code"));
+        Assert.Contains("过于频繁", problem.Str("detail"));
+        Assert.Equal("请求过于频繁", problem.Str("title"));
+        var retryAfter = refused.Headers.RetryAfter?.Delta;
+        Assert.True(retryAfter is { } wait && wait > TimeSpan.Zero && wait <= TimeSpan.FromMinutes(10), $"Retry-After: {refused.Headers.RetryAfter}");
+
+        // The same budget covers objections (with or without files) and the pages' forms: no way round it.
+        var objection = await flooder.PostAsync("/api/public/notices/benxi-2026-acceptance/objections", new MultipartFormDataContent { { new StringContent("异议"), "text" } });
+        Assert.Equal(HttpStatusCode.TooManyRequests, objection.StatusCode);
+        var page = await flooder.PostAsync("/forms/reports", new FormUrlEncodedContent(new Dictionary<string, string> { ["concerning"] = "某公司", ["text"] = "举报" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("请求过于频繁", await page.Content.ReadAsStringAsync());
+        Assert.NotNull(page.Headers.RetryAfter);
+
+        // A left-hand X-Forwarded-For entry is the client's own writing: it changes nothing.
+        var spoofed = From(app, "198.51.100.77, 203.0.113.5");
+        await (await spoofed.PostJsonAsync("/api/public/reports", Report(100))).ExpectAsync(429);
+
+        var difference = (await StorageSnapshot.TakeAsync(app)).DifferenceFrom(before);
+        Assert.True(difference.Length == 0, $"refused requests changed storage:\n{difference}");
+
+        // The operator learns who floods, and where.
+        var warnings = log.Warnings.Where(w => w.Contains("Rate limit", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, warnings.Count);
+        Assert.All(warnings, w => Assert.Contains($"{RateLimits.PublicWrites} refused POST", w));
+        Assert.All(warnings, w => Assert.Contains("from client 203.0.113.5", w)); // the spoofed left entry is not who it was
+        Assert.All(warnings, w => Assert.Contains("block the address", w));
+        Assert.Equal(2, warnings.Count(w => w.Contains("/api/public/reports", StringComparison.Ordinal)));
+
+        // Another address has its own budget; the flooder may still look up receipts (another policy).
+        await (await From(app, "203.0.113.6").PostJsonAsync("/api/public/reports", Report(101))).ExpectAsync(201);
+        await (await flooder.PostJsonAsync("/api/public/reports/lookup", new { receiptCode = "ABCDEFGHJKMN" })).ExpectAsync(404);
+    }
+
+    [Fact]
+    public async Task ReceiptLookups_WithTheDefaultLimits_AreRefusedAfterTheThirtieth_OnTheApiAndThePages()
+    {
+        await using var app = await TestApp.StartAsync(azurite);
+        var guesser = From(app, "192.0.2.44");
+        for (var i = 0; i < DefaultLookups; i++)
+        {
+            var path = (i % 2 == 0) ? "/api/public/objections/lookup" : "/api/public/reports/lookup";
+            await (await guesser.PostJsonAsync(path, new { receiptCode = $"ABCDEFGHJK{(char)('A' + (i % 20))}N" })).ExpectAsync(404);
+        }
+
+        var problem = await (await guesser.PostJsonAsync("/api/public/objections/lookup", new { receiptCode = "ABCDEFGHJKMN" })).ExpectAsync(429);
+        Assert.Equal(RateLimits.Code, problem.Str("code"));
+        var page = await guesser.PostAsync("/forms/objections/lookup", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "ABCDEFGHJKMN" }));
+        Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
+        Assert.Contains("lang=\"zh-CN\"", await page.Content.ReadAsStringAsync());
+
+        // Filing is another budget.
+        await (await guesser.PostJsonAsync("/api/public/reports", Report(0))).ExpectAsync(201);
+    }
+
+    [Fact]
+    public async Task PublicWrites_AreFreeAgain_OnceTheWindowHasPassed()
+    {
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Configuration["RateLimits:PublicWriteWindow"] = "00:00:02");
+        var client = From(app, "203.0.113.9");
+
+        // Refused bodies count as much as accepted ones (the limit runs before the body is read), and cost nothing to send.
+        for (var i = 0; i < DefaultWrites; i++)
+        {
+            await (await client.PostAsync("/api/public/reports", new StringContent("null", Encoding.UTF8, "application/json"))).ExpectAsync(400);
+        }
+
+        var refused = await client.PostJsonAsync("/api/public/reports", Report(0));
+        await refused.ExpectAsync(429);
+        Assert.True(refused.Headers.RetryAfter?.Delta <= TimeSpan.FromSeconds(2), $"Retry-After: {refused.Headers.RetryAfter}");
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpResponseMessage again;
+        do
+        {
+            await Task.Delay(250);
+            again = await client.PostJsonAsync("/api/public/reports", Report(1));
+        }
+        while (again.StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
+
+        await again.ExpectAsync(201);
+    }
+
+    [Fact]
+    public async Task Start_WithAZeroLimit_Fails()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
+            TestApp.StartAsync(azurite, configure: b => b.Configuration["RateLimits:PublicWritePermits"] = "0"));
+
+        Assert.Contains("PublicWritePermits", failure.Message);
+    }
+
+    [Theory]
+    // Behind the Functions host: the right-most entry, the one the front end appended.
+    [InlineData("127.0.0.1", "198.51.100.1, 203.0.113.7", "203.0.113.7")]
+    // With the client's port, as Azure's front end writes it.
+    [InlineData("127.0.0.1", "203.0.113.7:51234", "203.0.113.7")]
+    // IPv6 with a port, counted by its /64.
+    [InlineData("::1", "[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64")]
+    // An IPv4-mapped loopback connection is loopback too.
+    [InlineData("::ffff:127.0.0.1", "203.0.113.7", "203.0.113.7")]
+    // A right-most entry that is no address: nothing to its left is trusted instead.
+    [InlineData("127.0.0.1", "203.0.113.7, not-an-address", "127.0.0.1")]
+    // No header: the connection itself.
+    [InlineData("127.0.0.1", null, "127.0.0.1")]
+    // A direct connection from elsewhere: its header is the client's own and is ignored.
+    [InlineData("198.51.100.20", "203.0.113.7", "198.51.100.20")]
+    public void ClientAddress_IsTheRightMostForwardedEntry_OnlyBehindLoopback(string connection, string? forwardedFor, string expected)
+    {
+        var http = new DefaultHttpContext();
+        http.Connection.RemoteIpAddress = IPAddress.Parse(connection);
+        if (forwardedFor is not null)
+        {
+            http.Request.Headers[ClientAddress.ForwardedFor] = forwardedFor;
+        }
+
+        Assert.Equal(expected, ClientAddress.Of(http));
+    }
+
+    /// <summary>Keeps the app's warnings.</summary>
+    private sealed class CapturedLog : ILoggerProvider, ILogger
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyList<string> Warnings => [.. _warnings];
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (IsEnabled(logLevel))
+            {
+                _warnings.Enqueue(formatter(state, exception));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
+    }
+
+    [Fact]
+    public void ClientAddress_ReadsTheLastOfSeveralForwardedHeaders()
+    {
+        var http = new DefaultHttpContext();
+        http.Connection.RemoteIpAddress = IPAddress.Loopback;
+        http.Request.Headers[ClientAddress.ForwardedFor] = new Microsoft.Extensions.Primitives.StringValues(["198.51.100.1", "203.0.113.8"]);
+
+        Assert.Equal("203.0.113.8", ClientAddress.Of(http));
+    }
+}
