@@ -68,6 +68,7 @@ public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:Prefix"] = _app.Prefix,
+            ["Audit:ChainKey"] = TestApp.ChainKey,
         }).Build();
         var output = new StringWriter();
         Assert.Equal(1, await AuditVerifier.RunCommandAsync(configuration, output, CancellationToken.None));
@@ -96,6 +97,7 @@ public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:Prefix"] = _app.Prefix,
+            ["Audit:ChainKey"] = TestApp.ChainKey,
         }).Build();
         var output = new StringWriter();
         Assert.Equal(0, await AuditVerifier.RunCommandAsync(configuration, output, CancellationToken.None));
