@@ -17,7 +17,7 @@ namespace QualityAward.Functions.Tests.Audit;
 /// and who read a trade-secret file.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class AuditTests(Azurite azurite) : IAsyncLifetime
 {
     private TestApp _app = null!;
 
