@@ -41,7 +41,7 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
         var breaks = new List<AuditBreak>();
         foreach (var name in reading.Invalid)
         {
-            breaks.Add(new(string.Empty, 0, "audit.anchor-invalid", $"锚点“{name}”的签名不符（锚点已被修改或不是本系统所写）。", $"Anchor '{name}' fails its own MAC (altered, or not written by this system).", name));
+            breaks.Add(new(string.Empty, 0, "audit.anchor-invalid", $"锚点“{name}”的签名不符（锚点已被修改，或不是用本密钥写的）。", $"Anchor '{name}' fails its own MAC (altered, or not written under this key).", name));
         }
 
         var anchored = (reading.Anchor?.Streams ?? []).ToDictionary(h => h.StreamId, StringComparer.Ordinal);
