@@ -36,6 +36,7 @@ try
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
+        ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         ["Logging__LogLevel__Default"] = "Warning",
     }, "serve", "--urls", $"http://127.0.0.1:{appPort}");
     await WaitForPortAsync(appPort);

@@ -38,6 +38,7 @@ try
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
+        ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         ["Documents__MaxBytes"] = (size + 1).ToString(CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
     }, "serve", "--urls", $"http://127.0.0.1:{appPort}");

@@ -37,6 +37,14 @@ param departments object
 @secure()
 param replyLinkSigningKey string
 
+@description('HMAC key of the audit hash chain and its anchors: base64 of at least 32 random bytes (e.g. openssl rand -base64 48). Stored only in Key Vault; keep it for as long as the data: without it no stored event verifies.')
+@secure()
+param auditChainKey string
+
+@description('Days each audit anchor blob stays immutable (WORM, time-based retention on the anchors container).')
+@minValue(1)
+param anchorRetentionDays int = 3650
+
 @description('App Service plan SKU (Linux, Dedicated). P1v3 is available in both clouds; the app keeps timers running with Always On.')
 @allowed([
   'P0v3'
@@ -88,6 +96,7 @@ module storage 'modules/storage.bicep' = {
     tags: allTags
     name: '${prefix}st${resourceToken}'
     sku: storageSku
+    anchorRetentionDays: anchorRetentionDays
   }
 }
 
@@ -99,6 +108,7 @@ module keyVault 'modules/keyvault.bicep' = {
     name: '${prefix}-kv-${take(resourceToken, 13)}'
     replyLinkSigningKey: replyLinkSigningKey
     graphSenderMailbox: graphSenderMailbox
+    auditChainKey: auditChainKey
   }
 }
 
@@ -134,6 +144,7 @@ module functionApp 'modules/functionapp.bicep' = {
     graphEndpoint: graphEndpoint
     replyLinkSigningKeySecretUri: keyVault.outputs.replyLinkSigningKeySecretUri
     graphSenderMailboxSecretUri: keyVault.outputs.graphSenderMailboxSecretUri
+    auditChainKeySecretUri: keyVault.outputs.auditChainKeySecretUri
     replyBaseUrl: replyBaseUrl
     officeEmail: officeEmail
     departments: departments
@@ -163,7 +174,10 @@ output reportingContainer string = storage.outputs.reportingContainer
 @description('Container and blob name the packaged app is uploaded to.')
 output packageBlob string = '${storage.outputs.deploymentContainer}/qualityaward.zip'
 
-@description('Key Vault URI (reply-link signing key, Graph settings).')
+@description('The container of the audit anchors (time-based immutability; lock its policy once the deployment is checked).')
+output anchorsContainer string = storage.outputs.anchorsContainer
+
+@description('Key Vault URI (reply-link signing key, audit chain key, Graph settings).')
 output keyVaultUri string = keyVault.outputs.uri
 
 @description('Client id of the app\'s managed identity (grant it Graph Mail.Send).')

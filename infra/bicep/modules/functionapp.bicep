@@ -53,6 +53,9 @@ param replyLinkSigningKeySecretUri string
 @description('Key Vault secret URI of the sending mailbox.')
 param graphSenderMailboxSecretUri string
 
+@description('Key Vault secret URI of the audit hash chain key (Audit:ChainKey).')
+param auditChainKeySecretUri string
+
 @description('Public https address the departments\' reply links start with (the function app\'s or a custom domain).')
 param replyBaseUrl string
 
@@ -121,6 +124,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // Sign-in.
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
+        // The audit hash chain's HMAC key (events and anchors): a secret, kept in Key Vault.
+        { name: 'Audit__ChainKey', value: '@Microsoft.KeyVault(SecretUri=${auditChainKeySecretUri})' }
         // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.
         { name: 'Graph__BaseUrl', value: '${graphEndpoint}/v1.0' }
         { name: 'Graph__AuthorityHost', value: authorityHost }

@@ -18,6 +18,10 @@ param replyLinkSigningKey string
 @description('The mailbox consultation emails are sent from.')
 param graphSenderMailbox string
 
+@description('HMAC key of the audit hash chain and its anchors.')
+@secure()
+param auditChainKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -54,7 +58,17 @@ resource senderMailbox 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource auditKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'audit-chain-key'
+  properties: {
+    value: auditChainKey
+    contentType: 'base64'
+  }
+}
+
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output replyLinkSigningKeySecretUri string = replyLinkKey.properties.secretUri
 output graphSenderMailboxSecretUri string = senderMailbox.properties.secretUri
+output auditChainKeySecretUri string = auditKey.properties.secretUri

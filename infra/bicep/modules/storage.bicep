@@ -25,6 +25,10 @@ param softDeleteDays int = 30
 @minValue(7)
 param backupRetentionDays int = 365
 
+@description('Days each audit anchor blob stays immutable (WORM) after it is written.')
+@minValue(1)
+param anchorRetentionDays int
+
 @description('Days a dated reporting folder is kept (latest/ is always current).')
 @minValue(7)
 param reportRetentionDays int = 400
@@ -75,6 +79,25 @@ resource reporting 'Microsoft.Storage/storageAccounts/blobServices/containers@20
 resource backup 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'backup'
+}
+
+// The audit anchors: every stream's head, hourly, in a new blob the app writes with If-None-Match: *.
+// A time-based retention (WORM) policy keeps each anchor unmodifiable and undeletable for its
+// retention, so write access to the tables (or Blob Data Owner) cannot rewrite the anchors too.
+// The policy is deployed unlocked; lock it (az storage container immutability-policy lock) once the
+// deployment is checked: a locked policy cannot be removed or shortened, only extended.
+resource anchors 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: blobService
+  name: 'anchors'
+}
+
+resource anchorsWorm 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = {
+  parent: anchors
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: anchorRetentionDays
+    allowProtectedAppendWrites: false
+  }
 }
 
 resource deployments 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
@@ -165,3 +188,4 @@ output tableEndpoint string = account.properties.primaryEndpoints.table
 output reportingContainer string = reporting.name
 output backupContainer string = backup.name
 output deploymentContainer string = deployments.name
+output anchorsContainer string = anchors.name

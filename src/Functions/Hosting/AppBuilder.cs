@@ -51,10 +51,12 @@ public static class AppBuilder
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
         services.AddSingleton<StorageClients>();
         services.AddSingleton(EventCatalog.Instance);
+        services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
         services.AddSingleton<EventStore>();
         services.AddSingleton<StateLoader>();
         services.AddSingleton<OutboxDispatcher>();
@@ -75,6 +77,7 @@ public static class AppBuilder
         services.AddSingleton<TableBackup>();
         services.AddSingleton<HolderCommands>();
         services.AddSingleton<HolderSchedule>();
+        services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
 
         // Side effects of stored events (run from the outbox, at least once each).
@@ -108,6 +111,7 @@ public static class AppBuilder
         services.AddSingleton<ITriggerFunction, ReactionsFunction>();
         services.AddSingleton<ITriggerFunction, ReportingExportFunction>();
         services.AddSingleton<ITriggerFunction, BackupFunction>();
+        services.AddSingleton<ITriggerFunction, AuditAnchorFunction>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
         builder.AddConsultations();
@@ -116,7 +120,7 @@ public static class AppBuilder
             [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer],
             [StorageClients.ReactionsQueue]));
-        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container], []));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
         services.AddHostedService<StorageInitializer>();
         if (builder.Configuration.GetValue($"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}", true))
         {

@@ -117,7 +117,8 @@ public static class CommandLine
           functions --output <dir> [--storage-prefix p]    write the function.json folders for packaging
           dev-token --role <role> [--sub s] [--name n] [--affiliation a] [--hours h]
                                                            print a development token (uses Auth:DevSigningKey)
-          verify [--Storage:Prefix p]                      walk every stream's hash chain; exit 1 at the first break
+          verify [--Storage:Prefix p]                      walk every stream's hash chain (needs Audit:ChainKey) and compare
+                                                           each stream with the newest valid anchor; exit 1 at a break
         """;
 
     public static string? Option(string[] args, string name)

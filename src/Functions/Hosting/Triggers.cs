@@ -50,6 +50,8 @@ public static class TriggerTable
             Schedule: "0 5 * * * *"),
         new("Backup", TriggerKind.Timer, "Exports every table to the backup container (daily at 02:00 Asia/Shanghai = 18:00 UTC).",
             Schedule: "0 0 18 * * *"),
+        new("AuditAnchor", TriggerKind.Timer, "Writes the head of every stream's audit hash chain to a new, never-overwritten anchor blob (hourly).",
+            Schedule: "0 50 * * * *"),
         new("Reactions", TriggerKind.Queue, "Runs the workflow reactions to a stored event.",
             Queue: Storage.StorageClients.ReactionsQueue),
     ];

@@ -1,10 +1,11 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using QualityAward.Domain;
+using QualityAward.Domain.Audit;
+using QualityAward.Functions.Audit;
 
 namespace QualityAward.Functions.Storage;
 
@@ -41,7 +42,7 @@ public sealed record OutboxEntry(string StreamId, int FromVersion, int ToVersion
 /// nothing is written. The outbox row says "these events' side effects are still due"; it is
 /// deleted only once they have all run (see <see cref="Workflow.OutboxDispatcher"/>).
 /// </summary>
-public sealed class EventStore(StorageClients storage, EventCatalog catalog, TimeProvider clock)
+public sealed class EventStore(StorageClients storage, EventCatalog catalog, AuditKey chainKey, TimeProvider clock)
 {
     /// <summary>Row keys of events sort below this; outbox rows sort above.</summary>
     private const string OutboxPrefix = "~outbox-";
@@ -122,7 +123,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Tim
         {
             var version = expectedVersion + i + 1;
             var (type, schemaVersion, json) = catalog.Serialize(events[i]);
-            var hash = Hash(prevHash, streamId, version, type, schemaVersion, now, metadata, json);
+            var hash = chainKey.Hash(Link(prevHash, streamId, version, type, schemaVersion, now, metadata, json));
             var stored1 = new StoredEvent(streamId, version, type, schemaVersion, events[i], now, metadata, prevHash, hash, json);
             stored.Add(stored1);
             actions.Add(new TableTransactionAction(TableTransactionActionType.Add, ToRow(stored1)));
@@ -203,13 +204,13 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Tim
     /// <summary>Forget cached streams (tests that rewrite storage behind the app's back).</summary>
     public void ClearCache() => _cache.Clear();
 
-    /// <summary>The hash that links an event to the one before it.</summary>
-    public static string Hash(string prevHash, string streamId, int version, string type, int schemaVersion, DateTimeOffset recordedAt, EventMetadata metadata, string json)
-    {
-        var text = string.Join('\n', prevHash, streamId, version.ToString(CultureInfo.InvariantCulture), type, schemaVersion.ToString(CultureInfo.InvariantCulture),
-            recordedAt.UtcTicks.ToString(CultureInfo.InvariantCulture), metadata.Actor.Role, metadata.Actor.Subject, metadata.CommandId ?? string.Empty, json);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
-    }
+    /// <summary>
+    /// What the hash of an event covers: every field stored on its row (see <see cref="AuditChain"/>),
+    /// so altering any of them, the actor's name and affiliation and the correlation id included, breaks the chain.
+    /// </summary>
+    public static ChainLink Link(string prevHash, string streamId, int version, string type, int schemaVersion, DateTimeOffset recordedAt, EventMetadata metadata, string json) =>
+        new(prevHash, streamId, version, type, schemaVersion, recordedAt, metadata.Actor.Subject, metadata.Actor.Role, metadata.Actor.DisplayName, metadata.Actor.Affiliation,
+            metadata.CommandId, metadata.CorrelationId, json);
 
     public static string Key(int version) => version.ToString("D10", CultureInfo.InvariantCulture);
 

@@ -17,7 +17,7 @@ namespace QualityAward.Functions.Tests.Audit;
 /// and who read a trade-secret file.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class AuditTests(Azurite azurite) : IAsyncLifetime
 {
     private TestApp _app = null!;
 
@@ -68,6 +68,7 @@ public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:Prefix"] = _app.Prefix,
+            ["Audit:ChainKey"] = TestApp.ChainKey,
         }).Build();
         var output = new StringWriter();
         Assert.Equal(1, await AuditVerifier.RunCommandAsync(configuration, output, CancellationToken.None));
@@ -96,6 +97,7 @@ public sealed class AuditTests(Azurite azurite) : IAsyncLifetime
         {
             ["Storage:ConnectionString"] = azurite.ConnectionString,
             ["Storage:Prefix"] = _app.Prefix,
+            ["Audit:ChainKey"] = TestApp.ChainKey,
         }).Build();
         var output = new StringWriter();
         Assert.Equal(0, await AuditVerifier.RunCommandAsync(configuration, output, CancellationToken.None));

@@ -50,7 +50,7 @@ public sealed partial class BicepTests
             "Storage__credential", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING",
             // The names the app's options read (Consultations:*, Graph:*), not look-alikes it would ignore.
             "Consultations__SigningKey", "Consultations__Mailbox", "Consultations__ReplyBaseUrl", "Consultations__OfficeEmail",
-            "Graph__BaseUrl", "Graph__ManagedIdentityClientId",
+            "Graph__BaseUrl", "Graph__ManagedIdentityClientId", "Audit__ChainKey",
         })
         {
             // A literal array compiles to JSON objects; one joined with the departments' settings to createObject(...).
@@ -60,6 +60,50 @@ public sealed partial class BicepTests
         Assert.Contains("@Microsoft.KeyVault(SecretUri=", json);
         Assert.Matches(new Regex("(\"name\": \"FUNCTIONS_WORKER_RUNTIME\",\\s*\"value\": \"custom\")|('name', 'FUNCTIONS_WORKER_RUNTIME', 'value', 'custom')"), json);
         Assert.Contains("Consultations__Departments__{0}__Email", json);
+    }
+
+    [Fact]
+    public async Task Template_KeepsTheAuditChainKeyInKeyVault_AndTheAnchorsWriteOnce()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var template = JsonNode.Parse(result.Output)!;
+        var json = result.Output;
+
+        // The key the app reads as Audit:ChainKey is a Key Vault reference to a secret that only a secure parameter fills.
+        Assert.Matches(new Regex(@"'name', 'Audit__ChainKey', 'value', format\('@Microsoft\.KeyVault\(SecretUri=\{0\}\)', parameters\('auditChainKeySecretUri'\)\)"), json);
+        Assert.Equal("securestring", (string?)template["parameters"]!["auditChainKey"]!["type"]);
+        var resources = AllResources(template).ToList();
+        var secret = Assert.Single(resources, r => (string?)r["type"] == "Microsoft.KeyVault/vaults/secrets" && ((string?)r["name"])!.Contains("'audit-chain-key'", StringComparison.Ordinal));
+        Assert.Equal("[parameters('auditChainKey')]", (string?)secret["properties"]!["value"]);
+
+        // The anchors container has a time-based retention (WORM) policy: an anchor cannot be rewritten or deleted.
+        Assert.Single(resources, r => (string?)r["type"] == "Microsoft.Storage/storageAccounts/blobServices/containers" && ((string?)r["name"])!.Contains("'anchors'", StringComparison.Ordinal));
+        var worm = Assert.Single(resources, r => (string?)r["type"] == "Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies");
+        Assert.Contains("'anchors'", (string?)worm["name"], StringComparison.Ordinal);
+        Assert.Equal("[parameters('anchorRetentionDays')]", (string?)worm["properties"]!["immutabilityPeriodSinceCreationInDays"]);
+        Assert.False((bool)worm["properties"]!["allowProtectedAppendWrites"]!);
+    }
+
+    /// <summary>Every resource of the template, those of nested deployments (modules) included.</summary>
+    private static IEnumerable<JsonNode> AllResources(JsonNode template)
+    {
+        foreach (var resource in template["resources"] switch
+        {
+            JsonArray array => array.OfType<JsonNode>(),
+            JsonObject symbolic => symbolic.Select(p => p.Value).OfType<JsonNode>(),
+            _ => [],
+        })
+        {
+            yield return resource;
+            if (resource["properties"]?["template"] is { } nested)
+            {
+                foreach (var inner in AllResources(nested))
+                {
+                    yield return inner;
+                }
+            }
+        }
     }
 
     [Fact]

@@ -23,6 +23,9 @@ public sealed class TestApp : IAsyncDisposable
 {
     public const string SigningKey = "qualityaward-test-signing-key-0123456789abcdef";
 
+    /// <summary>The audit chain key every test app uses (Audit:ChainKey): base64 of 48 fixed bytes.</summary>
+    public static readonly string ChainKey = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("qualityaward-test-audit-chain-key-0123456789abcd"));
+
     private readonly WebApplication _app;
 
     private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, Uri address)
@@ -59,6 +62,7 @@ public sealed class TestApp : IAsyncDisposable
                 ["Storage:ConnectionString"] = connectionString,
                 ["Storage:Prefix"] = prefix,
                 ["Auth:DevSigningKey"] = SigningKey,
+                ["Audit:ChainKey"] = ChainKey,
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
                 ["Workflow:QueuePollInterval"] = "00:00:00.100",
                 ["Logging:LogLevel:Default"] = "Warning",
@@ -129,6 +133,14 @@ public sealed class TestApp : IAsyncDisposable
         var response = await Anonymous().PostAsync("/Timers", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
         var body = await response.ExpectAsync(200);
         return body.GetProperty("Logs")[0].GetString()!;
+    }
+
+    /// <summary>Do what the Functions host does for the AuditAnchor timer. Returns the status and the function's log line.</summary>
+    public async Task<(int Status, string Log)> FireAuditAnchorAsync()
+    {
+        var response = await Anonymous().PostAsync("/AuditAnchor", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.Content.ReadAsStringAsync();
+        return ((int)response.StatusCode, JsonDocument.Parse(body).RootElement.GetProperty("Logs")[0].GetString()!);
     }
 
     public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };

@@ -17,7 +17,7 @@ public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private EventStore NewStore() => new(_app.Storage, EventCatalog.Instance, _app.Clock);
+    private EventStore NewStore() => new(_app.Storage, EventCatalog.Instance, _app.Services.GetRequiredService<QualityAward.Functions.Audit.AuditKey>(), _app.Clock);
 
     private static EventMetadata Meta => new(new Actor("office-1", Roles.Office, "市强市办"), Guid.NewGuid().ToString(), null);
 
