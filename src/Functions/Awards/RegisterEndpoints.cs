@@ -226,12 +226,10 @@ public static class RegisterEndpoints
         }).RequireAuthorization(Roles.Office).Accepts<BanRequest>("application/json")
           .WithSummary("Record a ban the policy defines (false materials, fraud, after revocation) with its cause and decision; its length and article come from the policy. Intake refuses the applicant until it ends.");
 
-        api.MapPost("/awards/{applicationId}/revocation-proposals", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<RevocationProposalRequest>(http, ct);
-            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new ProposeRevocation("rev-" + Guid.NewGuid().ToString("N"), applicationId, request!.GroundCode, request.Reason, request.OccurredOn), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<RevocationProposalRequest>("application/json")
-          .WithSummary("Propose to revoke an award on one of the policy's grounds (checked against the window: Changde §30, Benxi §32 count what arose within 5 years). The body the policy names (revocation.decidedBy) decides.");
+        api.MapPost("/awards/{applicationId}/revocation-proposals", (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+            OnHolderAsync<RevocationProposalRequest>(http, holders, readModels, applicationId, request => new ProposeRevocation("rev-" + Guid.NewGuid().ToString("N"), applicationId, request.GroundCode, request.Reason, request.OccurredOn), Roles.Office, ct))
+            .RequireAuthorization(Roles.Office).Accepts<RevocationProposalRequest>("application/json")
+            .WithSummary("Propose to revoke an award on one of the policy's grounds (checked against the window: Changde §30, Benxi §32 count what arose within 5 years). The body the policy names (revocation.decidedBy) decides.");
 
         api.MapPost("/awards/{applicationId}/revocation", async (string applicationId, HttpContext http, ApplicationCommands commands, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
         {
@@ -270,33 +268,25 @@ public static class RegisterEndpoints
         }).RequireAuthorization(Roles.Office).Accepts<RevocationRequest>("application/json")
           .WithSummary("Record the deciding body's approval of a revocation proposal (its decision's reference): the award is revoked, the title marked revoked in the register and the application, the revocation announced, the policy's ban brought.");
 
-        api.MapPost("/awards/{applicationId}/recoveries", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<RecoveryRequest>(http, ct);
-            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new RecordRecovery(applicationId, request!.Yuan, request.RecoveredOn, request.Reference), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<RecoveryRequest>("application/json")
-          .WithSummary("Record money of a revoked award paid back: amount, date, receipt reference; never more than is owed.");
+        api.MapPost("/awards/{applicationId}/recoveries", (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+            OnHolderAsync<RecoveryRequest>(http, holders, readModels, applicationId, request => new RecordRecovery(applicationId, request.Yuan, request.RecoveredOn, request.Reference), Roles.Office, ct))
+            .RequireAuthorization(Roles.Office).Accepts<RecoveryRequest>("application/json")
+            .WithSummary("Record money of a revoked award paid back: amount, date, receipt reference; never more than is owed.");
 
-        api.MapPost("/awards/{applicationId}/inspections", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<InspectionRequest>(http, ct);
-            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new RecordInspection("insp-" + Guid.NewGuid().ToString("N"), applicationId, request!.VisitedOn, request.Findings, request.FollowUps), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<InspectionRequest>("application/json")
-          .WithSummary("Record a visit to the holder (定期巡访, Changde §29): findings and follow-ups.");
+        api.MapPost("/awards/{applicationId}/inspections", (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+            OnHolderAsync<InspectionRequest>(http, holders, readModels, applicationId, request => new RecordInspection("insp-" + Guid.NewGuid().ToString("N"), applicationId, request.VisitedOn, request.Findings, request.FollowUps), Roles.Office, ct))
+            .RequireAuthorization(Roles.Office).Accepts<InspectionRequest>("application/json")
+            .WithSummary("Record a visit to the holder (定期巡访, Changde §29): findings and follow-ups.");
 
-        api.MapPost("/awards/{applicationId}/changes", async (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<ChangeRequest>(http, ct);
-            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new ReportChange("chg-" + Guid.NewGuid().ToString("N"), applicationId, request!.Kind, request.Description, request.EffectiveOn), Roles.Applicant, ct);
-        }).RequireAuthorization(Roles.Applicant).Accepts<ChangeRequest>("application/json")
-          .WithSummary("The holder reports a major change of its quality model (Changde §42) or its legal form (Weihai §27(九)).");
+        api.MapPost("/awards/{applicationId}/changes", (string applicationId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+            OnHolderAsync<ChangeRequest>(http, holders, readModels, applicationId, request => new ReportChange("chg-" + Guid.NewGuid().ToString("N"), applicationId, request.Kind, request.Description, request.EffectiveOn), Roles.Applicant, ct))
+            .RequireAuthorization(Roles.Applicant).Accepts<ChangeRequest>("application/json")
+            .WithSummary("The holder reports a major change of its quality model (Changde §42) or its legal form (Weihai §27(九)).");
 
-        api.MapPost("/awards/{applicationId}/changes/{changeId}/review", async (string applicationId, string changeId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<ChangeReviewRequest>(http, ct);
-            return problem ?? await OnHolderAsync(http, holders, readModels, applicationId, new ReviewChange(changeId, request!.Outcome, request.Note), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<ChangeReviewRequest>("application/json")
-          .WithSummary("The office reviews a change report: accepted, or revocation opened (then revoke on the policy's ground).");
+        api.MapPost("/awards/{applicationId}/changes/{changeId}/review", (string applicationId, string changeId, HttpContext http, HolderCommands holders, ReadModels readModels, CancellationToken ct) =>
+            OnHolderAsync<ChangeReviewRequest>(http, holders, readModels, applicationId, request => new ReviewChange(changeId, request.Outcome, request.Note), Roles.Office, ct))
+            .RequireAuthorization(Roles.Office).Accepts<ChangeReviewRequest>("application/json")
+            .WithSummary("The office reviews a change report: accepted, or revocation opened (then revoke on the policy's ground).");
 
         var pub = app.MapGroup("/api/public/register").WithTags("Public").AllowAnonymous();
         pub.MapGet(string.Empty, async (ReadModels readModels, CancellationToken ct) =>
@@ -311,7 +301,9 @@ public static class RegisterEndpoints
         pages.MapGet("/register/revocations", async (ReadModels readModels, CancellationToken ct) => Html.Page("撤销奖励公告", RevocationsPage(await RevocationsAsync(readModels, ct))));
     }
 
-    private static async Task<IResult> OnHolderAsync(HttpContext http, HolderCommands holders, ReadModels readModels, string applicationId, IHolderCommand command, string role, CancellationToken ct)
+    /// <summary>Finds the award (404 if the register has none), then reads the body and runs the command on its holder.</summary>
+    private static async Task<IResult> OnHolderAsync<TRequest>(HttpContext http, HolderCommands holders, ReadModels readModels, string applicationId, Func<TRequest, IHolderCommand> command, string role, CancellationToken ct)
+        where TRequest : class
     {
         var (app, _) = await holders.ApplicationAsync(applicationId, ct);
         if (app?.Award is null || app.ApplicantKey is null)
@@ -319,7 +311,13 @@ public static class RegisterEndpoints
             return Problems.For(http, Refusal.NotFound("holder.award-not-found", "登记簿中没有该奖项。", "The register holds no such award."));
         }
 
-        var outcome = await holders.RunAsync(HolderKey.Parse(app.ApplicantKey).Value, command, Caller.As(http.User, role), null, http.TraceIdentifier, ct);
+        var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await holders.RunAsync(HolderKey.Parse(app.ApplicantKey).Value, command(request!), Caller.As(http.User, role), null, http.TraceIdentifier, ct);
         if (outcome.Refused)
         {
             return Problems.For(http, outcome.Refusal!);
