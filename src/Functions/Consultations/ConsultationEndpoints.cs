@@ -122,6 +122,29 @@ public static class ConsultationEndpoints
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor))
           .WithSummary("A round: the applicants, each department's answers (adverse records with details), reminders, overdue departments and the mails' delivery.");
 
+        api.MapPost("/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend", async (string cycleId, string consultationId, string mailKey, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            var round = await consultations.LoadAsync(consultationId, ct);
+            if (round is null || round.Opened!.CycleId != cycleId)
+            {
+                return Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."));
+            }
+
+            // The address configured now: a mail refused for a wrong address goes to the corrected one.
+            var config = options.CurrentValue;
+            var tagged = (await mail.ListAsync(round.Opened.ConsultationId, ct)).FirstOrDefault(m => m.Key == mailKey)?.Tag;
+            var to = Enum.TryParse<Department>(tagged, out var department) ? config.Contact(department)?.Email : config.OfficeEmail;
+            var actor = Caller.As(http.User, Roles.Office);
+            var (outcome, _) = await mail.ResendAsync(round.Opened.ConsultationId, mailKey, to, actor.Subject, ct);
+            return outcome switch
+            {
+                ResendOutcome.NotFound => Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail.")),
+                ResendOutcome.NotFailed => Problems.For(http, Refusal.Rule("mail.not-failed", "只有发送失败的邮件可以重发；这封邮件已发出或正在发送。", "Only a mail that failed can be sent again; this one is sent or on its way.")),
+                _ => Results.Ok(await ViewAsync(round, mail, config, ct)),
+            };
+        }).RequireAuthorization(Roles.Office)
+          .WithSummary("Send again a mail Graph refused for good (status failed), to the address configured now (after correcting it); answers the round.");
+
         api.MapPost("/applications/{applicationId}/adverse-records/dismiss", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
         {
             var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);

@@ -8,6 +8,14 @@ namespace QualityAward.Functions.Mail;
 /// <summary>A mail the outbox should send: one row per (batch, key), written once.</summary>
 public sealed record MailRequest(string Batch, string Key, string Source, string From, string To, string? ToName, string? Tag = null);
 
+/// <summary>What asking to send a mail again did.</summary>
+public enum ResendOutcome
+{
+    NotFound,
+    NotFailed,
+    Resent,
+}
+
 /// <summary>A mail row as stored.</summary>
 public sealed record MailRow(string Batch, string Key, string Source, string From, string To, string? ToName, string? Tag, string Status, int Attempts, DateTimeOffset? NextAttemptAt, DateTimeOffset? SentAt, string? LastError)
 {
@@ -93,6 +101,54 @@ public sealed partial class MailOutbox(
         }
 
         return rows;
+    }
+
+    /// <summary>
+    /// Sends a mail Graph refused for good once more, after the office has put right what was wrong
+    /// (most often the address: <paramref name="to"/> is the address now configured). Only a
+    /// <c>failed</c> row goes back to <c>pending</c>, with an ETag-conditional update so two clicks
+    /// resend it once; the batch's timer sends it at once. The row keeps who resent it and the
+    /// error it had.
+    /// </summary>
+    public async Task<(ResendOutcome Outcome, MailRow? Row)> ResendAsync(string batch, string key, string? to, string resentBy, CancellationToken ct)
+    {
+        var found = await Table.GetEntityIfExistsAsync<TableEntity>(batch, key, cancellationToken: ct);
+        if (!found.HasValue || found.Value is not { } row)
+        {
+            return (ResendOutcome.NotFound, null);
+        }
+
+        if (row.GetString("Status") != Failed)
+        {
+            return (ResendOutcome.NotFailed, FromRow(row));
+        }
+
+        var now = clock.GetUtcNow();
+        row["Status"] = Pending;
+        row["NextAttemptAt"] = now;
+        row["PreviousError"] = row.GetString("LastError");
+        row["LastError"] = null;
+        row["Resends"] = (row.GetInt32("Resends") ?? 0) + 1;
+        row["ResentBy"] = resentBy;
+        row["ResentAt"] = now;
+        if (!string.IsNullOrWhiteSpace(to))
+        {
+            row["To"] = to;
+        }
+
+        try
+        {
+            await Table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 412 or 404)
+        {
+            // Someone resent it at the same moment: theirs stands.
+            return (ResendOutcome.NotFailed, FromRow((await Table.GetEntityAsync<TableEntity>(batch, key, cancellationToken: ct)).Value));
+        }
+
+        await timers.SetAsync(new WorkflowTimer(TimerId(batch), now, Kind, batch), ct);
+        LogResent(logger, $"{batch}/{key}", resentBy, row.GetString("To") ?? string.Empty);
+        return (ResendOutcome.Resent, FromRow(row));
     }
 
     public Task FireAsync(WorkflowTimer timer, CancellationToken ct) => DispatchAsync(timer.Target, ct);
@@ -224,6 +280,9 @@ public sealed partial class MailOutbox(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mail {MailId} refused by Graph (attempt {Attempts}); it will not be retried: {Error}")]
     private static partial void LogFailed(ILogger logger, string mailId, int attempts, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Mail {MailId} put back to be sent again by {ResentBy}, to {To}")]
+    private static partial void LogResent(ILogger logger, string mailId, string resentBy, string to);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Mail {MailId}: the claim expired and another instance took the row over")]
     private static partial void LogClaimLost(ILogger logger, string mailId);

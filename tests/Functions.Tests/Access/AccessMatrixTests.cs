@@ -124,6 +124,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/cycles/{cycleId}/consultations"] = (Kind.Role, OfficeAndSupervision),
         ["GET /api/cycles/{cycleId}/consultations/{consultationId}"] = (Kind.Role, OfficeAndSupervision),
         ["GET /api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}"] = (Kind.Role, OfficeAndSupervision),
+        ["POST /api/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend"] = (Kind.Role, OfficeOnly),
         ["GET /consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
         ["POST /forms/consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
 
@@ -259,7 +260,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         .Replace("{cycleId}", "weihai-2026").Replace("{applicationId}", _applicationId).Replace("{documentId}", _documentId)
         .Replace("{policyId}", "weihai").Replace("{year:int}", "2027").Replace("{documentName}", "v1").Replace("{documentName?}", "v1")
         .Replace("{noticeId}", "weihai-2026-candidates").Replace("{objectionId}", "obj-0").Replace("{evidenceId}", "evidence-1")
-        .Replace("{consultationId}", "weihai-2026-c3").Replace("{department}", "tax").Replace("{uploadId}", "doc-0")
+        .Replace("{consultationId}", "weihai-2026-c3").Replace("{department}", "tax").Replace("{mailKey}", "request-Tax").Replace("{uploadId}", "doc-0")
         .Replace("{receiptCode}", "ABCDEFGHJKMN").Replace("{stage}", "materialReview").Replace("{expertId}", "expert-0")
         .Replace("{applicantKey}", "91350100M000100Y43").Replace("{changeId}", "change-0").Replace("{reportId}", "report-0");
 
