@@ -69,7 +69,15 @@ public sealed record ReminderSent(IReadOnlyList<Department> Departments, DateTim
 [EventType("ConsultationReplyOverdue", 1)]
 public sealed record ReplyOverdue(IReadOnlyList<Department> Departments, DateTimeOffset At) : IConsultationEvent;
 
-/// <summary>Every department has answered.</summary>
+/// <summary>
+/// The reply period ran out and the office ended the round without these departments' answers,
+/// for the reason it gives (a silent department is not taken as "no adverse record": the round
+/// records who did not answer). <see cref="ConsultationClosed"/> follows.
+/// </summary>
+[EventType("ConsultationClosedWithoutAnswers", 1)]
+public sealed record ConsultationClosedWithoutAnswers(IReadOnlyList<Department> Unanswered, string Reason, DateTimeOffset At) : IConsultationEvent;
+
+/// <summary>Every department has answered, or the office ended an overdue round.</summary>
 [EventType("ConsultationClosed", 1)]
 public sealed record ConsultationClosed(DateTimeOffset At) : IConsultationEvent;
 
@@ -93,6 +101,9 @@ public sealed record ConsultationState
 
     public DateTimeOffset? ClosedAt { get; init; }
 
+    /// <summary>Set when the office ended the round after the deadline without some departments' answers.</summary>
+    public ConsultationClosedWithoutAnswers? ClosedWithoutAnswers { get; init; }
+
     /// <summary>Departments asked that have not answered yet, in the order they were asked.</summary>
     public IReadOnlyList<Department> Waiting =>
         Opened is null ? [] : Opened.Departments.Select(d => d.Department).Where(d => !Answers.ContainsKey(d)).ToList();
@@ -111,6 +122,7 @@ public sealed record ConsultationState
             DepartmentAnswered d => s with { Answers = s.Answers.SetItem(d.Department, d) },
             ReminderSent d => s with { Reminded = s.Reminded.AddRange(d.Departments) },
             ReplyOverdue d => s with { Overdue = s.Overdue.AddRange(d.Departments) },
+            ConsultationClosedWithoutAnswers d => s with { ClosedWithoutAnswers = d },
             ConsultationClosed d => s with { IsClosed = true, ClosedAt = d.At },
             _ => throw new InvalidOperationException($"Unknown consultation event {e.GetType().Name}"),
         };
@@ -143,6 +155,9 @@ public sealed record SendReminder : IConsultationCommand;
 /// <summary>The deadline timer: record the departments that missed it.</summary>
 public sealed record MarkOverdue : IConsultationCommand;
 
+/// <summary>The office ends a round whose reply period has run out, without the missing answers, and says why.</summary>
+public sealed record CloseWithoutAnswers(string Reason) : IConsultationCommand;
+
 public sealed record ConsultationContext(DateTimeOffset Now, WorkingDayCalendar Calendar, Actor Actor);
 
 /// <summary>
@@ -154,6 +169,7 @@ public static class ConsultationDecider
 {
     public const int MaxDetailsLength = 2_000;
     public const int MaxRespondentLength = 100;
+    public const int MaxCloseReasonLength = 500;
 
     public static Decision<IConsultationEvent> Decide(IConsultationCommand command, ConsultationState state, ConsultationContext ctx)
     {
@@ -172,6 +188,7 @@ public static class ConsultationDecider
             SubmitAnswers c => Answer(c, state, ctx),
             SendReminder => Remind(state, ctx),
             MarkOverdue => Overdue(state, ctx),
+            CloseWithoutAnswers c => Close(c, state, ctx),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
     }
@@ -187,6 +204,11 @@ public static class ConsultationDecider
         if (state.Ask(department) is null)
         {
             return Refusal.Forbidden("consultation.department-not-asked", $"本轮征求意见未征求{DepartmentNames.Zh(department)}的意见。", "This department is not asked in this round.");
+        }
+
+        if (state.IsClosed && !state.HasAnswered(department))
+        {
+            return Refusal.Rule("consultation.closed", "本轮征求意见已经结束，不再接收答复。如有情况需要反映，请与评审办公室联系。", "This round has ended and takes no more answers; contact the office.");
         }
 
         if (state.HasAnswered(department))
@@ -389,6 +411,43 @@ public static class ConsultationDecider
         }
 
         return Decision<IConsultationEvent>.Accept(new ReminderSent(due, ctx.Now));
+    }
+
+    /// <summary>
+    /// The office ends a round that has run past its deadline without every answer: only once the
+    /// deadline timer has recorded the missing departments as overdue, with a reason; the round then
+    /// closes and its applications move on (those with an open adverse record wait for the office).
+    /// </summary>
+    private static Decision<IConsultationEvent> Close(CloseWithoutAnswers c, ConsultationState state, ConsultationContext ctx)
+    {
+        if (ctx.Actor.Role is not Roles.Office)
+        {
+            return Refusal.Forbidden("consultation.office-only", "只有评审办公室可以结束征求意见。", "Only the office ends a consultation.");
+        }
+
+        if (state.IsClosed)
+        {
+            return Refusal.Rule("consultation.closed", "本轮征求意见已经结束。", "This round has ended already.");
+        }
+
+        var waiting = state.Waiting;
+        if (ctx.Now < state.Opened!.DueAt || waiting.Any(d => !state.Overdue.Contains(d)))
+        {
+            return Refusal.Rule("consultation.not-overdue", $"答复期限至{state.Opened.ReplyBy:yyyy年M月d日}，期限届满且逾期部门已记录后，才能在缺少答复的情况下结束征求意见。", $"A round can end without every answer only after its deadline ({state.Opened.ReplyBy:yyyy-MM-dd}) has passed and the late departments are recorded.");
+        }
+
+        var reason = c.Reason?.Trim() ?? string.Empty;
+        if (reason.Length == 0)
+        {
+            return Refusal.Invalid("reason.missing", "请说明在缺少部门答复的情况下结束征求意见的理由。", "Give the reason for ending the round without every answer.", "reason");
+        }
+
+        if (reason.Length > MaxCloseReasonLength)
+        {
+            return Refusal.Invalid("reason.too-long", $"理由不能超过{MaxCloseReasonLength}字。", $"The reason is limited to {MaxCloseReasonLength} characters.", "reason");
+        }
+
+        return Decision<IConsultationEvent>.Accept(new ConsultationClosedWithoutAnswers(waiting, reason, ctx.Now), new ConsultationClosed(ctx.Now));
     }
 
     private static Decision<IConsultationEvent> Overdue(ConsultationState state, ConsultationContext ctx)

@@ -54,7 +54,11 @@ public sealed record ConsultationView(
     IReadOnlyList<ConsultedApplicantView> Applicants,
     IReadOnlyList<DepartmentView> Departments,
     IReadOnlyList<string> OverdueDepartments,
-    IReadOnlyList<MailView> Mails);
+    IReadOnlyList<MailView> Mails,
+    IReadOnlyList<string> ClosedWithoutAnswersOf,
+    string? CloseReason);
+
+public sealed record CloseConsultationRequest(string Reason);
 
 /// <summary>
 /// Department consultations (征求意见): the office opens a round for the applications at a
@@ -144,6 +148,25 @@ public static class ConsultationEndpoints
             };
         }).RequireAuthorization(Roles.Office)
           .WithSummary("Send again a mail Graph refused for good (status failed), to the address configured now (after correcting it); answers the round.");
+
+        api.MapPost("/cycles/{cycleId}/consultations/{consultationId}/close", async (string cycleId, string consultationId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        {
+            var round = await consultations.LoadAsync(consultationId, ct);
+            if (round is null || round.Opened!.CycleId != cycleId)
+            {
+                return Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."));
+            }
+
+            var (request, problem) = await JsonBody.ReadAsync<CloseConsultationRequest>(http, ct);
+            if (problem is not null)
+            {
+                return problem;
+            }
+
+            var outcome = await consultations.RunAsync(consultationId, new CloseWithoutAnswers(request!.Reason), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(await ViewAsync(outcome.State, mail, options.CurrentValue, ct));
+        }).RequireAuthorization(Roles.Office).Accepts<CloseConsultationRequest>("application/json")
+          .WithSummary("End a round whose reply period has run out without the late departments' answers, with the reason; the applications without an open adverse record move on. The round records who did not answer.");
 
         api.MapPost("/applications/{applicationId}/adverse-records/dismiss", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
         {
@@ -539,7 +562,8 @@ public static class ConsultationEndpoints
             o.DueAt,
             o.RemindOn,
             round.IsClosed ? "closed" : "open",
-            round.IsClosed ? "各部门均已答复" : round.Overdue.Count > 0 ? "有部门逾期未答复" : "等待部门答复",
+            round.ClosedWithoutAnswers is not null ? "逾期未答复，评审办公室已结束征求意见"
+                : round.IsClosed ? "各部门均已答复" : round.Overdue.Count > 0 ? "有部门逾期未答复" : "等待部门答复",
             o.Applicants.Select(a => new ConsultedApplicantView(a.ApplicationId, a.Name, a.Category.ToString().ToLowerInvariant(), JsonNamingPolicy.CamelCase.ConvertName(a.Sector.ToString()))).ToList(),
             o.Departments.Select(d =>
             {
@@ -557,7 +581,9 @@ public static class ConsultationEndpoints
                     answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details, a.FileId)).ToList() ?? []);
             }).ToList(),
             round.Overdue.Where(d => !round.HasAnswered(d)).Select(Camel).ToList(),
-            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList());
+            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList(),
+            round.ClosedWithoutAnswers?.Unanswered.Select(Camel).ToList() ?? [],
+            round.ClosedWithoutAnswers?.Reason);
     }
 }
 

@@ -194,6 +194,39 @@ public class ConsultationDeciderTests
         Assert.IsType<DepartmentAnswered>(Assert.Single(late.Events));
     }
 
+    [Fact]
+    public void CloseWithoutAnswers_OnlyAfterTheDeadlineIsRecorded_ByTheOffice_WithAReason_AndThenTheLinkIsShut()
+    {
+        var opened = Opened(Enterprise("app-a"));
+        var answered = new DepartmentAnswered(Department.Tax, Clean("app-a"), null, Monday.AddHours(1));
+        var beforeOverdue = Given(opened, answered);
+        var after = opened.DueAt.AddHours(1);
+
+        // Within the period, or past it before the deadline timer has recorded who is late: no.
+        Assert.Equal("consultation.not-overdue", ConsultationDecider.Decide(new CloseWithoutAnswers("逾期"), beforeOverdue, At(Monday.AddDays(3))).Refusal?.Code);
+        Assert.Equal("consultation.not-overdue", ConsultationDecider.Decide(new CloseWithoutAnswers("逾期"), beforeOverdue, At(after)).Refusal?.Code);
+
+        var overdue = Assert.IsType<ReplyOverdue>(Assert.Single(ConsultationDecider.Decide(new MarkOverdue(), beforeOverdue, At(opened.DueAt)).Events));
+        var state = Given(opened, answered, overdue);
+        Assert.Equal("consultation.office-only", ConsultationDecider.Decide(new CloseWithoutAnswers("逾期"), state, At(after, new Actor("dept", "department"))).Refusal?.Code);
+        Assert.Equal("reason.missing", ConsultationDecider.Decide(new CloseWithoutAnswers("  "), state, At(after)).Refusal?.Code);
+        Assert.Equal("reason.too-long", ConsultationDecider.Decide(new CloseWithoutAnswers(new string('理', ConsultationDecider.MaxCloseReasonLength + 1)), state, At(after)).Refusal?.Code);
+
+        var closing = ConsultationDecider.Decide(new CloseWithoutAnswers(" 逾期五个工作日未答复，经主任批准结束。 "), state, At(after));
+        var without = Assert.IsType<ConsultationClosedWithoutAnswers>(closing.Events[0]);
+        Assert.IsType<ConsultationClosed>(closing.Events[1]);
+        Assert.Equal(ChangdeFive.Where(d => d != Department.Tax), without.Unanswered);
+        Assert.Equal("逾期五个工作日未答复，经主任批准结束。", without.Reason);
+
+        var closed = Given([opened, answered, overdue, .. closing.Events]);
+        Assert.True(closed.IsClosed);
+        Assert.Equal("consultation.closed", ConsultationDecider.Decide(new CloseWithoutAnswers("again"), closed, At(after)).Refusal?.Code);
+        Assert.Equal("consultation.closed", ConsultationDecider.Decide(new SubmitAnswers(Department.MarketRegulation, Clean("app-a"), null), closed, At(after)).Refusal?.Code);
+        Assert.Equal("consultation.already-answered", ConsultationDecider.PermAnswer(closed, Department.Tax)?.Code);
+        Assert.Empty(ConsultationDecider.Decide(new SendReminder(), closed, At(after)).Events);
+        Assert.Empty(ConsultationDecider.Decide(new MarkOverdue(), closed, At(after)).Events);
+    }
+
     [Theory]
     // The open record, with a reason: the office may uphold it.
     [InlineData("changde-2026-c3", Department.Tax, "经核实属实", null)]

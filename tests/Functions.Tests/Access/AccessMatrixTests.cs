@@ -125,6 +125,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/cycles/{cycleId}/consultations/{consultationId}"] = (Kind.Role, OfficeAndSupervision),
         ["GET /api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}"] = (Kind.Role, OfficeAndSupervision),
         ["POST /api/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/consultations/{consultationId}/close"] = (Kind.Role, OfficeOnly),
         ["GET /consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
         ["POST /forms/consultations/{consultationId}/{department}"] = (Kind.Own, Nobody),
 
