@@ -473,6 +473,16 @@ public static class ConsultationIds
     public static string For(string cycleId, int stageIndex) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cycleId}-c{stageIndex}");
 
+    /// <summary>The most rounds one stage of one cycle may have: the first and its supplementary rounds.</summary>
+    public const int MaxRoundsPerStage = 20;
+
+    /// <summary>
+    /// The <paramref name="n"/>th round of a stage (n = 1: <see cref="For"/>; n ≥ 2: a supplementary
+    /// round for applications that reached the stage after the earlier rounds opened, e.g. <c>changde-2026-c3-2</c>).
+    /// </summary>
+    public static string For(string cycleId, int stageIndex, int n) =>
+        n <= 1 ? For(cycleId, stageIndex) : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{cycleId}-c{stageIndex}-{n}");
+
     /// <summary>
     /// A round about an award holder: one per award and due date, e.g. <c>app-5d1c…-h20280301</c>.
     /// </summary>
@@ -482,12 +492,12 @@ public static class ConsultationIds
     public static string StreamId(string consultationId) => "consultation-" + consultationId;
 
     /// <summary>
-    /// Null unless the id has the shape <see cref="For"/> makes (a slug, ending -c and the stage
-    /// index) or <see cref="ForHolder"/> makes (an application id, -h and the due date).
+    /// Null unless the id has the shape <see cref="For(string, int, int)"/> makes (a slug, ending -c and the stage
+    /// index, then the round's number from 2 to <see cref="MaxRoundsPerStage"/> for a supplementary round) or <see cref="ForHolder"/> makes (an application id, -h and the due date).
     /// </summary>
     public static string? Parse(string? consultationId) =>
         CycleId.Parse(consultationId) is { IsOk: true }
-        && (System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "-c[0-9]{1,2}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
+        && (System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "-c[0-9]{1,2}(-([2-9]|1[0-9]|20))?$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)
             || System.Text.RegularExpressions.Regex.IsMatch(consultationId!, "^app-[a-z0-9-]+-h[0-9]{8}$", System.Text.RegularExpressions.RegexOptions.CultureInvariant))
             ? consultationId
             : null;

@@ -74,10 +74,38 @@ public sealed class ConsultationCommands(Streams streams, ReadModels readModels,
                 $"No mail address is configured for: {string.Join(", ", missing)} (Consultations:Departments:…:Email)."));
         }
 
-        var consultationId = ConsultationIds.For(cycle.CycleId, index);
-        var title = $"{cycle.Title}{stage.Title ?? "征求有关部门意见"}";
-        var command = new OpenConsultation(consultationId, cycle.CycleId, index, stage, title, candidates, config.ReminderWorkingDays);
+        // An application that reached the stage after the stage's round opened is asked in a
+        // supplementary round of its own (the same departments' rules, its own deadline); asking
+        // again with nobody new answers the latest round, unchanged.
+        var rounds = await RoundsAsync(cycle.CycleId, index, ct);
+        var asked = rounds.SelectMany(r => r.Opened!.Applicants.Select(a => a.ApplicationId)).ToHashSet(StringComparer.Ordinal);
+        var fresh = candidates.Where(c => !asked.Contains(c.ApplicationId)).ToList();
+        if (rounds.Count > 0 && fresh.Count == 0)
+        {
+            return new CommandOutcome<ConsultationState>(rounds[^1], [], null);
+        }
+
+        if (rounds.Count >= ConsultationIds.MaxRoundsPerStage)
+        {
+            return Refused(Refusal.Rule("consultation.too-many-rounds", $"该环节已发出{rounds.Count}轮征求意见，不能再增加。", $"This stage has {rounds.Count} rounds already."));
+        }
+
+        var consultationId = ConsultationIds.For(cycle.CycleId, index, rounds.Count + 1);
+        var title = $"{cycle.Title}{stage.Title ?? "征求有关部门意见"}" + (rounds.Count > 0 ? $"（补充第{rounds.Count}轮）" : string.Empty);
+        var command = new OpenConsultation(consultationId, cycle.CycleId, index, stage, title, rounds.Count > 0 ? fresh : candidates, config.ReminderWorkingDays);
         return await RunAsync(consultationId, command, actor, commandId, ct);
+    }
+
+    /// <summary>The rounds of one consultation stage of a cycle, first round first.</summary>
+    public async Task<IReadOnlyList<ConsultationState>> RoundsAsync(string cycleId, int stageIndex, CancellationToken ct)
+    {
+        var rounds = new List<ConsultationState>();
+        for (var n = 1; n <= ConsultationIds.MaxRoundsPerStage && await LoadAsync(ConsultationIds.For(cycleId, stageIndex, n), ct) is { } round; n++)
+        {
+            rounds.Add(round);
+        }
+
+        return rounds;
     }
 
     public async Task<CommandOutcome<ConsultationState>> RunAsync(string consultationId, IConsultationCommand command, Actor actor, string? commandId, CancellationToken ct)

@@ -94,7 +94,7 @@ public static class ConsultationEndpoints
             var view = await ViewAsync(outcome.State, mail, options.CurrentValue, ct);
             return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}/consultations/{view.ConsultationId}", view);
         }).RequireAuthorization(Roles.Office).Accepts<OpenConsultationRequest>("application/json")
-          .WithSummary("Open the consultation round for the applications standing at a consultation stage (stageIndex, or the first with applications): one mail per department, with a signed reply link.");
+          .WithSummary("Open the consultation round for the applications standing at a consultation stage (stageIndex, or the first with applications): one mail per department, with a signed reply link. Applications that reached the stage after its round opened get a supplementary round ({roundId}-2, -3, …); with nobody new, the latest round is answered unchanged.");
 
         api.MapGet("/cycles/{cycleId}/consultations", async (string cycleId, HttpContext http, Streams streams, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
         {
@@ -108,9 +108,12 @@ public static class ConsultationEndpoints
             var views = new List<ConsultationView>();
             for (var i = 0; i < cycle.Policy.Stages.Count; i++)
             {
-                if (cycle.Policy.Stages[i].Kind == StageKind.Consultation && await consultations.LoadAsync(ConsultationIds.For(cycle.CycleId, i), ct) is { } round)
+                if (cycle.Policy.Stages[i].Kind == StageKind.Consultation)
                 {
-                    views.Add(await ViewAsync(round, mail, options.CurrentValue, ct));
+                    foreach (var round in await consultations.RoundsAsync(cycle.CycleId, i, ct))
+                    {
+                        views.Add(await ViewAsync(round, mail, options.CurrentValue, ct));
+                    }
                 }
             }
 

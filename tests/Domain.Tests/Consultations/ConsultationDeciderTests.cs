@@ -194,6 +194,27 @@ public class ConsultationDeciderTests
         Assert.IsType<DepartmentAnswered>(Assert.Single(late.Events));
     }
 
+    [Theory]
+    [InlineData("changde-2026-c3", true)]
+    [InlineData("changde-2026-c3-2", true)]
+    [InlineData("changde-2026-c3-20", true)]
+    [InlineData("changde-2026-c3-1", false)]
+    [InlineData("changde-2026-c3-21", false)]
+    [InlineData("changde-2026-c3-02", false)]
+    [InlineData("changde-2026-c", false)]
+    public void RoundIds_AreTheFirstRoundOrASupplementaryOneUpToTheLimit(string id, bool valid)
+    {
+        Assert.Equal(valid, ConsultationIds.Parse(id) is not null);
+    }
+
+    [Fact]
+    public void SupplementaryRoundIds_CountFromTwo()
+    {
+        Assert.Equal("changde-2026-c3", ConsultationIds.For("changde-2026", 3, 1));
+        Assert.Equal("changde-2026-c3-2", ConsultationIds.For("changde-2026", 3, 2));
+        Assert.NotNull(ConsultationIds.Parse(ConsultationIds.For("changde-2026", 3, ConsultationIds.MaxRoundsPerStage)));
+    }
+
     [Fact]
     public void CloseWithoutAnswers_OnlyAfterTheDeadlineIsRecorded_ByTheOffice_WithAReason_AndThenTheLinkIsShut()
     {
