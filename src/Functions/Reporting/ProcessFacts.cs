@@ -95,6 +95,9 @@ public static class ProcessFacts
 
                 // Late: the deadline timer recorded it, or the answer came after the end of the reply day.
                 overdue.Contains(ask.Department) || answer?.At >= o.DueAt,
+
+                // The office ended the round without this department's answer.
+                c.ClosedWithoutAnswers?.Unanswered.Contains(ask.Department) == true,
             ];
         }
     }

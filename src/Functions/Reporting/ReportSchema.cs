@@ -139,7 +139,7 @@ public static class ReportSchema
         S("consultation_id"), S("cycle_id"), S("policy_id"), I("stage_index"), S("stage"), S("article"), S("department_id"),
         I("applicants_asked"), T("opened_at"), I("reply_working_days_allowed"), D("reply_by"), T("due_at"), T("answered_at", true),
         I("reply_working_days", true), F("reply_hours", true), I("adverse_records", true), B("reminded"), T("reminded_at", true),
-        B("overdue"),
+        B("overdue"), B("closed_without_answer"),
     ];
 
     public static IReadOnlyList<ReportColumn> DimReviewer { get; } =

@@ -48,5 +48,12 @@ public sealed partial class ConsultationTests
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
         Assert.Contains("已经结束", await late.Content.ReadAsStringAsync());
         Assert.Equal("consultation.closed", (await (await office.PostJsonAsync(close, new { reason = "再次" })).ExpectAsync(409)).Str("code"));
+
+        // The reporting export says which departments the round ended without.
+        await (await office.PostAsync("/api/reporting/export", null)).ExpectAsync(200);
+        var replies = await Reporting.ReportingExportTests.ReadParquetAsync(_app, "fact_consultation_reply", "latest");
+        Assert.Equal(
+            ["ecologyenvironment", "emergencymanagement", "humanresourcessocialsecurity", "marketregulation"],
+            replies.Rows.Where(r => (bool?)r["closed_without_answer"] == true).Select(r => ((string)r["department_id"]!).ToLowerInvariant()).Order().ToArray());
     }
 }

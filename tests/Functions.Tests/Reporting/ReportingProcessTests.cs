@@ -195,6 +195,7 @@ public sealed class ReportingProcessTests(Azurite azurite)
 
         Assert.Equal(1, replies.Rows.Count(r => (int?)r["adverse_records"] > 0));
         Assert.Equal(1, replies.Rows.Count(r => (bool?)r["overdue"] == true));
+        Assert.All(replies.Rows, r => Assert.Equal(false, r["closed_without_answer"]));
 
         await AssertNowhereAsync(app, "emergencyManagement", "@example.gov.cn", Respondent, "李科长", AdverseDetails);
     }
