@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
 using QualityAward.Domain.Notices;
