@@ -23,7 +23,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     private const string RoundId = "changde-2026-c3";
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 
-    private static readonly Dictionary<string, string> Addresses = new()
+    internal static readonly Dictionary<string, string> Addresses = new()
     {
         ["ecologyenvironment"] = "sthjj@example.gov.cn",
         ["humanresourcessocialsecurity"] = "rsj@example.gov.cn",

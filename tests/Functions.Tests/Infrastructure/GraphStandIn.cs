@@ -25,6 +25,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _next = new();
     private readonly ConcurrentQueue<RecordedMail> _requests = new();
+    private int _count;
+    private (int Number, TaskCompletionSource Arrived, TaskCompletionSource Released)? _hold;
 
     private GraphStandIn(WebApplication app) => _app = app;
 
@@ -58,8 +60,21 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Hold the answer to the <paramref name="number"/>-th request (counting from the first, 1-based)
+    /// until released: the request is recorded with what Graph answers, as Graph would have taken
+    /// it, but the caller waits. Lets a test kill the app while a mail is on the wire.
+    /// </summary>
+    public (Task Arrived, Action Release) HoldRequest(int number)
+    {
+        var hold = (number, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        _hold = hold;
+        return (hold.Item2.Task, () => hold.Item3.TrySetResult());
+    }
+
     private async Task<IResult> SendMailAsync(string mailbox, HttpContext http)
     {
+        var number = Interlocked.Increment(ref _count);
         using var doc = await JsonDocument.ParseAsync(http.Request.Body);
         // The SDK writes the action's parameters as Graph names them ("Message", "SaveToSentItems").
         var message = Prop(doc.RootElement, "message")!.Value;
@@ -81,6 +96,12 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             link,
             mailId,
             status));
+        if (_hold is { } hold && hold.Number == number)
+        {
+            hold.Arrived.TrySetResult();
+            await hold.Released.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+
         if (status == 202)
         {
             return Results.StatusCode(202);

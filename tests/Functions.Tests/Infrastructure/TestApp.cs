@@ -127,6 +127,32 @@ public sealed class TestApp : IAsyncDisposable
         throw new InvalidOperationException("Reactions kept coming after 50 rounds.");
     }
 
+    /// <summary>
+    /// What the Functions host does when it dies after running a reaction and before deleting its
+    /// message: the message is delivered again. Posts every message now on the reactions queue to
+    /// <c>/Reactions</c> twice (the second with the next dequeue count), then deletes it. Returns how
+    /// many messages were delivered twice; reactions they cause stay queued for <see cref="DrainReactionsAsync"/>.
+    /// </summary>
+    public async Task<int> DeliverReactionsTwiceAsync()
+    {
+        var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
+        var client = Anonymous();
+        var messages = (await queue.ReceiveMessagesAsync(32)).Value;
+        foreach (var message in messages)
+        {
+            for (var delivery = 0; delivery < 2; delivery++)
+            {
+                var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { message = message.Body.ToString() }, Metadata = new { DequeueCount = message.DequeueCount + delivery } });
+                var response = await client.PostAsync("/Reactions", new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
+                Assert.True(response.IsSuccessStatusCode, $"Reaction failed: {await response.Content.ReadAsStringAsync()}");
+            }
+
+            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
+        }
+
+        return messages.Length;
+    }
+
     /// <summary>Do what the Functions host does for the timer trigger: post a timer payload to <c>/Timers</c>.</summary>
     public async Task<string> FireTimersAsync()
     {
