@@ -24,16 +24,29 @@ public sealed record CompleteUploadRequest(string Sha256);
 /// the client claims: it copies the uploaded blob, as a stream and through the same checks as any
 /// upload, to a name no address was ever given for, and deletes the uploaded one. The address can
 /// never touch the application's file. A failed check deletes both.
+/// <para>
+/// The grant is a row (partition <c>upload</c> of the index table). Completing claims it first with
+/// an ETag-conditional write (<c>CompletingSince</c>); the UploadSweep timer
+/// (<see cref="DirectUploadSweeper"/>) marks an expired grant swept the same way before it deletes
+/// the staging blob, so exactly one of them wins: a completion that claimed the grant keeps its
+/// file, and a grant marked swept is refused (410 <c>upload.expired</c>) before its blob is read.
+/// Expiry is on the <see cref="WallClock"/>, the clock storage checks the SAS against.
+/// </para>
 /// </summary>
 public static partial class DirectUploads
 {
-    private const string Partition = "upload";
+    internal const string Partition = "upload";
+
+    /// <summary>Row properties: when a completion claimed the grant; when the sweep took it; whether its staging blob is gone.</summary>
+    internal const string CompletingSince = "CompletingSince";
+    internal const string SweptAt = "SweptAt";
+    internal const string BlobCleared = "BlobCleared";
 
     public static void MapDirectUploads(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/applications/{applicationId}/documents/uploads").WithTags("Documents");
 
-        api.MapPost(string.Empty, async (string applicationId, HttpContext http, ApplicationCommands commands, StorageClients storage, IOptions<DocumentsOptions> options, CancellationToken ct) =>
+        api.MapPost(string.Empty, async (string applicationId, HttpContext http, ApplicationCommands commands, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, CancellationToken ct) =>
         {
             if (ApplicationId.Parse(applicationId) is { IsOk: false })
             {
@@ -73,7 +86,7 @@ public static partial class DirectUploads
             var uploadId = $"doc-{Guid.NewGuid():N}";
             var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(StagingName(applicationId, uploadId));
             // Storage checks a SAS against its own (wall) clock, not the workflow's clock.
-            var expires = TimeProvider.System.GetUtcNow().Add(limits.DirectUploadLifetime);
+            var expires = wall.UtcNow.Add(limits.DirectUploadLifetime);
             await Table(storage).AddEntityAsync(
                 new TableEntity(Partition, uploadId)
                 {
@@ -86,12 +99,12 @@ public static partial class DirectUploads
                     ["ExpiresAt"] = expires,
                 },
                 ct);
-            var url = await CreateOnlySasAsync(storage, blob, expires, ct);
+            var url = await CreateOnlySasAsync(storage, blob, wall.UtcNow, expires, ct);
             return Results.Ok(new DirectUploadGrant(uploadId, url, expires, limits.MaxBytes, "PUT", new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob" }));
         }).RequireAuthorization(Roles.Applicant).Accepts<DirectUploadRequest>("application/json")
           .WithSummary("Ask for a short-lived address to upload one large file straight to storage (create-only). Then call .../complete with its SHA-256.");
 
-        api.MapPost("/{uploadId}/complete", async (string applicationId, string uploadId, HttpContext http, ApplicationCommands commands, Workflow.Streams streams, StorageClients storage, IOptions<DocumentsOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
+        api.MapPost("/{uploadId}/complete", async (string applicationId, string uploadId, HttpContext http, ApplicationCommands commands, Workflow.Streams streams, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var (request, problem) = await JsonBody.ReadAsync<CompleteUploadRequest>(http, ct);
             if (problem is not null)
@@ -101,19 +114,26 @@ public static partial class DirectUploads
 
             var actor = Caller.As(http.User, Roles.Applicant);
             var row = await FindAsync(storage, uploadId, ct);
-            if (row is null || row.GetString("ApplicationId") != applicationId || row.GetString("Owner") != actor.Subject)
+            var now = wall.UtcNow;
+            if (!IsCompletable(row, applicationId, actor, options.Value, now))
             {
-                // Already completed? Answer what the first completion did.
-                var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-                var attached = app?.Documents.FirstOrDefault(d => d.DocumentId == uploadId);
-                return attached is not null && app!.OwnerSubject == actor.Subject
-                    ? Results.Ok(attached)
-                    : Problems.For(http, Refusal.NotFound("upload.not-found", "上传任务不存在或已失效。", "No such upload."));
+                return await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
+            }
+
+            // Claim the grant before reading its blob. The sweep marks a grant swept only with the
+            // ETag it read, so once this write succeeds it cannot take this blob (nor, afterwards,
+            // a grant whose claim is recent); if the sweep wrote first, this write fails.
+            if (!await ClaimAsync(storage, row!, now, ct))
+            {
+                row = await FindAsync(storage, uploadId, ct);
+                return IsCompletable(row, applicationId, actor, options.Value, now)
+                    ? Problems.For(http, Refusal.Rule("upload.busy", "该文件正在核验中，请稍后再试。", "This upload is being completed by another request; try again shortly."))
+                    : await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
             }
 
             var logger = loggers.CreateLogger(typeof(DirectUploads).FullName!);
             var container = storage.Container(StorageClients.DocumentsContainer);
-            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
+            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row!, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
             if (outcome.Document is not null)
             {
                 await Table(storage).DeleteEntityAsync(Partition, uploadId, ETag.All, ct);
@@ -123,6 +143,50 @@ public static partial class DirectUploads
             return Problems.For(http, outcome.Refusal!, outcome.Status);
         }).RequireAuthorization(Roles.Applicant).Accepts<CompleteUploadRequest>("application/json")
           .WithSummary("Finish a direct upload: the app checks the stored file's size, type (by content) and SHA-256, then attaches it. A file that fails is deleted.");
+    }
+
+    /// <summary>The caller's own grant, not swept, and its address expired no longer ago than the grace.</summary>
+    private static bool IsCompletable(TableEntity? row, string applicationId, Actor actor, DocumentsOptions limits, DateTimeOffset now) =>
+        row is not null && IsOwnedBy(row, applicationId, actor) && !IsExpired(row, limits, now);
+
+    private static bool IsOwnedBy(TableEntity row, string applicationId, Actor actor) =>
+        row.GetString("ApplicationId") == applicationId && row.GetString("Owner") == actor.Subject;
+
+    /// <summary>Swept, or its address expired longer ago than the grace (the sweep will take it).</summary>
+    internal static bool IsExpired(TableEntity row, DocumentsOptions limits, DateTimeOffset now) =>
+        row.GetDateTimeOffset(SweptAt) is not null
+        || (row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue) + limits.DirectUploadGrace <= now;
+
+    /// <summary>
+    /// A grant that cannot be completed (any more): a retried completion answers what the first
+    /// did; the owner of an expired grant hears it expired (410); anyone else, that there is none.
+    /// </summary>
+    private static async Task<IResult> AnswerUncompletableAsync(HttpContext http, string applicationId, string uploadId, TableEntity? row, Actor actor, Workflow.Streams streams, CancellationToken ct)
+    {
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        var attached = app?.Documents.FirstOrDefault(d => d.DocumentId == uploadId);
+        if (attached is not null && app!.OwnerSubject == actor.Subject)
+        {
+            return Results.Ok(attached);
+        }
+
+        return row is not null && IsOwnedBy(row, applicationId, actor)
+            ? Problems.For(http, Refusal.Rule("upload.expired", "上传地址已过期，上传的内容已清除或将被清除。请重新申请上传地址后再上传。", "The upload address has expired; what was uploaded is or will be deleted. Ask for a new address and upload again."), StatusCodes.Status410Gone)
+            : Problems.For(http, Refusal.NotFound("upload.not-found", "上传任务不存在或已失效。", "No such upload."));
+    }
+
+    /// <summary>Mark the grant as being completed, only if nobody (the sweep) wrote it since it was read.</summary>
+    private static async Task<bool> ClaimAsync(StorageClients storage, TableEntity row, DateTimeOffset now, CancellationToken ct)
+    {
+        try
+        {
+            await Table(storage).UpdateEntityAsync(new TableEntity(Partition, row.RowKey) { [CompletingSince] = now }, row.ETag, TableUpdateMode.Merge, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status404NotFound or StatusCodes.Status412PreconditionFailed)
+        {
+            return false;
+        }
     }
 
     private static async Task<DocumentEndpoints.StoreOutcome> VerifyAndAttachAsync(
@@ -206,14 +270,14 @@ public static partial class DirectUploads
     /// A create-only SAS for one blob. With the account key (Azurite) it is a service SAS; with the
     /// managed identity (Azure, shared keys off) a user-delegation SAS.
     /// </summary>
-    private static async Task<Uri> CreateOnlySasAsync(StorageClients storage, BlobClient blob, DateTimeOffset expires, CancellationToken ct)
+    private static async Task<Uri> CreateOnlySasAsync(StorageClients storage, BlobClient blob, DateTimeOffset now, DateTimeOffset expires, CancellationToken ct)
     {
         var sas = new BlobSasBuilder
         {
             BlobContainerName = blob.BlobContainerName,
             BlobName = blob.Name,
             Resource = "b",
-            StartsOn = TimeProvider.System.GetUtcNow().AddMinutes(-5),
+            StartsOn = now.AddMinutes(-5),
             ExpiresOn = expires,
             Protocol = blob.Uri.Scheme == Uri.UriSchemeHttps ? SasProtocol.Https : SasProtocol.HttpsAndHttp,
         };
@@ -229,7 +293,7 @@ public static partial class DirectUploads
     }
 
     /// <summary>Where the client's SAS writes; the application's file is a copy under another name.</summary>
-    private static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
+    internal static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
 
     private static DocumentEndpoints.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
 

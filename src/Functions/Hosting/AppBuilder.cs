@@ -54,6 +54,11 @@ public static class AppBuilder
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
+        if (services.All(d => d.ServiceType != typeof(WallClock)))
+        {
+            services.AddSingleton(new WallClock(TimeProvider.System));
+        }
+
         services.AddSingleton<StorageClients>();
         services.AddSingleton(EventCatalog.Instance);
         services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
@@ -79,6 +84,7 @@ public static class AppBuilder
         services.AddSingleton<HolderSchedule>();
         services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
+        services.AddSingleton<DirectUploadSweeper>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -112,6 +118,7 @@ public static class AppBuilder
         services.AddSingleton<ITriggerFunction, ReportingExportFunction>();
         services.AddSingleton<ITriggerFunction, BackupFunction>();
         services.AddSingleton<ITriggerFunction, AuditAnchorFunction>();
+        services.AddSingleton<ITriggerFunction, UploadSweepFunction>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
         builder.AddConsultations();

@@ -79,6 +79,7 @@ public static class Problems
         403 => english ? "Not allowed" : "无权进行此操作",
         404 => english ? "Not found" : "未找到",
         409 => english ? "Not possible now" : "当前无法进行此操作",
+        410 => english ? "No longer available" : "已失效",
         413 => english ? "Too large" : "内容过大",
         415 => english ? "Unsupported content type" : "不支持的内容类型",
         422 => english ? "Invalid input" : "输入内容有误",

@@ -132,6 +132,21 @@ public sealed class DocumentsOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:01:00", "02:00:00")]
     public TimeSpan DirectUploadLifetime { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// How long after its address expires a direct upload may still be completed (a client that
+    /// finished writing at the last second, clocks that differ a little). After that the grant is
+    /// expired: completing it answers 410, and the UploadSweep timer deletes what was uploaded.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00")]
+    public TimeSpan DirectUploadGrace { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How long a swept grant is remembered, so that completing it answers "expired" (410) rather
+    /// than "no such upload" (404); then its marker goes too.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
+    public TimeSpan SweptUploadRetention { get; set; } = TimeSpan.FromDays(30);
+
     /// <summary>The accepted types, resolved.</summary>
     public IReadOnlyList<Domain.Applications.FileType> Allowed =>
         AllowedTypes is { Length: > 0 } ids

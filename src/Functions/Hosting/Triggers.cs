@@ -52,6 +52,8 @@ public static class TriggerTable
             Schedule: "0 0 18 * * *"),
         new("AuditAnchor", TriggerKind.Timer, "Writes the head of every stream's audit hash chain to a new, never-overwritten anchor blob (hourly).",
             Schedule: "0 50 * * * *"),
+        new("UploadSweep", TriggerKind.Timer, "Deletes direct uploads whose address expired (plus Documents:DirectUploadGrace) without being completed: the staging blob and the grant (hourly).",
+            Schedule: "0 20 * * * *"),
         new("Reactions", TriggerKind.Queue, "Runs the workflow reactions to a stored event.",
             Queue: Storage.StorageClients.ReactionsQueue),
     ];

@@ -169,6 +169,14 @@ public sealed class TestApp : IAsyncDisposable
         return ((int)response.StatusCode, JsonDocument.Parse(body).RootElement.GetProperty("Logs")[0].GetString()!);
     }
 
+    /// <summary>Do what the Functions host does for the UploadSweep timer. Returns the function's log line.</summary>
+    public async Task<string> FireUploadSweepAsync()
+    {
+        var response = await Anonymous().PostAsync("/UploadSweep", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
+        var body = await response.ExpectAsync(200);
+        return body.GetProperty("Logs")[0].GetString()!;
+    }
+
     public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Stop at once, as a crash would: requests in flight are aborted, not waited for.</summary>

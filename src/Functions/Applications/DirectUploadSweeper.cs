@@ -1,0 +1,149 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+
+namespace QualityAward.Functions.Applications;
+
+/// <summary>What one sweep did.</summary>
+public sealed record UploadSweepResult(int Swept, int BlobsDeleted, int MarkersRemoved, int StillPending, int LeftToCompletion, int Raced);
+
+/// <summary>
+/// Takes away direct uploads that were never completed. A grant whose address expired longer ago
+/// than <see cref="DocumentsOptions.DirectUploadGrace"/> (on the <see cref="WallClock"/>, as the
+/// SAS and completion are) is first marked swept with a write conditional on the ETag the sweep
+/// read — a completion that claimed the grant meanwhile makes that write fail, and the grant is
+/// left to it — then its staging blob is deleted. The row is cut down to a marker (no file name,
+/// kind or size) so that completing the grant answers 410 <c>upload.expired</c>; the marker goes
+/// after <see cref="DocumentsOptions.SweptUploadRetention"/>. A grant a completion claimed is left
+/// alone until the claim is older than the grace (a completion that died). The sweep never
+/// touches an application's file (another blob name) nor its events. Running it twice changes
+/// nothing the second time.
+/// </summary>
+public sealed partial class DirectUploadSweeper(StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILogger<DirectUploadSweeper> logger)
+{
+    private TableClient Table => storage.Table(StorageClients.IndexTable);
+
+    public async Task<UploadSweepResult> SweepAsync(CancellationToken ct)
+    {
+        var limits = options.Value;
+        var now = wall.UtcNow;
+        var rows = new List<TableEntity>();
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {DirectUploads.Partition}"), cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+
+        int swept = 0, blobs = 0, markers = 0, pending = 0, completing = 0, raced = 0;
+        foreach (var row in rows)
+        {
+            if (row.GetDateTimeOffset(DirectUploads.SweptAt) is { } sweptAt)
+            {
+                if (row.GetBoolean(DirectUploads.BlobCleared) is not true)
+                {
+                    // An earlier sweep marked it and stopped before the blob was gone.
+                    blobs += await DeleteStagingAsync(row, row.ETag, ct) ? 1 : 0;
+                }
+                else if (sweptAt + limits.SweptUploadRetention <= now && await DeleteMarkerAsync(row, ct))
+                {
+                    markers++;
+                }
+
+                continue;
+            }
+
+            if (!DirectUploads.IsExpired(row, limits, now))
+            {
+                pending++;
+                continue;
+            }
+
+            if (row.GetDateTimeOffset(DirectUploads.CompletingSince) is { } since && since + limits.DirectUploadGrace > now)
+            {
+                completing++;
+                continue;
+            }
+
+            var marker = new TableEntity(DirectUploads.Partition, row.RowKey)
+            {
+                ["ApplicationId"] = row.GetString("ApplicationId"),
+                ["Owner"] = row.GetString("Owner"),
+                ["ExpiresAt"] = row.GetDateTimeOffset("ExpiresAt"),
+                [DirectUploads.SweptAt] = now,
+                [DirectUploads.BlobCleared] = false,
+            };
+            ETag markerETag;
+            try
+            {
+                markerETag = (await Table.UpdateEntityAsync(marker, row.ETag, TableUpdateMode.Replace, ct)).Headers.ETag ?? ETag.All;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                // Completed or claimed since it was read: it is the completion's now.
+                raced++;
+                LogRaced(logger, row.RowKey, row.GetString("ApplicationId"));
+                continue;
+            }
+
+            swept++;
+            var deleted = await DeleteStagingAsync(row, markerETag, ct);
+            blobs += deleted ? 1 : 0;
+            LogSwept(logger, row.RowKey, row.GetString("ApplicationId"), row.GetInt64("Size") ?? 0, row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue, deleted);
+        }
+
+        var result = new UploadSweepResult(swept, blobs, markers, pending, completing, raced);
+        LogSweep(logger, swept, blobs, markers, pending, completing, raced);
+        return result;
+    }
+
+    /// <summary>Delete the grant's staging blob if any, then note on the marker that it is gone. True if a blob was deleted.</summary>
+    private async Task<bool> DeleteStagingAsync(TableEntity row, ETag markerETag, CancellationToken ct)
+    {
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DirectUploads.StagingName(row.GetString("ApplicationId"), row.RowKey));
+        var deleted = (await blob.DeleteIfExistsAsync(Azure.Storage.Blobs.Models.DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value;
+        try
+        {
+            await Table.UpdateEntityAsync(new TableEntity(DirectUploads.Partition, row.RowKey) { [DirectUploads.BlobCleared] = true }, markerETag, TableUpdateMode.Merge, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            // Another sweep got there first: the blob is gone either way.
+        }
+
+        return deleted;
+    }
+
+    private async Task<bool> DeleteMarkerAsync(TableEntity row, CancellationToken ct)
+    {
+        try
+        {
+            return !(await Table.DeleteEntityAsync(DirectUploads.Partition, row.RowKey, row.ETag, ct)).IsError;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: direct upload {UploadId} of {ApplicationId} ({Size} bytes announced) expired {ExpiresAt:O} and was never completed; swept (staging blob deleted: {BlobDeleted})")]
+    private static partial void LogSwept(ILogger logger, string uploadId, string applicationId, long size, DateTimeOffset expiresAt, bool blobDeleted);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: direct upload {UploadId} of {ApplicationId} was claimed by a completion while the sweep read it; left to the completion")]
+    private static partial void LogRaced(ILogger logger, string uploadId, string applicationId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: {Swept} expired direct uploads removed ({Blobs} staging blobs deleted), {Markers} old markers of swept uploads removed; {Pending} still within their time, {Completing} being completed, {Raced} claimed during the sweep")]
+    private static partial void LogSweep(ILogger logger, int swept, int blobs, int markers, int pending, int completing, int raced);
+}
+
+/// <summary>UploadSweep: remove direct uploads that expired without being completed (hourly).</summary>
+public sealed class UploadSweepFunction(DirectUploadSweeper sweeper) : ITriggerFunction
+{
+    public string Name => "UploadSweep";
+
+    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    {
+        var r = await sweeper.SweepAsync(ct);
+        return $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+    }
+}
