@@ -43,7 +43,7 @@ public static class ApplicationDecider
             SaveDraft c => SaveForm(c, state, ctx),
             AttachDocument c => Attach(c, state, ctx),
             RemoveDocument c => Remove(c, state, now),
-            RecordDocumentRead c => Accept(new DocumentRead(c.DocumentId, state.Documents.First(d => d.DocumentId == c.DocumentId).SafeName, now)),
+            RecordDocumentRead c => RecordRead(c, state, ctx.Actor, now),
             Submit => SubmitApplication(state, ctx),
             Withdraw c => WithdrawApplication(c, state, now),
             Recommend c => RecommendApplication(c, state, ctx),
@@ -272,6 +272,12 @@ public static class ApplicationDecider
             ? Accept(new DocumentRemoved(c.DocumentId, now))
             : DocumentNotFound();
     }
+
+    /// <summary>A download, recorded once per reader, file and Shanghai day: the trail says who read what on which day, and repeated reads add nothing.</summary>
+    private static Decision<IApplicationEvent> RecordRead(RecordDocumentRead c, ApplicationState state, Actor reader, DateTimeOffset now) =>
+        state.ReadsToday.Recorded(reader.Subject, c.DocumentId, now)
+            ? Decision<IApplicationEvent>.Nothing
+            : Accept(new DocumentRead(c.DocumentId, state.Documents.First(d => d.DocumentId == c.DocumentId).SafeName, now, reader.Subject));
 
     private static Decision<IApplicationEvent> SubmitApplication(ApplicationState state, ApplicationContext ctx)
     {

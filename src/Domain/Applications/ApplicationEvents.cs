@@ -26,9 +26,13 @@ public sealed record DocumentAttached(DocumentRef Document, DateTimeOffset At) :
 [EventType("DocumentRemoved", 1)]
 public sealed record DocumentRemoved(string DocumentId, DateTimeOffset At) : IApplicationEvent;
 
-/// <summary>A file was downloaded; who downloaded it, in which role, is the event's metadata (the audit trail of reads).</summary>
-[EventType("DocumentRead", 1)]
-public sealed record DocumentRead(string DocumentId, string Name, DateTimeOffset At) : IApplicationEvent;
+/// <summary>
+/// A file was downloaded; who downloaded it, in which role, is the event's metadata (the audit trail
+/// of reads). <see cref="ReaderSubject"/> repeats the reader so the state can see it: a read is
+/// recorded once per reader, file and Shanghai day. Null in v1 events, which predate it.
+/// </summary>
+[EventType("DocumentRead", 2)]
+public sealed record DocumentRead(string DocumentId, string Name, DateTimeOffset At, string? ReaderSubject) : IApplicationEvent;
 
 /// <summary>Submitted: the form is frozen; <see cref="Flags"/> are what the office must verify.</summary>
 [EventType("ApplicationSubmitted", 1)]

@@ -116,6 +116,9 @@ public sealed record ApplicationState
 
     public ImmutableList<string> NoticesPassed { get; init; } = [];
 
+    /// <summary>Files read on the day of the latest read, by whom: a second read that day is not recorded again.</summary>
+    public DailyReads ReadsToday { get; init; } = DailyReads.None;
+
     public static ApplicationState Fold(IEnumerable<IApplicationEvent> events) =>
         events.Aggregate(Initial, Evolve);
 
@@ -135,6 +138,7 @@ public sealed record ApplicationState
             DraftSaved d => s with { Form = d.Form },
             DocumentAttached d => s with { Documents = s.Documents.Add(d.Document) },
             DocumentRemoved d => s with { Documents = s.Documents.RemoveAll(x => x.DocumentId == d.DocumentId) },
+            DocumentRead { ReaderSubject: { } reader } d => s with { ReadsToday = s.ReadsToday.With(reader, d.DocumentId, d.At) },
             DocumentRead => s,
             ApplicationSubmitted d => s with
             {

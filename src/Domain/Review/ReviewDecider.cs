@@ -26,11 +26,22 @@ public static class ReviewDecider
         RequestRescore c => Rescore(c, state, ctx),
         SignPanelReport c => Sign(c, state, ctx),
         RateReviewers c => Rate(c, state, ctx),
-        RecordReviewerView c => ctx.Actor.Role == Roles.Reviewer && state.MayReview(c.ApplicationId, ctx.Actor.Subject)
-            ? Decision<IReviewEvent>.Accept(new ApplicationViewedByReviewer(c.ApplicationId, ctx.Actor.Subject, ctx.Now))
-            : ApplicationNotFound(),
+        RecordReviewerView c => View(c, state, ctx),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
     };
+
+    /// <summary>A reviewer's view of an application, recorded once per expert, application and Shanghai day.</summary>
+    private static Decision<IReviewEvent> View(RecordReviewerView c, ReviewState state, ReviewContext ctx)
+    {
+        if (ctx.Actor.Role != Roles.Reviewer || !state.MayReview(c.ApplicationId, ctx.Actor.Subject))
+        {
+            return ApplicationNotFound();
+        }
+
+        return state.ViewsToday.Recorded(ctx.Actor.Subject, c.ApplicationId, ctx.Now)
+            ? Decision<IReviewEvent>.Nothing
+            : Decision<IReviewEvent>.Accept(new ApplicationViewedByReviewer(c.ApplicationId, ctx.Actor.Subject, ctx.Now));
+    }
 
     // ---- permissions (can…/perm…) --------------------------------------------------------------
 

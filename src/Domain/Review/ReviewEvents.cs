@@ -88,7 +88,7 @@ public sealed record PanelReportSigned(
 [EventType("ReviewerConductRated", 1)]
 public sealed record ReviewerConductRated(string ApplicationId, string ExpertId, int Rating, string? Comment, DateTimeOffset At) : IReviewEvent;
 
-/// <summary>A reviewer opened the application (its files are recorded on the application as <c>DocumentRead</c>).</summary>
+/// <summary>A reviewer opened the application, recorded once per expert and Shanghai day (its files are recorded on the application as <c>DocumentRead</c>).</summary>
 [EventType("ApplicationViewedByReviewer", 1)]
 public sealed record ApplicationViewedByReviewer(string ApplicationId, string ExpertId, DateTimeOffset At) : IReviewEvent;
 

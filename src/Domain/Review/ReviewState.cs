@@ -38,6 +38,9 @@ public sealed record ReviewState
 
     public ImmutableList<ReviewerConductRated> Ratings { get; init; } = [];
 
+    /// <summary>Applications viewed on the day of the latest view, by which expert: a second view that day is not recorded again.</summary>
+    public DailyReads ViewsToday { get; init; } = DailyReads.None;
+
     public bool IsRecused(string applicationId, string expertId) => Recusals.ContainsKey((applicationId, expertId));
 
     public PanelFormed? PanelFor(string applicationId, StageKind stage) =>
@@ -81,7 +84,7 @@ public sealed record ReviewState
             RescoreRequested d => s with { Reopened = s.Reopened.Add((d.ApplicationId, d.Stage, d.ExpertId)) },
             PanelReportSigned d => s with { Reports = s.Reports.SetItem((d.ApplicationId, d.Stage), d) },
             ReviewerConductRated d => s with { Ratings = s.Ratings.Add(d) },
-            ApplicationViewedByReviewer => s,
+            ApplicationViewedByReviewer d => s with { ViewsToday = s.ViewsToday.With(d.ExpertId, d.ApplicationId, d.At) },
             _ => throw new InvalidOperationException($"Unknown review event {e.GetType().Name}"),
         };
 

@@ -21,7 +21,8 @@ namespace QualityAward.Functions.Applications;
 /// The files of an application. An upload streams the request body to Blob storage (never the
 /// whole file in memory), hashing and counting it on the way; its type is recognised from its
 /// content; only then is it attached to the application. Whatever refuses the file, the blob is
-/// deleted: a refused upload leaves nothing behind. A download is recorded in the audit trail.
+/// deleted: a refused upload leaves nothing behind. A download is recorded in the audit trail
+/// (once per reader, file and day), and only when the file's content is there to serve.
 /// </summary>
 public static partial class DocumentEndpoints
 {
@@ -61,7 +62,7 @@ public static partial class DocumentEndpoints
 
         api.MapGet("/{documentId}", DownloadAsync)
             .RequireAuthorization()
-            .WithSummary("Download a file, if the caller may read the application (trade-secret files: only the owner, the office and the supervision group). Every download is recorded in the history.");
+            .WithSummary("Download a file, if the caller may read the application (trade-secret files: only the owner, the office and the supervision group). Downloads are recorded in the history, once per reader, file and day. A file whose stored content has gone answers 404 document.content-missing.");
     }
 
     private static async Task<IResult> UploadAsync(
@@ -305,6 +306,7 @@ public static partial class DocumentEndpoints
         ApplicationCommands commands,
         Streams streams,
         StorageClients storage,
+        ILoggerFactory loggers,
         CancellationToken ct)
     {
         var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
@@ -313,22 +315,39 @@ public static partial class DocumentEndpoints
             return Problems.For(http, ApplicationNotFound());
         }
 
-        // Decide and record the read (refused for a trade secret the caller may not see), then serve.
+        // Decide (a trade secret the caller may not see is "not found"), then open the file, and
+        // record the read only once there is content to serve. The read is recorded once per
+        // reader, file and Shanghai day (the decider says when it already is).
         var reviewer = !ApplicationEndpoints.CanRead(http.User, app) && await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
-        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId, reviewer), Caller.As(http.User, reviewer ? Roles.Reviewer : ReaderRole(http.User, app)), http.TraceIdentifier, ct);
+        var reader = Caller.As(http.User, reviewer ? Roles.Reviewer : ReaderRole(http.User, app));
+        if (ApplicationDecider.PermReadDocument(app, reader, documentId, reviewer) is { } hidden)
+        {
+            return Problems.For(http, hidden);
+        }
+
+        var document = app.Documents.First(d => d.DocumentId == documentId);
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(document.BlobName);
+        var download = await StoredFiles.OpenAsync(blob, ct);
+        if (download is null)
+        {
+            LogContentMissing(loggers.CreateLogger(typeof(DocumentEndpoints).FullName!), applicationId, documentId, blob.BlobContainerName, blob.Name);
+            return Problems.For(http, StoredFiles.ContentMissing());
+        }
+
+        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId, reviewer), reader, http.TraceIdentifier, ct);
         if (outcome.Refused)
         {
+            // The access ended, or the file was removed, between the check and the record.
+            await download.Content.DisposeAsync();
             return Problems.For(http, outcome.Refusal!);
         }
 
-        var document = outcome.State.Documents.First(d => d.DocumentId == documentId);
-        var download = await storage.Container(StorageClients.DocumentsContainer).GetBlobClient(document.BlobName).DownloadStreamingAsync(cancellationToken: ct);
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers.CacheControl = "private, no-store";
-        http.Response.ContentLength = download.Value.Details.ContentLength;
+        http.Response.ContentLength = download.Details.ContentLength;
 
         // The safe name only: Content-Disposition gets an ASCII filename and an RFC 5987 filename* (UTF-8) for Chinese names.
-        return Results.Stream(download.Value.Content, document.ContentType, document.SafeName);
+        return Results.Stream(download.Content, document.ContentType, document.SafeName);
     }
 
     /// <summary>The role a reader reads in: the owner as applicant, otherwise the staff role that lets them read.</summary>
@@ -543,6 +562,9 @@ public static partial class DocumentEndpoints
         >= 1024 when bytes % 1024 == 0 => $"{bytes / 1024} KB",
         _ => zh ? $"{bytes.ToString(CultureInfo.InvariantCulture)}字节" : $"{bytes.ToString(CultureInfo.InvariantCulture)} bytes",
     };
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Document {DocumentId} of application {ApplicationId} has no content: blob {BlobName} in container {Container} is missing, so its download answered 404 and no read was recorded. Restore the blob from its soft-deleted or earlier versions.")]
+    private static partial void LogContentMissing(ILogger logger, string applicationId, string documentId, string container, string blobName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Stored document {DocumentId} ({Type}, {Size} bytes) on {ApplicationId}")]
     private static partial void LogStored(ILogger logger, string applicationId, string documentId, string type, long size);

@@ -66,7 +66,7 @@ public sealed record CloseConsultationRequest(string Reason);
 /// no script) shows the applicants and takes the department's final answer; the office reads
 /// every answer and decides on adverse records.
 /// </summary>
-public static class ConsultationEndpoints
+public static partial class ConsultationEndpoints
 {
     public static void MapConsultations(this IEndpointRouteBuilder app)
     {
@@ -277,30 +277,41 @@ public static class ConsultationEndpoints
             return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
         }).DisableAntiforgery();
 
-        app.MapGet("/api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}", async (string cycleId, string consultationId, string department, string applicationId, HttpContext http, StorageClients storage, CancellationToken ct) =>
+        app.MapGet("/api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}", async (string cycleId, string consultationId, string department, string applicationId, HttpContext http, ConsultationCommands consultations, StorageClients storage, ILoggerFactory loggers, CancellationToken ct) =>
         {
+            var noSuchFile = Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file.");
             if (ConsultationMail.ParseSlug(department) is not { } dept || ConsultationIds.Parse(consultationId) is null || ApplicationId.Parse(applicationId) is { IsOk: false })
             {
-                return Problems.For(http, Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file."));
+                return Problems.For(http, noSuchFile);
+            }
+
+            // Only a file the department's answer names: a blob missing behind it is lost content, not "no such file".
+            var round = await consultations.LoadAsync(consultationId, ct);
+            if (round is null || round.Opened!.CycleId != cycleId || !round.Answers.TryGetValue(dept, out var answered)
+                || !answered.Answers.Any(a => a.ApplicationId == applicationId && a.FileId is not null))
+            {
+                return Problems.For(http, noSuchFile);
             }
 
             var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, dept, applicationId));
-            try
+            var content = await StoredFiles.OpenAsync(blob, ct);
+            if (content is null)
             {
-                var content = await blob.DownloadStreamingAsync(cancellationToken: ct);
-                http.Response.Headers.XContentTypeOptions = "nosniff";
-                http.Response.Headers.CacheControl = "private, no-store";
-                return Results.Stream(content.Value.Content, content.Value.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Value.Details.ContentType)?.Extension ?? string.Empty));
+                LogAnswerFileMissing(loggers.CreateLogger(typeof(ConsultationEndpoints).FullName!), consultationId, dept, applicationId, blob.BlobContainerName, blob.Name);
+                return Problems.For(http, StoredFiles.ContentMissing());
             }
-            catch (Azure.RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
-            {
-                return Problems.For(http, Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file."));
-            }
+
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            http.Response.Headers.CacheControl = "private, no-store";
+            return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Details.ContentType)?.Extension ?? string.Empty));
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithTags("Consultations")
           .WithSummary("A file a department attached to an adverse record (office and supervisors only).");
     }
 
     private static string AnswerFileId(string applicationId) => "answer-" + applicationId;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The file {Department} attached to its answer on {ApplicationId} in consultation {ConsultationId} has no content: blob {BlobName} in container {Container} is missing, so its download answered 404. Restore the blob from its soft-deleted or earlier versions.")]
+    private static partial void LogAnswerFileMissing(ILogger logger, string consultationId, Department department, string applicationId, string container, string blobName);
 
     private static string AnswerBlobName(string consultationId, Department department, string applicationId) =>
         $"consultations/{consultationId}/{ConsultationMail.Slug(department)}/{applicationId}";

@@ -5,7 +5,7 @@ namespace QualityAward.Functions.Hosting;
 
 /// <summary>
 /// The zh-CN pages sign people in with the same bearer token as the API, kept in an HttpOnly,
-/// SameSite=Strict cookie. A form post must also come from this site (Origin / Sec-Fetch-Site), so
+/// SameSite=Strict cookie, Secure outside Development. A form post must also come from this site (Origin / Sec-Fetch-Site), so
 /// another site cannot post forms in a signed-in person's name.
 /// </summary>
 public static class WebSession
@@ -16,17 +16,29 @@ public static class WebSession
     public static bool UsesCookie(PathString path) =>
         path.StartsWithSegments("/apply") || path.StartsWithSegments("/forms/apply");
 
-    public static void SignIn(HttpContext http, string token, TimeSpan lifetime) =>
-        http.Response.Cookies.Append(Cookie, token, new CookieOptions
-        {
-            HttpOnly = true,
-            SameSite = SameSiteMode.Strict,
-            Secure = http.Request.IsHttps,
-            Path = "/",
-            MaxAge = lifetime,
-        });
+    public static void SignIn(HttpContext http, string token, TimeSpan lifetime)
+    {
+        var options = Options(http);
+        options.MaxAge = lifetime;
+        http.Response.Cookies.Append(Cookie, token, options);
+    }
 
-    public static void SignOut(HttpContext http) => http.Response.Cookies.Delete(Cookie, new CookieOptions { Path = "/" });
+    public static void SignOut(HttpContext http) => http.Response.Cookies.Delete(Cookie, Options(http));
+
+    /// <summary>
+    /// Secure everywhere but a local run. Behind the Functions host the app sees plain http from the
+    /// host on loopback while browsers reach the site over https only, so the request's scheme says
+    /// nothing: only Development (scripts/run.sh on http://127.0.0.1, where a browser would drop a
+    /// Secure cookie) leaves it off. Strict: every page flow (sign-in, form posts, redirects) stays
+    /// on this site, and no mail or other site links into a signed-in page.
+    /// </summary>
+    public static CookieOptions Options(HttpContext http) => new()
+    {
+        HttpOnly = true,
+        SameSite = SameSiteMode.Strict,
+        Secure = http.Request.IsHttps || !http.RequestServices.GetRequiredService<IHostEnvironment>().IsDevelopment(),
+        Path = "/",
+    };
 
     /// <summary>A form post from this site (or a browser that sends neither header, e.g. an old one).</summary>
     public static bool IsSameOrigin(HttpContext http)

@@ -163,7 +163,7 @@ public static class NoticeEndpoints
         }).Accepts<ObjectionRequest>("application/json", "multipart/form-data").DisableAntiforgery().RequireRateLimiting(RateLimits.PublicWrites)
           .WithSummary("Object to a notice during its period, real-name or (where the policy allows) anonymous: JSON, or multipart/form-data with the same fields and up to 10 evidence files (PDF, Word, Excel, JPEG, PNG). Keep the receipt code to follow it.");
 
-        office.MapGet("/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}", async (string noticeId, string objectionId, string evidenceId, HttpContext http, Streams streams, StorageClients storage, CancellationToken ct) =>
+        office.MapGet("/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}", async (string noticeId, string objectionId, string evidenceId, HttpContext http, Streams streams, StorageClients storage, ILoggerFactory loggers, CancellationToken ct) =>
         {
             var notice = await LoadAsync(noticeId, streams, ct);
             var objection = notice?.Objections.FirstOrDefault(o => o.Filed.ObjectionId == objectionId);
@@ -173,10 +173,16 @@ public static class NoticeEndpoints
             }
 
             var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(ObjectionEvidence.Prefix(noticeId, objectionId) + evidenceId);
-            var content = await blob.DownloadStreamingAsync(cancellationToken: ct);
+            var content = await StoredFiles.OpenAsync(blob, ct);
+            if (content is null)
+            {
+                ObjectionEvidence.LogMissing(loggers.CreateLogger(typeof(NoticeEndpoints).FullName!), noticeId, objectionId, evidenceId, blob.BlobContainerName, blob.Name);
+                return Problems.For(http, StoredFiles.ContentMissing());
+            }
+
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-store";
-            return Results.Stream(content.Value.Content, content.Value.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Value.Details.ContentType));
+            return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Details.ContentType));
         }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("An objection's evidence file (office and supervisors only).");
 
         // A POST, not GET /objections/{code}: the code is a secret (paths end up in logs), and

@@ -19,7 +19,7 @@ public sealed record ObjectionUpload(string ObjectionId, ObjectionRequest Reques
 /// objection is then refused, its files are deleted. Only the office and the supervision group
 /// can read them.
 /// </summary>
-public static class ObjectionEvidence
+public static partial class ObjectionEvidence
 {
     public static string Prefix(string noticeId, string objectionId) => $"objections/{noticeId}/{objectionId}/";
 
@@ -147,4 +147,7 @@ public static class ObjectionEvidence
     }
 
     private static string? Empty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Evidence {EvidenceId} of objection {ObjectionId} on notice {NoticeId} has no content: blob {BlobName} in container {Container} is missing, so its download answered 404. Restore the blob from its soft-deleted or earlier versions.")]
+    public static partial void LogMissing(ILogger logger, string noticeId, string objectionId, string evidenceId, string container, string blobName);
 }

@@ -35,6 +35,14 @@ public sealed class EventCatalog
 
             _byType[type] = attribute;
         }
+
+        // v2 names the reader, so a read is recorded once per reader, file and day; a v1 read's
+        // reader is only in its metadata, which the state never sees: it reads as unnamed.
+        AddUpcaster("DocumentRead", 1, read =>
+        {
+            read["readerSubject"] = null;
+            return read;
+        });
     }
 
     public static EventCatalog Instance { get; } = new();

@@ -39,11 +39,23 @@ public class DocumentAccessTests
     }
 
     [Fact]
-    public void DocumentRead_ChangesNothingButTheVersion()
+    public void DocumentRead_ChangesNothingButTheVersion_AndTheDaysReads()
     {
         var before = Application(true, Document("doc-1", false));
 
-        var after = ApplicationState.Evolve(before, new DocumentRead("doc-1", "报告.pdf", At));
+        var after = ApplicationState.Evolve(before, new DocumentRead("doc-1", "报告.pdf", At, "office-1"));
+
+        Assert.Equal(before with { Version = before.Version + 1, ReadsToday = after.ReadsToday }, after);
+        Assert.True(after.ReadsToday.Recorded("office-1", "doc-1", At));
+    }
+
+    [Fact]
+    public void DocumentRead_WithoutAReader_ChangesNothingButTheVersion()
+    {
+        // v1 events, written before reads named their reader.
+        var before = Application(true, Document("doc-1", false));
+
+        var after = ApplicationState.Evolve(before, new DocumentRead("doc-1", "报告.pdf", At, null));
 
         Assert.Equal(before with { Version = before.Version + 1 }, after);
     }

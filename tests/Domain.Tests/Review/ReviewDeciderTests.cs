@@ -47,12 +47,12 @@ public sealed class ReviewDeciderTests
 
         public string AppId => App.ApplicationId;
 
-        public Decision<IReviewEvent> Decide(IReviewCommand command, Actor actor) =>
-            ReviewDecider.Decide(command, State, new ReviewContext(App.Policy, Pool, App.State, actor, Dates.Review));
+        public Decision<IReviewEvent> Decide(IReviewCommand command, Actor actor, DateTimeOffset? now = null) =>
+            ReviewDecider.Decide(command, State, new ReviewContext(App.Policy, Pool, App.State, actor, now ?? Dates.Review));
 
-        public Given Do(IReviewCommand command, Actor actor)
+        public Given Do(IReviewCommand command, Actor actor, DateTimeOffset? now = null)
         {
-            var d = Decide(command, actor);
+            var d = Decide(command, actor, now);
             Assert.False(d.IsRefused, $"{command.GetType().Name} was refused: {d.Refusal}");
             State = d.Events.Aggregate(State, ReviewState.Evolve);
             return this;
@@ -267,5 +267,40 @@ public sealed class ReviewDeciderTests
         Assert.Null(ApplicationDecider.PermReadDocument(withSecret, Expert("exp-a"), "doc-secret", assignedReviewer: true));
         Assert.Equal("application.not-found", ApplicationDecider.PermReadDocument(withSecret, Expert("exp-a"), "doc-secret", assignedReviewer: false)!.Code);
         Assert.False(ApplicationDecider.CanReadApplication(withSecret, Expert("exp-a")));
+    }
+
+    [Theory]
+    // an earlier view by exp-a at 2026-07-01 10:00 (Shanghai); then a view by (expert, at Shanghai hour on day) -> recorded again?
+    [InlineData("exp-a", 1, 16, false)] // the same expert the same day: nothing
+    [InlineData("exp-a", 2, 9, true)] // the next day: recorded
+    [InlineData("exp-b", 1, 11, true)] // another expert the same day: recorded
+    [InlineData("exp-a", 1, 7, false)] // earlier the same Shanghai day (still 2026-06-30 in UTC): nothing
+    public void ReviewerView_IsRecordedOncePerExpertApplicationAndShanghaiDay(string expert, int day, int hour, bool recorded)
+    {
+        var given = new Given("weihai", StageKind.MaterialReview).Panel("exp-a", "exp-b", "exp-c");
+        given.Do(new RecordReviewerView(given.AppId), Expert("exp-a"), Dates.At(2026, 7, 1, 10));
+
+        var decision = given.Decide(new RecordReviewerView(given.AppId), Expert(expert), Dates.At(2026, 7, day, hour));
+
+        if (recorded)
+        {
+            var view = Then.Single<ApplicationViewedByReviewer, IReviewEvent>(decision);
+            Assert.Equal((given.AppId, expert), (view.ApplicationId, view.ExpertId));
+        }
+        else
+        {
+            Then.Nothing(decision);
+        }
+    }
+
+    [Fact]
+    public void ReviewerView_ByARecusedExpertWhoViewedToday_IsRefused()
+    {
+        // The dedupe never stands in for the permission: access ended today, the view is refused.
+        var given = new Given("weihai", StageKind.MaterialReview).Panel("exp-a", "exp-b", "exp-c");
+        given.Do(new RecordReviewerView(given.AppId), Expert("exp-b"), Dates.At(2026, 7, 1, 9))
+            .Do(new DeclareConflict(given.AppId, "三年前曾为该公司做过咨询"), Expert("exp-b"), Dates.At(2026, 7, 1, 10));
+
+        Then.Refused(given.Decide(new RecordReviewerView(given.AppId), Expert("exp-b"), Dates.At(2026, 7, 1, 11)), "application.not-found", RefusalKind.NotFound);
     }
 }

@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -260,6 +262,59 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Download_TwentyTimesByOneReader_RecordsOneRead_AnotherReaderOrTheNextDayOneMore()
+    {
+        var (owner, appId) = await DraftAsync(_app, "applicant-reader");
+        var pdf = Pdf(20_000, seed: 14);
+        var created = await (await UploadAsync(owner, appId, pdf, "自我评价报告.pdf")).ExpectAsync(201);
+        var path = $"/api/applications/{appId}/documents/{created.Str("documentId")}";
+        var office = _app.As(Roles.Office, subject: "office-reader");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var response = await office.GetAsync(path);
+            Assert.Equal(200, (int)response.StatusCode);
+            Assert.Equal(pdf, await response.Content.ReadAsByteArrayAsync());
+        }
+
+        Assert.Equal(["office-reader"], await ReadersAsync(appId));
+
+        Assert.Equal(200, (int)(await owner.GetAsync(path)).StatusCode);
+        _app.Clock.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(200, (int)(await office.GetAsync(path)).StatusCode);
+        Assert.Equal(200, (int)(await office.GetAsync(path)).StatusCode);
+
+        Assert.Equal(["office-reader", "applicant-reader", "office-reader"], await ReadersAsync(appId));
+    }
+
+    [Fact]
+    public async Task Download_OfAFileWhoseBlobIsGone_Is404ContentMissing_RecordsNoRead_AndLogsTheBlob()
+    {
+        var logs = new RecordedLogs();
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Logging.AddProvider(logs));
+        var (owner, appId) = await DraftAsync(app);
+        var created = await (await UploadAsync(owner, appId, Pdf(5_000, seed: 15), "自我评价报告.pdf")).ExpectAsync(201);
+        var documentId = created.Str("documentId");
+        var blobName = $"applications/{appId}/{documentId}";
+        await app.Storage.Container(StorageClients.DocumentsContainer).GetBlobClient(blobName).DeleteAsync();
+        var before = await app.Storage.Table(StorageClients.EventsTable).QueryAsync<Azure.Data.Tables.TableEntity>().CountAsync();
+
+        var response = await owner.GetAsync($"/api/applications/{appId}/documents/{documentId}");
+
+        var problem = await response.ExpectAsync(404);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("document.content-missing", problem.Str("code"));
+        Assert.Contains("联系评审办公室", problem.Str("detail"));
+        var history = await (await owner.GetAsync($"/api/applications/{appId}/history")).ExpectAsync(200);
+        Assert.DoesNotContain(history.EnumerateArray(), e => e.Str("type") == "DocumentRead");
+        Assert.Equal(before, await app.Storage.Table(StorageClients.EventsTable).QueryAsync<Azure.Data.Tables.TableEntity>().CountAsync());
+        var error = Assert.Single(logs.Errors);
+        Assert.Contains(appId, error);
+        Assert.Contains(documentId, error);
+        Assert.Contains(blobName, error);
+    }
+
+    [Fact]
     public async Task TradeSecretFile_IsHiddenFromTheDistrictRecommender_ButServedToTheOfficeAndTheSupervisors()
     {
         var (owner, appId) = await DraftAsync();
@@ -332,6 +387,13 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     // ---- helpers ------------------------------------------------------------------------------
 
     private Task<(HttpClient Owner, string ApplicationId)> DraftAsync() => DraftAsync(_app);
+
+    /// <summary>The subjects of the application's recorded reads, in order.</summary>
+    private async Task<string[]> ReadersAsync(string applicationId)
+    {
+        var events = await _app.Services.GetRequiredService<Workflow.Streams>().Store.ReadAsync(QualityAward.Domain.ApplicationId.Parse(applicationId).Value.StreamId, CancellationToken.None);
+        return [.. events.Where(e => e.Event is QualityAward.Domain.Applications.DocumentRead).Select(e => e.Metadata.Actor.Subject)];
+    }
 
     /// <summary>Opens Weihai's 2026 cycle (the clock is 2026-03-02) and starts a complete organisation draft.</summary>
     private static async Task<(HttpClient Owner, string ApplicationId)> DraftAsync(TestApp app, string? subject = null)

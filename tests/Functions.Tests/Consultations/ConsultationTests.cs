@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Domain.Consultations;
 using QualityAward.Functions.Storage;
@@ -32,6 +33,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         ["emergencymanagement"] = "yjglj@example.gov.cn",
     };
 
+    private readonly RecordedLogs _logs = new();
     private GraphStandIn _graph = null!;
     private TestApp _app = null!;
 
@@ -49,7 +51,11 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     }
 
     private Task<TestApp> StartAppAsync(DateTimeOffset now, string? prefix = null) =>
-        TestApp.StartAsync(azurite, now, prefix: prefix, configure: Configure(_graph));
+        TestApp.StartAsync(azurite, now, prefix: prefix, configure: b =>
+        {
+            Configure(_graph)(b);
+            b.Logging.AddProvider(_logs);
+        });
 
     public static Action<WebApplicationBuilder> Configure(GraphStandIn graph, string signingKey = "consultation-test-signing-key-0123456789abcdef") => builder =>
     {
@@ -434,5 +440,17 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(pdf, await (await _app.As(Roles.Office).GetAsync(url)).Content.ReadAsByteArrayAsync());
         await (await _app.Anonymous().GetAsync(url)).ExpectAsync(401);
         await (await _app.As(Roles.Applicant).GetAsync(url)).ExpectAsync(403);
+
+        // Only a file an answer names is served: not another department's (it has not answered), not under another cycle.
+        Assert.Equal("consultation.file-not-found", (await (await _app.As(Roles.Office).GetAsync($"/api/cycles/changde-2026/consultations/{RoundId}/files/marketregulation/{a}")).ExpectAsync(404)).Str("code"));
+        Assert.Equal("consultation.file-not-found", (await (await _app.As(Roles.Office).GetAsync($"/api/cycles/weihai-2026/consultations/{RoundId}/files/tax/{a}")).ExpectAsync(404)).Str("code"));
+
+        // The named file's blob gone: the office is told the content is missing, the operator which blob.
+        var blobName = $"consultations/{RoundId}/tax/{a}";
+        await container.GetBlobClient(blobName).DeleteAsync();
+        var missing = await (await _app.As(Roles.Office).GetAsync(url)).ExpectAsync(404);
+        Assert.Equal("document.content-missing", missing.Str("code"));
+        var error = Assert.Single(_logs.Errors, e => e.Contains(blobName, StringComparison.Ordinal));
+        Assert.Contains(a, error);
     }
 }

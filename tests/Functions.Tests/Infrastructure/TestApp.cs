@@ -46,16 +46,19 @@ public sealed class TestApp : IAsyncDisposable
 
     public StorageClients Storage => Services.GetRequiredService<StorageClients>();
 
-    /// <summary>Start an app. <paramref name="now"/> is the fake clock's start (default Mon 2026-03-02 09:00 Shanghai).</summary>
-    public static Task<TestApp> StartAsync(Azurite azurite, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null) =>
-        StartAsync(azurite.ConnectionString, now, runLocalTriggers, prefix, configure);
+    /// <summary>
+    /// Start an app. <paramref name="now"/> is the fake clock's start (default Mon 2026-03-02 09:00 Shanghai).
+    /// <paramref name="environment"/> is the host environment (fixed when the builder is created: a configure callback cannot change it).
+    /// </summary>
+    public static Task<TestApp> StartAsync(Azurite azurite, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null, string environment = "Testing") =>
+        StartAsync(azurite.ConnectionString, now, runLocalTriggers, prefix, configure, environment);
 
     /// <summary>Start an app on any storage account (a fault test's own Azurite).</summary>
-    public static async Task<TestApp> StartAsync(string connectionString, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null)
+    public static async Task<TestApp> StartAsync(string connectionString, DateTimeOffset? now = null, bool runLocalTriggers = false, string? prefix = null, Action<WebApplicationBuilder>? configure = null, string environment = "Testing")
     {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
-        var app = AppBuilder.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], builder =>
+        var app = AppBuilder.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Tests.Infrastructure;
 
@@ -13,11 +14,12 @@ namespace QualityAward.Functions.Tests.Notices;
 public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
+    private readonly RecordedLogs _logs = new();
     private TestApp _app = null!;
 
     public async Task InitializeAsync()
     {
-        _app = await TestApp.StartAsync(azurite, Start);
+        _app = await TestApp.StartAsync(azurite, Start, configure: b => b.Logging.AddProvider(_logs));
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "benxi", year = 2026, submissionOpensOn = "2026-01-05", submissionClosesOn = "2026-03-31", acknowledgeWarnings = true })).ExpectAsync(201);
     }
 
@@ -301,6 +303,24 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(PdfBytes, await download.Content.ReadAsByteArrayAsync());
         await (await _app.Anonymous().GetAsync(url)).ExpectAsync(401);
         await (await _app.As(Roles.Applicant).GetAsync(url)).ExpectAsync(403);
+    }
+
+    [Fact]
+    public async Task EvidenceWhoseBlobIsGone_Is404ContentMissing_AndLogsTheBlob()
+    {
+        var a = await AcceptedAsync("本溪壬公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        await (await _app.Anonymous().PostAsync($"/api/public/notices/{noticeId}/objections", Objection(a, ("检测报告.pdf", PdfBytes)))).ExpectAsync(201);
+        var objection = Assert.Single((await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray());
+        var evidenceId = Assert.Single(objection.GetProperty("evidence").EnumerateArray()).GetString()!;
+        var blobName = Assert.Single(await EvidenceBlobsAsync(noticeId));
+        await _app.Storage.Container("documents").GetBlobClient(blobName).DeleteAsync();
+
+        var problem = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections/{objection.Str("objectionId")}/evidence/{evidenceId}")).ExpectAsync(404);
+
+        Assert.Equal("document.content-missing", problem.Str("code"));
+        var error = Assert.Single(_logs.Errors, e => e.Contains(blobName, StringComparison.Ordinal));
+        Assert.Contains(objection.Str("objectionId"), error);
     }
 
     [Fact]

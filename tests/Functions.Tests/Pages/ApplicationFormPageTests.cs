@@ -154,6 +154,21 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
     }
 
     [Fact]
+    public async Task SignIn_TheBrowserKeepsTheSessionCookie_SecureHttpOnlyAndStrict()
+    {
+        // The tests run outside Development, so the cookie is Secure as in Azure; Chromium keeps a
+        // Secure cookie from http://127.0.0.1 (loopback counts as a secure origin) and sends it back.
+        var page = await SignedInAsync("applicant-cookie");
+
+        var cookie = Assert.Single(await _context.CookiesAsync(), c => c.Name == "qa_session");
+        Assert.True(cookie.Secure);
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
+        Assert.Equal("/", cookie.Path);
+        Assert.Contains("开始填写申报表", await page.ContentAsync());
+    }
+
+    [Fact]
     public async Task FormPost_FromAnotherSite_IsRefused()
     {
         var page = await SignedInAsync("applicant-csrf");
