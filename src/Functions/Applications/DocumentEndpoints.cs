@@ -62,6 +62,7 @@ public static partial class DocumentEndpoints
 
         api.MapGet("/{documentId}", DownloadAsync)
             .RequireAuthorization()
+            .RequireRateLimiting(RateLimits.Downloads)
             .WithSummary("Download a file, if the caller may read the application (trade-secret files: only the owner, the office and the supervision group). Downloads are recorded in the history, once per reader, file and day. A file whose stored content has gone answers 404 document.content-missing.");
     }
 

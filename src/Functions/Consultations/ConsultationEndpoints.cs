@@ -304,7 +304,7 @@ public static partial class ConsultationEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Details.ContentType)?.Extension ?? string.Empty));
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithTags("Consultations")
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).RequireRateLimiting(RateLimits.Downloads).WithTags("Consultations")
           .WithSummary("A file a department attached to an adverse record (office and supervisors only).");
     }
 

@@ -31,6 +31,13 @@ public sealed class RateLimitOptions
 
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan ReceiptLookupWindow { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>File downloads (applications' files, objection evidence, departments' answer files) one signed-in caller may make per window.</summary>
+    [Range(1, 100_000)]
+    public int DownloadPermits { get; set; } = 300;
+
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
+    public TimeSpan DownloadWindow { get; set; } = TimeSpan.FromMinutes(10);
 }
 
 /// <summary>
@@ -45,6 +52,9 @@ public static partial class RateLimits
 
     /// <summary>Receipt-code lookups of objections and reports (API and pages).</summary>
     public const string ReceiptLookups = "receipt-lookups";
+
+    /// <summary>File downloads, per signed-in caller (their subject), whatever address they come from.</summary>
+    public const string Downloads = "downloads";
 
     public const string Code = "rate.limited";
 
@@ -63,6 +73,12 @@ public static partial class RateLimits
             {
                 var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
                 return Window(ClientAddress.Of(http), limits.ReceiptLookupPermits, limits.ReceiptLookupWindow);
+            });
+            o.AddPolicy(Downloads, http =>
+            {
+                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
+                var caller = Caller.Subject(http.User) is { } subject ? "subject:" + subject : "address:" + ClientAddress.Of(http);
+                return Window(caller, limits.DownloadPermits, limits.DownloadWindow);
             });
             o.OnRejected = RejectAsync;
         });
@@ -93,13 +109,20 @@ public static partial class RateLimits
         // The route pattern, never the path: a receipt code in a path is a secret.
         var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "?";
         var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
-        LogRefused(logger, policy, http.Request.Method, route, ClientAddress.Of(http), seconds);
+        if (policy == Downloads && Caller.Subject(http.User) is { } subject)
+        {
+            LogDownloadsRefused(logger, subject, http.Request.Method, route, ClientAddress.Of(http), seconds);
+        }
+        else
+        {
+            LogRefused(logger, policy, http.Request.Method, route, ClientAddress.Of(http), seconds);
+        }
 
         var zhWait = seconds >= 120 ? $"{(seconds + 59) / 60}分钟" : $"{seconds}秒";
         var refusal = Refusal.Rule(
             Code,
             $"提交或查询过于频繁，请{zhWait}后再试。本次请求未被处理。",
-            $"Too many requests from your address; try again in {seconds} s. Nothing was done.");
+            $"Too many requests; try again in {seconds} s. Nothing was done.");
         var result = http.Request.Path.StartsWithSegments("/forms")
             ? Html.Page("请求过于频繁", $"<h1>请求过于频繁</h1><p class=\"error\" role=\"alert\">{Html.E(refusal.Zh)}</p><p><a href=\"/notices\">返回公示公告</a></p>", StatusCodes.Status429TooManyRequests)
             : Problems.For(http, refusal, StatusCodes.Status429TooManyRequests);
@@ -108,6 +131,9 @@ public static partial class RateLimits
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit {Policy} refused {Method} {Route} from client {Client} (retry after {RetryAfterSeconds} s). Many of these from one client is a flood: block the address at the front end (access restrictions), or raise RateLimits:* if it is a legitimate shared address")]
     private static partial void LogRefused(ILogger logger, string policy, string method, string route, string client, int retryAfterSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit downloads refused {Method} {Route} to signed-in caller {Subject} from client {Client} (retry after {RetryAfterSeconds} s). A caller reading files this fast is scraping or looping: check what the account is doing, or raise RateLimits:DownloadPermits if it is legitimate work")]
+    private static partial void LogDownloadsRefused(ILogger logger, string subject, string method, string route, string client, int retryAfterSeconds);
 }
 
 /// <summary>

@@ -183,7 +183,7 @@ public static class NoticeEndpoints
             http.Response.Headers.XContentTypeOptions = "nosniff";
             http.Response.Headers.CacheControl = "private, no-store";
             return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Details.ContentType));
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("An objection's evidence file (office and supervisors only).");
+        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).RequireRateLimiting(RateLimits.Downloads).WithSummary("An objection's evidence file (office and supervisors only).");
 
         // A POST, not GET /objections/{code}: the code is a secret (paths end up in logs), and
         // reading a finding records that the objector was told (Changde §40), a change of state.

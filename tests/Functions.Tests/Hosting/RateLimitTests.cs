@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Hostile;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -133,6 +134,45 @@ public sealed class RateLimitTests(Azurite azurite)
         while (again.StatusCode == HttpStatusCode.TooManyRequests && DateTime.UtcNow < deadline);
 
         await again.ExpectAsync(201);
+    }
+
+    [Fact]
+    public async Task Downloads_AreLimitedPerSignedInCaller_NotPerAddress()
+    {
+        var log = new CapturedLog();
+        await using var app = await TestApp.StartAsync(azurite, configure: b =>
+        {
+            b.Configuration["RateLimits:DownloadPermits"] = "3";
+            b.Configuration["RateLimits:DownloadWindow"] = "01:00:00";
+            b.Logging.AddProvider(log);
+        });
+        await (await app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        var owner = app.As(Roles.Applicant, subject: "applicant-dl");
+        var id = (await (await owner.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{id}/documents?kind=evidence&tradeSecret=false&name=a.pdf")
+        {
+            Content = new ByteArrayContent(Encoding.ASCII.GetBytes("%PDF-1.4\n" + new string('d', 2000))),
+        };
+        var documentId = (await (await owner.SendAsync(upload)).ExpectAsync(201)).Str("documentId");
+        var file = $"/api/applications/{id}/documents/{documentId}";
+
+        for (var i = 0; i < 3; i++)
+        {
+            (await owner.GetAsync(file)).EnsureSuccessStatusCode();
+        }
+
+        var refused = await owner.GetAsync(file);
+        Assert.Equal(RateLimits.Code, (await refused.ExpectAsync(429)).Str("code"));
+        Assert.NotNull(refused.Headers.RetryAfter);
+
+        // Another address does not help the same caller; another caller has a budget of their own.
+        var elsewhere = app.As(Roles.Applicant, subject: "applicant-dl");
+        elsewhere.DefaultRequestHeaders.Add(ClientAddress.ForwardedFor, "198.51.100.77");
+        await (await elsewhere.GetAsync(file)).ExpectAsync(429);
+        (await app.As(Roles.Office, subject: "office-dl").GetAsync(file)).EnsureSuccessStatusCode();
+
+        var warning = Assert.Single(log.Warnings, w => w.Contains("Rate limit downloads", StringComparison.Ordinal) && w.Contains("198.51.100.77", StringComparison.Ordinal));
+        Assert.Contains("signed-in caller applicant-dl", warning);
     }
 
     [Fact]
