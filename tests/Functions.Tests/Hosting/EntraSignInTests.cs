@@ -37,9 +37,9 @@ public sealed class EntraSignInTests(Azurite azurite)
     }
 
     /// <summary>An app with Entra for the API and the pages (the public address is its own loopback one, http).</summary>
-    private async Task<(TestApp App, Uri Public)> StartAsync(OidcStandIn idp, bool devSignIn = false)
+    private async Task<(TestApp App, Uri Public)> StartAsync(OidcStandIn idp, bool devSignIn = false, int? port = null)
     {
-        var publicUrl = new Uri($"http://127.0.0.1:{FreePort()}/");
+        var publicUrl = new Uri($"http://127.0.0.1:{port ?? FreePort()}/");
         var app = await TestApp.StartAsync(azurite, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = publicUrl.AbsoluteUri.TrimEnd('/'),
@@ -230,6 +230,47 @@ public sealed class EntraSignInTests(Azurite azurite)
         // The same callback again: the correlation cookie is used up.
         using var again = new HttpRequestMessage(HttpMethod.Get, callbackUrl);
         Assert.Equal(HttpStatusCode.BadRequest, (await browser.SendAsync(again)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SignIn_StartedOnOneInstance_FinishesOnAnother()
+    {
+        // A scaled-out app: the callback may reach another instance than the challenge. Both read
+        // the same session key, which protects the state and nonce (no shared key ring needed).
+        await using var idp = await OidcStandIn.StartAsync();
+        var (first, site) = await StartAsync(idp);
+        using var browser = new Browser(site);
+        Uri callbackUrl;
+        await using (first)
+        {
+            var challenge = await browser.GetAsync("/signin/entra");
+            callbackUrl = (await browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, challenge.Headers.Location))).Headers.Location!;
+        }
+
+        var (second, _) = await StartAsync(idp, port: site.Port);
+        await using var __ = second;
+        var callback = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, callbackUrl));
+
+        Assert.Equal((HttpStatusCode.Redirect, "/apply"), (callback.StatusCode, callback.Headers.Location?.OriginalString));
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/apply")).StatusCode);
+    }
+
+    [Fact]
+    public void SessionKeyProtection_ReadsOnlyWhatTheSameKeyAndPurposeWrote()
+    {
+        var key = Convert.FromBase64String(SessionKey);
+        var writer = new SessionKeyProtection(key, "oidc").CreateProtector("state");
+        var data = System.Text.Encoding.UTF8.GetBytes("properties of a sign-in");
+        var sealedData = writer.Protect(data);
+
+        Assert.Equal(data, new SessionKeyProtection((byte[])key.Clone(), "oidc").CreateProtector("state").Unprotect(sealedData));
+        Assert.NotEqual(sealedData, writer.Protect(data)); // a fresh nonce each time
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => new SessionKeyProtection(key, "oidc").CreateProtector("nonce").Unprotect(sealedData));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => new SessionKeyProtection(new byte[32], "oidc").CreateProtector("state").Unprotect(sealedData));
+        var tampered = (byte[])sealedData.Clone();
+        tampered[^1] ^= 1;
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => writer.Unprotect(tampered));
+        Assert.ThrowsAny<System.Security.Cryptography.CryptographicException>(() => writer.Unprotect(new byte[10]));
     }
 
     [Fact]
