@@ -60,7 +60,7 @@ public static class SignInPages
             var dev = !string.IsNullOrEmpty(auth.Value.DevSigningKey);
             if (!entra && !dev)
             {
-                return Html.Page("登录", "<h1>登录</h1><p>网页端尚未接入统一身份认证（Microsoft Entra ID）登录。申报单位目前请通过API提交申报，或联系评审办公室。</p>", StatusCodes.Status501NotImplemented);
+                return Html.Page("登录", "<h1>登录</h1><p>本站尚未配置统一身份认证（Microsoft Entra ID）网页登录。申报单位目前请通过API提交申报，或联系评审办公室。</p>", StatusCodes.Status501NotImplemented);
             }
 
             var body = new System.Text.StringBuilder(dev && !entra ? "<h1>登录（本地开发环境）</h1>" : "<h1>登录</h1>");

@@ -324,6 +324,18 @@ public sealed class EntraSignInTests(Azurite azurite)
         Assert.Equal(HttpStatusCode.OK, devPage.StatusCode);
         Assert.DoesNotContain("/signin/entra", await devPage.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await dev.Anonymous().GetAsync("/signin/entra")).StatusCode);
+
+        // Neither (Entra for the API only): the page says the pages have no sign-in here.
+        await using var apiOnly = await TestApp.StartAsync(azurite, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Auth:Authority"] = idp.Issuer,
+            ["Auth:Audience"] = ApiAudience,
+            ["Auth:DevSigningKey"] = string.Empty,
+        }));
+        var none = await apiOnly.Anonymous().GetAsync("/signin");
+        Assert.Equal(HttpStatusCode.NotImplemented, none.StatusCode);
+        Assert.Contains("尚未配置统一身份认证", await none.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await apiOnly.Anonymous().GetAsync("/signin/entra")).StatusCode);
     }
 
     [Theory]
