@@ -186,7 +186,7 @@ public static class AppBuilder
                 {
                     o.TokenValidationParameters = new TokenValidationParameters
                     {
-                        ValidIssuers = [AuthOptions.DevIssuer],
+                        ValidIssuer = AuthOptions.DevIssuer,
                         ValidAudience = AuthOptions.DevAudience,
                         IssuerSigningKey = DevTokens.Key(auth.DevSigningKey),
                         RoleClaimType = Caller.RolesClaim,
