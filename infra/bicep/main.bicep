@@ -41,6 +41,20 @@ param replyLinkSigningKey string
 @secure()
 param auditChainKey string
 
+@description('Application (client) id of the app registration the zh-CN applicant pages sign in with (Microsoft Entra ID or Entra External ID, OpenID Connect code flow). Its redirect URI is <webPublicBaseUrl>/signin/entra/callback (type Web).')
+param webClientId string
+
+@description('Client secret of that app registration. Stored only in Key Vault.')
+@secure()
+param webClientSecret string
+
+@description('Key that signs the pages\' own session tokens and protects the sign-in state: base64 of at least 32 random bytes (e.g. openssl rand -base64 48). Stored only in Key Vault; replacing it signs everyone out.')
+@secure()
+param webSessionKey string
+
+@description('The https address applicants use for the pages, with no path (e.g. https://award.weihai.gov.cn). Defaults to the reply links\' address.')
+param webPublicBaseUrl string = replyBaseUrl
+
 @description('Days each audit anchor blob stays immutable (WORM, time-based retention on the anchors container).')
 @minValue(1)
 param anchorRetentionDays int = 3650
@@ -109,6 +123,8 @@ module keyVault 'modules/keyvault.bicep' = {
     replyLinkSigningKey: replyLinkSigningKey
     graphSenderMailbox: graphSenderMailbox
     auditChainKey: auditChainKey
+    webClientSecret: webClientSecret
+    webSessionKey: webSessionKey
   }
 }
 
@@ -145,6 +161,10 @@ module functionApp 'modules/functionapp.bicep' = {
     replyLinkSigningKeySecretUri: keyVault.outputs.replyLinkSigningKeySecretUri
     graphSenderMailboxSecretUri: keyVault.outputs.graphSenderMailboxSecretUri
     auditChainKeySecretUri: keyVault.outputs.auditChainKeySecretUri
+    webClientId: webClientId
+    webClientSecretUri: keyVault.outputs.webClientSecretUri
+    webSessionKeySecretUri: keyVault.outputs.webSessionKeySecretUri
+    webPublicBaseUrl: webPublicBaseUrl
     replyBaseUrl: replyBaseUrl
     officeEmail: officeEmail
     departments: departments
@@ -177,7 +197,7 @@ output packageBlob string = '${storage.outputs.deploymentContainer}/qualityaward
 @description('The container of the audit anchors (time-based immutability; lock its policy once the deployment is checked).')
 output anchorsContainer string = storage.outputs.anchorsContainer
 
-@description('Key Vault URI (reply-link signing key, audit chain key, Graph settings).')
+@description('Key Vault URI (reply-link signing key, audit chain key, Graph settings, web sign-in secret and session key).')
 output keyVaultUri string = keyVault.outputs.uri
 
 @description('Client id of the app\'s managed identity (grant it Graph Mail.Send).')

@@ -56,6 +56,18 @@ param graphSenderMailboxSecretUri string
 @description('Key Vault secret URI of the audit hash chain key (Audit:ChainKey).')
 param auditChainKeySecretUri string
 
+@description('Client id of the pages\' sign-in app registration.')
+param webClientId string
+
+@description('Key Vault secret URI of its client secret (Auth:Web:ClientSecret).')
+param webClientSecretUri string
+
+@description('Key Vault secret URI of the pages\' session key (Auth:Web:SessionKey).')
+param webSessionKeySecretUri string
+
+@description('The https address applicants use for the pages (Auth:Web:PublicBaseUrl).')
+param webPublicBaseUrl string
+
 @description('Public https address the departments\' reply links start with (the function app\'s or a custom domain).')
 param replyBaseUrl string
 
@@ -124,6 +136,11 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         // Sign-in.
         { name: 'Auth__Authority', value: authAuthority }
         { name: 'Auth__Audience', value: authAudience }
+        // The zh-CN pages' sign-in (OpenID Connect): the secret and the session key stay in Key Vault.
+        { name: 'Auth__Web__ClientId', value: webClientId }
+        { name: 'Auth__Web__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${webClientSecretUri})' }
+        { name: 'Auth__Web__SessionKey', value: '@Microsoft.KeyVault(SecretUri=${webSessionKeySecretUri})' }
+        { name: 'Auth__Web__PublicBaseUrl', value: webPublicBaseUrl }
         // The audit hash chain's HMAC key (events and anchors): a secret, kept in Key Vault.
         { name: 'Audit__ChainKey', value: '@Microsoft.KeyVault(SecretUri=${auditChainKeySecretUri})' }
         // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.

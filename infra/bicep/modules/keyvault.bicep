@@ -22,6 +22,14 @@ param graphSenderMailbox string
 @secure()
 param auditChainKey string
 
+@description('Client secret of the pages\' sign-in app registration.')
+@secure()
+param webClientSecret string
+
+@description('Key of the pages\' session tokens and sign-in state.')
+@secure()
+param webSessionKey string
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -67,8 +75,28 @@ resource auditKey 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+resource webSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'web-client-secret'
+  properties: {
+    value: webClientSecret
+    contentType: 'text/plain'
+  }
+}
+
+resource webSession 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: 'web-session-key'
+  properties: {
+    value: webSessionKey
+    contentType: 'base64'
+  }
+}
+
 output name string = vault.name
 output uri string = vault.properties.vaultUri
 output replyLinkSigningKeySecretUri string = replyLinkKey.properties.secretUri
 output graphSenderMailboxSecretUri string = senderMailbox.properties.secretUri
 output auditChainKeySecretUri string = auditKey.properties.secretUri
+output webClientSecretUri string = webSecret.properties.secretUri
+output webSessionKeySecretUri string = webSession.properties.secretUri

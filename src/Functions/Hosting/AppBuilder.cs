@@ -169,30 +169,23 @@ public static class AppBuilder
     private static void AddAuthentication(WebApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services
-            .AddAuthentication(JwtBearerDefaults.AuthenticationScheme)
+        var authentication = builder.Services
+            .AddAuthentication(WebSignIn.CallerScheme)
+            // The zh-CN pages read their session cookie (unless the request carries a bearer token);
+            // everything else, /api/* included, only the API's bearer tokens.
+            .AddPolicyScheme(WebSignIn.CallerScheme, null, o => o.ForwardDefaultSelector = ctx =>
+                WebSession.UsesCookie(ctx.Request.Path) && string.IsNullOrEmpty(ctx.Request.Headers.Authorization)
+                    ? WebSignIn.SessionScheme
+                    : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
-                o.Events = new JwtBearerEvents
-                {
-                    // The zh-CN applicant pages carry the same token in their session cookie.
-                    OnMessageReceived = ctx =>
-                    {
-                        if (string.IsNullOrEmpty(ctx.Request.Headers.Authorization) && WebSession.UsesCookie(ctx.Request.Path)
-                            && ctx.Request.Cookies.TryGetValue(WebSession.Cookie, out var token))
-                        {
-                            ctx.Token = token;
-                        }
-
-                        return Task.CompletedTask;
-                    },
-                };
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
                     // Microsoft Entra ID; the authority's host decides the cloud (global or 21Vianet).
                     o.Authority = auth.Authority;
                     o.Audience = auth.Audience;
+                    o.RequireHttpsMetadata = !(Uri.TryCreate(auth.Authority, UriKind.Absolute, out var authority) && WebSignInOptions.IsLoopbackHttp(authority));
                     o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
                     o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
                 }
@@ -208,7 +201,33 @@ public static class AppBuilder
                         ClockSkew = TimeSpan.FromMinutes(1),
                     };
                 }
+            })
+            .AddJwtBearer(WebSignIn.SessionScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = WebSignIn.SessionValidation(auth);
+                o.Events = new JwtBearerEvents
+                {
+                    // Only the session cookie, only on the page paths: never the Authorization header.
+                    OnMessageReceived = ctx =>
+                    {
+                        ctx.Token = WebSession.UsesCookie(ctx.Request.Path) && ctx.Request.Cookies.TryGetValue(WebSession.Cookie, out var token) && token.Length > 0
+                            ? token
+                            : null;
+                        if (ctx.Token is null)
+                        {
+                            ctx.NoResult();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
             });
+        if (auth.Web.IsConfigured && !string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            authentication.AddOpenIdConnect(WebSignIn.Scheme, o => WebSignIn.Configure(o, auth));
+        }
+
         builder.Services.AddAuthorization(o =>
         {
             foreach (var role in Roles.People)

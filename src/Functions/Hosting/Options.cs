@@ -69,8 +69,16 @@ public sealed class AuthOptions : IValidatableObject
     /// <summary>Base64 or plain text of at least 32 bytes. Set only for local runs and tests.</summary>
     public string? DevSigningKey { get; set; }
 
+    /// <summary>Section Auth:Web: sign-in for the zh-CN pages.</summary>
+    public WebSignInOptions Web { get; set; } = new();
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        foreach (var result in Web.Validate(Authority))
+        {
+            yield return result;
+        }
+
         var entra = !string.IsNullOrWhiteSpace(Authority) && !string.IsNullOrWhiteSpace(Audience);
         var dev = !string.IsNullOrWhiteSpace(DevSigningKey);
         if (!entra && !dev)
@@ -83,6 +91,95 @@ public sealed class AuthOptions : IValidatableObject
         if (dev && System.Text.Encoding.UTF8.GetByteCount(DevSigningKey!) < 32)
         {
             yield return new ValidationResult("Auth:DevSigningKey must be at least 32 bytes.", [nameof(DevSigningKey)]);
+        }
+    }
+}
+
+/// <summary>
+/// Web sign-in for the zh-CN pages with Microsoft Entra ID (or Entra External ID) by OpenID Connect
+/// (section <c>Auth:Web</c>; the authority is <c>Auth:Authority</c>). After the code flow the app
+/// signs its own short-lived session token with <see cref="SessionKey"/> and keeps it in the
+/// session cookie; only the page paths accept it. Unset: the pages have no Entra sign-in.
+/// </summary>
+public sealed class WebSignInOptions
+{
+    public const string Section = "Auth:Web";
+
+    public string? ClientId { get; set; }
+
+    /// <summary>The app registration's client secret (Key Vault in Azure).</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>
+    /// The https address people use (e.g. https://award.example.gov.cn). Behind the Functions host the
+    /// app sees http on loopback, so the redirect URI is built from this, never from the request.
+    /// Plain http only on a loopback host (a local run or a test).
+    /// </summary>
+    public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>Base64 of at least 32 random bytes (Key Vault in Azure): signs the session tokens and protects the sign-in state.</summary>
+    public string? SessionKey { get; set; }
+
+    /// <summary>How long a session lasts after signing in (5 minutes to 12 hours).</summary>
+    public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(2);
+
+    public bool IsConfigured =>
+        !string.IsNullOrWhiteSpace(ClientId) || !string.IsNullOrWhiteSpace(ClientSecret) || PublicBaseUrl is not null || !string.IsNullOrWhiteSpace(SessionKey);
+
+    /// <summary>Where the identity provider sends people back: <see cref="PublicBaseUrl"/> plus the callback path.</summary>
+    public string CallbackUri => new Uri(PublicBaseUrl!, WebSignIn.CallbackPath).AbsoluteUri;
+
+    /// <summary>The session key's bytes, or null when it is not base64 of at least 32 bytes.</summary>
+    public byte[]? SessionKeyBytes()
+    {
+        if (string.IsNullOrWhiteSpace(SessionKey))
+        {
+            return null;
+        }
+
+        var buffer = new byte[SessionKey.Length];
+        return Convert.TryFromBase64String(SessionKey.Trim(), buffer, out var written) && written >= 32 ? buffer[..written] : null;
+    }
+
+    public static bool IsLoopbackHttp(Uri uri) => uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback;
+
+    /// <summary>Checked by <see cref="AuthOptions"/>, which holds this section and the authority.</summary>
+    public IEnumerable<ValidationResult> Validate(string? authority)
+    {
+        if (!IsConfigured)
+        {
+            yield break;
+        }
+
+        if (SessionLifetime < TimeSpan.FromMinutes(5) || SessionLifetime > TimeSpan.FromHours(12))
+        {
+            yield return new ValidationResult("Auth:Web:SessionLifetime must be between 00:05:00 and 12:00:00.", [nameof(SessionLifetime)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientId))
+        {
+            yield return new ValidationResult("Auth:Web:ClientId is required for web sign-in (the app registration's application (client) id).", [nameof(ClientId)]);
+        }
+
+        if (string.IsNullOrWhiteSpace(ClientSecret))
+        {
+            yield return new ValidationResult("Auth:Web:ClientSecret is required for web sign-in (the app registration's client secret, from Key Vault).", [nameof(ClientSecret)]);
+        }
+
+        if (PublicBaseUrl is null || !PublicBaseUrl.IsAbsoluteUri || !(PublicBaseUrl.Scheme == Uri.UriSchemeHttps || IsLoopbackHttp(PublicBaseUrl))
+            || PublicBaseUrl.AbsolutePath != "/" || PublicBaseUrl.Query.Length > 0 || PublicBaseUrl.Fragment.Length > 0)
+        {
+            yield return new ValidationResult("Auth:Web:PublicBaseUrl must be the site's https address with no path (e.g. https://award.example.gov.cn); plain http only on a loopback host.", [nameof(PublicBaseUrl)]);
+        }
+
+        if (SessionKeyBytes() is null)
+        {
+            yield return new ValidationResult("Auth:Web:SessionKey must be base64 of at least 32 random bytes.", [nameof(SessionKey)]);
+        }
+
+        if (!Uri.TryCreate(authority, UriKind.Absolute, out var authorityUri) || !(authorityUri.Scheme == Uri.UriSchemeHttps || IsLoopbackHttp(authorityUri)))
+        {
+            yield return new ValidationResult("Web sign-in needs Auth:Authority, the https address of the Microsoft Entra tenant (e.g. https://login.microsoftonline.com/{tenant}/v2.0).", [nameof(ClientId)]);
         }
     }
 }

@@ -51,6 +51,8 @@ public sealed partial class BicepTests
             // The names the app's options read (Consultations:*, Graph:*), not look-alikes it would ignore.
             "Consultations__SigningKey", "Consultations__Mailbox", "Consultations__ReplyBaseUrl", "Consultations__OfficeEmail",
             "Graph__BaseUrl", "Graph__ManagedIdentityClientId", "Audit__ChainKey",
+            // The pages' sign-in (Auth:Web:*).
+            "Auth__Web__ClientId", "Auth__Web__ClientSecret", "Auth__Web__SessionKey", "Auth__Web__PublicBaseUrl",
         })
         {
             // A literal array compiles to JSON objects; one joined with the departments' settings to createObject(...).
@@ -83,6 +85,33 @@ public sealed partial class BicepTests
         Assert.Contains("'anchors'", (string?)worm["name"], StringComparison.Ordinal);
         Assert.Equal("[parameters('anchorRetentionDays')]", (string?)worm["properties"]!["immutabilityPeriodSinceCreationInDays"]);
         Assert.False((bool)worm["properties"]!["allowProtectedAppendWrites"]!);
+    }
+
+    [Fact]
+    public async Task Template_KeepsTheWebSignInSecretsInKeyVault()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var template = JsonNode.Parse(result.Output)!;
+        var json = result.Output;
+        var resources = AllResources(template).ToList();
+
+        // Auth:Web:ClientSecret and Auth:Web:SessionKey are Key Vault references to secrets that only secure parameters fill.
+        foreach (var (setting, uri, parameter, secretName) in new[]
+        {
+            ("Auth__Web__ClientSecret", "webClientSecretUri", "webClientSecret", "web-client-secret"),
+            ("Auth__Web__SessionKey", "webSessionKeySecretUri", "webSessionKey", "web-session-key"),
+        })
+        {
+            Assert.Matches(new Regex($@"'name', '{setting}', 'value', format\('@Microsoft\.KeyVault\(SecretUri=\{{0\}}\)', parameters\('{uri}'\)\)"), json);
+            Assert.Equal("securestring", (string?)template["parameters"]![parameter]!["type"]);
+            var secret = Assert.Single(resources, r => (string?)r["type"] == "Microsoft.KeyVault/vaults/secrets" && ((string?)r["name"])!.Contains($"'{secretName}'", StringComparison.Ordinal));
+            Assert.Equal($"[parameters('{parameter}')]", (string?)secret["properties"]!["value"]);
+        }
+
+        // The client id and the public address are plain settings (not secrets).
+        Assert.Equal("string", (string?)template["parameters"]!["webClientId"]!["type"]);
+        Assert.Equal("[parameters('replyBaseUrl')]", (string?)template["parameters"]!["webPublicBaseUrl"]!["defaultValue"]);
     }
 
     /// <summary>Every resource of the template, those of nested deployments (modules) included.</summary>
