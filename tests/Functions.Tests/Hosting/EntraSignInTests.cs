@@ -39,8 +39,10 @@ public sealed class EntraSignInTests(Azurite azurite)
     /// <summary>An app with Entra for the API and the pages (the public address is its own loopback one, http).</summary>
     private async Task<(TestApp App, Uri Public)> StartAsync(OidcStandIn idp, bool devSignIn = false, int? port = null)
     {
+        // Plain http on loopback, so the local-run cookie rules (Development): the stand-in browser
+        // (a CookieContainer) keeps a Secure cookie only over https. WebSessionTests pin Secure elsewhere.
         var publicUrl = new Uri($"http://127.0.0.1:{port ?? FreePort()}/");
-        var app = await TestApp.StartAsync(azurite, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var app = await TestApp.StartAsync(azurite, environment: "Development", configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["urls"] = publicUrl.AbsoluteUri.TrimEnd('/'),
             ["Auth:Authority"] = idp.Issuer,
