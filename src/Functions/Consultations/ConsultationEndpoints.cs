@@ -139,10 +139,13 @@ public static partial class ConsultationEndpoints
 
             // The address configured now: a mail refused for a wrong address goes to the corrected one.
             var config = options.CurrentValue;
-            var tagged = (await mail.ListAsync(round.Opened.ConsultationId, ct)).FirstOrDefault(m => m.Key == mailKey)?.Tag;
-            var to = Enum.TryParse<Department>(tagged, out var department) ? config.Contact(department)?.Email : config.OfficeEmail;
             var actor = Caller.As(http.User, Roles.Office);
-            var (outcome, _) = await mail.ResendAsync(round.Opened.ConsultationId, mailKey, to, actor.Subject, ct);
+            var (outcome, _) = await mail.ResendAsync(
+                round.Opened.ConsultationId,
+                mailKey,
+                m => Enum.TryParse<Department>(m.Tag, out var department) ? config.Contact(department)?.Email : config.OfficeEmail,
+                actor.Subject,
+                ct);
             return outcome switch
             {
                 ResendOutcome.NotFound => Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail.")),

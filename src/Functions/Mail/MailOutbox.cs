@@ -105,12 +105,13 @@ public sealed partial class MailOutbox(
 
     /// <summary>
     /// Sends a mail Graph refused for good once more, after the office has put right what was wrong
-    /// (most often the address: <paramref name="to"/> is the address now configured). Only a
+    /// (most often the address: <paramref name="addressFor"/> gives the address configured now for
+    /// the mail, or null to keep its own). Only a
     /// <c>failed</c> row goes back to <c>pending</c>, with an ETag-conditional update so two clicks
     /// resend it once; the batch's timer sends it at once. The row keeps who resent it and the
     /// error it had.
     /// </summary>
-    public async Task<(ResendOutcome Outcome, MailRow? Row)> ResendAsync(string batch, string key, string? to, string resentBy, CancellationToken ct)
+    public async Task<(ResendOutcome Outcome, MailRow? Row)> ResendAsync(string batch, string key, Func<MailRow, string?> addressFor, string resentBy, CancellationToken ct)
     {
         var found = await Table.GetEntityIfExistsAsync<TableEntity>(batch, key, cancellationToken: ct);
         if (!found.HasValue || found.Value is not { } row)
@@ -123,6 +124,7 @@ public sealed partial class MailOutbox(
             return (ResendOutcome.NotFailed, FromRow(row));
         }
 
+        var to = addressFor(FromRow(row));
         var now = clock.GetUtcNow();
         row["Status"] = Pending;
         row["NextAttemptAt"] = now;
