@@ -137,13 +137,18 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
 }
 
 /// <summary>UploadSweep: remove direct uploads that expired without being completed (hourly).</summary>
-public sealed class UploadSweepFunction(DirectUploadSweeper sweeper) : ITriggerFunction
+/// <summary>Deletes direct uploads whose address expired (plus Documents:DirectUploadGrace) without being completed: the staging blob and the grant (hourly).</summary>
+public sealed partial class UploadSweepFunction(DirectUploadSweeper sweeper, ILogger<UploadSweepFunction> logger)
 {
-    public string Name => "UploadSweep";
-
-    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    [Function("UploadSweep")]
+    public async Task<string> Run([TimerTrigger("0 20 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         var r = await sweeper.SweepAsync(ct);
-        return $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+        var summary = $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+        LogSwept(logger, summary);
+        return summary;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UploadSweep: {Summary}")]
+    private static partial void LogSwept(ILogger logger, string summary);
 }

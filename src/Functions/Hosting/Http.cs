@@ -44,6 +44,8 @@ public static class Problems
 
     public static IResult For(HttpContext http, Refusal refusal, int status)
     {
+        // The gate counts answers by code (and the tests check each code is documented).
+        http.Items[FunctionGate.ProblemCodeItem] = refusal.Code;
         var english = Lang.IsEnglish(http);
         var extensions = new Dictionary<string, object?>
         {

@@ -194,15 +194,6 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
 
         // Reporting.
         ["POST /api/reporting/export"] = (Kind.Role, OfficeOnly),
-
-        // The Functions host's triggers (custom-handler payloads).
-        ["POST /Timers"] = (Kind.Host, Everyone),
-        ["POST /OutboxSweep"] = (Kind.Host, Everyone),
-        ["POST /Reactions"] = (Kind.Host, Everyone),
-        ["POST /ReportingExport"] = (Kind.Host, Everyone),
-        ["POST /Backup"] = (Kind.Host, Everyone),
-        ["POST /AuditAnchor"] = (Kind.Host, Everyone),
-        ["POST /UploadSweep"] = (Kind.Host, Everyone),
     };
 
     private TestApp _app = null!;
@@ -313,8 +304,6 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
     private static HttpContent? Body(string method, string path) => method switch
     {
         "POST" or "PUT" when path.StartsWith("/forms/", StringComparison.Ordinal) => new FormUrlEncodedContent([]),
-        "POST" when path is "/Timers" or "/OutboxSweep" or "/ReportingExport" or "/Backup" or "/AuditAnchor" or "/UploadSweep" => new StringContent("""{"Data":{"timer":{}},"Metadata":{}}""", Encoding.UTF8, "application/json"),
-        "POST" when path is "/Reactions" => new StringContent("""{"Data":{"message":"{\"streamId\":\"cycle-weihai-2026\",\"version\":1}"},"Metadata":{}}""", Encoding.UTF8, "application/json"),
         "POST" when path.EndsWith("/documents/", StringComparison.Ordinal) => new ByteArrayContent([]),
         "POST" or "PUT" => new StringContent("{}", Encoding.UTF8, "application/json"),
         _ => null,

@@ -18,38 +18,17 @@ using Scalar.AspNetCore;
 
 namespace QualityAward.Functions.Hosting;
 
-/// <summary>Builds the web application: services, authentication, endpoints. Program and the tests both use it.</summary>
-public static class AppBuilder
+/// <summary>
+/// The app's services, for both hosts: the Functions worker (Program) and the local host
+/// (tools/LocalHost). Options are bound and validated at start-up; missing settings stop the app.
+/// </summary>
+public static class AppServices
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
-    {
-        // Settings files sit beside the binary: the app finds them whatever directory it is started
-        // from (the README's script, `dotnet run`, the Functions host's working directory).
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-
-        // Under the Functions host, listen where it says, on loopback only, and let it drive the triggers.
-        var hostPort = Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT");
-        if (!string.IsNullOrEmpty(hostPort) && string.IsNullOrEmpty(builder.Configuration["urls"]))
-        {
-            builder.WebHost.UseUrls($"http://127.0.0.1:{hostPort}");
-            builder.Configuration[$"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}"] ??= "false";
-        }
-
-        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        configure?.Invoke(builder);
-        AddServices(builder);
-
-        var app = builder.Build();
-        MapEndpoints(app);
-        return app;
-    }
-
-    private static void AddServices(WebApplicationBuilder builder)
+    public static IHostApplicationBuilder AddQualityAward(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<WorkflowOptions>().Bind(builder.Configuration.GetSection(WorkflowOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
@@ -111,15 +90,6 @@ public static class AppBuilder
         services.AddSingleton<Review.ReviewCommands>();
         services.AddSingleton<IReaction, Review.ReviewReactions>();
 
-        // The trigger table's timer and queue functions.
-        services.AddSingleton<ITriggerFunction, TimersFunction>();
-        services.AddSingleton<ITriggerFunction, OutboxSweepFunction>();
-        services.AddSingleton<ITriggerFunction, ReactionsFunction>();
-        services.AddSingleton<ITriggerFunction, ReportingExportFunction>();
-        services.AddSingleton<ITriggerFunction, BackupFunction>();
-        services.AddSingleton<ITriggerFunction, AuditAnchorFunction>();
-        services.AddSingleton<ITriggerFunction, UploadSweepFunction>();
-
         // Department consultations by mail (Microsoft Graph) and signed reply links.
         builder.AddConsultations();
 
@@ -129,9 +99,10 @@ public static class AppBuilder
             [StorageClients.ReactionsQueue]));
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
         services.AddHostedService<StorageInitializer>();
-        if (builder.Configuration.GetValue($"{WorkflowOptions.Section}:{nameof(WorkflowOptions.RunLocalTriggers)}", true))
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
-            services.AddHostedService<LocalTriggerHost>();
+            services.AddHostedService<DemoSeeder>();
         }
 
         AddAuthentication(builder);
@@ -164,9 +135,17 @@ public static class AppBuilder
         }));
         services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: [Telemetry.ReadyTag]);
         builder.AddTelemetry();
+
+        // Every HTTP function passes through the gate (GateMiddleware in the Functions host, the
+        // local host's endpoints in tools/LocalHost).
+        services.AddSingleton(FunctionCatalog.Instance);
+        services.AddSingleton<RateLimitGate>();
+        services.AddSingleton<FunctionGate>();
+        services.AddMetrics();
+        return builder;
     }
 
-    private static void AddAuthentication(WebApplicationBuilder builder)
+    private static void AddAuthentication(IHostApplicationBuilder builder)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
         var authentication = builder.Services
@@ -237,7 +216,11 @@ public static class AppBuilder
         });
     }
 
-    private static void MapEndpoints(WebApplication app)
+    /// <summary>
+    /// The minimal-API endpoints that have not moved to functions yet, with the ASP.NET Core
+    /// middleware they rely on. The local host maps them beside the functions while the move lasts.
+    /// </summary>
+    public static void MapLegacyEndpoints(WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -272,7 +255,6 @@ public static class AppBuilder
         app.MapConsultations();
         Review.ReviewEndpoints.MapReview(app);
         Review.DecisionEndpoints.MapDecisions(app);
-        app.MapCustomHandler();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
