@@ -141,6 +141,7 @@ public static class AppServices
         services.AddSingleton(FunctionCatalog.Instance);
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<FunctionGate>();
+        services.AddSingleton<OpenApiDocument>();
         services.AddMetrics();
         return builder;
     }
@@ -228,19 +229,7 @@ public static class AppServices
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapOpenApi().AllowAnonymous();
-        app.MapScalarApiReference(o => o.WithTitle("QualityAward API")).AllowAnonymous();
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = c => !c.Tags.Contains(Telemetry.ReadyTag) }).AllowAnonymous();
-        app.MapHealthChecks("/healthz/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(Telemetry.ReadyTag) }).AllowAnonymous();
-        app.MapGet("/api/me", (HttpContext http) => Results.Ok(new
-        {
-            subject = Caller.Subject(http.User),
-            name = http.User.FindFirst(Caller.NameClaim)?.Value,
-            roles = http.User.FindAll(Caller.RolesClaim).Select(c => c.Value),
-            affiliation = http.User.FindFirst(Caller.AffiliationClaim)?.Value,
-        })).RequireAuthorization().WithTags("Me");
 
-        app.MapCycles();
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();

@@ -29,12 +29,15 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
+    private readonly DocumentedRefusals _refusals;
+
     private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, Uri address)
     {
         _app = app;
         Clock = clock;
         Prefix = prefix;
         Address = address;
+        _refusals = new DocumentedRefusals(app.Services);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -190,14 +193,22 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Stop at once, as a crash would: requests in flight are aborted, not waited for.</summary>
     public async Task KillAsync()
     {
+        _refusals.Dispose();
         await _app.StopAsync(new CancellationToken(canceled: true));
         await _app.DisposeAsync();
     }
 
+    /// <summary>
+    /// Stops the app, then fails if any function answered a problem code its OpenAPI description
+    /// does not list: every host test checks the document against what really happened.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
+        var undocumented = _refusals.Undocumented();
+        _refusals.Dispose();
         await _app.DisposeAsync();
+        Assert.True(undocumented.Count == 0, "Answers the OpenAPI document does not list (add them to the function's [Refuses]):\n" + string.Join("\n", undocumented));
     }
 }
 
