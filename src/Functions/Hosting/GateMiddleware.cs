@@ -1,4 +1,3 @@
-using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 
 namespace QualityAward.Functions.Hosting;
@@ -11,19 +10,29 @@ namespace QualityAward.Functions.Hosting;
 /// </summary>
 public sealed class GateMiddleware(FunctionGate gate, FunctionCatalog catalog) : IFunctionsWorkerMiddleware
 {
-    public async Task Invoke(FunctionContext context, FunctionExecutionDelegate next)
+    public Task Invoke(FunctionContext context, FunctionExecutionDelegate next) =>
+        InvokeAsync(
+            context,
+            () => next(context),
+            () => context.GetInvocationResult().Value,
+            answer => context.GetInvocationResult().Value = answer);
+
+    /// <summary>The middleware with the invocation's result reached through delegates (the worker keeps it in an internal feature).</summary>
+    internal async Task InvokeAsync(FunctionContext context, Func<Task> next, Func<object?> result, Action<object?> answer)
     {
-        if (catalog.FindHttp(context.FunctionDefinition.Name) is not { } function || context.GetHttpContext() is not { } http)
+        if (catalog.FindHttp(context.FunctionDefinition.Name) is not { } function)
         {
-            await next(context);
+            await next();
             return;
         }
 
-        var answer = await gate.RunAsync(http, function, async () =>
+        // An HTTP function without its request would run unchecked: refuse rather than pass it on.
+        var http = context.GetHttpContext()
+            ?? throw new InvalidOperationException($"HTTP function {function.Name} was invoked without its HttpContext: the ASP.NET Core integration must be configured before the gate.");
+        answer(await gate.RunAsync(http, function, async () =>
         {
-            await next(context);
-            return context.GetInvocationResult().Value;
-        });
-        context.GetInvocationResult().Value = answer;
+            await next();
+            return result();
+        }));
     }
 }
