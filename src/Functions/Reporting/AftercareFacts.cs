@@ -64,15 +64,20 @@ public static class AftercareFacts
     private static string? HolderKey(ApplicationState? application) =>
         application is { Category: ApplicantCategory.Organisation, Form.CreditCode: { Length: > 0 } code } ? code.Trim().ToUpperInvariant() : null;
 
-    /// <summary>One row per score sheet a reviewer submitted (a re-score shows both, in order), and whether the reviewer was later recused.</summary>
-    public static IEnumerable<object?[]> ReviewScoreRows(string cycleId, IReadOnlyList<StoredEvent> events)
+    /// <summary>
+    /// One row per score sheet a reviewer submitted (a re-score shows both, in order), the panel
+    /// that scored, and whether the reviewer was later recused.
+    /// </summary>
+    public static IEnumerable<object?[]> ReviewScoreRows(string cycleId, ReviewState review, IReadOnlyList<StoredEvent> events, ReportStages stages)
     {
-        var recused = events.Select(e => e.Event).OfType<ReviewerRecused>()
-            .Select(r => (r.ApplicationId, r.ExpertId))
-            .ToHashSet();
         foreach (var s in events.Select(e => e.Event).OfType<ReviewScoreSubmitted>())
         {
-            yield return [s.ApplicationId, cycleId, ReportBuilder.Name(s.Stage), s.ExpertId, s.Total, s.At, recused.Contains((s.ApplicationId, s.ExpertId))];
+            var panel = review.Assignments.TryGetValue((s.ApplicationId, s.Stage), out var assigned) ? PanelFacts.Key(cycleId, assigned.PanelId) : null;
+            yield return
+            [
+                s.ApplicationId, cycleId, ReportBuilder.Name(s.Stage), stages.KeyOf(cycleId, s.Stage), s.ExpertId, panel, s.Total, s.At,
+                review.IsRecused(s.ApplicationId, s.ExpertId),
+            ];
         }
     }
 }

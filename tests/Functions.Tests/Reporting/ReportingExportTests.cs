@@ -217,6 +217,7 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
     {
         DecimalDataField d => $"decimal({d.Precision},{d.Scale})",
         DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } => "date",
+        DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false } => "datetime",
         DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } => "timestamp",
         DateTimeDataField t => $"datetime:{t.DateTimeFormat}",
         _ when f.ClrType == typeof(DateOnly) => "date",
