@@ -22,10 +22,18 @@ public sealed partial class ReportsFolderTests
             Assert.Contains($"ReportingTable(\"{table}\")", text);
         }
 
+        // One blob read per table, from the container's address: no listing of the account or the container.
         var function = File.ReadAllText(Path.Combine(Reports, "powerquery", "ReportingTable.pq"));
-        Assert.Contains("AzureStorage.Blobs(AccountUrl)", function);
+        Assert.Contains("AzureStorage.BlobContents(Url)", function);
+        Assert.Contains("ReportingContainerUrl", function);
         Assert.Contains("Parquet.Document", function);
         Assert.Contains("\"/latest/\"", function);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Reports, "powerquery"), "*.pq"))
+        {
+            Assert.DoesNotContain("AzureStorage.Blobs(", File.ReadAllText(file));
+        }
+
+        Assert.Matches($@"^\s*{ReportSchema.Version}\s+meta", File.ReadAllLines(Path.Combine(Reports, "powerquery", "SchemaVersion.pq")).Single(l => l.Contains("meta", StringComparison.Ordinal)));
     }
 
     [Fact]
