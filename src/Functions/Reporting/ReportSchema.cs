@@ -198,7 +198,7 @@ public static class ReportSchema
     public static IReadOnlyList<ReportColumn> FactReviewScore { get; } =
     [
         S("application_id"), S("cycle_id"), S("stage"), S("stage_key", true), S("expert_id"), S("panel_key", true), M("total"),
-        .. At("submitted_at", time: true), B("recused"),
+        .. At("submitted_at", time: true), B("recused"), B("counts"),
     ];
 
     public static IReadOnlyList<ReportColumn> DimPanel { get; } =
