@@ -108,7 +108,7 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             Table("fact_stage_duration", ReportSchema.FactStageDuration, applications.SelectMany(a => StageRows(a.State, a.Events, calendar))),
             Table("fact_score", ReportSchema.FactScore, applications.SelectMany(a => ScoreRows(a.State, a.Events, stages))),
             Table("fact_award", ReportSchema.FactAward, applications.Where(a => a.State.Award is not null).Select(a => AwardRow(a.State, PolicyOf(a.State.CycleId)))),
-            Table("fact_revocation", ReportSchema.FactRevocation, applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, PolicyOf(a.State.CycleId)))),
+            Table("fact_revocation", ReportSchema.FactRevocation, applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, cycleById.GetValueOrDefault(a.State.CycleId)))),
             Table("fact_recovery", ReportSchema.FactRecovery, holders.SelectMany(h => HolderFacts.RecoveryRows(h.State, applicationById))),
             Table("fact_notice", ReportSchema.FactNotice, notices.SelectMany(n => ProcessFacts.NoticeRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), stages))),
             Table("fact_objection", ReportSchema.FactObjection, notices.SelectMany(n => ProcessFacts.ObjectionRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), calendar))),
@@ -285,10 +285,16 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         ];
     }
 
-    private static object?[] RevocationRow(ApplicationState a, string policyId)
+    /// <summary>One row per revoked award, with the ground in the words of the cycle's policy.</summary>
+    private static object?[] RevocationRow(ApplicationState a, CycleState? cycle)
     {
         var r = a.Revocation!;
-        return [a.ApplicationId, a.CycleId, policyId, r.GroundCode, Name(r.Consequence), r.RevokedOn, r.MoneyToRecoverYuan, r.DecisionReference];
+        var ground = cycle?.Policy.Revocation.Grounds.FirstOrDefault(g => g.Code == r.GroundCode && g.Category == a.Category);
+        return
+        [
+            a.ApplicationId, a.CycleId, cycle?.PolicyId ?? string.Empty, r.GroundCode, ground?.Text, Name(r.Consequence), r.RevokedOn,
+            r.MoneyToRecoverYuan, r.DecisionReference,
+        ];
     }
 
     /// <summary>Enum values as the API and stored events spell them (camelCase).</summary>

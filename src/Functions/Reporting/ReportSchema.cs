@@ -157,7 +157,7 @@ public static class ReportSchema
 
     public static IReadOnlyList<ReportColumn> FactRevocation { get; } =
     [
-        S("application_id"), S("cycle_id"), S("policy_id"), S("ground_code"), S("consequence"), D("revoked_on"),
+        S("application_id"), S("cycle_id"), S("policy_id"), S("ground_code"), S("ground_text", true), S("consequence"), D("revoked_on"),
         L("money_to_recover_yuan"), S("decision_reference"),
     ];
 

@@ -369,6 +369,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
         q["ratings"] = "SELECT expert_id, rating, has_comment FROM fact_conduct_rating ORDER BY expert_id";
         q["holder"] = $"SELECT consultation_id, departments_asked, departments_answered, adverse_records, CAST(due_on AS VARCHAR) AS due_on FROM fact_holder_consultation WHERE application_id = '{winner}'";
         q["bans"] = "SELECT b.policy_id, b.holder_key, r.name_zh, b.length_years, b.length_cycles, CAST(b.allowed_again_on AS VARCHAR) AS again FROM fact_ban b JOIN dim_ban_reason r ON b.reason = r.code ORDER BY b.policy_id";
+        q["revocations"] = "SELECT r.policy_id, r.ground_text, b.name_zh FROM fact_revocation r JOIN dim_ban_reason b ON r.consequence = b.code ORDER BY r.policy_id";
         q["money"] = """
             SELECT w.year, sum(w.money_yuan) AS paid, sum(r.money_to_recover_yuan) AS to_recover, sum(c.yuan) AS recovered
             FROM fact_award w LEFT JOIN fact_revocation r ON w.application_id = r.application_id
@@ -542,6 +543,10 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
         var bans = duck["bans"];
         Assert.Equal(("benxi", BenxiKey, "奖励被撤销", null, "1", null), (bans[0]["policy_id"], bans[0]["holder_key"], bans[0]["name_zh"], bans[0]["length_years"], bans[0]["length_cycles"], bans[0]["again"]));
         Assert.Equal(("changde", WinnerKey, "隐瞒有关情况或者提供虚假材料", "5", null, "2031-07-20"), (bans[1]["policy_id"], bans[1]["holder_key"], bans[1]["name_zh"], bans[1]["length_years"], bans[1]["length_cycles"], bans[1]["again"]));
+
+        Assert.Equal(
+            [("benxi", "发生重大质量安全、环保、卫生等事故或较大及以上生产安全事故", "奖励被撤销"), ("changde", "自获奖之日起5年内存在严重违法、违规、违纪情形", "奖励被撤销")],
+            duck["revocations"].Select(r => (r["policy_id"], r["ground_text"], r["name_zh"])));
 
         var money = Assert.Single(duck["money"]);
         Assert.Equal(("2025", "200000", "200000", "150000"), (money["year"], money["paid"], money["to_recover"], money["recovered"]));
