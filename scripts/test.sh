@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every test: installs what the tests need (Azurite from package-lock.json, NuGet packages),
+# Run every test: installs what the tests need (Azurite and DuckDB from package-lock.json, NuGet packages),
 # builds with warnings as errors, runs the domain tests and the host tests (which start their own
 # Azurite on free loopback ports), and ends with the totals. Same command locally and in CI.
 set -euo pipefail
@@ -7,8 +7,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if [ "${CI:-}" = "true" ] || [ ! -x node_modules/.bin/azurite ]; then
-  echo "==> npm ci (Azurite, pinned in package-lock.json)"
+if [ "${CI:-}" = "true" ] || [ ! -x node_modules/.bin/azurite ] || [ ! -d node_modules/@duckdb/node-api ]; then
+  echo "==> npm ci (Azurite and DuckDB, pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

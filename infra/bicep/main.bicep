@@ -204,7 +204,7 @@ output functionAppName string = functionApp.outputs.name
 @description('The data storage account\'s name.')
 output storageAccountName string = storage.outputs.name
 
-@description('Blob endpoint for Power BI (AzureStorage.Blobs, organisational account sign-in).')
+@description('Blob endpoint for Power BI: followed by the reporting container, it is the ReportingContainerUrl the queries read with AzureStorage.BlobContents (organisational account sign-in).')
 output blobEndpoint string = storage.outputs.blobEndpoint
 
 @description('The container Power BI reads (v1/{table}/latest/{table}.parquet).')
