@@ -149,3 +149,21 @@ public sealed partial class CertificateTests
     [GeneratedRegex(@"[0-9A-Za-z] [0-9A-Za-z] [0-9A-Za-z]")]
     private static partial Regex SpreadApart();
 }
+
+public sealed class CertificateOptionsTests
+{
+    [Theory]
+    [InlineData("https://award.weihai.gov.cn", true)]
+    [InlineData("https://www.weihai.gov.cn/zlj/", true)]
+    [InlineData("http://127.0.0.1:7071", true)]
+    // A QR code is printed for good: no plain http to a public host, no query, no relative address.
+    [InlineData("http://award.weihai.gov.cn", false)]
+    [InlineData("https://award.weihai.gov.cn/?x=1", false)]
+    [InlineData(null, false)]
+    public void PublicBaseUrl_MustBeAnHttpsAddress(string? url, bool valid)
+    {
+        var options = new CertificateOptions { PublicBaseUrl = url is null ? null : new Uri(url) };
+
+        Assert.Equal(valid, options.Validate(new System.ComponentModel.DataAnnotations.ValidationContext(options)).ToList().Count == 0);
+    }
+}
