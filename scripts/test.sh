@@ -24,6 +24,18 @@ if [ ! -x "$chromium" ]; then
   fi
 fi
 
+# The certificate tests read the PDFs with poppler-utils (pdftotext, pdffonts, pdftoppm).
+if ! command -v pdftotext >/dev/null || ! command -v pdffonts >/dev/null || ! command -v pdftoppm >/dev/null; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> apt-get install poppler-utils (the certificate tests read the PDFs as a person's tools do)"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  else
+    echo "poppler-utils is missing: run 'sudo apt-get install -y poppler-utils'." >&2
+    exit 1
+  fi
+fi
+
 echo "==> dotnet restore"
 dotnet restore QualityAward.sln --nologo -v quiet
 

@@ -140,6 +140,8 @@ var commonSettings = concat([
   { name: 'Auth__Web__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${webClientSecretUri})' }
   { name: 'Auth__Web__SessionKey', value: '@Microsoft.KeyVault(SecretUri=${webSessionKeySecretUri})' }
   { name: 'Auth__Web__PublicBaseUrl', value: webPublicBaseUrl }
+  // The certificates' QR codes link to <this>/verify/<code>, the public check on the same site.
+  { name: 'Certificates__PublicBaseUrl', value: webPublicBaseUrl }
   // The audit hash chain's HMAC key (events and anchors): a secret, kept in Key Vault.
   { name: 'Audit__ChainKey', value: '@Microsoft.KeyVault(SecretUri=${auditChainKeySecretUri})' }
   // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.

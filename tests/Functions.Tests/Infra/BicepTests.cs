@@ -53,6 +53,8 @@ public sealed partial class BicepTests
             "Graph__BaseUrl", "Graph__ManagedIdentityClientId", "Audit__ChainKey",
             // The pages' sign-in (Auth:Web:*).
             "Auth__Web__ClientId", "Auth__Web__ClientSecret", "Auth__Web__SessionKey", "Auth__Web__PublicBaseUrl",
+            // The address the certificates' QR codes link to (Certificates:PublicBaseUrl).
+            "Certificates__PublicBaseUrl",
         })
         {
             // A literal array compiles to JSON objects; one joined with the departments' settings to createObject(...).

@@ -168,7 +168,7 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
             new StageEntered(8, StageKind.MaterialReview, MaterialReview),
             new StageScored(StageKind.MaterialReview, 85.5m, 100m, 85.5m, null, Scored),
             new CompositeScored(88.25m, 2m, ["four-new"], Composite),
-            new ApplicationAwarded(AwardTier.Award, 2026, new DateOnly(2026, 9, 1), ["奖牌", "证书"], 500_000, false, "威政字〔2026〕1号", Awarded),
+            new ApplicationAwarded(AwardTier.Award, 2026, new DateOnly(2026, 9, 1), ["奖牌", "证书"], 500_000, false, "威政字〔2026〕1号", "威质奖〔2026〕第001号", "weihai-2026-r001", Awarded),
             new AwardRevoked("false-materials", BanReason.FalseMaterials, "提供虚假材料", new DateOnly(2027, 3, 1), 500_000, "威政字〔2027〕2号", Revoked),
         ];
         await store.AppendAsync(stream, version, events, new EventMetadata(Actor.System, null, null), CancellationToken.None);
