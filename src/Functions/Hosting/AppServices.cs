@@ -242,7 +242,6 @@ public static class AppServices
         app.MapDirectUploads();
         app.MapReporting();
         app.MapConsultations();
-        Review.ReviewEndpoints.MapReview(app);
         Review.DecisionEndpoints.MapDecisions(app);
     }
 
