@@ -242,7 +242,6 @@ public static class AppServices
         app.MapDirectUploads();
         app.MapReporting();
         app.MapConsultations();
-        Review.DecisionEndpoints.MapDecisions(app);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

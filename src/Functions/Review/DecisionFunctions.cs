@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
@@ -14,27 +15,52 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Review;
 
-public sealed record SatisfactionRow(string ApplicationId, decimal Index);
+[Description("One applicant's customer satisfaction index from the third-party survey (Changde §21).")]
+public sealed record SatisfactionRow(
+    [property: Description("The application (app-…) of the cycle.")] string ApplicationId,
+    [property: Description("The index, 0 to 100, at most two decimals.")] decimal Index);
 
 public sealed record SatisfactionResult(string ApplicationId, decimal Index, string Outcome, string? Code, string? Message);
 
-public sealed record ShortlistRequest(int Places);
+[Description("Decide the shortlist for site review (Changde §19, Benxi §18).")]
+public sealed record ShortlistRequest(
+    [property: Description("How many applicants go to the site review, by material score: 1 to the number scored.")] int Places);
 
-public sealed record CompositeRequest(IReadOnlyDictionary<string, IReadOnlyList<string>>? Preferences);
+[Description("Compute the composite scores of the applications at the composite evaluation.")]
+public sealed record CompositeRequest(
+    [property: Description("The preferences (倾斜事项) the office confirmed, by application id: the policy's preference codes (Jinan §11). An application not named has none.")] IReadOnlyDictionary<string, IReadOnlyList<string>>? Preferences);
 
 public sealed record RankingEntry(int Rank, string ApplicationId, string? Name, string Category, decimal Score, IReadOnlyDictionary<string, decimal> StagePercents, IReadOnlyList<string> Preferences, DateTimeOffset SubmittedAt);
 
-public sealed record CandidatesRequest(IReadOnlyDictionary<string, AwardTier>? Candidates);
+[Description("The candidate list, by composite rank.")]
+public sealed record CandidatesRequest(
+    [property: Description("The tier each candidate stands for (award, nomination, recognition), by application id; 差额 (more candidates than places) where the policy says.")] IReadOnlyDictionary<string, AwardTier>? Candidates);
 
-public sealed record WinnerRequest(string ApplicationId, AwardTier Tier);
+[Description("One proposed winner.")]
+public sealed record WinnerRequest(
+    [property: Description("A candidate's application id.")] string ApplicationId,
+    [property: Description("The tier it was a candidate for.")] AwardTier Tier);
 
-public sealed record WinnersRequest(IReadOnlyList<WinnerRequest>? Winners, VoteTally? Vote, string Minutes);
+[Description("The deciding body's result: the proposed winners.")]
+public sealed record WinnersRequest(
+    [property: Description("The proposed winners, within the quotas as the policy groups them; places may stay empty.")] IReadOnlyList<WinnerRequest>? Winners,
+    [property: Description("The vote, where the policy has the committee vote (Changde §23): members present and each candidate's votes in favour; each winner needs more than half.")] VoteTally? Vote,
+    [property: Description("The minutes of the deliberation.")] string Minutes);
 
-public sealed record DisqualifyRequest(DisqualificationGround Ground, string Reason);
+[Description("Disqualify an application in the process.")]
+public sealed record DisqualifyRequest(
+    [property: Description("objectionUpheld, adverseRecord, falseMaterials (brings the policy's ban: Changde §28, Benxi §30) or other.")] DisqualificationGround Ground,
+    [property: Description("Why, as the applicant will read it (at most 2,000 characters).")] string Reason);
 
-public sealed record ApprovalRequest(string StepCode, string Reference);
+[Description("An approval step the policy names, granted.")]
+public sealed record ApprovalRequest(
+    [property: Description("The policy's code of the step; steps are granted in the policy's order.")] string StepCode,
+    [property: Description("The approval's document or minutes reference (at most 200 characters).")] string Reference);
 
-public sealed record AnnounceRequest(string Reference, DateOnly AnnouncedOn);
+[Description("The government's announcement of the awards.")]
+public sealed record AnnounceRequest(
+    [property: Description("The announcing document's reference (文号).")] string Reference,
+    [property: Description("The day it was announced (Asia/Shanghai date), not in the future.")] DateOnly AnnouncedOn);
 
 /// <summary>
 /// From the scores to the announcement: customer satisfaction import (Changde §21), the shortlist
@@ -43,112 +69,153 @@ public sealed record AnnounceRequest(string Reference, DateOnly AnnouncedOn);
 /// committee's vote or the leading group's deliberation within the quotas, approvals by the
 /// people the policy names, the announcement, and each winner's certificate.
 /// </summary>
-public static class DecisionEndpoints
+public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register)
 {
-    public static void MapDecisions(this IEndpointRouteBuilder app)
+    private const string Tag = "Decision";
+
+    [Function("ImportCustomerSatisfaction")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Import the third party's customer satisfaction indexes (0-100, organisations only, Changde §21): CSV (applicationId,index) or JSON [{applicationId,index}]; each row answers recorded or refused with its reason.", BodyMediaTypes = ["text/csv", "application/json"], Returns = typeof(SatisfactionResult[]),
+        Description = "CSV: one `applicationId,index` line per applicant (a header line is allowed), UTF-8, at most 1 MB. JSON: an array of `{\"applicationId\": \"app-…\", \"index\": 86.5}`. A row that cannot be recorded does not stop the others.")]
+    [Refuses(413, "request.too-large")]
+    [Refuses(422, "satisfaction.type", "satisfaction.json-invalid", "satisfaction.csv-invalid")]
+    public async Task<IResult> ImportCustomerSatisfaction([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/customer-satisfaction")] HttpRequest req, string cycleId, CancellationToken ct)
     {
-        var api = app.MapGroup("/api").WithTags("Decision");
-
-        api.MapPost("/cycles/{cycleId}/customer-satisfaction", async (string cycleId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
+        var http = req.HttpContext;
+        var rows = await ReadSatisfactionAsync(http, ct);
+        if (!rows.IsOk)
         {
-            var rows = await ReadSatisfactionAsync(http, ct);
-            if (!rows.IsOk)
+            return rows.Refusal!.Code == "request.too-large"
+                ? Problems.For(http, rows.Refusal!, StatusCodes.Status413PayloadTooLarge)
+                : Problems.For(http, rows.Refusal!);
+        }
+
+        var actor = Caller.As(http.User, Roles.Office);
+        var results = new List<SatisfactionResult>();
+        foreach (var row in rows.Value)
+        {
+            if (ApplicationId.Parse(row.ApplicationId) is not { IsOk: true })
             {
-                return rows.Refusal!.Code == "request.too-large"
-                    ? Problems.For(http, rows.Refusal!, StatusCodes.Status413PayloadTooLarge)
-                    : Problems.For(http, rows.Refusal!);
+                results.Add(new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.not-found", Lang.Pick(http, "申报不存在。", "No such application.")));
+                continue;
             }
 
+            var existing = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(row.ApplicationId).Value.StreamId, ct);
+            if (!existing.Exists || existing.CycleId != cycleId)
+            {
+                results.Add(new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.not-found", Lang.Pick(http, "本评选周期没有该申报。", "No such application in this cycle.")));
+                continue;
+            }
+
+            var outcome = await commands.RunAsync(row.ApplicationId, new RecordStageScore(StageKind.CustomerSatisfaction, row.Index, "customer-satisfaction-import"), actor, $"{http.TraceIdentifier}:{row.ApplicationId}", ct);
+            results.Add(outcome.Refusal is { } r
+                ? new SatisfactionResult(row.ApplicationId, row.Index, "refused", r.Code, Lang.Pick(http, r.Zh, r.En))
+                : new SatisfactionResult(row.ApplicationId, row.Index, "recorded", null, null));
+        }
+
+        return Results.Ok(results);
+    }
+
+    [Function("DecideShortlist")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Shortlist for site review the top places by material score (Changde §19, Benxi §18); the others are told their rank.", Body = typeof(ShortlistRequest), Returns = typeof(CycleShortlistDecided))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.no-shortlist", "cycle.shortlist-decided", "cycle.window-still-open", "cycle.nothing-to-rank", "concurrency.conflict")]
+    [Refuses(422, "cycle.places-invalid")]
+    public Task<IResult> DecideShortlist([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/shortlist")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<ShortlistRequest>(http, cycleId, ct, async (request, cycle) =>
+        {
+            var scores = (await CycleApplicationsAsync(cycleId, ct))
+                .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.MaterialReview && a.Scores.ContainsKey(StageKind.MaterialReview))
+                .Select(a => Scored(cycle.Policy, a, a.Scores[StageKind.MaterialReview].Percent))
+                .ToList();
+            var outcome = await cycles.RunAsync(cycleId, new DecideCycleShortlist(scores, request.Places), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return Answer(http, outcome, state => state.Shortlist);
+        });
+    }
+
+    [Function("ComputeComposite")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Compute every composite score with the policy's weights; the office confirms each applicant's preferences (Jinan §11). Answers the ranking.", Body = typeof(CompositeRequest), Returns = typeof(RankingEntry[]))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "score.stage-missing", "concurrency.conflict")]
+    [Refuses(422, "score.preference-unknown")]
+    public Task<IResult> Composite([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/composite")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<CompositeRequest>(http, cycleId, ct, async (request, cycle) =>
+        {
+            var preferences = request.Preferences ?? new Dictionary<string, IReadOnlyList<string>>();
             var actor = Caller.As(http.User, Roles.Office);
-            var results = new List<SatisfactionResult>();
-            foreach (var row in rows.Value)
+            foreach (var a in (await CycleApplicationsAsync(cycleId, ct)).Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation))
             {
-                if (ApplicationId.Parse(row.ApplicationId) is not { IsOk: true })
+                var confirmed = preferences.TryGetValue(a.ApplicationId, out var p) ? p : [];
+                var outcome = await commands.RunAsync(a.ApplicationId, new ComputeComposite(confirmed), actor, $"{http.TraceIdentifier}:{a.ApplicationId}", ct);
+                if (outcome.Refused)
                 {
-                    results.Add(new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.not-found", Lang.Pick(http, "申报不存在。", "No such application.")));
-                    continue;
+                    return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
                 }
-
-                var existing = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(row.ApplicationId).Value.StreamId, ct);
-                if (!existing.Exists || existing.CycleId != cycleId)
-                {
-                    results.Add(new SatisfactionResult(row.ApplicationId, row.Index, "refused", "application.not-found", Lang.Pick(http, "本评选周期没有该申报。", "No such application in this cycle.")));
-                    continue;
-                }
-
-                var outcome = await commands.RunAsync(row.ApplicationId, new RecordStageScore(StageKind.CustomerSatisfaction, row.Index, "customer-satisfaction-import"), actor, $"{http.TraceIdentifier}:{row.ApplicationId}", ct);
-                results.Add(outcome.Refusal is { } r
-                    ? new SatisfactionResult(row.ApplicationId, row.Index, "refused", r.Code, Lang.Pick(http, r.Zh, r.En))
-                    : new SatisfactionResult(row.ApplicationId, row.Index, "recorded", null, null));
             }
 
-            return Results.Ok(results);
-        }).RequireAuthorization(Roles.Office)
-          .WithSummary("Import the third party's customer satisfaction indexes (0-100, organisations only, Changde §21): CSV (applicationId,index) or JSON [{applicationId,index}]; each row answers recorded or refused with its reason.");
+            return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(cycleId, ct)));
+        });
+    }
 
-        api.MapPost("/cycles/{cycleId}/shortlist", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, CycleCommands cycles, CancellationToken ct) =>
-            OnCycleAsync<ShortlistRequest>(http, streams, cycleId, ct, async (request, cycle) =>
-            {
-                var scores = (await CycleApplicationsAsync(streams, readModels, cycleId, ct))
-                    .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.MaterialReview && a.Scores.ContainsKey(StageKind.MaterialReview))
-                    .Select(a => Scored(cycle.Policy, a, a.Scores[StageKind.MaterialReview].Percent))
-                    .ToList();
-                var outcome = await cycles.RunAsync(cycleId, new DecideCycleShortlist(scores, request.Places), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-                return Answer(http, outcome, state => state.Shortlist);
-            }))
-          .RequireAuthorization(Roles.Office).Accepts<ShortlistRequest>("application/json")
-          .WithSummary("Shortlist for site review the top places by material score (Changde §19, Benxi §18); the others are told their rank.");
+    [Function("GetRanking")]
+    [Allow(Roles.Office, Roles.Supervisor, Roles.Committee)]
+    [Api(Tag, "The composite ranking: score, then the policy's tie-break stages in order, then the earlier submission.", Returns = typeof(RankingEntry[]))]
+    [Refuses(404, "cycle.not-found")]
+    public async Task<IResult> GetRanking([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/ranking")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var cycle = await LoadCycleAsync(cycleId, ct);
+        return cycle is null ? CycleNotFound(req.HttpContext) : Results.Ok(Ranking(cycle, await CycleApplicationsAsync(cycleId, ct)));
+    }
 
-        api.MapPost("/cycles/{cycleId}/composite", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, ApplicationCommands commands, CancellationToken ct) =>
-            OnCycleAsync<CompositeRequest>(http, streams, cycleId, ct, async (request, cycle) =>
-            {
-                var preferences = request.Preferences ?? new Dictionary<string, IReadOnlyList<string>>();
-                var actor = Caller.As(http.User, Roles.Office);
-                foreach (var a in (await CycleApplicationsAsync(streams, readModels, cycleId, ct)).Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation))
-                {
-                    var confirmed = preferences.TryGetValue(a.ApplicationId, out var p) ? p : [];
-                    var outcome = await commands.RunAsync(a.ApplicationId, new ComputeComposite(confirmed), actor, $"{http.TraceIdentifier}:{a.ApplicationId}", ct);
-                    if (outcome.Refused)
-                    {
-                        return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
-                    }
-                }
-
-                return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(streams, readModels, cycleId, ct)));
-            }))
-          .RequireAuthorization(Roles.Office).Accepts<CompositeRequest>("application/json")
-          .WithSummary("Compute every composite score with the policy's weights; the office confirms each applicant's preferences (Jinan §11). Answers the ranking.");
-
-        api.MapGet("/cycles/{cycleId}/ranking", async (string cycleId, HttpContext http, Streams streams, ReadModels readModels, CancellationToken ct) =>
+    [Function("ProposeCandidates")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "The candidate list by composite rank (差额 where the policy says); the rest are told they were not selected.", Body = typeof(CandidatesRequest), Returns = typeof(CandidatesNominated))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.no-candidates", "cycle.candidates-decided", "cycle.out-of-order", "cycle.candidate-unknown", "cycle.no-repeat-nomination", "cycle.candidates-not-by-score", "concurrency.conflict")]
+    [Refuses(422, "cycle.candidates-empty", "cycle.tier-invalid")]
+    public Task<IResult> ProposeCandidates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/candidates")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<CandidatesRequest>(http, cycleId, ct, async (request, cycle) =>
         {
-            var cycle = await LoadCycleAsync(streams, cycleId, ct);
-            return cycle is null ? CycleNotFound(http) : Results.Ok(Ranking(cycle, await CycleApplicationsAsync(streams, readModels, cycleId, ct)));
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor, Roles.Committee))
-          .WithSummary("The composite ranking: score, then the policy's tie-break stages in order, then the earlier submission.");
-
-        api.MapPost("/cycles/{cycleId}/candidates", (string cycleId, HttpContext http, Streams streams, ReadModels readModels, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
-            OnCycleAsync<CandidatesRequest>(http, streams, cycleId, ct, async (request, cycle) =>
+            var scored = (await CycleApplicationsAsync(cycleId, ct))
+                .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation && a.Composite is not null)
+                .ToList();
+            var barred = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var a in scored)
             {
-                var scored = (await CycleApplicationsAsync(streams, readModels, cycleId, ct))
-                    .Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation && a.Composite is not null)
-                    .ToList();
-                var barred = new HashSet<string>(StringComparer.Ordinal);
-                foreach (var a in scored)
+                if (EligibilityRules.NominationBarred(cycle.Policy, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct), AwardTier.Nomination))
                 {
-                    if (EligibilityRules.NominationBarred(cycle.Policy, await register.HistoryAsync(cycle.Policy, a.Form.ApplicantKey(a.Category), ct), AwardTier.Nomination))
-                    {
-                        barred.Add(a.ApplicationId);
-                    }
+                    barred.Add(a.ApplicationId);
                 }
+            }
 
-                var command = new NominateCandidates(scored.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)).ToList(), request.Candidates ?? new Dictionary<string, AwardTier>(), barred);
-                return Answer(http, await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Candidates);
-            }))
-          .RequireAuthorization(Roles.Office).Accepts<CandidatesRequest>("application/json")
-          .WithSummary("The candidate list by composite rank (差额 where the policy says); the rest are told they were not selected.");
+            var command = new NominateCandidates(scored.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)).ToList(), request.Candidates ?? new Dictionary<string, AwardTier>(), barred);
+            return Answer(http, await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Candidates);
+        });
+    }
 
-        api.MapPost("/cycles/{cycleId}/winners", (string cycleId, HttpContext http, Streams streams, AwardRegister register, CycleCommands cycles, CancellationToken ct) =>
-            OnCycleAsync<WinnersRequest>(http, streams, cycleId, ct, async (request, cycle) =>
+    [Function("RecordWinners")]
+    [Allow(Roles.Committee, Roles.Office)]
+    [Api(Tag, "The deciding body's result: the committee's equal-number vote (Changde §23) or the leading group's deliberation, within the quotas as the policy groups them; places may stay empty. Only the body the policy names: the committee role, or the office where the policy has it decide (Xinzhou §17).", Body = typeof(WinnersRequest), Returns = typeof(WinnersProposed))]
+    [Refuses(403, "cycle.deliberating-body-only")]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.winners-proposed", "cycle.out-of-order", "cycle.not-a-candidate", "cycle.tier-mismatch", "cycle.not-competitive", "award.quota-exceeded", "cycle.vote-not-carried", "concurrency.conflict")]
+    [Refuses(422, "cycle.winner-repeated", "cycle.minutes-missing", "cycle.vote-missing", "cycle.vote-invalid")]
+    public Task<IResult> RecordWinners([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/winners")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<WinnersRequest>(
+            http,
+            cycleId,
+            ct,
+            async (request, cycle) =>
             {
                 var winners = new List<WinnerEntry>();
                 foreach (var w in request.Winners ?? [])
@@ -177,49 +244,71 @@ public static class DecisionEndpoints
                     "cycle.deliberating-body-only",
                     $"获奖建议名单由{stage?.Body ?? "评审办公室"}提出（{stage?.Article}）。",
                     $"The proposed winners are decided by {(role == Roles.Office ? "the office" : "the committee or leading group")}."));
-            }))
-          .RequireAuthorization(p => p.RequireRole(Roles.Committee, Roles.Office)).Accepts<WinnersRequest>("application/json")
-          .WithSummary("The deciding body's result: the committee's equal-number vote (Changde §23) or the leading group's deliberation, within the quotas as the policy groups them; places may stay empty.");
+            });
+    }
 
-        api.MapPost("/applications/{applicationId}/disqualify", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+    [Function("DisqualifyApplication")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Disqualify an application in the process; a proposed winner leaves the list and its place stays empty.", Body = typeof(DisqualifyRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.awarded", "application.not-in-process", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public async Task<IResult> DisqualifyApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/disqualify")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<DisqualifyRequest>(http, ct);
+        return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct);
+    }
+
+    [Function("RecordApproval")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Record an approval step the policy names (e.g. committee director, mayor, city government), in order, with its reference.", Body = typeof(ApprovalRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "approval.out-of-order", "concurrency.conflict")]
+    [Refuses(422, "approval.unknown-step", "approval.reference-missing")]
+    public async Task<IResult> RecordApproval([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/approvals")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ApprovalRequest>(http, ct);
+        return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct);
+    }
+
+    [Function("AnnounceAwards")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "The government's announcement: every remaining proposed winner is awarded (tier, year, prizes, money as the policy says). The same announcement again changes nothing.", Body = typeof(AnnounceRequest), Returns = typeof(AwardsAnnounced))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.announced", "cycle.out-of-order", "concurrency.conflict")]
+    [Refuses(422, "cycleId.malformed", "cycle.reference-missing", "cycle.date-future")]
+    public async Task<IResult> Announce([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/announce")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<AnnounceRequest>(http, ct);
+        return problem ?? Answer(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement);
+    }
+
+    [Function("DownloadCertificate")]
+    [Allow(Roles.Office, Roles.Applicant)]
+    [Api(Tag, "The winner's certificate (PDF): to its owner and the office.", Produces = "application/pdf")]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "certificate.not-awarded")]
+    public async Task<IResult> DownloadCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/certificate")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var a = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (a is null || !(http.User.IsInRole(Roles.Office) || ApplicationEndpoints.IsOwner(http.User, a)))
         {
-            var (request, problem) = await JsonBody.ReadAsync<DisqualifyRequest>(http, ct);
-            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<DisqualifyRequest>("application/json")
-          .WithSummary("Disqualify an application in the process; a proposed winner leaves the list and its place stays empty.");
+            return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
+        }
 
-        api.MapPost("/applications/{applicationId}/approvals", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        if (a.Status != ApplicationStatus.Awarded || a.Award is not { } award)
         {
-            var (request, problem) = await JsonBody.ReadAsync<ApprovalRequest>(http, ct);
-            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<ApprovalRequest>("application/json")
-          .WithSummary("Record an approval step the policy names (e.g. committee director, mayor, city government), in order, with its reference.");
+            return Problems.For(http, Refusal.Rule("certificate.not-awarded", "该申报未获奖，没有证书。", "The application has no award, so no certificate."));
+        }
 
-        api.MapPost("/cycles/{cycleId}/announce", async (string cycleId, HttpContext http, CycleCommands cycles, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<AnnounceRequest>(http, ct);
-            return problem ?? Answer(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement);
-        }).RequireAuthorization(Roles.Office).Accepts<AnnounceRequest>("application/json")
-          .WithSummary("The government's announcement: every remaining proposed winner is awarded (tier, year, prizes, money as the policy says).");
-
-        api.MapGet("/applications/{applicationId}/certificate", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
-        {
-            var a = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-            if (a is null || !(http.User.IsInRole(Roles.Office) || ApplicationEndpoints.IsOwner(http.User, a)))
-            {
-                return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
-            }
-
-            if (a.Status != ApplicationStatus.Awarded || a.Award is not { } award)
-            {
-                return Problems.For(http, Refusal.Rule("certificate.not-awarded", "该申报未获奖，没有证书。", "The application has no award, so no certificate."));
-            }
-
-            var cycle = (await LoadCycleAsync(streams, a.CycleId, ct))!;
-            var bytes = Certificate.Render(cycle.Policy, a, award);
-            http.Response.Headers.CacheControl = "private, no-store";
-            return Results.File(bytes, "application/pdf", $"certificate-{a.ApplicationId}.pdf");
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Applicant)).WithSummary("The winner's certificate (PDF): to its owner and the office.");
+        var cycle = (await LoadCycleAsync(a.CycleId, ct))!;
+        var bytes = Certificate.Render(cycle.Policy, a, award);
+        http.Response.Headers.CacheControl = "private, no-store";
+        return Results.File(bytes, "application/pdf", $"certificate-{a.ApplicationId}.pdf");
     }
 
     private static ScoredApplication Scored(AwardPolicy policy, ApplicationState a, decimal score) => new(
@@ -249,7 +338,7 @@ public static class DecisionEndpoints
             .ToList();
     }
 
-    private static async Task<CycleState?> LoadCycleAsync(Streams streams, string cycleId, CancellationToken ct)
+    private async Task<CycleState?> LoadCycleAsync(string cycleId, CancellationToken ct)
     {
         if (CycleId.Parse(cycleId) is not { IsOk: true } id)
         {
@@ -260,7 +349,7 @@ public static class DecisionEndpoints
         return cycle.Exists ? cycle : null;
     }
 
-    private static async Task<IReadOnlyList<ApplicationState>> CycleApplicationsAsync(Streams streams, ReadModels readModels, string cycleId, CancellationToken ct)
+    private async Task<IReadOnlyList<ApplicationState>> CycleApplicationsAsync(string cycleId, CancellationToken ct)
     {
         var rows = await readModels.PartitionAsync(ApplicationIndex.CyclePartition(cycleId), ct);
         var apps = new List<ApplicationState>(rows.Count);
@@ -272,11 +361,11 @@ public static class DecisionEndpoints
         return apps;
     }
 
-    /// <summary>Reads the body, finds the cycle (404 if none), then does the rest with both.</summary>
-    private static async Task<IResult> OnCycleAsync<TRequest>(HttpContext http, Streams streams, string cycleId, CancellationToken ct, Func<TRequest, CycleState, Task<IResult>> then, Func<CycleState, IResult?>? mayAct = null)
+    /// <summary>Finds the cycle (404 if none), asks whether the caller may act, reads the body, then does the rest with both.</summary>
+    private async Task<IResult> OnCycleAsync<TRequest>(HttpContext http, string cycleId, CancellationToken ct, Func<TRequest, CycleState, Task<IResult>> then, Func<CycleState, IResult?>? mayAct = null)
         where TRequest : class
     {
-        var cycle = await LoadCycleAsync(streams, cycleId, ct);
+        var cycle = await LoadCycleAsync(cycleId, ct);
         if (cycle is null)
         {
             return CycleNotFound(http);
