@@ -10,49 +10,53 @@ namespace QualityAward.Functions.Audit;
 public sealed record DocumentReadView(string ApplicationId, string? ApplicantName, string DocumentId, string Name, string ReaderSubject, string ReaderRole, string? ReaderName, string? ReaderAffiliation, DateTimeOffset At);
 
 /// <summary>The supervision group's audit (Changde §7, §35; Jinan §9): the hash chains, and who read confidential files.</summary>
-public static class AuditEndpoints
+public sealed class AuditFunctions(AuditVerifier verifier, ReadModels readModels, EventStore store, ILogger<AuditVerifier> logger)
 {
-    public static void MapAudit(this IEndpointRouteBuilder app)
+    private const string Tag = "Audit";
+
+    [Function("VerifyAuditChain")]
+    [Allow(Roles.Supervisor)]
+    [Api(Tag, "Walk every stream's hash chain: intact, or the first break (stream, version, what is wrong).", Returns = typeof(AuditReport))]
+    public async Task<IResult> VerifyAuditChain([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/audit/verify")] HttpRequest req, CancellationToken ct)
     {
-        var api = app.MapGroup("/api/audit").WithTags("Audit").RequireAuthorization(Roles.Supervisor);
-        api.MapGet("/verify", async (AuditVerifier verifier, ILoggerFactory loggers, CancellationToken ct) =>
+        var report = await verifier.VerifyAsync(ct);
+        if (report.FirstBreak is { } b)
         {
-            var report = await verifier.VerifyAsync(ct);
-            if (report.FirstBreak is { } b)
-            {
-                AuditLog.Broken(loggers.CreateLogger(typeof(AuditVerifier)), b.StreamId, b.Version, b.Code, report.Breaks.Count);
-            }
+            AuditLog.Broken(logger, b.StreamId, b.Version, b.Code, report.Breaks.Count);
+        }
 
-            return Results.Ok(report);
-        })
-            .WithSummary("Walk every stream's hash chain: intact, or the first break (stream, version, what is wrong).");
+        return Results.Ok(report);
+    }
 
-        api.MapGet("/document-reads", async (string? cycleId, HttpContext http, ReadModels readModels, EventStore store, CancellationToken ct) =>
+    [Function("ListDocumentReads")]
+    [Allow(Roles.Supervisor)]
+    [Api(Tag, "Every read of a file the applicant marked as a trade secret, in a cycle: who, in which role, when, which file.", Returns = typeof(DocumentReadView[]), Query = ["cycleId!"])]
+    [Refuses(422, "cycle.malformed")]
+    public async Task<IResult> ListDocumentReads([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/audit/document-reads")] HttpRequest req, CancellationToken ct)
+    {
+        if (CycleId.Parse(req.QueryValue("cycleId")) is not { IsOk: true } id)
         {
-            if (CycleId.Parse(cycleId) is not { IsOk: true } id)
+            return Problems.For(req.HttpContext, Refusal.Invalid("cycle.malformed", "请给出评选周期。", "Give the cycle.", "cycleId"));
+        }
+
+        var reads = new List<DocumentReadView>();
+        foreach (var row in await readModels.PartitionAsync(ApplicationIndex.CyclePartition(id.Value.Value), ct))
+        {
+            if (ApplicationId.Parse(row.RowKey) is not { IsOk: true } appId)
             {
-                return Problems.For(http, Refusal.Invalid("cycle.malformed", "请给出评选周期。", "Give the cycle.", "cycleId"));
+                continue;
             }
 
-            var reads = new List<DocumentReadView>();
-            foreach (var row in await readModels.PartitionAsync(ApplicationIndex.CyclePartition(id.Value.Value), ct))
-            {
-                if (ApplicationId.Parse(row.RowKey) is not { IsOk: true } appId)
-                {
-                    continue;
-                }
+            var events = await store.ReadAsync(appId.Value.StreamId, ct);
+            var secrets = events.Select(e => e.Event).OfType<DocumentAttached>().Where(d => d.Document.TradeSecret).Select(d => d.Document.DocumentId).ToHashSet(StringComparer.Ordinal);
+            var name = events.Select(e => e.Event).OfType<DraftSaved>().LastOrDefault()?.Form.Name;
+            reads.AddRange(events
+                .Where(e => e.Event is DocumentRead r && secrets.Contains(r.DocumentId))
+                .Select(e => (Read: (DocumentRead)e.Event, e.Metadata.Actor))
+                .Select(x => new DocumentReadView(appId.Value.Value, name, x.Read.DocumentId, x.Read.Name, x.Actor.Subject, x.Actor.Role, x.Actor.DisplayName, x.Actor.Affiliation, x.Read.At)));
+        }
 
-                var events = await store.ReadAsync(appId.Value.StreamId, ct);
-                var secrets = events.Select(e => e.Event).OfType<DocumentAttached>().Where(d => d.Document.TradeSecret).Select(d => d.Document.DocumentId).ToHashSet(StringComparer.Ordinal);
-                var name = events.Select(e => e.Event).OfType<DraftSaved>().LastOrDefault()?.Form.Name;
-                reads.AddRange(events
-                    .Where(e => e.Event is DocumentRead r && secrets.Contains(r.DocumentId))
-                    .Select(e => (Read: (DocumentRead)e.Event, e.Metadata.Actor))
-                    .Select(x => new DocumentReadView(appId.Value.Value, name, x.Read.DocumentId, x.Read.Name, x.Actor.Subject, x.Actor.Role, x.Actor.DisplayName, x.Actor.Affiliation, x.Read.At)));
-            }
-
-            return Results.Ok(reads.OrderBy(r => r.At));
-        }).WithSummary("Every read of a file the applicant marked as a trade secret, in a cycle: who, in which role, when, which file.");
+        return Results.Ok(reads.OrderBy(r => r.At));
     }
 }
 

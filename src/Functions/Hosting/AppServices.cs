@@ -233,7 +233,6 @@ public static class AppServices
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
-        app.MapAudit();
         app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
