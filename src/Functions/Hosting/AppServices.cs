@@ -238,7 +238,6 @@ public static class AppServices
         app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
-        app.MapReporting();
         app.MapConsultations();
     }
 
