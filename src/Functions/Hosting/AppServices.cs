@@ -233,17 +233,12 @@ public static class AppServices
         app.MapApplications();
         app.MapIntake();
         app.MapNotices();
-        app.MapRegister();
-        app.MapAudit();
         app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
-        app.MapReporting();
         app.MapConsultations();
-        Review.ReviewEndpoints.MapReview(app);
-        Review.DecisionEndpoints.MapDecisions(app);
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

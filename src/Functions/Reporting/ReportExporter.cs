@@ -76,12 +76,3 @@ public sealed partial class ReportingExportFunction(ReportExporter exporter, ILo
     [LoggerMessage(Level = LogLevel.Information, Message = "ReportingExport: {Summary}")]
     private static partial void LogExported(ILogger logger, string summary);
 }
-
-public static class ReportingEndpoints
-{
-    public static void MapReporting(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/reporting/export", async (ReportExporter exporter, CancellationToken ct) => Results.Ok(await exporter.ExportAsync(ct)))
-            .RequireAuthorization(Roles.Office)
-            .WithTags("Reporting")
-            .WithSummary("Refresh the Power BI files now (the ReportingExport timer does it every hour).");
-}
