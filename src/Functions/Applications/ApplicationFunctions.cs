@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,11 +13,22 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Applications;
 
-public sealed record CreateApplicationRequest(ApplicantCategory Category);
+[Description("Start a draft application in a cycle.")]
+public sealed record CreateApplicationRequest(
+    [property: Description("organisation or individual; the cycle's policy must take that category (some awards take organisations only).")] ApplicantCategory Category);
 
-public sealed record ReasonRequest(string Reason);
+[Description("A decision or step that needs a reason.")]
+public sealed record ReasonRequest(
+    [property: Description("Why, in words the people concerned will read (the applicant, for a withdrawal, a refusal or a declined recommendation); at most 2,000 characters.")] string Reason);
 
-public sealed record DocumentView(string DocumentId, string Kind, string Name, string ContentType, long Size, string Sha256, bool TradeSecret)
+public sealed record DocumentView(
+    string DocumentId,
+    [property: Description("selfAssessmentReport, evidence, recommendationLetter or internalPublicityProof.")] string Kind,
+    [property: Description("The file's safe name (the original name neutralised, with the extension of the type recognised from its content).")] string Name,
+    [property: Description("The type recognised from the content, never the one the uploader sent.")] string ContentType,
+    long Size,
+    [property: Description("Lowercase hex SHA-256 of the stored content.")] string Sha256,
+    [property: Description("The file holds trade secrets: listed and served only to its owner, the office, the supervision group and the reviewers assigned to the application.")] bool TradeSecret)
 {
     public static DocumentView Of(DocumentRef d) => new(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
 }
@@ -24,152 +36,208 @@ public sealed record DocumentView(string DocumentId, string Kind, string Name, s
 public sealed record ApplicationView(
     string ApplicationId,
     string CycleId,
-    string Category,
-    string Status,
-    string StatusText,
-    string? Stage,
-    string StageText,
+    [property: Description("organisation or individual.")] string Category,
+    [property: Description("Draft, InProcess, Awarded, Withdrawn, Declined, Refused, NotShortlisted, NotSelected, Disqualified or Revoked.")] string Status,
+    [property: Description("The status in Chinese, as the applicant reads it.")] string StatusText,
+    [property: Description("The stage of the policy the application is at, while in process.")] string? Stage,
+    [property: Description("The stage in Chinese.")] string StageText,
     ApplicationForm Form,
-    IReadOnlyList<DocumentView> Documents,
+    [property: Description("The attached files the caller may see (trade-secret files only for those who may see them).")] IReadOnlyList<DocumentView> Documents,
     DateTimeOffset? CreatedAt,
     DateTimeOffset? SubmittedAt,
-    string? EndReason,
-    IReadOnlyList<EligibilityFlag>? OfficeFlags,
-    ApplicationAwarded? Award,
-    int Version);
+    [property: Description("Why the application ended (withdrawn, not recommended, refused, not shortlisted or selected, disqualified, revoked), as the applicant reads it.")] string? EndReason,
+    [property: Description("The eligibility flags found at submission, for the office to check; only the office and the supervision group see them.")] IReadOnlyList<EligibilityFlag>? OfficeFlags,
+    [property: Description("The award, once conferred.")] ApplicationAwarded? Award,
+    [property: Description("The application's version: the number of events in its history.")] int Version);
 
-public sealed record HistoryEntry(int Version, string Type, DateTimeOffset RecordedAt, string ActorRole, string? ActorName, string Summary);
+public sealed record HistoryEntry(
+    int Version,
+    [property: Description("The event's type name.")] string Type,
+    DateTimeOffset RecordedAt,
+    [property: Description("The role the actor acted in (applicant, recommender, office, reviewer, supervisor, system).")] string ActorRole,
+    [property: Description("Who acted: for the office and supervisors always; for the applicant only itself, the office and the recommending body.")] string? ActorName,
+    [property: Description("What happened, one line in Chinese.")] string Summary);
 
 public sealed record ApplicationListItem(string ApplicationId, string CycleId, string Category, string Status, string? Stage, string? Name, string? DistrictId, DateTimeOffset? SubmittedAt);
 
-/// <summary>Applicants' drafts and submissions, and who may read them.</summary>
-public static class ApplicationEndpoints
+/// <summary>
+/// Applicants' drafts and submissions, and who may read them. A caller who may not see an
+/// application is told it does not exist (404 <c>application.not-found</c>), whatever else is wrong.
+/// </summary>
+public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModels readModels, Streams streams, Review.ReviewCommands review)
 {
-    public static void MapApplications(this IEndpointRouteBuilder app)
+    private const string Tag = "Applications";
+
+    [Function("CreateDraft")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Start a draft. With an Idempotency-Key header, a retry returns the same draft.", Body = typeof(CreateApplicationRequest), Returns = typeof(ApplicationView), Status = 201, Headers = ["Idempotency-Key"])]
+    [Refuses(400, "request.idempotency-key")]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "application.exists", "application.window-closed", "application.category-not-accepted", "concurrency.conflict")]
+    [Refuses(422, "cycleId.missing", "cycleId.malformed")]
+    public async Task<IResult> CreateDraft([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/applications")] HttpRequest req, string cycleId, CancellationToken ct)
     {
-        var api = app.MapGroup("/api").WithTags("Applications");
-
-        api.MapPost("/cycles/{cycleId}/applications", async (string cycleId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<CreateApplicationRequest>(http, ct);
+        if (problem is not null)
         {
-            var (request, problem) = await JsonBody.ReadAsync<CreateApplicationRequest>(http, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return problem;
+        }
 
-            if (CycleId.Parse(cycleId) is { IsOk: false } badCycle)
-            {
-                return Problems.For(http, badCycle.Refusal!);
-            }
-
-            var actor = Caller.As(http.User, Roles.Applicant);
-            var key = http.Request.Headers["Idempotency-Key"].ToString();
-            if (key.Length > 200)
-            {
-                return Problems.BadRequest(http, "request.idempotency-key", "Idempotency-Key 过长。", "The Idempotency-Key is too long.");
-            }
-
-            var applicationId = string.IsNullOrEmpty(key) ? ApplicationId.New(Guid.NewGuid()).Value : DeterministicId(actor.Subject, key);
-            var outcome = await commands.RunAsync(applicationId, cycleId, new CreateDraft(applicationId, request!.Category), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
-            return outcome.Refused
-                ? Problems.For(http, outcome.Refusal!)
-                : Results.Created($"/api/applications/{applicationId}", View(outcome.State, http.User));
-        }).RequireAuthorization(Roles.Applicant).Accepts<CreateApplicationRequest>("application/json")
-          .WithSummary("Start a draft. With an Idempotency-Key header, a retry returns the same draft.");
-
-        api.MapGet("/applications", async (string? cycleId, HttpContext http, ReadModels readModels, CancellationToken ct) =>
+        if (CycleId.Parse(cycleId) is { IsOk: false } badCycle)
         {
-            var user = http.User;
-            IReadOnlyList<Azure.Data.Tables.TableEntity> rows;
-            if (user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Recommender))
-            {
-                if (CycleId.Parse(cycleId) is { IsOk: false } bad)
-                {
-                    return Problems.For(http, bad.Refusal!);
-                }
+            return Problems.For(http, badCycle.Refusal!);
+        }
 
-                rows = await readModels.PartitionAsync(ApplicationIndex.CyclePartition(cycleId!), ct);
-                if (!user.IsInRole(Roles.Office) && !user.IsInRole(Roles.Supervisor))
-                {
-                    // A recommender sees the submitted applications addressed to its own body.
-                    var body = user.FindFirst(Caller.AffiliationClaim)?.Value;
-                    rows = rows.Where(r => body is not null && r.GetString("RecommenderId") == body && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
-                }
-            }
-            else
-            {
-                rows = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(user)!), ct);
-                if (cycleId is not null)
-                {
-                    rows = rows.Where(r => r.GetString("CycleId") == cycleId).ToList();
-                }
-            }
-
-            return Results.Ok(rows.Select(r => new ApplicationListItem(
-                r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
-        }).RequireAuthorization().WithSummary("Applications the caller may see: an applicant's own; a recommender's addressed ones; the office's and supervisors' by cycle.");
-
-        api.MapGet("/applications/{applicationId}", async (string applicationId, HttpContext http, Streams streams, Review.ReviewCommands review, CancellationToken ct) =>
+        var actor = Caller.As(http.User, Roles.Applicant);
+        var key = req.Headers["Idempotency-Key"].ToString();
+        if (key.Length > 200)
         {
-            var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
-            if (app is null)
-            {
-                return NotFound(http);
-            }
+            return Problems.BadRequest(http, "request.idempotency-key", "Idempotency-Key 过长。", "The Idempotency-Key is too long.");
+        }
 
-            // A reviewer's view is recorded in the cycle's review trail (a refusal there means the access just ended).
-            var reviewer = await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
-            if (reviewer && (await review.RunAsync(app.CycleId, app.ApplicationId, new Domain.Review.RecordReviewerView(app.ApplicationId), Caller.As(http.User, Roles.Reviewer), http.TraceIdentifier, ct)).Refused)
-            {
-                return NotFound(http);
-            }
+        var applicationId = string.IsNullOrEmpty(key) ? ApplicationId.New(Guid.NewGuid()).Value : DeterministicId(actor.Subject, key);
+        var outcome = await commands.RunAsync(applicationId, cycleId, new CreateDraft(applicationId, request!.Category), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
+        return outcome.Refused
+            ? Problems.For(http, outcome.Refusal!)
+            : Results.Created($"/api/applications/{applicationId}", View(outcome.State, http.User));
+    }
 
-            return Results.Ok(View(app, http.User, reviewer));
-        }).RequireAuthorization().WithSummary("One application, if the caller may see it.");
-
-        api.MapPut("/applications/{applicationId}/form", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+    [Function("ListApplications")]
+    [SignedIn]
+    [Api(
+        Tag,
+        "Applications the caller may see: an applicant's own; a recommender's addressed ones; the office's and supervisors' by cycle.",
+        Returns = typeof(ApplicationListItem[]),
+        Query = ["cycleId"],
+        Description = "`cycleId` (query) is **required for the office, the supervision group and recommenders**: without it, or malformed, the answer is 422 `cycleId.missing` / `cycleId.malformed`. " +
+            "A recommender sees the submitted applications of that cycle addressed to its own body. " +
+            "For anyone else (an applicant) it is **optional**: the caller's own applications, of every cycle, or only of that cycle when it is given.")]
+    [Refuses(422, "cycleId.missing", "cycleId.malformed")]
+    public async Task<IResult> ListApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications")] HttpRequest req, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var user = http.User;
+        // As the minimal API bound it (QueryValue would not): an empty ?cycleId= is "" (no
+        // application of an applicant matches it), a repeated one its values joined by commas.
+        string? cycleId = req.Query["cycleId"];
+        IReadOnlyList<Azure.Data.Tables.TableEntity> rows;
+        if (user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || user.IsInRole(Roles.Recommender))
         {
-            var (form, problem) = await JsonBody.ReadAsync<ApplicationForm>(http, ct);
-            if (problem is not null)
+            if (CycleId.Parse(cycleId) is { IsOk: false } bad)
             {
-                return problem;
+                return Problems.For(http, bad.Refusal!);
             }
 
-            return await RunAsync(http, commands, applicationId, new SaveDraft(form!), Roles.Applicant, ct);
-        }).RequireAuthorization(Roles.Applicant).Accepts<ApplicationForm>("application/json").WithSummary("Save the draft form (the whole form each time).");
-
-        api.MapPost("/applications/{applicationId}/submit", (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
-            RunAsync(http, commands, applicationId, new Submit(), Roles.Applicant, ct))
-            .RequireAuthorization(Roles.Applicant).WithSummary("Submit: checks everything the policy can check and says exactly what is missing.");
-
-        api.MapPost("/applications/{applicationId}/withdraw", (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
-            RunAsync<ReasonRequest>(http, commands, streams, applicationId, request => new Withdraw(request.Reason), Roles.Applicant, ct)).RequireAuthorization(Roles.Applicant).Accepts<ReasonRequest>("application/json").WithSummary("Withdraw the application.");
-
-        api.MapGet("/applications/{applicationId}/history", async (string applicationId, HttpContext http, Streams streams, CancellationToken ct) =>
+            rows = await readModels.PartitionAsync(ApplicationIndex.CyclePartition(cycleId!), ct);
+            if (!user.IsInRole(Roles.Office) && !user.IsInRole(Roles.Supervisor))
+            {
+                // A recommender sees the submitted applications addressed to its own body.
+                var body = user.FindFirst(Caller.AffiliationClaim)?.Value;
+                rows = rows.Where(r => body is not null && r.GetString("RecommenderId") == body && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
+            }
+        }
+        else
         {
-            var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
-            if (app is null || !(http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor) || IsOwner(http.User, app)))
+            rows = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(user)!), ct);
+            if (cycleId is not null)
             {
-                return NotFound(http);
+                rows = rows.Where(r => r.GetString("CycleId") == cycleId).ToList();
             }
+        }
 
-            var events = await streams.Store.ReadAsync(ApplicationId.Parse(applicationId).Value.StreamId, ct);
-            var staff = http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor);
-            var me = Caller.Subject(http.User);
+        return Results.Ok(rows.Select(r => new ApplicationListItem(
+            r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
+    }
 
-            // The applicant sees what happened to its application, but not who of the reviewers read
-            // its files (experts stay anonymous to it), nor the names of the people who acted.
-            return Results.Ok(events
-                .Where(e => staff || e.Event is not DocumentRead || e.Metadata.Actor.Subject == me)
-                .Select(e => new HistoryEntry(
-                    e.Version,
-                    e.Type,
-                    e.RecordedAt,
-                    e.Metadata.Actor.Role,
-                    staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject
-                        : e.Metadata.Actor.Subject == me || e.Metadata.Actor.Role is Roles.Office or Roles.Recommender or Roles.System ? e.Metadata.Actor.DisplayName : null,
-                    HistoryText.Describe(e.Event))));
-        }).RequireAuthorization().WithSummary("The application's audit trail: who did what, when.");
+    [Function("GetApplication")]
+    [SignedIn]
+    [Api(Tag, "One application, if the caller may see it.", Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    public async Task<IResult> GetApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null)
+        {
+            return NotFound(http);
+        }
+
+        // A reviewer's view is recorded in the cycle's review trail (a refusal there means the access just ended).
+        var reviewer = await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
+        if (reviewer && (await review.RunAsync(app.CycleId, app.ApplicationId, new Domain.Review.RecordReviewerView(app.ApplicationId), Caller.As(http.User, Roles.Reviewer), http.TraceIdentifier, ct)).Refused)
+        {
+            return NotFound(http);
+        }
+
+        return Results.Ok(View(app, http.User, reviewer));
+    }
+
+    [Function("SaveForm")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Save the draft form (the whole form each time).", Body = typeof(ApplicationForm), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.not-a-draft", "application.window-closed", "concurrency.conflict")]
+    [Refuses(422, "application.form-invalid")]
+    public async Task<IResult> SaveForm([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/applications/{applicationId}/form")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (form, problem) = await JsonBody.ReadAsync<ApplicationForm>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        return await RunAsync(http, commands, applicationId, new SaveDraft(form!), Roles.Applicant, ct);
+    }
+
+    [Function("SubmitApplication")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Submit: checks everything the policy can check and says exactly what is missing.", Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.not-a-draft", "application.window-not-open", "application.window-closed", "eligibility.category", "eligibility.years-operating", "eligibility.years-in-quality-work", "eligibility.already-awarded", "eligibility.reapplication-too-soon", "eligibility.banned", "concurrency.conflict")]
+    [Refuses(422, "application.incomplete")]
+    public Task<IResult> SubmitApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/submit")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync(req.HttpContext, commands, applicationId, new Submit(), Roles.Applicant, ct);
+
+    [Function("WithdrawApplication")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Withdraw the application.", Body = typeof(ReasonRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.cannot-withdraw", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public Task<IResult> WithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/withdraw")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync<ReasonRequest>(req.HttpContext, commands, streams, applicationId, request => new Withdraw(request.Reason), Roles.Applicant, ct);
+
+    [Function("GetApplicationHistory")]
+    [SignedIn]
+    [Api(Tag, "The application's audit trail: who did what, when.", Returns = typeof(HistoryEntry[]), Description = "For its owner, the office and the supervision group. The owner does not see which reviewers read its files, nor the names of the people who acted (other than itself, the office and the recommending body).")]
+    [Refuses(404, "application.not-found")]
+    public async Task<IResult> GetApplicationHistory([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/history")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !(http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor) || IsOwner(http.User, app)))
+        {
+            return NotFound(http);
+        }
+
+        var events = await streams.Store.ReadAsync(ApplicationId.Parse(applicationId).Value.StreamId, ct);
+        var staff = http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor);
+        var me = Caller.Subject(http.User);
+
+        // The applicant sees what happened to its application, but not who of the reviewers read
+        // its files (experts stay anonymous to it), nor the names of the people who acted.
+        return Results.Ok(events
+            .Where(e => staff || e.Event is not DocumentRead || e.Metadata.Actor.Subject == me)
+            .Select(e => new HistoryEntry(
+                e.Version,
+                e.Type,
+                e.RecordedAt,
+                e.Metadata.Actor.Role,
+                staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject
+                    : e.Metadata.Actor.Subject == me || e.Metadata.Actor.Role is Roles.Office or Roles.Recommender or Roles.System ? e.Metadata.Actor.DisplayName : null,
+                HistoryText.Describe(e.Event))));
     }
 
     /// <summary>Run a command for the caller in a role, and answer with the application as the caller may see it.</summary>
