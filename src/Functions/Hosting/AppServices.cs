@@ -230,7 +230,6 @@ public static class AppServices
         app.UseRateLimiter();
 
 
-        app.MapIntake();
         app.MapNotices();
         app.MapRegister();
         app.MapAudit();
