@@ -65,7 +65,7 @@ public static partial class DirectUploads
                 return problem;
             }
 
-            var input = DocumentEndpoints.ReadInput(request!.Kind, request.TradeSecret ? "true" : "false", request.Name);
+            var input = DocumentFunctions.ReadInput(request!.Kind, request.TradeSecret ? "true" : "false", request.Name);
             if (!input.IsOk)
             {
                 return Problems.For(http, input.Refusal!);
@@ -133,11 +133,11 @@ public static partial class DirectUploads
 
             var logger = loggers.CreateLogger(typeof(DirectUploads).FullName!);
             var container = storage.Container(StorageClients.DocumentsContainer);
-            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row!, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
+            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row!, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentFunctions.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
             if (outcome.Document is not null)
             {
                 await Table(storage).DeleteEntityAsync(Partition, uploadId, ETag.All, ct);
-                return DocumentEndpoints.Created(applicationId, outcome.Document);
+                return DocumentFunctions.Created(applicationId, outcome.Document);
             }
 
             return Problems.For(http, outcome.Refusal!, outcome.Status);
@@ -189,7 +189,7 @@ public static partial class DirectUploads
         }
     }
 
-    private static async Task<DocumentEndpoints.StoreOutcome> VerifyAndAttachAsync(
+    private static async Task<DocumentFunctions.StoreOutcome> VerifyAndAttachAsync(
         string applicationId, string uploadId, TableEntity row, string claimedSha256, BlobClient staging, BlobClient final, Actor actor, ApplicationCommands commands, DocumentsOptions limits, ILogger logger, CancellationToken ct)
     {
         long size;
@@ -216,11 +216,11 @@ public static partial class DirectUploads
             var kind = Enum.Parse<DocumentKind>(row.GetString("Kind"));
             var tradeSecret = row.GetBoolean("TradeSecret") ?? false;
             await using var content = await staging.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
-            var stored = await DocumentEndpoints.StoreFileAsync(
+            var stored = await DocumentFunctions.StoreFileAsync(
                 final,
                 content,
                 size,
-                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["applicationid"] = applicationId, ["documentid"] = uploadId, ["kind"] = kind.ToString(), ["tradesecret"] = tradeSecret ? "true" : "false" }),
+                (signature, candidates) => DocumentFunctions.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["applicationid"] = applicationId, ["documentid"] = uploadId, ["kind"] = kind.ToString(), ["tradesecret"] = tradeSecret ? "true" : "false" }),
                 limits,
                 logger,
                 applicationId,
@@ -233,7 +233,7 @@ public static partial class DirectUploads
             if (!string.Equals(file.Sha256, claimedSha256.Trim(), StringComparison.OrdinalIgnoreCase) || file.Size != size)
             {
                 LogHashMismatch(logger, applicationId, uploadId);
-                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
+                await DocumentFunctions.DeleteQuietlyAsync(final, logger);
                 return Fail(Refusal.Invalid("document.hash-mismatch", "文件的SHA-256校验值与声明不符，文件可能在传输中损坏或被替换，请重新上传。", "The SHA-256 of the stored file differs from the one given.", "sha256"), StatusCodes.Status422UnprocessableEntity);
             }
 
@@ -252,17 +252,17 @@ public static partial class DirectUploads
             var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, "complete-" + uploadId, ct);
             if (outcome.Refused)
             {
-                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
+                await DocumentFunctions.DeleteQuietlyAsync(final, logger);
                 return Fail(outcome.Refusal!, Problems.StatusOf(outcome.Refusal!));
             }
 
             LogCompleted(logger, applicationId, uploadId, file.Type.Id, size);
-            return new DocumentEndpoints.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
+            return new DocumentFunctions.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
         }
         finally
         {
             // The staging blob is never part of the application: it goes whatever the outcome.
-            await DocumentEndpoints.DeleteQuietlyAsync(staging, logger);
+            await DocumentFunctions.DeleteQuietlyAsync(staging, logger);
         }
     }
 
@@ -295,7 +295,7 @@ public static partial class DirectUploads
     /// <summary>Where the client's SAS writes; the application's file is a copy under another name.</summary>
     internal static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
 
-    private static DocumentEndpoints.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
+    private static DocumentFunctions.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
 
     private static TableClient Table(StorageClients storage) => storage.Table(StorageClients.IndexTable);
 

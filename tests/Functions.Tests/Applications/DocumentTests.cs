@@ -211,7 +211,7 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     {
         var subject = $"applicant-{Guid.NewGuid():N}";
         var (owner, appId) = await DraftAsync(_app, subject);
-        var documentId = QualityAward.Functions.Applications.DocumentEndpoints.DeterministicId(subject, appId, "upload-1");
+        var documentId = QualityAward.Functions.Applications.DocumentFunctions.DeterministicId(subject, appId, "upload-1");
         var first = Documents.GetBlobClient($"applications/{appId}/{documentId}");
         var firstBytes = Pdf(10_000, seed: 20);
         await first.UploadAsync(new BinaryData(firstBytes)); // stored by the first attempt, not yet attached
