@@ -236,7 +236,6 @@ public static class AppServices
         app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
-        app.MapDirectUploads();
         app.MapReporting();
         app.MapConsultations();
         Review.ReviewEndpoints.MapReview(app);
