@@ -97,6 +97,8 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     [InlineData("kind=1&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
     [InlineData("kind=evidence&tradeSecret=maybe&name=a.pdf", "document.trade-secret-invalid")]
     [InlineData("kind=evidence&tradeSecret=false", "document.name-missing")]
+    [InlineData("kind=evidence&tradeSecret=&name=a.pdf", "document.trade-secret-invalid")]
+    [InlineData("kind=evidence&kind=evidence&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
     public async Task Upload_WithABadQuery_Is422_AndNothingIsStored(string query, string code)
     {
         var (owner, appId) = await DraftAsync();
