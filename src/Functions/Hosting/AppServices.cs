@@ -230,14 +230,10 @@ public static class AppServices
         app.UseRateLimiter();
 
 
-        app.MapApplications();
-        app.MapIntake();
         app.MapNotices();
         app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
-        app.MapDocuments();
-        app.MapDirectUploads();
         app.MapConsultations();
     }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
@@ -11,11 +12,24 @@ using QualityAward.Functions.Storage;
 
 namespace QualityAward.Functions.Applications;
 
-public sealed record DirectUploadRequest(string Kind, bool TradeSecret, string Name, long Size);
+[Description("Ask for an address to upload one large file straight to storage.")]
+public sealed record DirectUploadRequest(
+    [property: Description("What the file is for: selfAssessmentReport, evidence, recommendationLetter or internalPublicityProof.")] string Kind,
+    [property: Description("The file holds trade secrets: shown only to its owner, the office, the supervision group and the assigned reviewers.")] bool TradeSecret,
+    [property: Description("The original file name, at most 500 characters; the stored name is made safe.")] string Name,
+    [property: Description("The file's exact size in bytes (1 to Documents:MaxBytes); the stored file must have it.")] long Size);
 
-public sealed record DirectUploadGrant(string UploadId, Uri UploadUrl, DateTimeOffset ExpiresAt, long MaxBytes, string Method, IReadOnlyDictionary<string, string> Headers);
+public sealed record DirectUploadGrant(
+    [property: Description("The upload's id: the document's id once completed.")] string UploadId,
+    [property: Description("The address (a SAS that may only create and write this one blob) to PUT the file to.")] Uri UploadUrl,
+    [property: Description("When the address stops working; complete the upload before then.")] DateTimeOffset ExpiresAt,
+    long MaxBytes,
+    [property: Description("The HTTP method to send the file with (PUT).")] string Method,
+    [property: Description("Headers to send with the file (x-ms-blob-type: BlockBlob).")] IReadOnlyDictionary<string, string> Headers);
 
-public sealed record CompleteUploadRequest(string Sha256);
+[Description("Finish a direct upload.")]
+public sealed record CompleteUploadRequest(
+    [property: Description("The SHA-256 of the file the client uploaded, hex; the app computes it again from what was stored and refuses a mismatch.")] string Sha256);
 
 /// <summary>
 /// Large files go straight from the applicant to Blob storage: the app hands out a short-lived
@@ -33,8 +47,10 @@ public sealed record CompleteUploadRequest(string Sha256);
 /// Expiry is on the <see cref="WallClock"/>, the clock storage checks the SAS against.
 /// </para>
 /// </summary>
-public static partial class DirectUploads
+public sealed partial class DirectUploadFunctions(ApplicationCommands commands, Workflow.Streams streams, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILogger<DirectUploadFunctions> logger)
 {
+    private const string Tag = "Documents";
+
     internal const string Partition = "upload";
 
     /// <summary>Row properties: when a completion claimed the grant; when the sweep took it; whether its staging blob is gone.</summary>
@@ -42,107 +58,127 @@ public static partial class DirectUploads
     internal const string SweptAt = "SweptAt";
     internal const string BlobCleared = "BlobCleared";
 
-    public static void MapDirectUploads(this IEndpointRouteBuilder app)
+    [Function("StartDirectUpload")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Ask for a short-lived address to upload one large file straight to storage (create-only). Then call .../complete with its SHA-256.", Body = typeof(DirectUploadRequest), Returns = typeof(DirectUploadGrant))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.not-a-draft", "application.window-closed", "application.too-many-documents")]
+    [Refuses(413, "document.size-invalid")]
+    [Refuses(422, "document.kind-invalid", "document.name-missing", "document.name-too-long", "document.size-invalid")]
+    public async Task<IResult> StartDirectUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/uploads/")] HttpRequest req, string applicationId, CancellationToken ct)
     {
-        var api = app.MapGroup("/api/applications/{applicationId}/documents/uploads").WithTags("Documents");
-
-        api.MapPost(string.Empty, async (string applicationId, HttpContext http, ApplicationCommands commands, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, CancellationToken ct) =>
+        var http = req.HttpContext;
+        if (ApplicationId.Parse(applicationId) is { IsOk: false })
         {
-            if (ApplicationId.Parse(applicationId) is { IsOk: false })
-            {
-                return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
-            }
+            return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
+        }
 
-            // Someone else's application is "not found" whatever else is wrong with the request.
-            if (await commands.PermAttachAsync(applicationId, Caller.As(http.User, Roles.Applicant), ct) is { Kind: RefusalKind.NotFound } hidden)
-            {
-                return Problems.For(http, hidden);
-            }
-
-            var (request, problem) = await JsonBody.ReadAsync<DirectUploadRequest>(http, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            var input = DocumentEndpoints.ReadInput(request!.Kind, request.TradeSecret ? "true" : "false", request.Name);
-            if (!input.IsOk)
-            {
-                return Problems.For(http, input.Refusal!);
-            }
-
-            var limits = options.Value;
-            if (request.Size <= 0 || request.Size > limits.MaxBytes)
-            {
-                return Problems.For(http, Refusal.Invalid("document.size-invalid", $"文件大小应在1字节至{limits.MaxBytes}字节之间。", $"The size must be 1 to {limits.MaxBytes} bytes.", "size"), request.Size > limits.MaxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity);
-            }
-
-            var actor = Caller.As(http.User, Roles.Applicant);
-            if (await commands.PermAttachAsync(applicationId, actor, ct) is { } refused)
-            {
-                return Problems.For(http, refused);
-            }
-
-            var uploadId = $"doc-{Guid.NewGuid():N}";
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(StagingName(applicationId, uploadId));
-            // Storage checks a SAS against its own (wall) clock, not the workflow's clock.
-            var expires = wall.UtcNow.Add(limits.DirectUploadLifetime);
-            await Table(storage).AddEntityAsync(
-                new TableEntity(Partition, uploadId)
-                {
-                    ["ApplicationId"] = applicationId,
-                    ["Owner"] = actor.Subject,
-                    ["Kind"] = input.Value.Kind.ToString(),
-                    ["TradeSecret"] = input.Value.TradeSecret,
-                    ["Name"] = input.Value.Name,
-                    ["Size"] = request.Size,
-                    ["ExpiresAt"] = expires,
-                },
-                ct);
-            var url = await CreateOnlySasAsync(storage, blob, wall.UtcNow, expires, ct);
-            return Results.Ok(new DirectUploadGrant(uploadId, url, expires, limits.MaxBytes, "PUT", new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob" }));
-        }).RequireAuthorization(Roles.Applicant).Accepts<DirectUploadRequest>("application/json")
-          .WithSummary("Ask for a short-lived address to upload one large file straight to storage (create-only). Then call .../complete with its SHA-256.");
-
-        api.MapPost("/{uploadId}/complete", async (string applicationId, string uploadId, HttpContext http, ApplicationCommands commands, Workflow.Streams streams, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILoggerFactory loggers, CancellationToken ct) =>
+        // Someone else's application is "not found" whatever else is wrong with the request.
+        if (await commands.PermAttachAsync(applicationId, Caller.As(http.User, Roles.Applicant), ct) is { Kind: RefusalKind.NotFound } hidden)
         {
-            var (request, problem) = await JsonBody.ReadAsync<CompleteUploadRequest>(http, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
+            return Problems.For(http, hidden);
+        }
 
-            var actor = Caller.As(http.User, Roles.Applicant);
-            var row = await FindAsync(storage, uploadId, ct);
-            var now = wall.UtcNow;
-            if (!IsCompletable(row, applicationId, actor, options.Value, now))
-            {
-                return await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
-            }
+        var (request, problem) = await JsonBody.ReadAsync<DirectUploadRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
 
-            // Claim the grant before reading its blob. The sweep marks a grant swept only with the
-            // ETag it read, so once this write succeeds it cannot take this blob (nor, afterwards,
-            // a grant whose claim is recent); if the sweep wrote first, this write fails.
-            if (!await ClaimAsync(storage, row!, now, ct))
-            {
-                row = await FindAsync(storage, uploadId, ct);
-                return IsCompletable(row, applicationId, actor, options.Value, now)
-                    ? Problems.For(http, Refusal.Rule("upload.busy", "该文件正在核验中，请稍后再试。", "This upload is being completed by another request; try again shortly."))
-                    : await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
-            }
+        var input = DocumentFunctions.ReadInput(request!.Kind, request.TradeSecret ? "true" : "false", request.Name);
+        if (!input.IsOk)
+        {
+            return Problems.For(http, input.Refusal!);
+        }
 
-            var logger = loggers.CreateLogger(typeof(DirectUploads).FullName!);
-            var container = storage.Container(StorageClients.DocumentsContainer);
-            var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row!, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentEndpoints.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
-            if (outcome.Document is not null)
-            {
-                await Table(storage).DeleteEntityAsync(Partition, uploadId, ETag.All, ct);
-                return DocumentEndpoints.Created(applicationId, outcome.Document);
-            }
+        var limits = options.Value;
+        if (request.Size <= 0 || request.Size > limits.MaxBytes)
+        {
+            return Problems.For(http, Refusal.Invalid("document.size-invalid", $"文件大小应在1字节至{limits.MaxBytes}字节之间。", $"The size must be 1 to {limits.MaxBytes} bytes.", "size"), request.Size > limits.MaxBytes ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status422UnprocessableEntity);
+        }
 
-            return Problems.For(http, outcome.Refusal!, outcome.Status);
-        }).RequireAuthorization(Roles.Applicant).Accepts<CompleteUploadRequest>("application/json")
-          .WithSummary("Finish a direct upload: the app checks the stored file's size, type (by content) and SHA-256, then attaches it. A file that fails is deleted.");
+        // Decide: may this person add a file to this application now?
+        var actor = Caller.As(http.User, Roles.Applicant);
+        if (await commands.PermAttachAsync(applicationId, actor, ct) is { } refused)
+        {
+            return Problems.For(http, refused);
+        }
+
+        // Save the grant, then hand out its address.
+        var uploadId = $"doc-{Guid.NewGuid():N}";
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(StagingName(applicationId, uploadId));
+        // Storage checks a SAS against its own (wall) clock, not the workflow's clock.
+        var expires = wall.UtcNow.Add(limits.DirectUploadLifetime);
+        await Table(storage).AddEntityAsync(
+            new TableEntity(Partition, uploadId)
+            {
+                ["ApplicationId"] = applicationId,
+                ["Owner"] = actor.Subject,
+                ["Kind"] = input.Value.Kind.ToString(),
+                ["TradeSecret"] = input.Value.TradeSecret,
+                ["Name"] = input.Value.Name,
+                ["Size"] = request.Size,
+                ["ExpiresAt"] = expires,
+            },
+            ct);
+        var url = await CreateOnlySasAsync(storage, blob, wall.UtcNow, expires, ct);
+        return Results.Ok(new DirectUploadGrant(uploadId, url, expires, limits.MaxBytes, "PUT", new Dictionary<string, string> { ["x-ms-blob-type"] = "BlockBlob" }));
+    }
+
+    [Function("CompleteDirectUpload")]
+    [Allow(Roles.Applicant)]
+    [Api(
+        Tag,
+        "Finish a direct upload: the app checks the stored file's size, type (by content) and SHA-256, then attaches it. A file that fails is deleted.",
+        Body = typeof(CompleteUploadRequest),
+        Returns = typeof(DocumentView),
+        Status = 201,
+        Description = "201 with the attached file. A retry of a completion that already succeeded answers 200 with the stored document record (which also names its blob and original name).")]
+    [Refuses(404, "upload.not-found", "application.not-found")]
+    [Refuses(409, "upload.busy", "upload.not-uploaded", "document.upload-in-progress", "application.not-a-draft", "application.window-closed", "application.too-many-documents", "concurrency.conflict")]
+    [Refuses(410, "upload.expired")]
+    [Refuses(413, "document.too-large")]
+    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(422, "document.size-mismatch", "document.hash-mismatch", "document.empty")]
+    public async Task<IResult> CompleteDirectUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/uploads/{uploadId}/complete")] HttpRequest req, string applicationId, string uploadId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<CompleteUploadRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        // Load the grant: the caller's own, not expired.
+        var actor = Caller.As(http.User, Roles.Applicant);
+        var row = await FindAsync(storage, uploadId, ct);
+        var now = wall.UtcNow;
+        if (!IsCompletable(row, applicationId, actor, options.Value, now))
+        {
+            return await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
+        }
+
+        // Claim the grant before reading its blob. The sweep marks a grant swept only with the
+        // ETag it read, so once this write succeeds it cannot take this blob (nor, afterwards,
+        // a grant whose claim is recent); if the sweep wrote first, this write fails.
+        if (!await ClaimAsync(storage, row!, now, ct))
+        {
+            row = await FindAsync(storage, uploadId, ct);
+            return IsCompletable(row, applicationId, actor, options.Value, now)
+                ? Problems.For(http, Refusal.Rule("upload.busy", "该文件正在核验中，请稍后再试。", "This upload is being completed by another request; try again shortly."))
+                : await AnswerUncompletableAsync(http, applicationId, uploadId, row, actor, streams, ct);
+        }
+
+        // Decide and save: the file is checked as it is copied, then attached.
+        var container = storage.Container(StorageClients.DocumentsContainer);
+        var outcome = await VerifyAndAttachAsync(applicationId, uploadId, row!, request!.Sha256 ?? string.Empty, container.GetBlobClient(StagingName(applicationId, uploadId)), container.GetBlobClient(DocumentFunctions.BlobName(applicationId, uploadId)), actor, commands, options.Value, logger, ct);
+        if (outcome.Document is not null)
+        {
+            await Table(storage).DeleteEntityAsync(Partition, uploadId, ETag.All, ct);
+            return DocumentFunctions.Created(applicationId, outcome.Document);
+        }
+
+        return Problems.For(http, outcome.Refusal!, outcome.Status);
     }
 
     /// <summary>The caller's own grant, not swept, and its address expired no longer ago than the grace.</summary>
@@ -163,7 +199,7 @@ public static partial class DirectUploads
     /// </summary>
     private static async Task<IResult> AnswerUncompletableAsync(HttpContext http, string applicationId, string uploadId, TableEntity? row, Actor actor, Workflow.Streams streams, CancellationToken ct)
     {
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
         var attached = app?.Documents.FirstOrDefault(d => d.DocumentId == uploadId);
         if (attached is not null && app!.OwnerSubject == actor.Subject)
         {
@@ -189,7 +225,7 @@ public static partial class DirectUploads
         }
     }
 
-    private static async Task<DocumentEndpoints.StoreOutcome> VerifyAndAttachAsync(
+    private static async Task<DocumentFunctions.StoreOutcome> VerifyAndAttachAsync(
         string applicationId, string uploadId, TableEntity row, string claimedSha256, BlobClient staging, BlobClient final, Actor actor, ApplicationCommands commands, DocumentsOptions limits, ILogger logger, CancellationToken ct)
     {
         long size;
@@ -216,11 +252,11 @@ public static partial class DirectUploads
             var kind = Enum.Parse<DocumentKind>(row.GetString("Kind"));
             var tradeSecret = row.GetBoolean("TradeSecret") ?? false;
             await using var content = await staging.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
-            var stored = await DocumentEndpoints.StoreFileAsync(
+            var stored = await DocumentFunctions.StoreFileAsync(
                 final,
                 content,
                 size,
-                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["applicationid"] = applicationId, ["documentid"] = uploadId, ["kind"] = kind.ToString(), ["tradesecret"] = tradeSecret ? "true" : "false" }),
+                (signature, candidates) => DocumentFunctions.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["applicationid"] = applicationId, ["documentid"] = uploadId, ["kind"] = kind.ToString(), ["tradesecret"] = tradeSecret ? "true" : "false" }),
                 limits,
                 logger,
                 applicationId,
@@ -233,7 +269,7 @@ public static partial class DirectUploads
             if (!string.Equals(file.Sha256, claimedSha256.Trim(), StringComparison.OrdinalIgnoreCase) || file.Size != size)
             {
                 LogHashMismatch(logger, applicationId, uploadId);
-                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
+                await DocumentFunctions.DeleteQuietlyAsync(final, logger);
                 return Fail(Refusal.Invalid("document.hash-mismatch", "文件的SHA-256校验值与声明不符，文件可能在传输中损坏或被替换，请重新上传。", "The SHA-256 of the stored file differs from the one given.", "sha256"), StatusCodes.Status422UnprocessableEntity);
             }
 
@@ -252,17 +288,17 @@ public static partial class DirectUploads
             var outcome = await commands.RunAsync(applicationId, new AttachDocument(document), actor, "complete-" + uploadId, ct);
             if (outcome.Refused)
             {
-                await DocumentEndpoints.DeleteQuietlyAsync(final, logger);
+                await DocumentFunctions.DeleteQuietlyAsync(final, logger);
                 return Fail(outcome.Refusal!, Problems.StatusOf(outcome.Refusal!));
             }
 
             LogCompleted(logger, applicationId, uploadId, file.Type.Id, size);
-            return new DocumentEndpoints.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
+            return new DocumentFunctions.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
         }
         finally
         {
             // The staging blob is never part of the application: it goes whatever the outcome.
-            await DocumentEndpoints.DeleteQuietlyAsync(staging, logger);
+            await DocumentFunctions.DeleteQuietlyAsync(staging, logger);
         }
     }
 
@@ -295,7 +331,7 @@ public static partial class DirectUploads
     /// <summary>Where the client's SAS writes; the application's file is a copy under another name.</summary>
     internal static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
 
-    private static DocumentEndpoints.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
+    private static DocumentFunctions.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
 
     private static TableClient Table(StorageClients storage) => storage.Table(StorageClients.IndexTable);
 

@@ -24,8 +24,10 @@ namespace QualityAward.Functions.Applications;
 /// deleted: a refused upload leaves nothing behind. A download is recorded in the audit trail
 /// (once per reader, file and day), and only when the file's content is there to serve.
 /// </summary>
-public static partial class DocumentEndpoints
+public sealed partial class DocumentFunctions(ApplicationCommands commands, Streams streams, StorageClients storage, IOptions<DocumentsOptions> options, ILogger<DocumentFunctions> logger)
 {
+    private const string Tag = "Documents";
+
     /// <summary>The request body goes to Blob storage in blocks of this size; at most two are in memory per upload.</summary>
     private const int BlockBytes = 4 * 1024 * 1024;
 
@@ -45,41 +47,28 @@ public static partial class DocumentEndpoints
     /// </summary>
     private static readonly TimeSpan AbandonedAfter = TimeSpan.FromMinutes(5);
 
-    public static void MapDocuments(this IEndpointRouteBuilder app)
+    [Function("UploadDocument")]
+    [Allow(Roles.Applicant)]
+    [Api(
+        Tag,
+        "Upload a file (the raw bytes as the body) to one's own draft: ?kind=selfAssessmentReport|evidence|recommendationLetter|internalPublicityProof&tradeSecret=true|false&name=<original name>. The type is recognised from the content. With an Idempotency-Key header, a retry returns the first result.",
+        // Any content type: the type is recognised from the bytes, and the header is ignored.
+        BodyMediaTypes = ["application/octet-stream", "*/*"],
+        Returns = typeof(DocumentView),
+        Status = 201,
+        Query = ["kind!", "tradeSecret", "name!"],
+        Headers = ["Idempotency-Key"],
+        Description = "`kind` (required): what the file is for. `tradeSecret` (optional, default false): the file holds trade secrets, shown only to its owner, the office, the supervision group and the assigned reviewers. `name` (required): the original file name, at most 500 characters; the stored name is made safe. " +
+            "The body is streamed to storage, never held whole; it may be at most Documents:MaxBytes (default 100 MB), whether its length is declared or not. Accepted types (Documents:AllowedTypes; default PDF, PNG, JPEG, DOCX, XLSX) are recognised from the content. A refused upload leaves nothing stored.")]
+    [Refuses(400, "request.idempotency-key", "document.upload-incomplete")]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.not-a-draft", "application.window-closed", "application.too-many-documents", "document.idempotency-key-used", "document.upload-in-progress", "concurrency.conflict")]
+    [Refuses(413, "document.too-large")]
+    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(422, "document.kind-invalid", "document.trade-secret-invalid", "document.name-missing", "document.name-too-long", "document.empty")]
+    public async Task<IResult> UploadDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/")] HttpRequest req, string applicationId, CancellationToken ct)
     {
-        var api = app.MapGroup("/api/applications/{applicationId}/documents").WithTags("Documents");
-
-        api.MapPost(string.Empty, UploadAsync)
-            .RequireAuthorization(Roles.Applicant)
-            // Any content type: the type is recognised from the bytes, and the header is ignored.
-            .Accepts<Stream>("application/octet-stream", "*/*")
-            .WithSummary("Upload a file (the raw bytes as the body) to one's own draft: ?kind=selfAssessmentReport|evidence|recommendationLetter|internalPublicityProof&tradeSecret=true|false&name=<original name>. The type is recognised from the content. With an Idempotency-Key header, a retry returns the first result.");
-
-        api.MapDelete("/{documentId}", (string applicationId, string documentId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
-            ApplicationEndpoints.RunAsync(http, commands, applicationId, new RemoveDocument(documentId), Roles.Applicant, ct))
-            .RequireAuthorization(Roles.Applicant)
-            .WithSummary("Remove a file from one's own draft. The stored file is kept (nothing is ever overwritten); the history says it was removed.");
-
-        api.MapGet("/{documentId}", DownloadAsync)
-            .RequireAuthorization()
-            .RequireRateLimiting(RateLimits.Downloads)
-            .WithSummary("Download a file, if the caller may read the application (trade-secret files: only the owner, the office and the supervision group). Downloads are recorded in the history, once per reader, file and day. A file whose stored content has gone answers 404 document.content-missing.");
-    }
-
-    private static async Task<IResult> UploadAsync(
-        string applicationId,
-        string? kind,
-        string? tradeSecret,
-        string? name,
-        HttpContext http,
-        ApplicationCommands commands,
-        Streams streams,
-        StorageClients storage,
-        IOptions<DocumentsOptions> options,
-        ILoggerFactory loggers,
-        CancellationToken ct)
-    {
-        var logger = loggers.CreateLogger(typeof(DocumentEndpoints).FullName!);
+        var http = req.HttpContext;
         var limits = options.Value;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
@@ -87,7 +76,7 @@ public static partial class DocumentEndpoints
             // is counted by UploadStream, which stops at our limit; the server's limit is lifted for
             // it, because after a refusal the server drains the unread rest of the body and, were
             // that over its limit, would cut the connection before the client read the answer.
-            bodyLimit.MaxRequestBodySize = http.Request.ContentLength <= limits.MaxBytes ? limits.MaxBytes : null;
+            bodyLimit.MaxRequestBodySize = req.ContentLength <= limits.MaxBytes ? limits.MaxBytes : null;
         }
 
         if (ApplicationId.Parse(applicationId) is { IsOk: false })
@@ -101,13 +90,15 @@ public static partial class DocumentEndpoints
             return Problems.For(http, hidden);
         }
 
-        var input = ReadInput(kind, tradeSecret, name);
+        // The query as the minimal API bound it, not QueryValue: an empty tradeSecret= is refused
+        // as not a boolean (not taken as absent), and a repeated kind is not read as its first value.
+        var input = ReadInput(req.Query["kind"], req.Query["tradeSecret"], req.Query["name"]);
         if (!input.IsOk)
         {
             return Problems.For(http, input.Refusal!);
         }
 
-        var key = http.Request.Headers["Idempotency-Key"].ToString();
+        var key = req.Headers["Idempotency-Key"].ToString();
         if (key.Length > MaxIdempotencyKeyLength)
         {
             return Problems.BadRequest(http, "request.idempotency-key", "Idempotency-Key 过长。", "The Idempotency-Key is too long.");
@@ -123,10 +114,69 @@ public static partial class DocumentEndpoints
             return replayed;
         }
 
-        var stored = await StoreAsync(applicationId, input.Value, http.Request.Body, http.Request.ContentLength, actor, documentId, blob, key.Length > 0 ? key : http.TraceIdentifier, commands, limits, logger, ct);
+        // Decide and save: StoreAsync asks the decider before and after streaming the body to the blob.
+        var stored = await StoreAsync(applicationId, input.Value, req.Body, req.ContentLength, actor, documentId, blob, key.Length > 0 ? key : http.TraceIdentifier, commands, limits, logger, ct);
         return stored.Document is { } document
             ? Created(applicationId, document)
             : Problems.For(http, stored.Refusal!, stored.Status);
+    }
+
+    [Function("RemoveDocument")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "Remove a file from one's own draft. The stored file is kept (nothing is ever overwritten); the history says it was removed.", Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found", "document.not-found")]
+    [Refuses(409, "application.not-a-draft", "concurrency.conflict")]
+    public Task<IResult> RemoveDocument([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "api/applications/{applicationId}/documents/{documentId}")] HttpRequest req, string applicationId, string documentId, CancellationToken ct) =>
+        ApplicationFunctions.RunAsync(req.HttpContext, commands, applicationId, new RemoveDocument(documentId), Roles.Applicant, ct);
+
+    [Function("DownloadDocument")]
+    [SignedIn]
+    [RateLimited(RateLimitGate.Downloads)]
+    [Api(Tag, "Download a file, if the caller may read the application (trade-secret files: only the owner, the office and the supervision group). Downloads are recorded in the history, once per reader, file and day. A file whose stored content has gone answers 404 document.content-missing.", Produces = "application/octet-stream", Description = "The answer carries the type recognised at upload (Content-Type), the safe name (Content-Disposition, with an RFC 5987 `filename*` for Chinese names), `X-Content-Type-Options: nosniff` and `Cache-Control: private, no-store`. It is streamed from storage.")]
+    [Refuses(404, "application.not-found", "document.not-found", "document.content-missing")]
+    [Refuses(409, "concurrency.conflict")]
+    public async Task<IResult> DownloadDocument([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/documents/{documentId}")] HttpRequest req, string applicationId, string documentId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null)
+        {
+            return Problems.For(http, ApplicationNotFound());
+        }
+
+        // Decide (a trade secret the caller may not see is "not found"), then open the file, and
+        // record the read only once there is content to serve. The read is recorded once per
+        // reader, file and Shanghai day (the decider says when it already is).
+        var reviewer = !ApplicationFunctions.CanRead(http.User, app) && await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
+        var reader = Caller.As(http.User, reviewer ? Roles.Reviewer : ReaderRole(http.User, app));
+        if (ApplicationDecider.PermReadDocument(app, reader, documentId, reviewer) is { } hidden)
+        {
+            return Problems.For(http, hidden);
+        }
+
+        var document = app.Documents.First(d => d.DocumentId == documentId);
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(document.BlobName);
+        var download = await StoredFiles.OpenAsync(blob, ct);
+        if (download is null)
+        {
+            LogContentMissing(logger, applicationId, documentId, blob.BlobContainerName, blob.Name);
+            return Problems.For(http, StoredFiles.ContentMissing());
+        }
+
+        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId, reviewer), reader, http.TraceIdentifier, ct);
+        if (outcome.Refused)
+        {
+            // The access ended, or the file was removed, between the check and the record.
+            await download.Content.DisposeAsync();
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.CacheControl = "private, no-store";
+        http.Response.ContentLength = download.Details.ContentLength;
+
+        // The safe name only: Content-Disposition gets an ASCII filename and an RFC 5987 filename* (UTF-8) for Chinese names.
+        return Results.Stream(download.Content, document.ContentType, document.SafeName);
     }
 
     /// <summary>What storing one file came to: the attached document, or the refusal and its HTTP status.</summary>
@@ -300,60 +350,9 @@ public static partial class DocumentEndpoints
         };
     }
 
-    private static async Task<IResult> DownloadAsync(
-        string applicationId,
-        string documentId,
-        HttpContext http,
-        ApplicationCommands commands,
-        Streams streams,
-        StorageClients storage,
-        ILoggerFactory loggers,
-        CancellationToken ct)
-    {
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-        if (app is null)
-        {
-            return Problems.For(http, ApplicationNotFound());
-        }
-
-        // Decide (a trade secret the caller may not see is "not found"), then open the file, and
-        // record the read only once there is content to serve. The read is recorded once per
-        // reader, file and Shanghai day (the decider says when it already is).
-        var reviewer = !ApplicationEndpoints.CanRead(http.User, app) && await Review.ReviewAccess.AssignedAsync(http.User, app, streams, ct);
-        var reader = Caller.As(http.User, reviewer ? Roles.Reviewer : ReaderRole(http.User, app));
-        if (ApplicationDecider.PermReadDocument(app, reader, documentId, reviewer) is { } hidden)
-        {
-            return Problems.For(http, hidden);
-        }
-
-        var document = app.Documents.First(d => d.DocumentId == documentId);
-        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(document.BlobName);
-        var download = await StoredFiles.OpenAsync(blob, ct);
-        if (download is null)
-        {
-            LogContentMissing(loggers.CreateLogger(typeof(DocumentEndpoints).FullName!), applicationId, documentId, blob.BlobContainerName, blob.Name);
-            return Problems.For(http, StoredFiles.ContentMissing());
-        }
-
-        var outcome = await commands.RunAsync(applicationId, new RecordDocumentRead(documentId, reviewer), reader, http.TraceIdentifier, ct);
-        if (outcome.Refused)
-        {
-            // The access ended, or the file was removed, between the check and the record.
-            await download.Content.DisposeAsync();
-            return Problems.For(http, outcome.Refusal!);
-        }
-
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers.CacheControl = "private, no-store";
-        http.Response.ContentLength = download.Details.ContentLength;
-
-        // The safe name only: Content-Disposition gets an ASCII filename and an RFC 5987 filename* (UTF-8) for Chinese names.
-        return Results.Stream(download.Content, document.ContentType, document.SafeName);
-    }
-
     /// <summary>The role a reader reads in: the owner as applicant, otherwise the staff role that lets them read.</summary>
     private static string ReaderRole(System.Security.Claims.ClaimsPrincipal user, ApplicationState app) =>
-        ApplicationEndpoints.IsOwner(user, app) ? Roles.Applicant
+        ApplicationFunctions.IsOwner(user, app) ? Roles.Applicant
         : user.IsInRole(Roles.Office) ? Roles.Office
         : user.IsInRole(Roles.Supervisor) ? Roles.Supervisor
         : Roles.Recommender;
@@ -366,7 +365,7 @@ public static partial class DocumentEndpoints
     {
         var streamId = ApplicationId.Parse(applicationId).Value.StreamId;
         var app = await streams.LoadAsync(StreamKinds.Application, streamId, ct);
-        if (!app.Exists || !ApplicationEndpoints.IsOwner(http.User, app))
+        if (!app.Exists || !ApplicationFunctions.IsOwner(http.User, app))
         {
             return null;
         }
