@@ -227,7 +227,22 @@ public static class AppServices
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+
+        // The endpoints' rate limits count in the gate's limiters (not ASP.NET Core's), so an
+        // address has one budget across functions and endpoints: reports (functions) and
+        // objections (endpoints) share "public-writes", their receipt lookups "receipt-lookups".
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint() is RouteEndpoint endpoint
+                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName is { } policy
+                && await http.RequestServices.GetRequiredService<RateLimitGate>().TryAcquireAsync(http, policy, endpoint.RoutePattern.RawText ?? "?") is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
 
 
         app.MapApplications();
