@@ -250,7 +250,6 @@ public static class AppServices
         app.MapNotices();
         app.MapRegister();
         app.MapAudit();
-        app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
