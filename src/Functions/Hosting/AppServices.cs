@@ -225,7 +225,10 @@ public static class AppServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
+        // Not for the Entra ID callback: it is a function (CompleteEntraSignIn), as in the worker,
+        // where no middleware offers requests to the OpenID Connect handler. Here the handler in
+        // this middleware would answer it before the function ran.
+        app.UseWhen(http => !http.Request.Path.Equals(WebSignIn.CallbackPath, StringComparison.OrdinalIgnoreCase), legacy => legacy.UseAuthentication());
         app.UseAuthorization();
 
         // The endpoints' rate limits count in the gate's limiters (not ASP.NET Core's), so an
@@ -250,7 +253,6 @@ public static class AppServices
         app.MapNotices();
         app.MapRegister();
         app.MapAudit();
-        app.MapSignIn();
         app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
