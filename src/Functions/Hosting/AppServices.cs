@@ -253,7 +253,6 @@ public static class AppServices
         app.MapNotices();
         app.MapRegister();
         app.MapAudit();
-        app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
         app.MapReporting();
