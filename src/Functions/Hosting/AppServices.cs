@@ -225,15 +225,30 @@ public static class AppServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseAuthentication();
+        // Not for the Entra ID callback: it is a function (CompleteEntraSignIn), as in the worker,
+        // where no middleware offers requests to the OpenID Connect handler. Here the handler in
+        // this middleware would answer it before the function ran.
+        app.UseWhen(http => !http.Request.Path.Equals(WebSignIn.CallbackPath, StringComparison.OrdinalIgnoreCase), legacy => legacy.UseAuthentication());
         app.UseAuthorization();
-        app.UseRateLimiter();
+
+        // The endpoints' rate limits count in the gate's limiters (not ASP.NET Core's), so an
+        // address has one budget across functions and endpoints: reports (functions) and
+        // objections (endpoints) share "public-writes", their receipt lookups "receipt-lookups".
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint() is RouteEndpoint endpoint
+                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName is { } policy
+                && await http.RequestServices.GetRequiredService<RateLimitGate>().TryAcquireAsync(http, policy, endpoint.RoutePattern.RawText ?? "?") is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
 
 
         app.MapNotices();
-        app.MapReports();
-        app.MapSignIn();
-        app.MapApplicationPages();
         app.MapConsultations();
     }
 
