@@ -232,7 +232,6 @@ public static class AppServices
 
         app.MapApplications();
         app.MapIntake();
-        app.MapNotices();
         app.MapReports();
         app.MapSignIn();
         app.MapApplicationPages();
