@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -17,9 +18,15 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Consultations;
 
-public sealed record OpenConsultationRequest(int? StageIndex = null);
+[Description("Open the consultation round (征求有关部门意见) of a consultation stage. The body is optional.")]
+public sealed record OpenConsultationRequest(
+    [property: Description("The policy's stage index (GET /api/cycles/{cycleId} lists the stages); default: the first consultation stage at which applications stand.")] int? StageIndex = null);
 
-public sealed record DismissAdverseRequest(string ConsultationId, Department Department, string Reason);
+[Description("The office's decision on an adverse record (不良记录) a department reported in a consultation round.")]
+public sealed record DismissAdverseRequest(
+    [property: Description("The round the department answered in, e.g. changde-2026-c3.")] string ConsultationId,
+    [property: Description("The department that reported the record, e.g. tax.")] Department Department,
+    [property: Description("Why: for a dismissal, why the record does not stop the application; for upholding, the reason the applicant reads.")] string Reason);
 
 public sealed record ConsultedApplicantView(string ApplicationId, string Name, string Category, string Sector);
 
@@ -58,7 +65,9 @@ public sealed record ConsultationView(
     IReadOnlyList<string> ClosedWithoutAnswersOf,
     string? CloseReason);
 
-public sealed record CloseConsultationRequest(string Reason);
+[Description("End a round whose reply period has run out without every department's answer.")]
+public sealed record CloseConsultationRequest(
+    [property: Description("Why the round ends without the late departments' answers (recorded with the round), at most 500 characters.")] string Reason);
 
 /// <summary>
 /// Department consultations (征求意见): the office opens a round for the applications at a
@@ -66,252 +75,322 @@ public sealed record CloseConsultationRequest(string Reason);
 /// no script) shows the applicants and takes the department's final answer; the office reads
 /// every answer and decides on adverse records.
 /// </summary>
-public static partial class ConsultationEndpoints
+public sealed partial class ConsultationFunctions(
+    ConsultationCommands consultations,
+    ApplicationCommands applications,
+    Streams streams,
+    MailOutbox mail,
+    ReplyTokens tokens,
+    IOptionsMonitor<ConsultationOptions> options,
+    StorageClients storage,
+    IOptions<DocumentsOptions> documents,
+    ILogger<ConsultationFunctions> logger)
 {
-    public static void MapConsultations(this IEndpointRouteBuilder app)
+    private const string Tag = "Consultations";
+    private const string PagesTag = "Pages";
+
+    [Function("OpenConsultationRound")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Open the consultation round for the applications standing at a consultation stage (stageIndex, or the first with applications): one mail per department, with a signed reply link. Applications that reached the stage after its round opened get a supplementary round ({roundId}-2, -3, …); with nobody new, the latest round is answered unchanged (200).", Body = typeof(OpenConsultationRequest), Returns = typeof(ConsultationView), Status = 201)]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "consultation.not-in-policy", "consultation.not-configured", "consultation.department-not-configured", "consultation.too-many-rounds", "consultation.exists", "consultation.no-reply-period", "consultation.empty", "calendar.year-missing", "concurrency.conflict")]
+    [Refuses(422, "cycleId.malformed", "cycleId.missing", "consultation.stage-invalid", "consultation.reminder-invalid")]
+    public async Task<IResult> OpenConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations")] HttpRequest req, string cycleId, CancellationToken ct)
     {
-        var api = app.MapGroup("/api").WithTags("Consultations");
-        api.MapPost("/cycles/{cycleId}/consultations", async (string cycleId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        var http = req.HttpContext;
+        var request = new OpenConsultationRequest();
+        if (req.ContentLength is > 0 || req.ContentType is not null)
         {
-            var request = new OpenConsultationRequest();
-            if (http.Request.ContentLength is > 0 || http.Request.ContentType is not null)
-            {
-                var (body, problem) = await JsonBody.ReadAsync<OpenConsultationRequest>(http, ct);
-                if (problem is not null)
-                {
-                    return problem;
-                }
-
-                request = body!;
-            }
-
-            var outcome = await consultations.OpenAsync(cycleId, request.StageIndex, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            if (outcome.Refused)
-            {
-                return Problems.For(http, outcome.Refusal!);
-            }
-
-            var view = await ViewAsync(outcome.State, mail, options.CurrentValue, ct);
-            return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}/consultations/{view.ConsultationId}", view);
-        }).RequireAuthorization(Roles.Office).Accepts<OpenConsultationRequest>("application/json")
-          .WithSummary("Open the consultation round for the applications standing at a consultation stage (stageIndex, or the first with applications): one mail per department, with a signed reply link. Applications that reached the stage after its round opened get a supplementary round ({roundId}-2, -3, …); with nobody new, the latest round is answered unchanged.");
-
-        api.MapGet("/cycles/{cycleId}/consultations", async (string cycleId, HttpContext http, Streams streams, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
-        {
-            var id = CycleId.Parse(cycleId);
-            var cycle = id.IsOk ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) : Domain.Cycles.CycleState.Initial;
-            if (!cycle.Exists)
-            {
-                return Problems.For(http, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
-            }
-
-            var views = new List<ConsultationView>();
-            for (var i = 0; i < cycle.Policy.Stages.Count; i++)
-            {
-                if (cycle.Policy.Stages[i].Kind == StageKind.Consultation)
-                {
-                    foreach (var round in await consultations.RoundsAsync(cycle.CycleId, i, ct))
-                    {
-                        views.Add(await ViewAsync(round, mail, options.CurrentValue, ct));
-                    }
-                }
-            }
-
-            return Results.Ok(views);
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).WithSummary("The cycle's consultation rounds, with every department's answers.");
-
-        api.MapGet("/cycles/{cycleId}/consultations/{consultationId}", async (string cycleId, string consultationId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
-        {
-            var round = await consultations.LoadAsync(consultationId, ct);
-            return round is null || round.Opened!.CycleId != cycleId
-                ? Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."))
-                : Results.Ok(await ViewAsync(round, mail, options.CurrentValue, ct));
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor))
-          .WithSummary("A round: the applicants, each department's answers (adverse records with details), reminders, overdue departments and the mails' delivery.");
-
-        api.MapPost("/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend", async (string cycleId, string consultationId, string mailKey, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
-        {
-            var round = await consultations.LoadAsync(consultationId, ct);
-            if (round is null || round.Opened!.CycleId != cycleId)
-            {
-                return Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."));
-            }
-
-            // The address configured now: a mail refused for a wrong address goes to the corrected one.
-            var config = options.CurrentValue;
-            var actor = Caller.As(http.User, Roles.Office);
-            var (outcome, _) = await mail.ResendAsync(
-                round.Opened.ConsultationId,
-                mailKey,
-                m => Enum.TryParse<Department>(m.Tag, out var department) ? config.Contact(department)?.Email : config.OfficeEmail,
-                actor.Subject,
-                ct);
-            return outcome switch
-            {
-                ResendOutcome.NotFound => Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail.")),
-                ResendOutcome.NotFailed => Problems.For(http, Refusal.Rule("mail.not-failed", "只有发送失败的邮件可以重发；这封邮件已发出或正在发送。", "Only a mail that failed can be sent again; this one is sent or on its way.")),
-                _ => Results.Ok(await ViewAsync(round, mail, config, ct)),
-            };
-        }).RequireAuthorization(Roles.Office)
-          .WithSummary("Send again a mail Graph refused for good (status failed), to the address configured now (after correcting it); answers the round.");
-
-        api.MapPost("/cycles/{cycleId}/consultations/{consultationId}/close", async (string cycleId, string consultationId, HttpContext http, ConsultationCommands consultations, MailOutbox mail, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
-        {
-            var round = await consultations.LoadAsync(consultationId, ct);
-            if (round is null || round.Opened!.CycleId != cycleId)
-            {
-                return Problems.For(http, Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation."));
-            }
-
-            var (request, problem) = await JsonBody.ReadAsync<CloseConsultationRequest>(http, ct);
+            var (body, problem) = await JsonBody.ReadAsync<OpenConsultationRequest>(http, ct);
             if (problem is not null)
             {
                 return problem;
             }
 
-            var outcome = await consultations.RunAsync(consultationId, new CloseWithoutAnswers(request!.Reason), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(await ViewAsync(outcome.State, mail, options.CurrentValue, ct));
-        }).RequireAuthorization(Roles.Office).Accepts<CloseConsultationRequest>("application/json")
-          .WithSummary("End a round whose reply period has run out without the late departments' answers, with the reason; the applications without an open adverse record move on. The round records who did not answer.");
+            request = body!;
+        }
 
-        api.MapPost("/applications/{applicationId}/adverse-records/dismiss", async (string applicationId, HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+        var outcome = await consultations.OpenAsync(cycleId, request.StageIndex, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        if (outcome.Refused)
         {
-            var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
-            return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new DismissAdverseRecord(request!.ConsultationId ?? string.Empty, request.Department, request.Reason ?? string.Empty), Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
-          .WithSummary("The office decides a department's adverse record does not stop the application, with its reason; the application then moves on (or refuse the application instead).");
+            return Problems.For(http, outcome.Refusal!);
+        }
 
-        api.MapPost("/applications/{applicationId}/adverse-records/uphold", async (string applicationId, HttpContext http, ApplicationCommands commands, Streams streams, CancellationToken ct) =>
-        {
-            var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
-            if (problem is not null)
-            {
-                return problem;
-            }
-
-            var app = ApplicationId.Parse(applicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
-            if (AdverseRecordRules.PermUphold(app, request!.ConsultationId ?? string.Empty, request.Department, request.Reason) is { } no)
-            {
-                return Problems.For(http, no);
-            }
-
-            var command = new Disqualify(DisqualificationGround.AdverseRecord, AdverseRecordRules.DisqualificationReason(request.Department, request.Reason));
-            return await ApplicationEndpoints.RunAsync(http, commands, applicationId, command, Roles.Office, ct);
-        }).RequireAuthorization(Roles.Office).Accepts<DismissAdverseRequest>("application/json")
-          .WithSummary("The office upholds a department's adverse record: the application is disqualified, with the reason the applicant reads.");
-
-        MapPages(app);
+        var view = await ViewAsync(outcome.State, options.CurrentValue, ct);
+        return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}/consultations/{view.ConsultationId}", view);
     }
 
-    private static void MapPages(IEndpointRouteBuilder app)
+    [Function("ListConsultationRounds")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "The cycle's consultation rounds, with every department's answers.", Returns = typeof(ConsultationView[]))]
+    [Refuses(404, "cycle.not-found")]
+    public async Task<IResult> ListConsultationRounds([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/consultations")] HttpRequest req, string cycleId, CancellationToken ct)
     {
-        var pages = app.MapGroup(string.Empty).AllowAnonymous().ExcludeFromDescription();
-
-        // Mail scanners open every link: this GET reads and shows, and changes nothing.
-        pages.MapGet("/consultations/{consultationId}/{department}", async (string consultationId, string department, string? t, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, CancellationToken ct) =>
+        var id = CycleId.Parse(cycleId);
+        var cycle = id.IsOk ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) : Domain.Cycles.CycleState.Initial;
+        if (!cycle.Exists)
         {
-            NoReferrer(http);
-            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, t, consultations, tokens, ct);
-            if (refusal is not null)
-            {
-                return ErrorPage(refusal);
-            }
+            return Problems.For(req.HttpContext, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
+        }
 
-            return round!.HasAnswered(dept!.Value)
-                ? Html.Page("已答复", AnsweredPage(round, dept.Value, options.CurrentValue, "贵单位已提交意见，意见提交后不能更改。"))
-                : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, options.CurrentValue, null, null));
-        });
-
-        pages.MapPost("/forms/consultations/{consultationId}/{department}", async (string consultationId, string department, HttpContext http, ConsultationCommands consultations, ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, StorageClients storage, IOptions<DocumentsOptions> documents, ILoggerFactory loggers, CancellationToken ct) =>
+        var config = options.CurrentValue;
+        var views = new List<ConsultationView>();
+        for (var i = 0; i < cycle.Policy.Stages.Count; i++)
         {
-            NoReferrer(http);
-            if (!http.Request.HasFormContentType)
+            if (cycle.Policy.Stages[i].Kind == StageKind.Consultation)
             {
-                return ErrorPage(Refusal.Invalid("consultation.form-invalid", "表单格式不正确。", "The form is malformed."));
-            }
-
-            var logger = loggers.CreateLogger(typeof(ConsultationEndpoints).FullName!);
-            var (form, files, formRefusal, formStatus) = await ReadAnswerFormAsync(http, consultationId, department, consultations, tokens, storage, documents.Value, logger, ct);
-            if (formRefusal is not null)
-            {
-                return formStatus == 0 ? ErrorPage(formRefusal) : Html.Page("意见未提交", $"<h1>意见未提交</h1><p class=\"error\" role=\"alert\">{Html.E(formRefusal.Zh)}</p><p>请返回上一页重新提交。</p>", formStatus);
-            }
-
-            var token = form.GetValueOrDefault("t");
-            var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, consultations, tokens, ct);
-            if (refusal is not null || round is null || dept is null)
-            {
-                await DeleteAsync(files.Values, logger);
-                return ErrorPage(refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."));
-            }
-
-            if (ConsultationDecider.PermAnswer(round, dept.Value) is { } no)
-            {
-                await DeleteAsync(files.Values, logger);
-                return ErrorPage(no);
-            }
-
-            var ask = round.Ask(dept.Value)!;
-            var answers = new List<ApplicantAnswer>();
-            foreach (var id in ask.ApplicationIds)
-            {
-                var verdict = form.GetValueOrDefault("v-" + id);
-                var details = form.GetValueOrDefault("d-" + id);
-                if (verdict is "none" or "adverse")
+                foreach (var round in await consultations.RoundsAsync(cycle.CycleId, i, ct))
                 {
-                    var fileId = verdict == "adverse" && files.ContainsKey(id) ? AnswerFileId(id) : null;
-                    answers.Add(new ApplicantAnswer(id, verdict == "adverse" ? ConsultationVerdict.AdverseRecord : ConsultationVerdict.NoAdverseRecord, details, fileId));
+                    views.Add(await ViewAsync(round, config, ct));
                 }
             }
+        }
 
-            // A file sent with a "no adverse record" answer is not kept.
-            await DeleteAsync(files.Where(f => answers.All(a => a.ApplicationId != f.Key || a.FileId is null)).Select(f => f.Value), logger);
-            var respondent = form.GetValueOrDefault("respondentName") ?? string.Empty;
-            var outcome = await consultations.RunAsync(consultationId, new SubmitAnswers(dept.Value, answers, respondent), ConsultationCommands.DepartmentActor(consultationId, dept.Value, respondent), http.TraceIdentifier, ct);
-            if (outcome.Refused)
-            {
-                await DeleteAsync(files.Values, logger);
-                var input = new FormCollection(form.ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value)));
-                return outcome.Refusal!.Kind == RefusalKind.Invalid
-                    ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
-                    : ErrorPage(outcome.Refusal);
-            }
+        return Results.Ok(views);
+    }
 
-            return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
-        }).DisableAntiforgery();
+    [Function("GetConsultationRound")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "A round: the applicants, each department's answers (adverse records with details), reminders, overdue departments and the mails' delivery.", Returns = typeof(ConsultationView))]
+    [Refuses(404, "consultation.not-found")]
+    public async Task<IResult> GetConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/consultations/{consultationId}")] HttpRequest req, string cycleId, string consultationId, CancellationToken ct)
+    {
+        var round = await consultations.LoadAsync(consultationId, ct);
+        return round is null || round.Opened!.CycleId != cycleId
+            ? Problems.For(req.HttpContext, RoundNotFound())
+            : Results.Ok(await ViewAsync(round, options.CurrentValue, ct));
+    }
 
-        app.MapGet("/api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}", async (string cycleId, string consultationId, string department, string applicationId, HttpContext http, ConsultationCommands consultations, StorageClients storage, ILoggerFactory loggers, CancellationToken ct) =>
+    [Function("ResendConsultationMail")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Send again a mail Graph refused for good (status failed), to the address configured now (after correcting it); answers the round.", Returns = typeof(ConsultationView))]
+    [Refuses(404, "consultation.not-found", "consultation.mail-not-found")]
+    [Refuses(409, "mail.not-failed")]
+    public async Task<IResult> ResendConsultationMail([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend")] HttpRequest req, string cycleId, string consultationId, string mailKey, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var round = await consultations.LoadAsync(consultationId, ct);
+        if (round is null || round.Opened!.CycleId != cycleId)
         {
-            var noSuchFile = Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file.");
-            if (ConsultationMail.ParseSlug(department) is not { } dept || ConsultationIds.Parse(consultationId) is null || ApplicationId.Parse(applicationId) is { IsOk: false })
-            {
-                return Problems.For(http, noSuchFile);
-            }
+            return Problems.For(http, RoundNotFound());
+        }
 
-            // Only a file the department's answer names: a blob missing behind it is lost content, not "no such file".
-            var round = await consultations.LoadAsync(consultationId, ct);
-            if (round is null || round.Opened!.CycleId != cycleId || !round.Answers.TryGetValue(dept, out var answered)
-                || !answered.Answers.Any(a => a.ApplicationId == applicationId && a.FileId is not null))
-            {
-                return Problems.For(http, noSuchFile);
-            }
+        // The address configured now: a mail refused for a wrong address goes to the corrected one.
+        var config = options.CurrentValue;
+        var actor = Caller.As(http.User, Roles.Office);
+        var (outcome, _) = await mail.ResendAsync(
+            round.Opened.ConsultationId,
+            mailKey,
+            m => Enum.TryParse<Department>(m.Tag, out var department) ? config.Contact(department)?.Email : config.OfficeEmail,
+            actor.Subject,
+            ct);
+        return outcome switch
+        {
+            ResendOutcome.NotFound => Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail.")),
+            ResendOutcome.NotFailed => Problems.For(http, Refusal.Rule("mail.not-failed", "只有发送失败的邮件可以重发；这封邮件已发出或正在发送。", "Only a mail that failed can be sent again; this one is sent or on its way.")),
+            _ => Results.Ok(await ViewAsync(round, config, ct)),
+        };
+    }
 
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, dept, applicationId));
-            var content = await StoredFiles.OpenAsync(blob, ct);
-            if (content is null)
-            {
-                LogAnswerFileMissing(loggers.CreateLogger(typeof(ConsultationEndpoints).FullName!), consultationId, dept, applicationId, blob.BlobContainerName, blob.Name);
-                return Problems.For(http, StoredFiles.ContentMissing());
-            }
+    [Function("CloseConsultationRound")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "End a round whose reply period has run out without the late departments' answers, with the reason; the applications without an open adverse record move on. The round records who did not answer.", Body = typeof(CloseConsultationRequest), Returns = typeof(ConsultationView))]
+    [Refuses(404, "consultation.not-found")]
+    [Refuses(409, "consultation.closed", "consultation.not-overdue", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public async Task<IResult> CloseConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/close")] HttpRequest req, string cycleId, string consultationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var round = await consultations.LoadAsync(consultationId, ct);
+        if (round is null || round.Opened!.CycleId != cycleId)
+        {
+            return Problems.For(http, RoundNotFound());
+        }
 
-            http.Response.Headers.XContentTypeOptions = "nosniff";
-            http.Response.Headers.CacheControl = "private, no-store";
-            return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Details.ContentType)?.Extension ?? string.Empty));
-        }).RequireAuthorization(p => p.RequireRole(Roles.Office, Roles.Supervisor)).RequireRateLimiting(RateLimits.Downloads).WithTags("Consultations")
-          .WithSummary("A file a department attached to an adverse record (office and supervisors only).");
+        var (request, problem) = await JsonBody.ReadAsync<CloseConsultationRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await consultations.RunAsync(consultationId, new CloseWithoutAnswers(request!.Reason), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(await ViewAsync(outcome.State, options.CurrentValue, ct));
+    }
+
+    [Function("DismissAdverseRecord")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "The office decides a department's adverse record does not stop the application, with its reason; the application then moves on (or refuse the application instead).", Body = typeof(DismissAdverseRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found", "consultation.no-open-record")]
+    [Refuses(409, "application.not-submitted", "application.ended", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public async Task<IResult> DismissAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/dismiss")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (ApplicationId.Parse(applicationId) is { IsOk: false })
+        {
+            return Problems.For(http, ApplicationNotFound());
+        }
+
+        var command = new Domain.Applications.DismissAdverseRecord(request!.ConsultationId ?? string.Empty, request.Department, request.Reason ?? string.Empty);
+        var outcome = await applications.RunAsync(applicationId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationEndpoints.View(outcome.State, http.User));
+    }
+
+    [Function("UpholdAdverseRecord")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "The office upholds a department's adverse record: the application is disqualified, with the reason the applicant reads.", Body = typeof(DismissAdverseRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found", "consultation.no-open-record")]
+    [Refuses(409, "application.awarded", "application.not-in-process", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public async Task<IResult> UpholdAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/uphold")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var app = ApplicationId.Parse(applicationId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct) : ApplicationState.Initial;
+        if (AdverseRecordRules.PermUphold(app, request!.ConsultationId ?? string.Empty, request.Department, request.Reason) is { } no)
+        {
+            return Problems.For(http, no);
+        }
+
+        var command = new Disqualify(DisqualificationGround.AdverseRecord, AdverseRecordRules.DisqualificationReason(request.Department, request.Reason));
+        var outcome = await applications.RunAsync(applicationId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationEndpoints.View(outcome.State, http.User));
+    }
+
+    [Function("DownloadReplyFile")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [RateLimited(RateLimitGate.Downloads)]
+    [Api(Tag, "A file a department attached to an adverse record (office and supervisors only).", Produces = "application/octet-stream")]
+    [Refuses(404, "consultation.file-not-found", "document.content-missing")]
+    public async Task<IResult> DownloadReplyFile([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/consultations/{consultationId}/files/{department}/{applicationId}")] HttpRequest req, string cycleId, string consultationId, string department, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var noSuchFile = Refusal.NotFound("consultation.file-not-found", "文件不存在。", "No such file.");
+        if (ConsultationMail.ParseSlug(department) is not { } dept || ConsultationIds.Parse(consultationId) is null || ApplicationId.Parse(applicationId) is { IsOk: false })
+        {
+            return Problems.For(http, noSuchFile);
+        }
+
+        // Only a file the department's answer names: a blob missing behind it is lost content, not "no such file".
+        var round = await consultations.LoadAsync(consultationId, ct);
+        if (round is null || round.Opened!.CycleId != cycleId || !round.Answers.TryGetValue(dept, out var answered)
+            || !answered.Answers.Any(a => a.ApplicationId == applicationId && a.FileId is not null))
+        {
+            return Problems.For(http, noSuchFile);
+        }
+
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(AnswerBlobName(consultationId, dept, applicationId));
+        var content = await StoredFiles.OpenAsync(blob, ct);
+        if (content is null)
+        {
+            LogAnswerFileMissing(logger, consultationId, dept, applicationId, blob.BlobContainerName, blob.Name);
+            return Problems.For(http, StoredFiles.ContentMissing());
+        }
+
+        // Streamed from the blob as it is read, never buffered whole.
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.CacheControl = "private, no-store";
+        return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: AnswerFileId(applicationId) + (Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == content.Details.ContentType)?.Extension ?? string.Empty));
+    }
+
+    // Mail scanners open every link: this GET reads and shows, and changes nothing.
+    [Function("ShowReplyPage")]
+    [Public]
+    [Api(PagesTag, "A department's reply page, opened from the signed link in its mail (the link is the credential; no script, no referrer): the applicants and the answer form, or the answer already given. It changes nothing. A page with the reason for a link that is invalid (403), for another department (403), expired (409) or for an unknown round (404).", Produces = "text/html", Query = ["t!"])]
+    public async Task<IResult> ShowReplyPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "consultations/{consultationId}/{department}")] HttpRequest req, string consultationId, string department, CancellationToken ct)
+    {
+        NoReferrer(req.HttpContext);
+        var t = req.QueryValue("t");
+        var (round, dept, refusal) = await OpenPageAsync(consultationId, department, t, ct);
+        if (refusal is not null)
+        {
+            return ErrorPage(refusal);
+        }
+
+        var config = options.CurrentValue;
+        return round!.HasAnswered(dept!.Value)
+            ? Html.Page("已答复", AnsweredPage(round, dept.Value, config, "贵单位已提交意见，意见提交后不能更改。"))
+            : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, config, null, null));
+    }
+
+    [Function("SubmitReply")]
+    [Public]
+    [Api(PagesTag, "The reply page's form: the department's final answer on each applicant (none or adverse, with details), optionally a file per adverse record (f-{applicationId}, streamed through the document checks). In a multipart form the link's token t comes first and is checked before anything else is read or stored.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html")]
+    public async Task<IResult> SubmitReply([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/consultations/{consultationId}/{department}")] HttpRequest req, string consultationId, string department, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        NoReferrer(http);
+        if (!req.HasFormContentType)
+        {
+            return ErrorPage(Refusal.Invalid("consultation.form-invalid", "表单格式不正确。", "The form is malformed."));
+        }
+
+        var (form, files, formRefusal, formStatus) = await ReadAnswerFormAsync(http, consultationId, department, ct);
+        if (formRefusal is not null)
+        {
+            return formStatus == 0 ? ErrorPage(formRefusal) : Html.Page("意见未提交", $"<h1>意见未提交</h1><p class=\"error\" role=\"alert\">{Html.E(formRefusal.Zh)}</p><p>请返回上一页重新提交。</p>", formStatus);
+        }
+
+        var token = form.GetValueOrDefault("t");
+        var (round, dept, refusal) = await OpenPageAsync(consultationId, department, token, ct);
+        if (refusal is not null || round is null || dept is null)
+        {
+            await DeleteAsync(files.Values);
+            return ErrorPage(refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."));
+        }
+
+        if (ConsultationDecider.PermAnswer(round, dept.Value) is { } no)
+        {
+            await DeleteAsync(files.Values);
+            return ErrorPage(no);
+        }
+
+        var ask = round.Ask(dept.Value)!;
+        var answers = new List<ApplicantAnswer>();
+        foreach (var id in ask.ApplicationIds)
+        {
+            var verdict = form.GetValueOrDefault("v-" + id);
+            var details = form.GetValueOrDefault("d-" + id);
+            if (verdict is "none" or "adverse")
+            {
+                var fileId = verdict == "adverse" && files.ContainsKey(id) ? AnswerFileId(id) : null;
+                answers.Add(new ApplicantAnswer(id, verdict == "adverse" ? ConsultationVerdict.AdverseRecord : ConsultationVerdict.NoAdverseRecord, details, fileId));
+            }
+        }
+
+        // A file sent with a "no adverse record" answer is not kept.
+        await DeleteAsync(files.Where(f => answers.All(a => a.ApplicationId != f.Key || a.FileId is null)).Select(f => f.Value));
+        var respondent = form.GetValueOrDefault("respondentName") ?? string.Empty;
+        var outcome = await consultations.RunAsync(consultationId, new SubmitAnswers(dept.Value, answers, respondent), ConsultationCommands.DepartmentActor(consultationId, dept.Value, respondent), http.TraceIdentifier, ct);
+        var config = options.CurrentValue;
+        if (outcome.Refused)
+        {
+            await DeleteAsync(files.Values);
+            var input = new FormCollection(form.ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value)));
+            return outcome.Refusal!.Kind == RefusalKind.Invalid
+                ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, config, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
+                : ErrorPage(outcome.Refusal);
+        }
+
+        return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, config, "已收到贵单位的意见，谢谢。"));
     }
 
     private static string AnswerFileId(string applicationId) => "answer-" + applicationId;
+
+    private static Refusal RoundNotFound() => Refusal.NotFound("consultation.not-found", "征求意见不存在。", "No such consultation.");
+
+    private static Refusal ApplicationNotFound() => Refusal.NotFound("application.not-found", "申报不存在。", "No such application.");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The file {Department} attached to its answer on {ApplicationId} in consultation {ConsultationId} has no content: blob {BlobName} in container {Container} is missing, so its download answered 404. Restore the blob from its soft-deleted or earlier versions.")]
     private static partial void LogAnswerFileMissing(ILogger logger, string consultationId, Department department, string applicationId, string container, string blobName);
@@ -325,8 +404,8 @@ public static partial class ConsultationEndpoints
     /// streams through the same checks as application documents. Status 0 means "show the link's
     /// error page".
     /// </summary>
-    private static async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerFormAsync(
-        HttpContext http, string consultationId, string department, ConsultationCommands consultations, ReplyTokens tokens, StorageClients storage, DocumentsOptions documents, ILogger logger, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerFormAsync(
+        HttpContext http, string consultationId, string department, CancellationToken ct)
     {
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
         var files = new Dictionary<string, BlobClient>(StringComparer.Ordinal);
@@ -354,19 +433,18 @@ public static partial class ConsultationEndpoints
         var reader = new Microsoft.AspNetCore.WebUtilities.MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
         try
         {
-            return await ReadAnswerPartsAsync(reader, consultationId, department, consultations, tokens, storage, documents, logger, form, files, ct);
+            return await ReadAnswerPartsAsync(reader, consultationId, department, form, files, ct);
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
             // A broken or abandoned body: nothing it sent may stay stored.
-            await DeleteAsync(files.Values, logger);
+            await DeleteAsync(files.Values);
             return (form, [], Refusal.Invalid("consultation.form-invalid", "表单内容不完整或格式不正确。", "The form is incomplete or malformed."), StatusCodes.Status400BadRequest);
         }
     }
 
-    private static async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerPartsAsync(
-        Microsoft.AspNetCore.WebUtilities.MultipartReader reader, string consultationId, string department, ConsultationCommands consultations, ReplyTokens tokens, StorageClients storage, DocumentsOptions documents, ILogger logger,
-        Dictionary<string, string> form, Dictionary<string, BlobClient> files, CancellationToken ct)
+    private async Task<(Dictionary<string, string> Form, Dictionary<string, BlobClient> Files, Refusal? Refusal, int Status)> ReadAnswerPartsAsync(
+        Microsoft.AspNetCore.WebUtilities.MultipartReader reader, string consultationId, string department, Dictionary<string, string> form, Dictionary<string, BlobClient> files, CancellationToken ct)
     {
         Department? verified = null;
         var parts = 0;
@@ -381,7 +459,7 @@ public static partial class ConsultationEndpoints
             if (++parts > FormParts.MaxParts || (verified is null && name != "t"))
             {
                 // The link's token is the form's first field: nothing else is read before it is checked.
-                await DeleteAsync(files.Values, logger);
+                await DeleteAsync(files.Values);
                 return (form, [], Refusal.Invalid("consultation.form-invalid", "表单格式不正确，请从邮件中的链接重新打开页面。", "The form is malformed; open the page again from the mail's link."), 0);
             }
 
@@ -395,14 +473,14 @@ public static partial class ConsultationEndpoints
                 var value = await FormParts.ReadFieldAsync(section.Body, FormParts.MaxFieldChars, ct);
                 if (value is null)
                 {
-                    await DeleteAsync(files.Values, logger);
+                    await DeleteAsync(files.Values);
                     return (form, [], Refusal.Invalid("consultation.field-too-long", "填写的内容过长。", "A field is too long."), StatusCodes.Status422UnprocessableEntity);
                 }
 
                 form[name] = value;
                 if (name == "t")
                 {
-                    var (round, dept, refusal) = await OpenPageAsync(consultationId, department, value, consultations, tokens, ct);
+                    var (round, dept, refusal) = await OpenPageAsync(consultationId, department, value, ct);
                     if (refusal is not null || round is null || dept is null)
                     {
                         return (form, [], refusal ?? Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation."), 0);
@@ -432,13 +510,13 @@ public static partial class ConsultationEndpoints
                 section.Body,
                 null,
                 (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(fileName, signature, candidates, new Dictionary<string, string> { ["consultationid"] = consultationId, ["applicationid"] = applicationId }),
-                documents,
+                documents.Value,
                 logger,
                 consultationId,
                 ct);
             if (stored.File is null)
             {
-                await DeleteAsync(files.Values, logger);
+                await DeleteAsync(files.Values);
                 return (form, [], stored.Refusal, stored.Status);
             }
 
@@ -448,7 +526,7 @@ public static partial class ConsultationEndpoints
         return (form, files, null, 0);
     }
 
-    private static async Task DeleteAsync(IEnumerable<BlobClient> blobs, ILogger logger)
+    private async Task DeleteAsync(IEnumerable<BlobClient> blobs)
     {
         foreach (var blob in blobs.ToList())
         {
@@ -457,8 +535,8 @@ public static partial class ConsultationEndpoints
     }
 
     /// <summary>The round and department of a page, if its link is valid for them.</summary>
-    private static async Task<(ConsultationState? Round, Department? Department, Refusal? Refusal)> OpenPageAsync(
-        string consultationId, string departmentSlug, string? token, ConsultationCommands consultations, ReplyTokens tokens, CancellationToken ct)
+    private async Task<(ConsultationState? Round, Department? Department, Refusal? Refusal)> OpenPageAsync(
+        string consultationId, string departmentSlug, string? token, CancellationToken ct)
     {
         var notFound = Refusal.NotFound("consultation.not-found", "征求意见不存在，请核对链接。", "No such consultation.");
         if (ConsultationMail.ParseSlug(departmentSlug) is not { } department)
@@ -563,7 +641,7 @@ public static partial class ConsultationEndpoints
 
     private static string Camel(Department department) => JsonNamingPolicy.CamelCase.ConvertName(department.ToString());
 
-    public static async Task<ConsultationView> ViewAsync(ConsultationState round, MailOutbox mail, ConsultationOptions config, CancellationToken ct)
+    private async Task<ConsultationView> ViewAsync(ConsultationState round, ConsultationOptions config, CancellationToken ct)
     {
         var o = round.Opened!;
         var names = o.Applicants.ToDictionary(a => a.ApplicationId, a => a.Name, StringComparer.Ordinal);

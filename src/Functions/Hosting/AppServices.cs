@@ -237,7 +237,6 @@ public static class AppServices
         app.MapApplicationPages();
         app.MapDocuments();
         app.MapDirectUploads();
-        app.MapConsultations();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
