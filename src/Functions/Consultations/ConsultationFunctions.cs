@@ -133,7 +133,6 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(req.HttpContext, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
         }
 
-        var config = options.CurrentValue;
         var views = new List<ConsultationView>();
         for (var i = 0; i < cycle.Policy.Stages.Count; i++)
         {
@@ -141,7 +140,7 @@ public sealed partial class ConsultationFunctions(
             {
                 foreach (var round in await consultations.RoundsAsync(cycle.CycleId, i, ct))
                 {
-                    views.Add(await ViewAsync(round, config, ct));
+                    views.Add(await ViewAsync(round, options.CurrentValue, ct));
                 }
             }
         }
@@ -373,17 +372,16 @@ public sealed partial class ConsultationFunctions(
         await DeleteAsync(files.Where(f => answers.All(a => a.ApplicationId != f.Key || a.FileId is null)).Select(f => f.Value));
         var respondent = form.GetValueOrDefault("respondentName") ?? string.Empty;
         var outcome = await consultations.RunAsync(consultationId, new SubmitAnswers(dept.Value, answers, respondent), ConsultationCommands.DepartmentActor(consultationId, dept.Value, respondent), http.TraceIdentifier, ct);
-        var config = options.CurrentValue;
         if (outcome.Refused)
         {
             await DeleteAsync(files.Values);
             var input = new FormCollection(form.ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value)));
             return outcome.Refusal!.Kind == RefusalKind.Invalid
-                ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, config, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
+                ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
                 : ErrorPage(outcome.Refusal);
         }
 
-        return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, config, "已收到贵单位的意见，谢谢。"));
+        return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
     }
 
     private static string AnswerFileId(string applicationId) => "answer-" + applicationId;
