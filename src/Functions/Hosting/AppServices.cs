@@ -227,7 +227,23 @@ public static class AppServices
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.UseRateLimiter();
+
+        // The minimal APIs' rate limits are counted by the gate's limiter (RateLimitGate), not
+        // ASP.NET Core's own: one budget per address or caller whichever side serves the request
+        // while the move lasts (reports still here, objections already functions; receipt lookups
+        // and downloads likewise), with the same 429 answers and warnings.
+        app.Use(async (http, next) =>
+        {
+            if (http.GetEndpoint() is RouteEndpoint endpoint
+                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName is { } policy
+                && await http.RequestServices.GetRequiredService<RateLimitGate>().TryAcquireAsync(http, policy, endpoint.RoutePattern.RawText ?? "?") is { } refused)
+            {
+                await refused.ExecuteAsync(http);
+                return;
+            }
+
+            await next(http);
+        });
 
 
         app.MapApplications();
