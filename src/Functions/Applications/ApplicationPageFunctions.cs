@@ -201,15 +201,15 @@ public sealed partial class ApplicationPageFunctions(
                 return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
             }
 
-            var input = DocumentEndpoints.ReadInput(kind, tradeSecret, name);
+            var input = DocumentFunctions.ReadInput(kind, tradeSecret, name);
             if (!input.IsOk)
             {
                 return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, input.Refusal!.Zh), StatusCodes.Status422UnprocessableEntity);
             }
 
             var documentId = $"doc-{Guid.NewGuid():N}";
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentEndpoints.BlobName(applicationId, documentId));
-            var stored = await DocumentEndpoints.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentFunctions.BlobName(applicationId, documentId));
+            var stored = await DocumentFunctions.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
             return stored.Document is not null
                 ? Results.Redirect($"/apply/{applicationId}?done=uploaded")
                 : Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, stored.Refusal!.Zh), stored.Status);
@@ -526,8 +526,8 @@ public sealed partial class ApplicationPageFunctions(
 
     private async Task<(ApplicationState? App, CycleState? Cycle)> LoadOwnAsync(string applicationId, HttpContext http, CancellationToken ct)
     {
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-        if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !ApplicationFunctions.IsOwner(http.User, app))
         {
             return (null, null);
         }

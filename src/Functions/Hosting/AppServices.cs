@@ -106,7 +106,7 @@ public static class AppServices
         }
 
         AddAuthentication(builder);
-        builder.AddRateLimits();
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddExceptionHandler<MalformedBodyHandler>();
         services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -127,12 +127,6 @@ public static class AppServices
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "QualityAward API（市长质量奖）";
-            doc.Info.Description = "The award process of a city's Mayor's Quality Award. Sign in with a bearer token (roles: applicant, recommender, office, reviewer, committee, supervisor).";
-            return Task.CompletedTask;
-        }));
         services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: [Telemetry.ReadyTag]);
         builder.AddTelemetry();
 
@@ -207,49 +201,6 @@ public static class AppServices
         {
             authentication.AddOpenIdConnect(WebSignIn.Scheme, o => WebSignIn.Configure(o, auth));
         }
-
-        builder.Services.AddAuthorization(o =>
-        {
-            foreach (var role in Roles.People)
-            {
-                o.AddPolicy(role, p => p.RequireRole(role));
-            }
-        });
-    }
-
-    /// <summary>
-    /// The minimal-API endpoints that have not moved to functions yet, with the ASP.NET Core
-    /// middleware they rely on. The local host maps them beside the functions while the move lasts.
-    /// </summary>
-    public static void MapLegacyEndpoints(WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        // Not for the Entra ID callback: it is a function (CompleteEntraSignIn), as in the worker,
-        // where no middleware offers requests to the OpenID Connect handler. Here the handler in
-        // this middleware would answer it before the function ran.
-        app.UseWhen(http => !http.Request.Path.Equals(WebSignIn.CallbackPath, StringComparison.OrdinalIgnoreCase), legacy => legacy.UseAuthentication());
-        app.UseAuthorization();
-
-        // The endpoints' rate limits count in the gate's limiters (not ASP.NET Core's), so an
-        // address has one budget across functions and endpoints: reports (functions) and
-        // objections (endpoints) share "public-writes", their receipt lookups "receipt-lookups".
-        app.Use(async (http, next) =>
-        {
-            if (http.GetEndpoint() is RouteEndpoint endpoint
-                && endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.RateLimiting.EnableRateLimitingAttribute>()?.PolicyName is { } policy
-                && await http.RequestServices.GetRequiredService<RateLimitGate>().TryAcquireAsync(http, policy, endpoint.RoutePattern.RawText ?? "?") is { } refused)
-            {
-                await refused.ExecuteAsync(http);
-                return;
-            }
-
-            await next(http);
-        });
-
-
-        app.MapNotices();
-        app.MapConsultations();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)
