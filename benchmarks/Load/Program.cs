@@ -37,6 +37,7 @@ try
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        ["Certificates__PublicBaseUrl"] = "http://127.0.0.1",
         ["Logging__LogLevel__Default"] = "Warning",
     }, "--urls", $"http://127.0.0.1:{appPort}");
     await WaitForPortAsync(appPort);

@@ -39,6 +39,7 @@ try
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+        ["Certificates__PublicBaseUrl"] = "http://127.0.0.1",
         ["Documents__MaxBytes"] = (size + 1).ToString(CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
     }, "--urls", $"http://127.0.0.1:{appPort}");

@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Functions.Hosting;
 
@@ -29,6 +30,7 @@ public sealed class FunctionInvoker
         {
             var t when t == typeof(TimerInfo) => new TimerInfo(),
             var t when t == typeof(CancellationToken) => ct,
+            var t when t == typeof(DurableTaskClient) => scope.ServiceProvider.GetRequiredService<DurableTaskClient>(),
             _ => throw Unbindable(function.Name, parameter),
         });
     }
@@ -87,6 +89,12 @@ public sealed class FunctionInvoker
             return http.RequestAborted;
         }
 
+        if (parameter.ParameterType == typeof(DurableTaskClient) && parameter.GetCustomAttribute<DurableClientAttribute>() is not null)
+        {
+            // What the Durable extension binds to [DurableClient]: a client of the app's task hub.
+            return http.RequestServices.GetRequiredService<DurableTaskClient>();
+        }
+
         if (parameter.ParameterType == typeof(string) && function.RouteParameters.Contains(parameter.Name!, StringComparer.OrdinalIgnoreCase))
         {
             return http.GetRouteValue(parameter.Name!) as string;
@@ -96,5 +104,5 @@ public sealed class FunctionInvoker
     }
 
     private static InvalidOperationException Unbindable(string function, ParameterInfo parameter) =>
-        new($"Function {function}: parameter {parameter.Name} ({parameter.ParameterType.Name}) is not one the local host binds (HttpRequest, a route value, CancellationToken, TimerInfo, a queue message).");
+        new($"Function {function}: parameter {parameter.Name} ({parameter.ParameterType.Name}) is not one the local host binds (HttpRequest, a route value, CancellationToken, [DurableClient] DurableTaskClient, TimerInfo, a queue message).");
 }

@@ -12,7 +12,8 @@ namespace QualityAward.LocalHost;
 /// Builds the local host: the function app's services (the same <see cref="AppServices"/> the
 /// worker registers), an endpoint per HTTP function at its <c>[HttpTrigger]</c> route and methods
 /// running through the same <see cref="FunctionGate"/>, and — unless <c>Workflow:RunLocalTriggers</c>
-/// is false (tests drive them by hand) — the timer and queue functions on their schedules.
+/// is false (tests drive them by hand) — the timer and queue functions on their schedules; the
+/// orchestrator and activity functions run on the Durable Task SDK (<see cref="LocalDurable"/>).
 /// </summary>
 public static class LocalFunctionsHost
 {
@@ -31,6 +32,7 @@ public static class LocalFunctionsHost
         builder.AddQualityAward();
         builder.Services.AddOptions<LocalTriggerOptions>().Bind(builder.Configuration.GetSection(LocalTriggerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FunctionInvoker>();
+        builder.AddLocalDurable();
         if (builder.Configuration.GetValue($"{LocalTriggerOptions.Section}:{nameof(LocalTriggerOptions.RunLocalTriggers)}", true))
         {
             builder.Services.AddHostedService<LocalTriggers>();

@@ -74,6 +74,9 @@ public sealed record NoticeState
 
     public ImmutableList<Objection> Objections { get; init; } = [];
 
+    /// <summary>Entries an upheld objection took off the list: each application is to be disqualified (Changde §24).</summary>
+    public ImmutableList<NoticeEntryRemoved> Removed { get; init; } = [];
+
     public NoticeClosed? Closed { get; init; }
 
     public bool IsClosed => Closed is not null;
@@ -93,7 +96,7 @@ public sealed record NoticeState
             {
                 Objections = s.Objections.Select(o => o.Filed.ObjectionId == d.ObjectionId ? o with { Finding = d } : o).ToImmutableList(),
             },
-            NoticeEntryRemoved d => s with { Entries = s.Entries.RemoveAll(x => x.ApplicationId == d.ApplicationId) },
+            NoticeEntryRemoved d => s with { Entries = s.Entries.RemoveAll(x => x.ApplicationId == d.ApplicationId), Removed = s.Removed.Add(d) },
             ObjectorNotified d => s with
             {
                 Objections = s.Objections.Select(o => o.Filed.ObjectionId == d.ObjectionId ? o with { ObjectorNotified = true } : o).ToImmutableList(),

@@ -98,29 +98,3 @@ public sealed class ApplicationToCycleReactions(StateLoader loader, CycleCommand
 
     }
 }
-
-/// <summary>When a notice closes, everyone still on it moves on; an upheld objection disqualifies its entry.</summary>
-public sealed class NoticeReactions(StateLoader loader, ApplicationCommands applications) : IReaction
-{
-    public bool Handles(StoredEvent e) => e.Event is NoticeClosed or NoticeEntryRemoved;
-
-    public async Task ReactAsync(StoredEvent e, CancellationToken ct)
-    {
-        var notice = await loader.LoadAsync(StreamKinds.Notice, e.StreamId, ct);
-        var commandId = $"{e.StreamId}:{e.Version}";
-        switch (e.Event)
-        {
-            case NoticeClosed closed:
-                foreach (var entry in closed.Remaining)
-                {
-                    await applications.RunAsync(entry.ApplicationId, new PassNotice(notice.Opened!.NoticeId, notice.Opened.List), Actor.System, commandId, ct);
-                }
-
-                break;
-            case NoticeEntryRemoved removed:
-                var finding = notice.Objections.First(o => o.Filed.ObjectionId == removed.ObjectionId).Finding!;
-                await applications.RunAsync(removed.ApplicationId, new Disqualify(DisqualificationGround.ObjectionUpheld, $"公示期间异议经调查属实：{finding.Finding}"), Actor.System, commandId, ct);
-                break;
-        }
-    }
-}

@@ -111,3 +111,20 @@ public sealed class ApiFunctions(HealthCheckService health, OpenApiDocument open
         return Results.Text(report.Status.ToString(), "text/plain", Encoding.UTF8, status);
     }
 }
+
+/// <summary>
+/// An address no function serves: 404 in the caller's terms — problem+json under <c>/api</c>, a
+/// zh-CN page elsewhere — rather than an empty answer. The lowest-priority route (a catch-all
+/// parameter loses to every literal and parameter segment), so it hides no function's route.
+/// </summary>
+public sealed class FallbackFunctions
+{
+    [Function("NoSuchAddress")]
+    [Public]
+    [Api("About the app", "Any address no other function serves: 404 (problem+json under /api, a zh-CN page elsewhere).", Produces = "application/problem+json")]
+    [Refuses(404, "route.not-found")]
+    public IResult NoSuchAddress([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "delete", "patch", Route = "{*path}")] HttpRequest req) =>
+        req.Path.StartsWithSegments("/api")
+            ? Problems.For(req.HttpContext, Refusal.NotFound("route.not-found", "没有这个地址。", "There is nothing at this address."))
+            : Html.Page("页面不存在", "<h1>页面不存在</h1><p>没有这个页面。<a href=\"/notices\">公示公告</a> · <a href=\"/register\">获奖名录</a> · <a href=\"/apply\">申报</a></p>", StatusCodes.Status404NotFound);
+}

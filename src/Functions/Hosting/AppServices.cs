@@ -54,7 +54,6 @@ public static class AppServices
         services.AddSingleton<CycleCommands>();
         services.AddSingleton<SubmissionDeadline>();
         services.AddSingleton<NoticeCommands>();
-        services.AddSingleton<NoticeDeadline>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
         services.AddSingleton<ReportExporter>();
@@ -64,6 +63,8 @@ public static class AppServices
         services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<DirectUploadSweeper>();
+        services.AddOptions<Review.CertificateOptions>().Bind(builder.Configuration.GetSection(Review.CertificateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CertificateVerifier>();
 
         // Side effects of stored events (run from the outbox, at least once each).
         services.AddSingleton<IEventHandler, CycleIndex>();
@@ -71,7 +72,6 @@ public static class AppServices
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<IEventHandler, NoticeIndex>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
         services.AddSingleton<IEventHandler, HolderRegister>();
         services.AddSingleton<IEventHandler, ReportIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
@@ -79,14 +79,12 @@ public static class AppServices
 
         // Timers and reactions.
         services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
-        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
         services.AddSingleton<ITimerHandler, ValidityEndTimer>();
         services.AddSingleton<ITimerHandler, InspectionDueTimer>();
         services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
         services.AddSingleton<IReaction, HolderConsultations>();
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
-        services.AddSingleton<IReaction, NoticeReactions>();
         services.AddSingleton<Review.ReviewCommands>();
         services.AddSingleton<IReaction, Review.ReviewReactions>();
 
@@ -135,6 +133,7 @@ public static class AppServices
         services.AddSingleton(FunctionCatalog.Instance);
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<FunctionGate>();
+        services.AddSingleton<ClockEpoch>();
         services.AddSingleton<OpenApiDocument>();
         services.AddMetrics();
         return builder;

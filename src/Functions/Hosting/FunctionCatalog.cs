@@ -26,6 +26,16 @@ public sealed record TimerFunction(string Name, MethodInfo Method, string Schedu
 public sealed record QueueFunction(string Name, MethodInfo Method, string Queue, string? Connection);
 
 /// <summary>
+/// An orchestrator function (<c>[OrchestrationTrigger]</c>): a thin static method that runs the
+/// class-based orchestrator declaring it (a <c>TaskOrchestrator&lt;TInput, TOutput&gt;</c>, which gives
+/// the input type the local host registers it with).
+/// </summary>
+public sealed record OrchestratorFunction(string Name, MethodInfo Method, Type Orchestrator);
+
+/// <summary>An activity function (<c>[ActivityTrigger]</c>): its input and output types.</summary>
+public sealed record ActivityFunction(string Name, MethodInfo Method, Type Input, Type? Output);
+
+/// <summary>
 /// Every function of the app, read from its <c>[Function]</c> methods: the one declaration that the
 /// Functions host (through the generated <c>functions.metadata</c>), the gate, the local host, the
 /// OpenAPI document and the tests all read.
@@ -41,6 +51,8 @@ public sealed class FunctionCatalog
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
         var queues = new List<QueueFunction>();
+        var orchestrators = new List<OrchestratorFunction>();
+        var activities = new List<ActivityFunction>();
         var other = new List<(string, MethodInfo)>();
         foreach (var type in assembly.GetTypes())
         {
@@ -72,6 +84,18 @@ public sealed class FunctionCatalog
                 {
                     queues.Add(new QueueFunction(function.Name, method, queue.QueueName, queue.Connection));
                 }
+                else if (parameters.Any(p => p.GetCustomAttribute<OrchestrationTriggerAttribute>() is not null))
+                {
+                    orchestrators.Add(new OrchestratorFunction(function.Name, method, method.DeclaringType!));
+                }
+                else if (parameters.FirstOrDefault(p => p.GetCustomAttribute<ActivityTriggerAttribute>() is not null) is { } activityInput)
+                {
+                    var returns = method.ReturnType;
+                    var output = returns == typeof(Task) || returns == typeof(void) ? null
+                        : returns.IsGenericType && returns.GetGenericTypeDefinition() == typeof(Task<>) ? returns.GetGenericArguments()[0]
+                        : returns;
+                    activities.Add(new ActivityFunction(function.Name, method, activityInput.ParameterType, output));
+                }
                 else
                 {
                     other.Add((function.Name, method));
@@ -82,6 +106,8 @@ public sealed class FunctionCatalog
         Http = http.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         Timers = timers.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         Queues = queues.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        Orchestrators = orchestrators.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
+        Activities = activities.OrderBy(f => f.Name, StringComparer.Ordinal).ToList();
         Others = other.OrderBy(f => f.Item1, StringComparer.Ordinal).Select(f => f.Item2).ToList();
         _http = Http.ToDictionary(f => f.Name, StringComparer.Ordinal);
     }
@@ -92,7 +118,11 @@ public sealed class FunctionCatalog
 
     public IReadOnlyList<QueueFunction> Queues { get; }
 
-    /// <summary>Functions with another trigger (orchestrations and activities).</summary>
+    public IReadOnlyList<OrchestratorFunction> Orchestrators { get; }
+
+    public IReadOnlyList<ActivityFunction> Activities { get; }
+
+    /// <summary>Functions with a trigger none of the above (there should be none: a test says so).</summary>
     public IReadOnlyList<MethodInfo> Others { get; }
 
     public HttpFunction? FindHttp(string name) => _http.GetValueOrDefault(name);

@@ -4,6 +4,7 @@ using System.Text;
 using QualityAward.Domain;
 using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -93,6 +94,8 @@ public sealed class NoticeFunctions(
     ILoggerFactory loggers,
     TimeProvider clock)
 {
+    private readonly ILogger _log = loggers.CreateLogger<NoticeFunctions>();
+
     private const string Tag = "Notices";
     private const string PublicTag = "Public";
     private const string PagesTag = "Pages";
@@ -103,7 +106,7 @@ public sealed class NoticeFunctions(
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "notice.not-in-policy", "notice.exists", "notice.empty", "calendar.year-missing", "concurrency.conflict")]
     [Refuses(422, "cycleId.malformed", "cycleId.missing", "notice.list-unknown", "notice.too-short", "notice.exact-length", "notice.too-long", "notice.first-day-past")]
-    public async Task<IResult> PublishNotice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/notices")] HttpRequest req, string cycleId, CancellationToken ct)
+    public async Task<IResult> PublishNotice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/notices")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<OpenNoticeRequest>(http, ct);
@@ -122,6 +125,9 @@ public sealed class NoticeFunctions(
         {
             return Problems.For(http, outcome.Refusal!);
         }
+
+        // The notice's orchestration runs it to its close (started once; a retry finds it running).
+        await NoticeWorkflow.StartAsync(durable, outcome.State, _log, ct);
 
         var view = View(outcome.State, clock.GetUtcNow());
         return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/public/notices/{view.NoticeId}", view);
@@ -161,7 +167,7 @@ public sealed class NoticeFunctions(
     [Refuses(404, "notice.not-found", "objection.not-found")]
     [Refuses(409, "objection.decided", "concurrency.conflict")]
     [Refuses(422, "objection.finding-missing")]
-    public async Task<IResult> RecordFinding([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/{objectionId}/finding")] HttpRequest req, string noticeId, string objectionId, CancellationToken ct)
+    public async Task<IResult> RecordFinding([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/{objectionId}/finding")] HttpRequest req, string noticeId, string objectionId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<FindingRequest>(http, ct);
@@ -171,7 +177,14 @@ public sealed class NoticeFunctions(
         }
 
         var outcome = await notices.RunAsync(noticeId, new RecordObjectionFinding(objectionId, request!.Upheld, request.Finding ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, clock.GetUtcNow()));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        // The notice's orchestration applies an upheld finding and closes once none is open.
+        await NoticeWorkflow.ChangedAsync(durable, noticeId, "finding", _log, ct);
+        return Results.Ok(View(outcome.State, clock.GetUtcNow()));
     }
 
     [Function("RecordFindings")]
@@ -180,7 +193,7 @@ public sealed class NoticeFunctions(
     [Refuses(404, "notice.not-found")]
     [Refuses(409, "objection.bulk-refused", "concurrency.conflict")]
     [Refuses(422, "objection.ids-missing", "objection.too-many-at-once", "objection.finding-missing", "objection.bulk-refused")]
-    public async Task<IResult> RecordFindings([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/findings")] HttpRequest req, string noticeId, CancellationToken ct)
+    public async Task<IResult> RecordFindings([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/findings")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<BulkFindingRequest>(http, ct);
@@ -191,9 +204,13 @@ public sealed class NoticeFunctions(
 
         var command = new RecordObjectionFindings(request!.ObjectionIds ?? [], request.Upheld, request.Finding ?? string.Empty);
         var outcome = await notices.RunAsync(noticeId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused
-            ? Problems.For(http, outcome.Refusal!)
-            : Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        await NoticeWorkflow.ChangedAsync(durable, noticeId, "findings", _log, ct);
+        return Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
     }
 
     [Function("ListPublicNotices")]
@@ -231,10 +248,15 @@ public sealed class NoticeFunctions(
     [Refuses(413, "document.too-large")]
     [Refuses(415, "document.type-not-allowed")]
     [Refuses(422, "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
-    public async Task<IResult> FileObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/notices/{noticeId}/objections")] HttpRequest req, string noticeId, CancellationToken ct)
+    public async Task<IResult> FileObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/notices/{noticeId}/objections")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (outcome, objectionId, receipt, _) = await FileAsync(noticeId, http, ct);
+        if (!outcome.Refused)
+        {
+            // An open objection holds the close: the notice's orchestration hears of it.
+            await NoticeWorkflow.ChangedAsync(durable, noticeId, "objection", _log, ct);
+        }
 
         // No Location: the only address of an objection's status is its receipt code, a secret that must not end up in a URL.
         return outcome.Refused
@@ -335,7 +357,7 @@ public sealed class NoticeFunctions(
     [Public]
     [RateLimited(RateLimitGate.PublicWrites)]
     [Api(PagesTag, "The notice page's objection form: 201 with the receipt code shown once, or the notice page again with the refusal and what was typed.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html", Status = 201)]
-    public async Task<IResult> FileObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/notices/{noticeId}/objections")] HttpRequest req, string noticeId, CancellationToken ct)
+    public async Task<IResult> FileObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/notices/{noticeId}/objections")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var notice = await LoadAsync(noticeId, ct);
@@ -349,6 +371,8 @@ public sealed class NoticeFunctions(
         {
             return Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), outcome.Refusal!.Zh, input), outcome.Status);
         }
+
+        await NoticeWorkflow.ChangedAsync(durable, noticeId, "objection", _log, ct);
 
         return Html.Page("异议已受理", $"<h1>异议已受理</h1><p>您对《{Html.E(notice.Opened!.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
     }

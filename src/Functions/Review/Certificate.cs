@@ -54,7 +54,7 @@ public sealed record CertificateSheet(
         return sheet;
     }
 
-    /// <summary>The sheet without the address of its check (no QR code): see <see cref="Certificate.Render(AwardPolicy, ApplicationState, ApplicationAwarded)"/>.</summary>
+    /// <summary>The sheet without the address of its check (no QR code).</summary>
     public static CertificateSheet Unlinked(AwardPolicy policy, ApplicationState app, ApplicationAwarded award) => new(
         app.Form.Name ?? app.ApplicationId,
         app.Category,
@@ -101,15 +101,6 @@ public static class Certificate
     /// <summary>The public check of a certificate: <c>{publicBaseUrl}/verify/{code}</c>.</summary>
     public static Uri VerificationUrl(Uri publicBaseUrl, string code) =>
         new($"{publicBaseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/')}/verify/{Uri.EscapeDataString(code)}");
-
-    /// <summary>
-    /// The certificate as the endpoint serves it before it passes the public address: the same
-    /// sheet with its number and verification code, but no QR code (it would need
-    /// <c>{publicBaseUrl}</c>). The endpoint is to call <see cref="CertificateSheet.For"/> and
-    /// <see cref="Render(CertificateSheet)"/> instead.
-    /// </summary>
-    public static byte[] Render(AwardPolicy policy, ApplicationState app, ApplicationAwarded award) =>
-        Render(CertificateSheet.Unlinked(policy, app, award));
 
     public static byte[] Render(CertificateSheet sheet)
     {

@@ -69,7 +69,7 @@ public sealed record AnnounceRequest(
 /// committee's vote or the leading group's deliberation within the quotas, approvals by the
 /// people the policy names, the announcement, and each winner's certificate.
 /// </summary>
-public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register)
+public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register, Microsoft.Extensions.Options.IOptions<CertificateOptions> certificates)
 {
     private const string Tag = "Decision";
 
@@ -288,9 +288,9 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
 
     [Function("DownloadCertificate")]
     [Allow(Roles.Office, Roles.Applicant)]
-    [Api(Tag, "The winner's certificate (PDF): to its owner and the office.", Produces = "application/pdf")]
+    [Api(Tag, "The winner's certificate (PDF, 荣誉证书): its number from the policy's pattern, and a QR code linking to its public check (/verify/{code}). To its owner and the office.", Produces = "application/pdf")]
     [Refuses(404, "application.not-found")]
-    [Refuses(409, "certificate.not-awarded")]
+    [Refuses(409, "certificate.not-awarded", "certificate.unnumbered", "certificate.glyph-missing")]
     public async Task<IResult> DownloadCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/certificate")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -306,9 +306,14 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         }
 
         var cycle = (await LoadCycleAsync(a.CycleId, ct))!;
-        var bytes = Certificate.Render(cycle.Policy, a, award);
+        var sheet = CertificateSheet.For(cycle.Policy, a, award, certificates.Value.PublicBaseUrl!);
+        if (!sheet.IsOk)
+        {
+            return Problems.For(http, sheet.Refusal!);
+        }
+
         http.Response.Headers.CacheControl = "private, no-store";
-        return Results.File(bytes, "application/pdf", $"certificate-{a.ApplicationId}.pdf");
+        return Results.File(Certificate.Render(sheet.Value), "application/pdf", $"certificate-{award.VerificationCode}.pdf");
     }
 
     private static ScoredApplication Scored(AwardPolicy policy, ApplicationState a, decimal score) => new(

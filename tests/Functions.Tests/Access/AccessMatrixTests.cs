@@ -50,6 +50,13 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /healthz"] = (Kind.Role, Everyone),
         ["GET /healthz/ready"] = (Kind.Role, Everyone),
         ["GET /api/me"] = (Kind.Role, SignedIn),
+
+        // Any other address: 404 for everyone.
+        ["GET /{*path}"] = (Kind.Role, Everyone),
+        ["POST /{*path}"] = (Kind.Role, Everyone),
+        ["PUT /{*path}"] = (Kind.Role, Everyone),
+        ["DELETE /{*path}"] = (Kind.Role, Everyone),
+        ["PATCH /{*path}"] = (Kind.Role, Everyone),
         ["GET /openapi/v1.json"] = (Kind.Role, Everyone),
         ["GET /scalar/v1"] = (Kind.Role, Everyone),
         ["GET /scalar/favicon.svg"] = (Kind.Role, Everyone),
@@ -256,7 +263,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         .Replace("{noticeId}", "weihai-2026-candidates").Replace("{objectionId}", "obj-0").Replace("{evidenceId}", "evidence-1")
         .Replace("{consultationId}", "weihai-2026-c3").Replace("{department}", "tax").Replace("{mailKey}", "request-Tax").Replace("{uploadId}", "doc-0")
         .Replace("{receiptCode}", "ABCDEFGHJKMN").Replace("{stage}", "materialReview").Replace("{expertId}", "expert-0")
-        .Replace("{applicantKey}", "91350100M000100Y43").Replace("{changeId}", "change-0").Replace("{reportId}", "report-0");
+        .Replace("{applicantKey}", "91350100M000100Y43").Replace("{changeId}", "change-0").Replace("{reportId}", "report-0").Replace("{*path}", "no-such-address");
 
     [Fact]
     public void EveryEndpoint_HasARow_AndEveryRowAnEndpoint()

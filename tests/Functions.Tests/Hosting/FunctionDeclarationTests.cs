@@ -48,6 +48,7 @@ public sealed class FunctionDeclarationTests
             {
                 var ok = parameter.ParameterType == typeof(HttpRequest)
                     || parameter.ParameterType == typeof(CancellationToken)
+                    || (parameter.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient) && parameter.GetCustomAttribute<Microsoft.Azure.Functions.Worker.DurableClientAttribute>() is not null)
                     || (parameter.ParameterType == typeof(string) && function.RouteParameters.Contains(parameter.Name!, StringComparer.Ordinal));
                 if (!ok)
                 {

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -70,8 +71,12 @@ public sealed class TestApp : IAsyncDisposable
                 ["Storage:Prefix"] = prefix,
                 ["Auth:DevSigningKey"] = SigningKey,
                 ["Audit:ChainKey"] = ChainKey,
+                ["Certificates:PublicBaseUrl"] = "http://127.0.0.1:7071",
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
                 ["Workflow:QueuePollInterval"] = "00:00:00.100",
+                // Orchestrations in memory unless a test asks for the Azure Storage provider on Azurite
+                // (DurableOnAzurite): most tests never restart their app.
+                ["Durable:Backend"] = "InMemory",
                 ["Logging:LogLevel:Default"] = "Warning",
                 ["Logging:LogLevel:QualityAward"] = "Warning",
             });
@@ -93,6 +98,92 @@ public sealed class TestApp : IAsyncDisposable
             ["RateLimits:PublicWritePermits"] = "100000",
             ["RateLimits:ReceiptLookupPermits"] = "100000",
         });
+
+    /// <summary>
+    /// Orchestrations on the Durable Task Framework's Azure Storage provider over the test's Azurite
+    /// (as scripts/run.sh runs them), polled briskly, with leases and work items a killed app held
+    /// released within seconds: for tests that kill the app and start it again.
+    /// </summary>
+    public static void DurableOnAzurite(WebApplicationBuilder builder) =>
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Durable:Backend"] = "AzureStorage",
+            ["Durable:MaxQueuePollingInterval"] = "00:00:00.200",
+            ["Durable:WorkItemVisibilityTimeout"] = "00:00:10",
+            ["Durable:LeaseInterval"] = "00:00:06",
+        });
+
+    public DurableTaskClient Durable => Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>
+    /// Let the orchestrations catch up: tell every running one that the clock moved, and wait until
+    /// each has either finished or is waiting again having taken that in (its status shows it).
+    /// Deterministic, unlike waiting for quiet: what it waits for is each orchestration's own answer.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan? timeout = null)
+    {
+        var token = Services.GetRequiredService<QualityAward.Functions.Workflow.ClockEpoch>().Advance();
+        var told = await QualityAward.Functions.Workflow.Orchestrations.ClockMovedAsync(Durable, token, CancellationToken.None);
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var pending = told.ToList();
+        while (pending.Count > 0)
+        {
+            var still = new List<string>();
+            foreach (var id in pending)
+            {
+                var instance = await Durable.GetInstanceAsync(id, getInputsAndOutputs: true);
+                if (instance is null || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+                {
+                    continue;
+                }
+
+                var seen = instance.SerializedCustomStatus is { } status
+                    ? JsonSerializer.Deserialize<QualityAward.Functions.Workflow.WaitingFor>(status, Json.Options)?.Seen
+                    : null;
+                if (seen is null || seen < token)
+                {
+                    still.Add(id);
+                }
+            }
+
+            if (still.Count == 0)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                var states = new List<string>();
+                foreach (var id in still)
+                {
+                    var instance = await Durable.GetInstanceAsync(id, getInputsAndOutputs: true);
+                    states.Add($"{id} {instance?.RuntimeStatus} status {instance?.SerializedCustomStatus} (clock move {token})");
+                }
+
+                throw new TimeoutException($"Orchestrations did not settle: {string.Join("; ", states)}");
+            }
+
+            pending = still;
+            await Task.Delay(25);
+        }
+    }
+
+    /// <summary>Wait for an orchestration to finish; fails with its status if it does not, or if it failed.</summary>
+    public async Task<OrchestrationMetadata> WaitForOrchestrationAsync(string instanceId, TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            var done = await Durable.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token);
+            Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{instanceId} ended {done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+            return done;
+        }
+        catch (OperationCanceledException)
+        {
+            var instance = await Durable.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
+            throw new TimeoutException($"{instanceId} did not finish: {instance?.RuntimeStatus} {instance?.SerializedCustomStatus}");
+        }
+    }
 
     /// <summary>A client signed in as <paramref name="role"/> (a fresh subject unless given).</summary>
     public HttpClient As(string role, string? subject = null, string? affiliation = null, string? name = null)
@@ -117,6 +208,7 @@ public sealed class TestApp : IAsyncDisposable
             var messages = (await queue.ReceiveMessagesAsync(32)).Value;
             if (messages.Length == 0)
             {
+                await SettleAsync();
                 return ran;
             }
 
@@ -169,8 +261,17 @@ public sealed class TestApp : IAsyncDisposable
         return Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeQueueAsync(Services, queue, message, CancellationToken.None);
     }
 
-    /// <summary>Fire the due workflow timers (the <c>Timers</c> function). Returns its report.</summary>
-    public Task<string> FireTimersAsync() => RunTimerAsync("Timers");
+    /// <summary>
+    /// What time passing does: the due workflow timers fire (the <c>Timers</c> function), and every
+    /// orchestration looks at the clock again and catches up (<see cref="SettleAsync"/>). Returns the
+    /// timers' report.
+    /// </summary>
+    public async Task<string> FireTimersAsync()
+    {
+        var report = await RunTimerAsync("Timers");
+        await SettleAsync();
+        return report;
+    }
 
     /// <summary>Run the <c>AuditAnchor</c> timer function. Returns 200 and its report, or 500 and the failure's message.</summary>
     public async Task<(int Status, string Log)> FireAuditAnchorAsync()

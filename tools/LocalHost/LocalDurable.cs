@@ -1,0 +1,252 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+using DurableTask.AzureStorage;
+using DurableTask.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing.Sidecar;
+using Microsoft.DurableTask.Testing.Sidecar.Grpc;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using QualityAward.Functions.Hosting;
+
+namespace QualityAward.LocalHost;
+
+/// <summary>How the local host runs orchestrations (section <c>Durable</c>).</summary>
+public sealed class LocalDurableOptions
+{
+    public const string Section = "Durable";
+
+    /// <summary>
+    /// <c>AzureStorage</c> (default): the Durable Task Framework's Azure Storage provider — the one
+    /// Durable Functions uses in Azure — on the app's storage account (Azurite here), so a restart
+    /// loses nothing. <c>InMemory</c>: the SDK's in-memory service, for tests that never restart the app.
+    /// </summary>
+    [RegularExpression("^(AzureStorage|InMemory)$")]
+    public string Backend { get; set; } = "AzureStorage";
+
+    /// <summary>The task hub (its queues, tables and lease blobs); default from Storage:Prefix, so test apps do not share one.</summary>
+    public string? TaskHub { get; set; }
+
+    /// <summary>The longest pause between polls of an empty queue (the provider backs off up to this).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:00:30")]
+    public TimeSpan MaxQueuePollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a work item a killed worker held stays invisible before another takes it.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
+    public TimeSpan WorkItemVisibilityTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long a partition lease a killed worker held lasts before another takes it.</summary>
+    [Range(typeof(TimeSpan), "00:00:05", "00:01:00")]
+    public TimeSpan LeaseInterval { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>
+/// The local host's stand-in for the Durable Functions extension: the function app's orchestrator
+/// and activity functions run on the Durable Task SDK (the same <c>TaskOrchestrationContext</c> and
+/// <c>DurableTaskClient</c> the isolated extension gives them), connected over gRPC to a sidecar
+/// (<see cref="TaskHubGrpcServer"/>) that drives the Durable Task Framework's orchestration service.
+/// </summary>
+public static class LocalDurable
+{
+    public static void AddLocalDurable(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<LocalDurableOptions>().Bind(builder.Configuration.GetSection(LocalDurableOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        var address = $"http://127.0.0.1:{FreePort()}";
+        services.AddSingleton(sp => CreateService(sp));
+        services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
+
+        // Before the worker's hosted service, so the sidecar listens when the worker connects.
+        services.AddHostedService(sp => new DurableSidecar(address, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<ActivityBindings>();
+        services.AddDurableTaskWorker(worker =>
+        {
+            worker.UseGrpc(address);
+            worker.AddTasks(registry => Register(registry, FunctionCatalog.Instance));
+        });
+        services.AddDurableTaskClient(client =>
+        {
+            client.UseGrpc(address);
+            client.RegisterDirectly();
+        });
+    }
+
+    /// <summary>Every orchestrator and activity function, under its function name, as the extension indexes them.</summary>
+    public static void Register(DurableTaskRegistry registry, FunctionCatalog catalog)
+    {
+        foreach (var orchestrator in catalog.Orchestrators)
+        {
+            var (input, output) = OrchestratorTypes(orchestrator);
+            typeof(LocalDurable).GetMethod(nameof(AddOrchestrator), BindingFlags.NonPublic | BindingFlags.Static)!
+                .MakeGenericMethod(input, output)
+                .Invoke(null, [registry, orchestrator]);
+        }
+
+        foreach (var activity in catalog.Activities)
+        {
+            registry.AddActivity(activity.Name, typeof(FunctionActivity<,>).MakeGenericType(activity.Input, activity.Output ?? typeof(object)));
+        }
+    }
+
+    /// <summary>The input and output of the class-based orchestrator a function runs (its <c>TaskOrchestrator&lt;TInput, TOutput&gt;</c>).</summary>
+    public static (Type Input, Type Output) OrchestratorTypes(OrchestratorFunction orchestrator)
+    {
+        for (var type = orchestrator.Orchestrator; type is not null; type = type.BaseType)
+        {
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(TaskOrchestrator<,>))
+            {
+                return (type.GetGenericArguments()[0], type.GetGenericArguments()[1]);
+            }
+        }
+
+        throw new InvalidOperationException($"Orchestrator function {orchestrator.Name} is not declared in a TaskOrchestrator<TInput, TOutput> class.");
+    }
+
+    /// <summary>Registered with its input type (else the input would arrive as a JsonElement), running the very [Function] method.</summary>
+    private static void AddOrchestrator<TInput, TOutput>(DurableTaskRegistry registry, OrchestratorFunction orchestrator) =>
+        registry.AddOrchestratorFunc<TInput, TOutput>(orchestrator.Name, (context, _) => (Task<TOutput>)orchestrator.Method.Invoke(null, [context])!);
+
+    private static IOrchestrationService CreateService(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalDurableOptions>>().Value;
+        var loggers = services.GetRequiredService<ILoggerFactory>();
+        if (options.Backend == "InMemory")
+        {
+            return new InMemoryOrchestrationService(loggers);
+        }
+
+        var configuration = services.GetRequiredService<IConfiguration>();
+        var connection = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.ConnectionString)}"]
+            ?? throw new InvalidOperationException("The local host's Durable backend needs Storage:ConnectionString (Azurite).");
+        var prefix = configuration[$"{StorageOptions.Section}:{nameof(StorageOptions.Prefix)}"] ?? string.Empty;
+        return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            StorageAccountClientProvider = new StorageAccountClientProvider(connection == "UseDevelopmentStorage=true" ? AzuriteConnection : connection),
+            TaskHubName = options.TaskHub ?? (prefix.Length > 0 ? $"qa{prefix}hub" : "qualityaward"),
+            PartitionCount = 1,
+            MaxQueuePollingInterval = options.MaxQueuePollingInterval,
+            WorkItemQueueVisibilityTimeout = options.WorkItemVisibilityTimeout,
+            ControlQueueVisibilityTimeout = options.WorkItemVisibilityTimeout,
+            LeaseInterval = options.LeaseInterval,
+            LeaseRenewInterval = options.LeaseInterval / 3,
+            LeaseAcquireInterval = options.LeaseInterval / 3,
+            LoggerFactory = loggers,
+        });
+    }
+
+    /// <summary>Azurite's well-known development account on its default ports (what UseDevelopmentStorage=true means).</summary>
+    private const string AzuriteConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>The activity functions by name, for <see cref="FunctionActivity{TInput, TOutput}"/>.</summary>
+public sealed class ActivityBindings
+{
+    private readonly Dictionary<string, ActivityFunction> _byName = FunctionCatalog.Instance.Activities.ToDictionary(a => a.Name, StringComparer.Ordinal);
+
+    public ActivityFunction this[string name] => _byName[name];
+}
+
+/// <summary>
+/// Runs an activity function as the worker does: its class created from the work item's services
+/// (constructor injection), the [Function] method called with the input, its task awaited.
+/// </summary>
+public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services, ActivityBindings bindings) : Microsoft.DurableTask.TaskActivity<TInput, TOutput>
+{
+    public override async Task<TOutput> RunAsync(TaskActivityContext context, TInput input)
+    {
+        var function = bindings[context.Name];
+        var target = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, function.Method.DeclaringType!);
+        var arguments = function.Method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object)CancellationToken.None : input).ToArray();
+        object? returned;
+        try
+        {
+            returned = function.Method.Invoke(target, arguments);
+        }
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex.InnerException).Throw();
+            throw;
+        }
+
+        switch (returned)
+        {
+            case Task task:
+                await task;
+                return function.Output is null ? default! : (TOutput)task.GetType().GetProperty(nameof(Task<object>.Result))!.GetValue(task)!;
+            default:
+                return (TOutput)returned!;
+        }
+    }
+}
+
+/// <summary>
+/// The gRPC sidecar the SDK's worker and client talk to: a Kestrel host of its own (HTTP/2 on a
+/// free loopback port) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
+/// </summary>
+public sealed class DurableSidecar(string address, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+{
+    private IHost? _host;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await service.CreateIfNotExistsAsync();
+        _host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(logging =>
+            {
+                logging.ClearProviders();
+                logging.Services.AddSingleton(loggers);
+            })
+            .ConfigureWebHostDefaults(web =>
+            {
+                web.UseUrls(address);
+                web.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+                web.ConfigureServices(services =>
+                {
+                    services.AddGrpc();
+                    services.AddSingleton(service);
+                    services.AddSingleton((IOrchestrationServiceClient)service);
+                    services.AddSingleton<TaskHubGrpcServer>();
+                });
+                web.Configure(app =>
+                {
+                    app.UseRouting();
+                    app.UseEndpoints(endpoints => endpoints.MapGrpcService<TaskHubGrpcServer>());
+                });
+            })
+            .Build();
+        await _host.StartAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync(cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+        }
+    }
+}
