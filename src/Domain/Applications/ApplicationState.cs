@@ -111,6 +111,8 @@ public sealed record ApplicationState
 
     public AwardRevoked? Revocation { get; init; }
 
+    public ApplicationDisqualified? Disqualification { get; init; }
+
     /// <summary>Why the application ended, in words the applicant sees.</summary>
     public string? EndReason { get; init; }
 
@@ -176,7 +178,7 @@ public sealed record ApplicationState
             ProposedAsWinner d => s with { ProposedTier = d.Tier },
             ApprovalGranted d => s with { ApprovalsGranted = s.ApprovalsGranted.Add(d.StepCode) },
             ApplicationAwarded d => s with { Status = ApplicationStatus.Awarded, Award = d },
-            ApplicationDisqualified d => s with { Status = ApplicationStatus.Disqualified, EndReason = d.Reason },
+            ApplicationDisqualified d => s with { Status = ApplicationStatus.Disqualified, Disqualification = d, EndReason = d.Reason },
             AwardRevoked d => s with { Status = ApplicationStatus.Revoked, Revocation = d, EndReason = d.Reason },
             _ => throw new InvalidOperationException($"Unknown application event {e.GetType().Name}"),
         };
