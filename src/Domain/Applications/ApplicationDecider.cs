@@ -365,6 +365,11 @@ public static class ApplicationDecider
             return Refusal.Invalid("application.opinion-missing", "请填写推荐意见。", "Write the recommendation opinion.", "opinion");
         }
 
+        if ((FreeText.Visible(c.Opinion, "opinion") ?? FreeText.Visible(c.GovernmentApprovalReference, "governmentApprovalReference")) is { } invisible)
+        {
+            return invisible;
+        }
+
         var stage = CurrentStage(state, ctx);
         var kind = state.Form.RecommenderKind!.Value;
         // Who recommends decides, not only what the applicant wrote on the form: a district's body
@@ -398,7 +403,7 @@ public static class ApplicationDecider
 
         return string.IsNullOrWhiteSpace(c.Details)
             ? Refusal.Invalid("consultation.details-missing", "请说明不良记录的具体情况。", "Describe the adverse record.", "details")
-            : Accept(new AdverseRecordReported(c.ConsultationId, c.Department, c.Details.Trim(), now));
+            : FreeText.Visible(c.Details, "details") ?? Accept(new AdverseRecordReported(c.ConsultationId, c.Department, c.Details.Trim(), now));
     }
 
     private static Decision<IApplicationEvent> DismissAdverse(DismissAdverseRecord c, ApplicationState state, DateTimeOffset now)
@@ -447,6 +452,11 @@ public static class ApplicationDecider
         if (c.Note is { Length: > MaxReasonLength })
         {
             return Refusal.Invalid("application.note-too-long", "备注过长。", "The note is too long.", "note");
+        }
+
+        if (FreeText.Visible(c.Note, "note") is { } invisible)
+        {
+            return invisible;
         }
 
         // The formal review checks bans and re-application rules again against the award register
@@ -661,6 +671,11 @@ public static class ApplicationDecider
             return Refusal.Invalid("approval.reference-missing", "请填写审批文件或会议纪要的编号。", "Give the approval's reference.", "reference");
         }
 
+        if (FreeText.Visible(c.Reference, "reference") is { } invisible)
+        {
+            return invisible;
+        }
+
         return Accept(new ApprovalGranted(c.StepCode, c.Reference.Trim(), ctx.Now));
     }
 
@@ -688,6 +703,11 @@ public static class ApplicationDecider
         if (string.IsNullOrWhiteSpace(c.AnnouncementReference))
         {
             return Refusal.Invalid("award.reference-missing", $"请填写{stage.AnnouncedBy}公布文件的文号。", "Give the announcement's reference.", "announcementReference");
+        }
+
+        if (FreeText.Visible(c.AnnouncementReference, "announcementReference") is { } invisible)
+        {
+            return invisible;
         }
 
         var tier = state.ProposedTier!.Value;
@@ -762,6 +782,11 @@ public static class ApplicationDecider
             return Refusal.Invalid("revocation.reference-missing", $"请填写{policy.Revocation.DecidedBy}撤销决定的文号。", "Give the revocation decision's reference.", "decisionReference");
         }
 
+        if (FreeText.Visible(c.DecisionReference, "decisionReference") is { } invisible)
+        {
+            return invisible;
+        }
+
         var recover = policy.Revocation.RecoverMoney ? award.MoneyYuan : 0;
         return Reason(c.Reason) ?? Accept(new AwardRevoked(ground.Code, ground.Consequence, c.Reason.Trim(), c.RevokedOn, recover, c.DecisionReference.Trim(), ctx.Now));
     }
@@ -809,7 +834,7 @@ public static class ApplicationDecider
             ? Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", "reason")
             : reason.Length > MaxReasonLength
                 ? Refusal.Invalid("reason.too-long", $"理由不能超过{MaxReasonLength}字。", $"The reason is limited to {MaxReasonLength} characters.", "reason")
-                : null;
+                : FreeText.Visible(reason, "reason");
 
     /// <summary>Record the stage's outcome and move to the next stage that applies.</summary>
     private static Decision<IApplicationEvent> Advance(ApplicationState state, ApplicationContext ctx, IApplicationEvent outcome)

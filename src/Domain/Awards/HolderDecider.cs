@@ -329,12 +329,12 @@ public static class HolderDecider
     private static Refusal? OptionalText(string? text, string field) =>
         text is { Length: > MaxText }
             ? Refusal.Invalid($"{field}.too-long", $"内容不能超过{MaxText}字。", $"{field} is limited to {MaxText} characters.", field)
-            : null;
+            : FreeText.Visible(text, field);
 
     private static Refusal? Reference(string? reference) =>
         string.IsNullOrWhiteSpace(reference) || reference.Length > 200
             ? Refusal.Invalid("reference.missing", "请填写决定或凭证的文号（200字以内）。", "Give the decision's or receipt's reference (up to 200 characters).", "reference")
-            : null;
+            : FreeText.Visible(reference, "reference");
 
     private static Decision<IHolderEvent> Accept(params IHolderEvent[] events) => Decision<IHolderEvent>.Accept(events);
 
