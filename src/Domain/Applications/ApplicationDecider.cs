@@ -47,7 +47,7 @@ public static class ApplicationDecider
             Submit => SubmitApplication(state, ctx),
             Withdraw c => WithdrawApplication(c, state, now),
             Recommend c => RecommendApplication(c, state, ctx),
-            DeclineRecommendation c => InStage(state, ctx, StageKind.Recommendation) ?? Reason(c.Reason) ?? Accept(new RecommendationDeclined(ctx.Actor.Affiliation ?? ctx.Actor.Subject, c.Reason.Trim(), now)),
+            DeclineRecommendation c => InStage(state, ctx, StageKind.Recommendation) ?? Reason(c.Reason) ?? Accept(new RecommendationDeclined(RecommenderAuthority.BodyOf(ctx.Actor.Affiliation) ?? ctx.Actor.Subject, c.Reason.Trim(), now)),
             FlagSecurityReview c => Open(state) ?? Reason(c.Reason) ?? (state.SecurityFlagged == c.Flagged ? Decision<IApplicationEvent>.Nothing : Accept(new SecurityReviewFlagged(c.Flagged, c.Reason.Trim(), now))),
             ReportAdverseRecord c => ReportAdverse(c, state, now),
             DismissAdverseRecord c => DismissAdverse(c, state, now),
@@ -84,7 +84,7 @@ public static class ApplicationDecider
             case RecordDocumentRead c:
                 return PermReadDocument(state, actor, c.DocumentId, c.AssignedReviewer);
             case Recommend or DeclineRecommendation:
-                return role == Roles.Recommender && actor.Affiliation is { } body && body == state.Form.RecommenderId
+                return role == Roles.Recommender && RecommenderAuthority.Covers(actor.Affiliation, state.CityCode, state.Form.RecommenderId)
                     ? null
                     : Refusal.Forbidden("application.not-your-recommendation", "该申报不是向贵单位提出的，不能推荐或不予推荐。", "The application is not addressed to your body.");
             case ReportAdverseRecord or PassNotice or RecordStageScore or ApplyShortlistDecision or ComputeComposite
@@ -111,7 +111,7 @@ public static class ApplicationDecider
             || (actor.Role == Roles.Reviewer && assignedReviewer && state.Status != ApplicationStatus.Draft)
             || IsOwner(state, actor)
             || (actor.Role == Roles.Recommender && state.Status != ApplicationStatus.Draft
-                && actor.Affiliation is { } body && body == state.Form.RecommenderId));
+                && RecommenderAuthority.Covers(actor.Affiliation, state.CityCode, state.Form.RecommenderId)));
 
     /// <summary>
     /// Who may read one of its files: anyone who may read the application, except that a file
@@ -207,7 +207,7 @@ public static class ApplicationDecider
                 "category");
         }
 
-        return Accept(new ApplicationDrafted(c.ApplicationId, cycle.CycleId, c.Category, ctx.Actor.Subject, ctx.Now));
+        return Accept(new ApplicationDrafted(c.ApplicationId, cycle.CycleId, c.Category, ctx.Actor.Subject, ctx.Now, ctx.Policy.City.Code));
     }
 
     private static Refusal WindowClosed(CycleState cycle) => Refusal.Rule(
@@ -374,8 +374,9 @@ public static class ApplicationDecider
         var kind = state.Form.RecommenderKind!.Value;
         // Who recommends decides, not only what the applicant wrote on the form: a district's body
         // needs its government's approval (Changde §12) whatever kind the form names.
+        var body = RecommenderAuthority.BodyOf(ctx.Actor.Affiliation)!;
         var byDistrict = kind is RecommenderKind.DistrictRegulator or RecommenderKind.DistrictQualityBody
-            || ctx.Policy.City.Districts.Any(d => d.Id == ctx.Actor.Affiliation);
+            || ctx.Policy.City.Districts.Any(d => d.Id == body);
         var needsApproval = stage.GovernmentApproval && byDistrict;
         if (needsApproval && string.IsNullOrWhiteSpace(c.GovernmentApprovalReference))
         {
@@ -386,7 +387,7 @@ public static class ApplicationDecider
                 "governmentApprovalReference");
         }
 
-        return Advance(state, ctx, new ApplicationRecommended(ctx.Actor.Affiliation!, kind, c.Opinion.Trim(), c.GovernmentApprovalReference?.Trim(), ctx.Now));
+        return Advance(state, ctx, new ApplicationRecommended(body, kind, c.Opinion.Trim(), c.GovernmentApprovalReference?.Trim(), ctx.Now));
     }
 
     private static Decision<IApplicationEvent> ReportAdverse(ReportAdverseRecord c, ApplicationState state, DateTimeOffset now)

@@ -58,6 +58,9 @@ public sealed record ApplicationState
 
     public string CycleId { get; init; } = string.Empty;
 
+    /// <summary>The city of the cycle's policy (administrative division code), for the recommender's authority.</summary>
+    public string? CityCode { get; init; }
+
     public ApplicantCategory Category { get; init; }
 
     public string OwnerSubject { get; init; } = string.Empty;
@@ -133,6 +136,7 @@ public sealed record ApplicationState
                 Status = ApplicationStatus.Draft,
                 ApplicationId = d.ApplicationId,
                 CycleId = d.CycleId,
+                CityCode = d.CityCode,
                 Category = d.Category,
                 OwnerSubject = d.OwnerSubject,
                 CreatedAt = d.At,

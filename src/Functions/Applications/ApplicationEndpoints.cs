@@ -93,7 +93,7 @@ public static class ApplicationEndpoints
                 {
                     // A recommender sees the submitted applications addressed to its own body.
                     var body = user.FindFirst(Caller.AffiliationClaim)?.Value;
-                    rows = rows.Where(r => body is not null && r.GetString("RecommenderId") == body && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
+                    rows = rows.Where(r => RecommenderAuthority.Covers(body, r.GetString("CityCode"), r.GetString("RecommenderId")) && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
                 }
             }
             else
@@ -221,7 +221,7 @@ public static class ApplicationEndpoints
         || user.IsInRole(Roles.Supervisor)
         || IsOwner(user, app)
         || (user.IsInRole(Roles.Recommender) && app.Status != ApplicationStatus.Draft
-            && user.FindFirst(Caller.AffiliationClaim)?.Value is { } body && body == app.Form.RecommenderId);
+            && RecommenderAuthority.Covers(user.FindFirst(Caller.AffiliationClaim)?.Value, app.CityCode, app.Form.RecommenderId));
 
     public static bool IsOwner(ClaimsPrincipal user, ApplicationState app) =>
         user.IsInRole(Roles.Applicant) && Caller.Subject(user) == app.OwnerSubject;

@@ -43,6 +43,14 @@ public sealed class EventCatalog
             read["readerSubject"] = null;
             return read;
         });
+
+        // v2 names the cycle's city, for the recommender's authority; a v1 draft's city is unknown,
+        // and no recommender speaks for it (the product was not deployed before v2).
+        AddUpcaster("ApplicationDrafted", 1, drafted =>
+        {
+            drafted["cityCode"] = null;
+            return drafted;
+        });
     }
 
     public static EventCatalog Instance { get; } = new();

@@ -322,7 +322,7 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
         var secret = await (await UploadAsync(owner, appId, Pdf(4_000, seed: 13), "工艺参数.pdf", kind: "evidence", tradeSecret: true)).ExpectAsync(201);
         Assert.True(secret.GetProperty("tradeSecret").GetBoolean());
         await (await owner.PostAsync($"/api/applications/{appId}/submit", null)).ExpectAsync(200);
-        var recommender = _app.As(Roles.Recommender, affiliation: "huancui");
+        var recommender = _app.As(Roles.Recommender, affiliation: "371000:huancui");
         var office = _app.As(Roles.Office);
         var supervisor = _app.As(Roles.Supervisor);
         var secretPath = $"/api/applications/{appId}/documents/{secret.Str("documentId")}";

@@ -423,8 +423,8 @@ public sealed class HostileInputTests(Azurite azurite)
             "A-cookie" => (Roles.Applicant, "applicant-a", null, true),
             "B" => (Roles.Applicant, "applicant-b", null, false),
             "B-cookie" => (Roles.Applicant, "applicant-b", null, true),
-            "recommender" => (Roles.Recommender, "recommender-huancui", "huancui", false),
-            "recommender-other" => (Roles.Recommender, "recommender-wendeng", "wendeng", false),
+            "recommender" => (Roles.Recommender, "recommender-huancui", "371000:huancui", false),
+            "recommender-other" => (Roles.Recommender, "recommender-wendeng", "371000:wendeng", false),
             "anonymous" => (null, null, null, false),
             _ => (caller, caller, null, false),
         };

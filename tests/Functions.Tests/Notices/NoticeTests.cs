@@ -31,7 +31,7 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var applicant = _app.As(Roles.Applicant, subject: subject);
         var id = await Applicants.SubmitAsync(_app, applicant, subject, "benxi-2026", Forms.BenxiOrganisation(name));
-        var pingshan = _app.As(Roles.Recommender, affiliation: "pingshan");
+        var pingshan = _app.As(Roles.Recommender, affiliation: "210500:pingshan");
         await (await pingshan.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         var accepted = await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         Assert.Equal("PublicNotice", accepted.Str("stage"));

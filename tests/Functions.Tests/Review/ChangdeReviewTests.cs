@@ -56,7 +56,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         var subject = $"changde-applicant-{n}";
         var owner = _app.As(Roles.Applicant, subject: subject);
         var id = await Applicants.SubmitAsync(_app, owner, subject, Cycle, Form(name, n));
-        await (await _app.As(Roles.Recommender, affiliation: "wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
 
         // The department consultation is another slice's work; its conclusion is the command it ends with.
         var concluded = await _app.Services.GetRequiredService<ApplicationCommands>().RunAsync(id, new ConcludeConsultation(), new Actor("office-1", Roles.Office), $"consult-{id}", CancellationToken.None);
@@ -75,7 +75,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         await Applicants.AttachReportAsync(_app, id, subject);
         var secret = await ReviewFlow.UploadTradeSecretAsync(owner, id);
         await (await owner.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-        await (await _app.As(Roles.Recommender, affiliation: "wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
         Assert.Null((await _app.Services.GetRequiredService<ApplicationCommands>().RunAsync(id, new ConcludeConsultation(), new Actor("office-1", Roles.Office), $"consult-{id}", CancellationToken.None)).Refusal);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         return (id, secret);
