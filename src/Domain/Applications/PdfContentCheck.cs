@@ -214,6 +214,9 @@ internal sealed class PdfLexer(PdfContentCheck owner, bool readsStreams)
         StreamData,
     }
 
+    /// <summary>The bytes in stream data that can begin something looked for: a name, or endstream/endobj.</summary>
+    private static readonly System.Buffers.SearchValues<byte> StreamMarks = System.Buffers.SearchValues.Create("/e"u8);
+
     private static readonly byte[][] OtherFilters = [.. new[] { "LZWDecode", "LZW", "ASCII85Decode", "A85", "ASCIIHexDecode", "AHx", "RunLengthDecode", "RL", "CCITTFaxDecode", "CCF", "JBIG2Decode", "DCTDecode", "DCT", "JPXDecode", "Crypt" }.Select(System.Text.Encoding.ASCII.GetBytes)];
 
     private readonly NameReader _name = new();
@@ -238,9 +241,25 @@ internal sealed class PdfLexer(PdfContentCheck owner, bool readsStreams)
 
     public void Feed(ReadOnlySpan<byte> chunk)
     {
-        foreach (var b in chunk)
+        var i = 0;
+        while (i < chunk.Length)
         {
-            Step(b);
+            // Stream data is most of a PDF: between the bytes that can start a name or an end
+            // keyword, with no keyword half matched and no name open, it is passed over in bulk.
+            if (_mode == Mode.StreamData && _endstream.IsIdle && _endobj.IsIdle && !_hiddenOpen)
+            {
+                var rest = chunk[i..];
+                var skip = rest.IndexOfAny(StreamMarks);
+                var plain = skip < 0 ? rest.Length : skip;
+                if (plain > 0)
+                {
+                    Capture(rest[..plain]);
+                    i += plain;
+                    continue;
+                }
+            }
+
+            Step(chunk[i++]);
             if (owner.Refused)
             {
                 return;
@@ -414,19 +433,25 @@ internal sealed class PdfLexer(PdfContentCheck owner, bool readsStreams)
         return true;
     }
 
+    private void Capture(ReadOnlySpan<byte> data)
+    {
+        if (_capture is null || _captureTooLarge)
+        {
+            return;
+        }
+
+        if (_capture.Length + data.Length > PdfContentCheck.MaxObjectStreamBytes)
+        {
+            _captureTooLarge = true;
+            return;
+        }
+
+        _capture.Write(data);
+    }
+
     private void StreamByte(byte b)
     {
-        if (_capture is not null && !_captureTooLarge)
-        {
-            if (_capture.Length >= PdfContentCheck.MaxObjectStreamBytes)
-            {
-                _captureTooLarge = true;
-            }
-            else
-            {
-                _capture.WriteByte(b);
-            }
-        }
+        Capture([b]);
 
         // Stream data is not PDF syntax; only the long names are looked for in it, so a dictionary
         // hidden where a reader going by /Length would find an object is still seen.
@@ -627,6 +652,9 @@ internal sealed class PdfLexer(PdfContentCheck owner, bool readsStreams)
         public int Length => _pattern.Length;
 
         public void Reset() => _matched = 0;
+
+        /// <summary>No part of the keyword is matched so far.</summary>
+        public bool IsIdle => _matched == 0;
 
         /// <summary>True when this byte completes the keyword.</summary>
         public bool Step(byte b)
