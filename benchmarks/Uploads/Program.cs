@@ -111,10 +111,10 @@ static long PeakRss(Process p)
     return -1;
 }
 
-/// <summary>A PDF header followed by pseudo-random bytes, generated as it is read: nothing is held in memory.</summary>
+/// <summary>A PDF header and an object whose stream holds pseudo-random bytes, generated as it is read: nothing is held in memory.</summary>
 internal sealed class GeneratedPdf(long length) : Stream
 {
-    private static readonly byte[] Header = "%PDF-1.7\n"u8.ToArray();
+    private static readonly byte[] Header = "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8.ToArray();
     private readonly Random _random = new(42);
     private long _position;
 

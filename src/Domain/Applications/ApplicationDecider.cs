@@ -47,7 +47,7 @@ public static class ApplicationDecider
             Submit => SubmitApplication(state, ctx),
             Withdraw c => WithdrawApplication(c, state, now),
             Recommend c => RecommendApplication(c, state, ctx),
-            DeclineRecommendation c => InStage(state, ctx, StageKind.Recommendation) ?? Reason(c.Reason) ?? Accept(new RecommendationDeclined(ctx.Actor.Affiliation ?? ctx.Actor.Subject, c.Reason.Trim(), now)),
+            DeclineRecommendation c => InStage(state, ctx, StageKind.Recommendation) ?? Reason(c.Reason) ?? Accept(new RecommendationDeclined(RecommenderAuthority.BodyOf(ctx.Actor.Affiliation) ?? ctx.Actor.Subject, c.Reason.Trim(), now)),
             FlagSecurityReview c => Open(state) ?? Reason(c.Reason) ?? (state.SecurityFlagged == c.Flagged ? Decision<IApplicationEvent>.Nothing : Accept(new SecurityReviewFlagged(c.Flagged, c.Reason.Trim(), now))),
             ReportAdverseRecord c => ReportAdverse(c, state, now),
             DismissAdverseRecord c => DismissAdverse(c, state, now),
@@ -84,7 +84,7 @@ public static class ApplicationDecider
             case RecordDocumentRead c:
                 return PermReadDocument(state, actor, c.DocumentId, c.AssignedReviewer);
             case Recommend or DeclineRecommendation:
-                return role == Roles.Recommender && actor.Affiliation is { } body && body == state.Form.RecommenderId
+                return role == Roles.Recommender && RecommenderAuthority.Covers(actor.Affiliation, state.CityCode, state.Form.RecommenderId)
                     ? null
                     : Refusal.Forbidden("application.not-your-recommendation", "该申报不是向贵单位提出的，不能推荐或不予推荐。", "The application is not addressed to your body.");
             case ReportAdverseRecord or PassNotice or RecordStageScore or ApplyShortlistDecision or ComputeComposite
@@ -111,7 +111,7 @@ public static class ApplicationDecider
             || (actor.Role == Roles.Reviewer && assignedReviewer && state.Status != ApplicationStatus.Draft)
             || IsOwner(state, actor)
             || (actor.Role == Roles.Recommender && state.Status != ApplicationStatus.Draft
-                && actor.Affiliation is { } body && body == state.Form.RecommenderId));
+                && RecommenderAuthority.Covers(actor.Affiliation, state.CityCode, state.Form.RecommenderId)));
 
     /// <summary>
     /// Who may read one of its files: anyone who may read the application, except that a file
@@ -207,7 +207,7 @@ public static class ApplicationDecider
                 "category");
         }
 
-        return Accept(new ApplicationDrafted(c.ApplicationId, cycle.CycleId, c.Category, ctx.Actor.Subject, ctx.Now));
+        return Accept(new ApplicationDrafted(c.ApplicationId, cycle.CycleId, c.Category, ctx.Actor.Subject, ctx.Now, ctx.Policy.City.Code));
     }
 
     private static Refusal WindowClosed(CycleState cycle) => Refusal.Rule(
@@ -365,12 +365,18 @@ public static class ApplicationDecider
             return Refusal.Invalid("application.opinion-missing", "请填写推荐意见。", "Write the recommendation opinion.", "opinion");
         }
 
+        if ((FreeText.Visible(c.Opinion, "opinion") ?? FreeText.Visible(c.GovernmentApprovalReference, "governmentApprovalReference")) is { } invisible)
+        {
+            return invisible;
+        }
+
         var stage = CurrentStage(state, ctx);
         var kind = state.Form.RecommenderKind!.Value;
         // Who recommends decides, not only what the applicant wrote on the form: a district's body
         // needs its government's approval (Changde §12) whatever kind the form names.
+        var body = RecommenderAuthority.BodyOf(ctx.Actor.Affiliation)!;
         var byDistrict = kind is RecommenderKind.DistrictRegulator or RecommenderKind.DistrictQualityBody
-            || ctx.Policy.City.Districts.Any(d => d.Id == ctx.Actor.Affiliation);
+            || ctx.Policy.City.Districts.Any(d => d.Id == body);
         var needsApproval = stage.GovernmentApproval && byDistrict;
         if (needsApproval && string.IsNullOrWhiteSpace(c.GovernmentApprovalReference))
         {
@@ -381,7 +387,7 @@ public static class ApplicationDecider
                 "governmentApprovalReference");
         }
 
-        return Advance(state, ctx, new ApplicationRecommended(ctx.Actor.Affiliation!, kind, c.Opinion.Trim(), c.GovernmentApprovalReference?.Trim(), ctx.Now));
+        return Advance(state, ctx, new ApplicationRecommended(body, kind, c.Opinion.Trim(), c.GovernmentApprovalReference?.Trim(), ctx.Now));
     }
 
     private static Decision<IApplicationEvent> ReportAdverse(ReportAdverseRecord c, ApplicationState state, DateTimeOffset now)
@@ -398,7 +404,7 @@ public static class ApplicationDecider
 
         return string.IsNullOrWhiteSpace(c.Details)
             ? Refusal.Invalid("consultation.details-missing", "请说明不良记录的具体情况。", "Describe the adverse record.", "details")
-            : Accept(new AdverseRecordReported(c.ConsultationId, c.Department, c.Details.Trim(), now));
+            : FreeText.Visible(c.Details, "details") ?? Accept(new AdverseRecordReported(c.ConsultationId, c.Department, c.Details.Trim(), now));
     }
 
     private static Decision<IApplicationEvent> DismissAdverse(DismissAdverseRecord c, ApplicationState state, DateTimeOffset now)
@@ -447,6 +453,11 @@ public static class ApplicationDecider
         if (c.Note is { Length: > MaxReasonLength })
         {
             return Refusal.Invalid("application.note-too-long", "备注过长。", "The note is too long.", "note");
+        }
+
+        if (FreeText.Visible(c.Note, "note") is { } invisible)
+        {
+            return invisible;
         }
 
         // The formal review checks bans and re-application rules again against the award register
@@ -661,6 +672,11 @@ public static class ApplicationDecider
             return Refusal.Invalid("approval.reference-missing", "请填写审批文件或会议纪要的编号。", "Give the approval's reference.", "reference");
         }
 
+        if (FreeText.Visible(c.Reference, "reference") is { } invisible)
+        {
+            return invisible;
+        }
+
         return Accept(new ApprovalGranted(c.StepCode, c.Reference.Trim(), ctx.Now));
     }
 
@@ -688,6 +704,11 @@ public static class ApplicationDecider
         if (string.IsNullOrWhiteSpace(c.AnnouncementReference))
         {
             return Refusal.Invalid("award.reference-missing", $"请填写{stage.AnnouncedBy}公布文件的文号。", "Give the announcement's reference.", "announcementReference");
+        }
+
+        if (FreeText.Visible(c.AnnouncementReference, "announcementReference") is { } invisible)
+        {
+            return invisible;
         }
 
         var tier = state.ProposedTier!.Value;
@@ -764,6 +785,11 @@ public static class ApplicationDecider
             return Refusal.Invalid("revocation.reference-missing", $"请填写{policy.Revocation.DecidedBy}撤销决定的文号。", "Give the revocation decision's reference.", "decisionReference");
         }
 
+        if (FreeText.Visible(c.DecisionReference, "decisionReference") is { } invisible)
+        {
+            return invisible;
+        }
+
         var recover = policy.Revocation.RecoverMoney ? award.MoneyYuan : 0;
         return Reason(c.Reason) ?? Accept(new AwardRevoked(ground.Code, ground.Consequence, c.Reason.Trim(), c.RevokedOn, recover, c.DecisionReference.Trim(), ctx.Now));
     }
@@ -811,7 +837,7 @@ public static class ApplicationDecider
             ? Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", "reason")
             : reason.Length > MaxReasonLength
                 ? Refusal.Invalid("reason.too-long", $"理由不能超过{MaxReasonLength}字。", $"The reason is limited to {MaxReasonLength} characters.", "reason")
-                : null;
+                : FreeText.Visible(reason, "reason");
 
     /// <summary>Record the stage's outcome and move to the next stage that applies.</summary>
     private static Decision<IApplicationEvent> Advance(ApplicationState state, ApplicationContext ctx, IApplicationEvent outcome)

@@ -9,13 +9,19 @@ public interface IApplicationEvent : IDomainEvent
     DateTimeOffset At { get; }
 }
 
-[EventType("ApplicationDrafted", 1)]
+/// <summary>
+/// A draft in a cycle. <see cref="CityCode"/> is the city of the cycle's policy, so that who may
+/// recommend it (<see cref="RecommenderAuthority"/>) is known from the application alone; null in
+/// v1 events, which predate it (no recommender speaks for those).
+/// </summary>
+[EventType("ApplicationDrafted", 2)]
 public sealed record ApplicationDrafted(
     string ApplicationId,
     string CycleId,
     ApplicantCategory Category,
     string OwnerSubject,
-    DateTimeOffset At) : IApplicationEvent;
+    DateTimeOffset At,
+    string? CityCode = null) : IApplicationEvent;
 
 [EventType("DraftSaved", 1)]
 public sealed record DraftSaved(ApplicationForm Form, DateTimeOffset At) : IApplicationEvent;

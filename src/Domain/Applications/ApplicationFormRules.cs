@@ -48,6 +48,10 @@ public static partial class ApplicationFormRules
             {
                 problems.Add(new(field, "form.control-characters", $"{zhName}含有不可见的控制字符，请删除后重新填写。", $"{field} contains invisible control characters."));
             }
+            else if (FreeText.Visible(value, field) is not null)
+            {
+                problems.Add(FreeText.Problem(field));
+            }
         }
 
         Text("name", "名称", form.Name, MaxNameLength);

@@ -58,6 +58,9 @@ public sealed record ApplicationState
 
     public string CycleId { get; init; } = string.Empty;
 
+    /// <summary>The city of the cycle's policy (administrative division code), for the recommender's authority.</summary>
+    public string? CityCode { get; init; }
+
     public ApplicantCategory Category { get; init; }
 
     public string OwnerSubject { get; init; } = string.Empty;
@@ -111,6 +114,8 @@ public sealed record ApplicationState
 
     public AwardRevoked? Revocation { get; init; }
 
+    public ApplicationDisqualified? Disqualification { get; init; }
+
     /// <summary>Why the application ended, in words the applicant sees.</summary>
     public string? EndReason { get; init; }
 
@@ -131,6 +136,7 @@ public sealed record ApplicationState
                 Status = ApplicationStatus.Draft,
                 ApplicationId = d.ApplicationId,
                 CycleId = d.CycleId,
+                CityCode = d.CityCode,
                 Category = d.Category,
                 OwnerSubject = d.OwnerSubject,
                 CreatedAt = d.At,
@@ -176,7 +182,7 @@ public sealed record ApplicationState
             ProposedAsWinner d => s with { ProposedTier = d.Tier },
             ApprovalGranted d => s with { ApprovalsGranted = s.ApprovalsGranted.Add(d.StepCode) },
             ApplicationAwarded d => s with { Status = ApplicationStatus.Awarded, Award = d },
-            ApplicationDisqualified d => s with { Status = ApplicationStatus.Disqualified, EndReason = d.Reason },
+            ApplicationDisqualified d => s with { Status = ApplicationStatus.Disqualified, Disqualification = d, EndReason = d.Reason },
             AwardRevoked d => s with { Status = ApplicationStatus.Revoked, Revocation = d, EndReason = d.Reason },
             _ => throw new InvalidOperationException($"Unknown application event {e.GetType().Name}"),
         };

@@ -24,6 +24,9 @@ public sealed record ChainLink(
 /// <summary>The head of one stream as an anchor records it: its last version and that event's hash.</summary>
 public sealed record StreamHead(string StreamId, int Version, string Hash);
 
+/// <summary>The anchor before this one, as an anchor names it: its blob name and its MAC.</summary>
+public sealed record AnchorLink(string Name, string Mac);
+
 /// <summary>
 /// The audit hash chain, keyed: each event's hash is HMAC-SHA256, under a secret key, of every
 /// field stored on its row, including the hash of the event before it. Without the key nobody can
@@ -41,7 +44,7 @@ public static class AuditChain
     public const int MinKeyBytes = 32;
 
     private const string LinkTag = "qualityaward/audit-chain/v1";
-    private const string AnchorTag = "qualityaward/audit-anchor/v1";
+    private const string AnchorTag = "qualityaward/audit-anchor/v2";
 
     /// <summary>The hash of an event: lowercase hex HMAC-SHA256 over all its stored fields.</summary>
     public static string Hash(ReadOnlySpan<byte> key, ChainLink link) => Mac(key, Encode(
@@ -62,13 +65,18 @@ public static class AuditChain
         link.Data,
     ]));
 
-    /// <summary>The MAC of an anchor: when it was taken and every stream head in it, in the order given.</summary>
-    public static string AnchorMac(ReadOnlySpan<byte> key, DateTimeOffset createdAt, IReadOnlyList<StreamHead> heads)
+    /// <summary>
+    /// The MAC of an anchor: when it was taken, the anchor before it (null for the first), and
+    /// every stream head in it, in the order given.
+    /// </summary>
+    public static string AnchorMac(ReadOnlySpan<byte> key, DateTimeOffset createdAt, AnchorLink? previous, IReadOnlyList<StreamHead> heads)
     {
-        var fields = new List<string?>(3 + (heads.Count * 3))
+        var fields = new List<string?>(5 + (heads.Count * 3))
         {
             AnchorTag,
             createdAt.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            previous?.Name,
+            previous?.Mac,
             heads.Count.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var head in heads)
@@ -82,9 +90,9 @@ public static class AuditChain
     }
 
     /// <summary>Whether <paramref name="mac"/> is the anchor's MAC (compared in constant time).</summary>
-    public static bool AnchorMacMatches(ReadOnlySpan<byte> key, DateTimeOffset createdAt, IReadOnlyList<StreamHead> heads, string? mac) =>
+    public static bool AnchorMacMatches(ReadOnlySpan<byte> key, DateTimeOffset createdAt, AnchorLink? previous, IReadOnlyList<StreamHead> heads, string? mac) =>
         mac is not null && CryptographicOperations.FixedTimeEquals(
-            Encoding.ASCII.GetBytes(AnchorMac(key, createdAt, heads)),
+            Encoding.ASCII.GetBytes(AnchorMac(key, createdAt, previous, heads)),
             Encoding.ASCII.GetBytes(mac));
 
     /// <summary>Length-prefixed UTF-8 of each field; null is length -1.</summary>

@@ -62,6 +62,9 @@ public sealed record HolderState
 
     public ImmutableList<HolderBanRecorded> Bans { get; init; } = [];
 
+    /// <summary>Every application the applicant submitted, oldest first (see <see cref="HolderApplicationLinked"/>).</summary>
+    public ImmutableList<HolderApplicationLinked> Applications { get; init; } = [];
+
     public ImmutableHashSet<string> ValidityEnded { get; init; } = [];
 
     public ImmutableList<InspectionDue> InspectionsDue { get; init; } = [];
@@ -86,6 +89,7 @@ public sealed record HolderState
         return e switch
         {
             HolderBanRecorded b => s with { Bans = s.Bans.Add(b) },
+            HolderApplicationLinked l => s with { Applications = s.Applications.Add(l) },
             AwardValidityEnded v => s with { ValidityEnded = s.ValidityEnded.Add(v.ApplicationId) },
             InspectionDue d => s with { InspectionsDue = s.InspectionsDue.Add(d) },
             InspectionRecorded i => s with { Inspections = s.Inspections.Add(i) },

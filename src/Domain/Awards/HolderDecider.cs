@@ -10,6 +10,9 @@ public sealed record RecordBan(string BanId, BanReason Reason, DateOnly StartsOn
 
 public sealed record EndValidity(string ApplicationId) : IHolderCommand;
 
+/// <summary>The workflow links a submitted application to its applicant's record.</summary>
+public sealed record LinkApplication(string ApplicationId, string CycleId) : IHolderCommand;
+
 public sealed record MarkInspectionDue(string ApplicationId, DateOnly DueOn) : IHolderCommand;
 
 public sealed record RecordInspection(string InspectionId, string ApplicationId, DateOnly VisitedOn, string Findings, string? FollowUps) : IHolderCommand;
@@ -63,6 +66,9 @@ public static class HolderDecider
         {
             RecordBan c => Ban(c, state, ctx),
             EndValidity c => EndValidityOf(c, state, ctx),
+            LinkApplication c => state.Applications.Any(a => a.ApplicationId == c.ApplicationId)
+                ? Decision<IHolderEvent>.Nothing
+                : Accept(new HolderApplicationLinked(c.ApplicationId, c.CycleId, ctx.Now)),
             MarkInspectionDue c => Held(c.ApplicationId, ctx, activeOnly: true) is { } no ? no
                 : state.InspectionsDue.Any(d => d.ApplicationId == c.ApplicationId && d.DueOn == c.DueOn) ? Decision<IHolderEvent>.Nothing
                 : Accept(new InspectionDue(c.ApplicationId, c.DueOn, ctx.Now)),
@@ -85,7 +91,7 @@ public static class HolderDecider
     /// <summary>Who may do what: the office runs the register; the workflow marks what falls due; the owner of an award reports its changes.</summary>
     public static Refusal? Permission(IHolderCommand command, HolderState state, HolderContext ctx) => command switch
     {
-        EndValidity or MarkInspectionDue or MarkConsultationDue or ReportHolderAdverseRecord => ctx.Actor.Role == Roles.System ? null : OfficeOnly(),
+        EndValidity or MarkInspectionDue or MarkConsultationDue or ReportHolderAdverseRecord or LinkApplication => ctx.Actor.Role == Roles.System ? null : OfficeOnly(),
         ReportChange c => ctx.Actor.Role == Roles.Applicant && ctx.Awards.Any(a => a.ApplicationId == c.ApplicationId && a.OwnerSubject == ctx.Actor.Subject)
             ? null
             : Refusal.NotFound("holder.award-not-found", "没有找到您持有的该奖项。", "No such award of yours."),
@@ -323,12 +329,12 @@ public static class HolderDecider
     private static Refusal? OptionalText(string? text, string field) =>
         text is { Length: > MaxText }
             ? Refusal.Invalid($"{field}.too-long", $"内容不能超过{MaxText}字。", $"{field} is limited to {MaxText} characters.", field)
-            : null;
+            : FreeText.Visible(text, field);
 
     private static Refusal? Reference(string? reference) =>
         string.IsNullOrWhiteSpace(reference) || reference.Length > 200
             ? Refusal.Invalid("reference.missing", "请填写决定或凭证的文号（200字以内）。", "Give the decision's or receipt's reference (up to 200 characters).", "reference")
-            : null;
+            : FreeText.Visible(reference, "reference");
 
     private static Decision<IHolderEvent> Accept(params IHolderEvent[] events) => Decision<IHolderEvent>.Accept(events);
 

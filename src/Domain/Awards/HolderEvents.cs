@@ -28,6 +28,15 @@ public sealed record HolderBanRecorded(
     string DecisionReference,
     DateTimeOffset At) : IHolderEvent;
 
+/// <summary>
+/// The applicant submitted an application: whatever that application's own stream records later
+/// (an award, its revocation, a disqualification for false materials) belongs to the applicant's
+/// record, and intake reads it there. Appended before the submission itself is stored, so no
+/// submitted application is missing from its applicant's record.
+/// </summary>
+[EventType("HolderApplicationLinked", 1)]
+public sealed record HolderApplicationLinked(string ApplicationId, string CycleId, DateTimeOffset At) : IHolderEvent;
+
 /// <summary>An award's validity ended (Benxi §4: 5 years); the holder is no longer listed as valid.</summary>
 [EventType("AwardValidityEnded", 1)]
 public sealed record AwardValidityEnded(string ApplicationId, DateOnly EndedOn, DateTimeOffset At) : IHolderEvent;

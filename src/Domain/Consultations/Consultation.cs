@@ -368,6 +368,12 @@ public static class ConsultationDecider
                 continue;
             }
 
+            if (details is not null && !FreeText.HasVisibleCharacter(details))
+            {
+                problems.Add(FreeText.Problem($"details[{id}]"));
+                continue;
+            }
+
             if (details is { Length: > MaxDetailsLength })
             {
                 problems.Add(new FieldProblem($"details[{id}]", "consultation.details-too-long", $"“{name}”的情况说明不能超过{MaxDetailsLength}字。", $"The details for '{name}' are limited to {MaxDetailsLength} characters."));
@@ -380,6 +386,10 @@ public static class ConsultationDecider
         if (c.RespondentName is { Length: > MaxRespondentLength })
         {
             problems.Add(new FieldProblem("respondentName", "consultation.respondent-too-long", $"经办人姓名不能超过{MaxRespondentLength}字。", $"The respondent's name is limited to {MaxRespondentLength} characters."));
+        }
+        else if (FreeText.Visible(c.RespondentName, "respondentName") is not null)
+        {
+            problems.Add(FreeText.Problem("respondentName"));
         }
 
         if (problems.Count > 0)
@@ -445,6 +455,11 @@ public static class ConsultationDecider
         if (reason.Length > MaxCloseReasonLength)
         {
             return Refusal.Invalid("reason.too-long", $"理由不能超过{MaxCloseReasonLength}字。", $"The reason is limited to {MaxCloseReasonLength} characters.", "reason");
+        }
+
+        if (FreeText.Visible(reason, "reason") is { } invisible)
+        {
+            return invisible;
         }
 
         return Decision<IConsultationEvent>.Accept(new ConsultationClosedWithoutAnswers(waiting, reason, ctx.Now), new ConsultationClosed(ctx.Now));
@@ -524,7 +539,7 @@ public static class AdverseRecordRules
 
         return string.IsNullOrWhiteSpace(reason)
             ? Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", "reason")
-            : null;
+            : FreeText.Visible(reason, "reason");
     }
 
     /// <summary>The reason the applicant reads when the record ends the application.</summary>

@@ -47,11 +47,11 @@ public static class CycleDecider
             ProposeWinners c => Propose(c, state, context),
             RemoveProposedWinner c => state.ProposedWinners.All(w => w.ApplicationId != c.ApplicationId)
                 ? Decision<ICycleEvent>.Nothing
-                : Decision<ICycleEvent>.Accept(new ProposedWinnerRemoved(c.ApplicationId, c.Reason, now)),
+                : FreeText.Visible(c.Reason, "reason") ?? Decision<ICycleEvent>.Accept(new ProposedWinnerRemoved(c.ApplicationId, c.Reason, now)),
             AnnounceAwards c => Announce(c, state, now),
             CloseCycle c => string.IsNullOrWhiteSpace(c.Reason)
                 ? Refusal.Invalid("cycle.reason-missing", "请说明结束原因。", "Give a reason.", "reason")
-                : Decision<ICycleEvent>.Accept(new CycleClosed(c.Reason.Trim(), now)),
+                : FreeText.Visible(c.Reason, "reason") ?? Decision<ICycleEvent>.Accept(new CycleClosed(c.Reason.Trim(), now)),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
     }
@@ -80,6 +80,11 @@ public static class CycleDecider
         if (string.IsNullOrWhiteSpace(c.Title) || c.Title.Length > MaxTitleLength)
         {
             return Refusal.Invalid("cycle.title-invalid", $"请填写评选周期名称（不超过{MaxTitleLength}字）。", "Give a title of at most 200 characters.", "title");
+        }
+
+        if (FreeText.Visible(c.Title, "title") is { } invisible)
+        {
+            return invisible;
         }
 
         if (c.SubmissionClosesOn < c.SubmissionOpensOn)
@@ -191,6 +196,11 @@ public static class CycleDecider
         if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > MaxReasonLength)
         {
             return Refusal.Invalid("cycle.reason-missing", "请说明延长原因。", "Give a reason.", "reason");
+        }
+
+        if (FreeText.Visible(c.Reason, "reason") is { } invisible)
+        {
+            return invisible;
         }
 
         return Decision<ICycleEvent>.Accept(new SubmissionWindowExtended(c.NewClosesOn, c.Reason.Trim(), now));
@@ -333,6 +343,11 @@ public static class CycleDecider
             return Refusal.Invalid("cycle.minutes-missing", $"请记录{stage.Body}的审议纪要。", "Record the minutes of the deliberation.", "minutes");
         }
 
+        if (FreeText.Visible(c.Minutes, "minutes") is { } invisible)
+        {
+            return invisible;
+        }
+
         if (state.Candidates is { } nominated)
         {
             foreach (var w in c.Winners)
@@ -423,6 +438,11 @@ public static class CycleDecider
         if (string.IsNullOrWhiteSpace(c.Reference) || c.Reference.Length > 200)
         {
             return Refusal.Invalid("cycle.reference-missing", "请填写公布文件的文号。", "Give the announcement's reference.", "reference");
+        }
+
+        if (FreeText.Visible(c.Reference, "reference") is { } invisible)
+        {
+            return invisible;
         }
 
         if (c.AnnouncedOn > ShanghaiTime.DateOf(now))

@@ -272,6 +272,11 @@ public static class NoticeDecider
             return Refusal.Invalid("objection.text-invalid", $"请写明异议的事实和理由（不超过{MaxObjectionLength}字）。", $"State the facts and reasons (at most {MaxObjectionLength} characters).", "text");
         }
 
+        if (FreeText.Visible(c.Text, "text") is { } invisible)
+        {
+            return invisible;
+        }
+
         if (c.RealName && (string.IsNullOrWhiteSpace(c.ObjectorName) || string.IsNullOrWhiteSpace(c.ObjectorContact)))
         {
             return Refusal.Invalid("objection.identity-missing", "实名提出异议的，请填写姓名和联系方式。", "A real-name objection needs a name and a contact.", "objectorName");
@@ -280,6 +285,11 @@ public static class NoticeDecider
         if (!c.RealName && !opened.AnonymousAllowed)
         {
             return Refusal.Rule("objection.real-name-required", "本公示只受理实名异议。", "This notice takes real-name objections only.", "realName");
+        }
+
+        if (!c.RealName && Anonymity.Identifies(c.ObjectorName, c.ObjectorContact))
+        {
+            return Anonymity.Refused("objection", "提出异议", "objection", c.ObjectorName);
         }
 
         if (c.EvidenceDocumentIds.Count > MaxEvidenceFiles)
@@ -292,13 +302,18 @@ public static class NoticeDecider
             return Refusal.Invalid("objection.identity-too-long", "姓名或联系方式过长。", "The name or contact is too long.", "objectorName");
         }
 
+        if ((FreeText.Visible(c.ObjectorName, "objectorName") ?? FreeText.Visible(c.ObjectorContact, "objectorContact")) is { } unreadable)
+        {
+            return unreadable;
+        }
+
         return Decision<INoticeEvent>.Accept(new ObjectionFiled(
             c.ObjectionId,
             c.ReceiptCodeHash,
             c.ApplicationId,
             c.RealName,
-            c.RealName ? c.ObjectorName!.Trim() : c.ObjectorName?.Trim(),
-            c.ObjectorContact?.Trim(),
+            c.RealName ? c.ObjectorName!.Trim() : null,
+            c.RealName ? c.ObjectorContact!.Trim() : null,
             c.Text.Trim(),
             c.EvidenceDocumentIds,
             ctx.Now));
@@ -327,6 +342,11 @@ public static class NoticeDecider
         if (string.IsNullOrWhiteSpace(c.Finding) || c.Finding.Length > MaxObjectionLength)
         {
             return Refusal.Invalid("objection.finding-missing", "请写明调查核实的结论。", "Write the finding.", "finding");
+        }
+
+        if (FreeText.Visible(c.Finding, "finding") is { } invisibleFinding)
+        {
+            return invisibleFinding;
         }
 
         var recorded = new ObjectionFindingRecorded(c.ObjectionId, c.Upheld, c.Finding.Trim(), ctx.Now);
@@ -364,6 +384,11 @@ public static class NoticeDecider
         if (string.IsNullOrWhiteSpace(c.Finding) || c.Finding.Length > MaxObjectionLength)
         {
             return Refusal.Invalid("objection.finding-missing", "请写明调查核实的结论。", "Write the finding.", "finding");
+        }
+
+        if (FreeText.Visible(c.Finding, "finding") is { } invisibleFinding)
+        {
+            return invisibleFinding;
         }
 
         var problems = new List<FieldProblem>();

@@ -69,6 +69,11 @@ public static class ReportDecider
             return Decision<IReportEvent>.Nothing;
         }
 
+        if (!c.RealName && Anonymity.Identifies(c.ReporterName, c.ReporterContact))
+        {
+            return Anonymity.Refused("report", "举报", "report", c.ReporterName);
+        }
+
         var problems = new List<FieldProblem>();
         if (string.IsNullOrWhiteSpace(c.Concerning) || c.Concerning.Length > 200)
         {
@@ -90,12 +95,22 @@ public static class ReportDecider
             problems.Add(new("contact", "report.contact-missing", "实名举报请填写联系方式，以便核实。", "A real-name report gives a contact."));
         }
 
-        if (problems.Count > 0)
+        foreach (var (text, field) in new[] { (c.Concerning, "concerning"), (c.Text, "text"), (c.ReporterName, "name"), (c.ReporterContact, "contact") })
         {
-            return Refusal.InvalidFields("report.invalid", "举报内容不完整：" + string.Join("；", problems.Select(p => p.Zh)), "The report is incomplete.", problems);
+            if (FreeText.Visible(text, field) is not null && problems.All(p => p.Field != field))
+            {
+                problems.Add(FreeText.Problem(field));
+            }
         }
 
-        // Anonymous means anonymous: nothing that names the reporter is stored.
+        if (problems.Count > 0)
+        {
+            // One kind of problem is answered with its own code (e.g. text without a visible character); several with report.invalid.
+            var code = problems.Select(p => p.Code).Distinct().Count() == 1 ? problems[0].Code : "report.invalid";
+            return Refusal.InvalidFields(code, "举报内容不完整：" + string.Join("；", problems.Select(p => p.Zh)), "The report is incomplete: " + string.Join("; ", problems.Select(p => p.En)), problems);
+        }
+
+        // Anonymous means anonymous: nothing that names the reporter is stored (one that sends a name is refused above).
         return Decision<IReportEvent>.Accept(new ReportFiled(
             c.ReportId, c.ReceiptCodeHash, c.Concerning.Trim(), c.ApplicantKey, c.Text.Trim(), c.RealName,
             c.RealName ? c.ReporterName!.Trim() : null, c.RealName ? c.ReporterContact!.Trim() : null, now));
@@ -122,6 +137,6 @@ public static class ReportDecider
 
         return string.IsNullOrWhiteSpace(c.Result) || c.Result.Length > MaxText
             ? Refusal.Invalid("report.result-missing", $"请写明调查处理结果（{MaxText}字以内）。", "Write the result.", "result")
-            : Decision<IReportEvent>.Accept(new ReportConcluded(c.Upheld, c.Result.Trim(), now));
+            : FreeText.Visible(c.Result, "result") ?? Decision<IReportEvent>.Accept(new ReportConcluded(c.Upheld, c.Result.Trim(), now));
     }
 }

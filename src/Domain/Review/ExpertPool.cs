@@ -107,6 +107,11 @@ public static partial class ExpertPoolDecider
                     return Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", "reason");
                 }
 
+                if (FreeText.Visible(c.Reason, "reason") is { } invisible)
+                {
+                    return invisible;
+                }
+
                 return removed.Active ? Decision<IExpertEvent>.Accept(new ExpertRemoved(c.ExpertId, c.Reason.Trim(), now)) : Decision<IExpertEvent>.Nothing;
             default:
                 throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name);
@@ -147,7 +152,7 @@ public static partial class ExpertPoolDecider
             return Refusal.Invalid("expert.contact-missing", "请填写联系方式。", "Give a contact.", "contact");
         }
 
-        return null;
+        return FreeText.Visible(d.Name, "name") ?? FreeText.Visible(d.Employer, "employer") ?? FreeText.Visible(d.Field, "field") ?? FreeText.Visible(d.Contact, "contact");
     }
 
     private static bool Same(ExpertDetails a, ExpertDetails b) =>

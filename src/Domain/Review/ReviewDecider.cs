@@ -90,7 +90,7 @@ public static class ReviewDecider
             return Refusal.Invalid("reason.missing", "请说明理由。", "Give a reason.", field);
         }
 
-        return text.Length > MaxText ? Refusal.Invalid("reason.too-long", $"不能超过{MaxText}字。", $"At most {MaxText} characters.", field) : null;
+        return text.Length > MaxText ? Refusal.Invalid("reason.too-long", $"不能超过{MaxText}字。", $"At most {MaxText} characters.", field) : FreeText.Visible(text, field);
     }
 
     // ---- panels ---------------------------------------------------------------------------------
@@ -117,6 +117,11 @@ public static class ReviewDecider
         if (string.IsNullOrWhiteSpace(c.Name) || c.Name.Length > 200)
         {
             return Refusal.Invalid("review.panel-name-missing", "请填写评审组名称。", "Give the panel a name.", "name");
+        }
+
+        if ((FreeText.Visible(c.Name, "name") ?? FreeText.Visible(c.IndustryGroup, "industryGroup")) is { } invisible)
+        {
+            return invisible;
         }
 
         var members = c.Members ?? [];
@@ -486,6 +491,11 @@ public static class ReviewDecider
             if (r.Rating is < 1 or > 5 || (r.Comment?.Length ?? 0) > MaxText)
             {
                 return Refusal.Invalid("review.rating-invalid", "评价为1至5分，意见不超过2000字。", "A rating is 1 to 5, a comment at most 2000 characters.", "ratings");
+            }
+
+            if (FreeText.Visible(r.Comment, "ratings") is { } invisible)
+            {
+                return invisible;
             }
 
             if (state.Ratings.Any(x => x.ApplicationId == c.ApplicationId && x.ExpertId == r.ExpertId))

@@ -54,6 +54,21 @@ public sealed record ReviewState
     public bool MayReview(string applicationId, string expertId) =>
         IsAssigned(applicationId, expertId) && !IsRecused(applicationId, expertId);
 
+    /// <summary>
+    /// Does the expert still need the application's materials, trade secrets included? Only while
+    /// the application is in review at a panel stage and the expert is on the panel assigned to it
+    /// for that very stage, not recused. Once the application leaves that stage — not shortlisted,
+    /// withdrawn, disqualified, moved on to another panel's stage or past review — the need to know
+    /// has ended: those who take part keep the secrets they learnt (Changde §38, Xinzhou §28) and
+    /// learn no more.
+    /// </summary>
+    public bool NeedsToKnow(Applications.ApplicationState application, string expertId) =>
+        application.Status == Applications.ApplicationStatus.InProcess
+        && application.Stage is { } stage
+        && ReviewDecider.IsPanelStage(stage)
+        && PanelFor(application.ApplicationId, stage)?.Members.Contains(expertId) == true
+        && !IsRecused(application.ApplicationId, expertId);
+
     /// <summary>The members whose scores count: the panel's members not recused from the application.</summary>
     public IReadOnlyList<string> ActiveMembers(string applicationId, StageKind stage) =>
         PanelFor(applicationId, stage)?.Members.Where(m => !IsRecused(applicationId, m)).ToList() ?? [];

@@ -9,9 +9,11 @@ namespace QualityAward.Functions.Applications;
 
 /// <summary>
 /// Runs a command on an application: load the application, its cycle, the calendar and the
-/// applicant's history; decide; append. Functions and reactions both come through here.
+/// applicant's history; decide; append. Functions and activities both come through here. A
+/// submission is first linked to its applicant's stream (<see cref="HolderCommands.LinkAsync"/>),
+/// so that what later happens to the application is part of the record intake decides on.
 /// </summary>
-public sealed class ApplicationCommands(Streams streams, CalendarProvider calendars, AwardRegister register, TimeProvider clock)
+public sealed class ApplicationCommands(Streams streams, CalendarProvider calendars, AwardRegister register, HolderCommands holders, TimeProvider clock)
 {
     public Task<CommandOutcome<ApplicationState>> RunAsync(
         string applicationId,
@@ -25,7 +27,16 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
         return streams.RunAsync(
             StreamKinds.Application,
             streamId,
-            async app => ApplicationDecider.Decide(command, app, await ContextAsync(app, cycleIdForNewDraft, command, actor, ct)),
+            async app =>
+            {
+                var decision = ApplicationDecider.Decide(command, app, await ContextAsync(app, cycleIdForNewDraft, command, actor, ct));
+                if (decision.Events.OfType<ApplicationSubmitted>().FirstOrDefault() is { } submitted)
+                {
+                    await holders.LinkAsync(submitted.ApplicantKey, app.ApplicationId, app.CycleId, ct);
+                }
+
+                return decision;
+            },
             new EventMetadata(actor, commandId, null),
             ct);
     }

@@ -134,7 +134,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
             {
                 // A recommender sees the submitted applications addressed to its own body.
                 var body = user.FindFirst(Caller.AffiliationClaim)?.Value;
-                rows = rows.Where(r => body is not null && r.GetString("RecommenderId") == body && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
+                rows = rows.Where(r => RecommenderAuthority.Covers(body, r.GetString("CityCode"), r.GetString("RecommenderId")) && r.GetString("Status") != nameof(ApplicationStatus.Draft)).ToList();
             }
         }
         else
@@ -289,7 +289,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         || user.IsInRole(Roles.Supervisor)
         || IsOwner(user, app)
         || (user.IsInRole(Roles.Recommender) && app.Status != ApplicationStatus.Draft
-            && user.FindFirst(Caller.AffiliationClaim)?.Value is { } body && body == app.Form.RecommenderId);
+            && RecommenderAuthority.Covers(user.FindFirst(Caller.AffiliationClaim)?.Value, app.CityCode, app.Form.RecommenderId));
 
     public static bool IsOwner(ClaimsPrincipal user, ApplicationState app) =>
         user.IsInRole(Roles.Applicant) && Caller.Subject(user) == app.OwnerSubject;

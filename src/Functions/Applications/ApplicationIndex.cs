@@ -38,6 +38,7 @@ public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) 
         ["Name"] = app.Form.Name,
         ["DistrictId"] = app.Form.DistrictId,
         ["RecommenderId"] = app.Form.RecommenderId,
+        ["CityCode"] = app.CityCode,
         ["ApplicantKey"] = app.ApplicantKey,
         ["SubmittedAt"] = app.SubmittedAt,
         ["AcceptedAt"] = app.AcceptedAt,

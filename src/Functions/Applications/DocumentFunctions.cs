@@ -292,7 +292,7 @@ public sealed partial class DocumentFunctions(ApplicationCommands commands, Stre
             return new FileOutcome(null, FileTypes.NotAllowed(allowed), StatusCodes.Status415UnsupportedMediaType);
         }
 
-        using var upload = new UploadStream(head.AsMemory(0, headLength), body, limits.MaxBytes);
+        using var upload = new UploadStream(head.AsMemory(0, headLength), body, limits.MaxBytes, ContentChecks.For(signature, allowed));
         var ours = true;
         var keep = false;
         try
@@ -305,6 +305,11 @@ public sealed partial class DocumentFunctions(ApplicationCommands commands, Stre
             {
                 LogTooLarge(logger, scope, upload.BytesRead);
                 return TooLarge(limits.MaxBytes);
+            }
+            catch (Exception) when (upload.Unsafe is { } unsafeContent)
+            {
+                LogTypeRefused(logger, scope, signature);
+                return new FileOutcome(null, unsafeContent, StatusCodes.Status415UnsupportedMediaType);
             }
             catch (RequestFailedException ex) when (ex.Status is StatusCodes.Status409Conflict or StatusCodes.Status412PreconditionFailed)
             {

@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
 
 namespace QualityAward.Functions.Applications;
 
@@ -6,9 +8,13 @@ namespace QualityAward.Functions.Applications;
 /// The request body of an upload as the blob client reads it: read-only, forward-only, counting
 /// the bytes and hashing them (SHA-256) as they pass, and failing as soon as more than
 /// <c>maxBytes</c> have come. The bytes already read to recognise the type (<c>head</c>) are
-/// given back first. Nothing is buffered here beyond what the caller asks for.
+/// given back first. Nothing is buffered here beyond what the caller asks for. With a
+/// <paramref name="check"/> (<see cref="ContentChecks"/>), every byte also passes through it: the
+/// read fails as soon as it refuses the content (a PDF's JavaScript, an Office file's macros), or
+/// at the very end (a ZIP's directory), so the blob is never committed; <see cref="Unsafe"/> then
+/// says why.
 /// </summary>
-public sealed class UploadStream(ReadOnlyMemory<byte> head, Stream body, long maxBytes) : Stream
+public sealed class UploadStream(ReadOnlyMemory<byte> head, Stream body, long maxBytes, IContentCheck? check = null) : Stream
 {
     private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private int _headOffset;
@@ -20,6 +26,9 @@ public sealed class UploadStream(ReadOnlyMemory<byte> head, Stream body, long ma
 
     /// <summary>The body was larger than the limit (here, or in the server's own limit).</summary>
     public bool TooLarge { get; private set; }
+
+    /// <summary>Why the content check refused the file, once it has; the read failed then.</summary>
+    public Refusal? Unsafe { get; private set; }
 
     public override bool CanRead => true;
 
@@ -136,6 +145,7 @@ public sealed class UploadStream(ReadOnlyMemory<byte> head, Stream body, long ma
         if (read.IsEmpty)
         {
             _ended = true;
+            Refuse(check?.Complete());
             return 0;
         }
 
@@ -146,7 +156,17 @@ public sealed class UploadStream(ReadOnlyMemory<byte> head, Stream body, long ma
             throw new IOException($"The upload exceeds {maxBytes} bytes.");
         }
 
+        Refuse(check?.Feed(read));
         _sha256.AppendData(read);
         return read.Length;
+    }
+
+    private void Refuse(Refusal? refusal)
+    {
+        if (refusal is not null)
+        {
+            Unsafe = refusal;
+            throw new IOException($"The upload's content is refused: {refusal.Code}.");
+        }
     }
 }

@@ -15,8 +15,8 @@ namespace QualityAward.Functions.Audit;
 public sealed record AuditBreak(string StreamId, int Version, string Code, string Zh, string En, string? Anchor = null);
 
 /// <summary>
-/// The result of walking every stream: how much was checked, which anchor the streams were
-/// compared with (the newest valid one, and how many anchor blobs were read to find it), and the
+/// The result of walking every stream: how much was checked, the newest valid anchor by signed time
+/// (every anchor is read: <see cref="AnchorsRead"/>), how many streams the anchors hold, and the
 /// first break, if any.
 /// </summary>
 public sealed record AuditReport(int Streams, int Events, AuditBreak? FirstBreak, IReadOnlyList<AuditBreak> Breaks, string? Anchor, int AnchoredStreams, int AnchorsRead)
@@ -29,23 +29,18 @@ public sealed record AuditReport(int Streams, int Events, AuditBreak? FirstBreak
 /// the app's cache or its deserialiser, which a tampered row could fool or crash) in one pass and,
 /// per stream, checks that versions run 1, 2, 3… without a gap, that each event names the hash of
 /// the one before it, and that its hash is the keyed hash (<see cref="AuditChain"/>) of every
-/// field on its row. Then each stream is compared with the newest anchor whose own MAC holds
-/// (<see cref="AuditAnchors"/>): a stream shorter than its anchored version lost its last events;
-/// one whose event at that version has another hash was rewritten.
+/// field on its row. Then every anchor is walked in the order of its signed time
+/// (<see cref="AnchorChain"/>: misnamed, future, unlinked and rolled-back anchors are breaks), and
+/// each stream is compared with the head the anchors recorded for it: a stream shorter than that
+/// lost its last events; one whose event at that version has another hash was rewritten.
 /// </summary>
 public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnchors anchors)
 {
     public async Task<AuditReport> VerifyAsync(CancellationToken ct)
     {
-        var reading = await anchors.ReadNewestValidAsync(ct);
-        var breaks = new List<AuditBreak>();
-        foreach (var name in reading.Invalid)
-        {
-            breaks.Add(new(string.Empty, 0, "audit.anchor-invalid", $"锚点“{name}”的签名不符（锚点已被修改，或不是用本密钥写的）。", $"Anchor '{name}' fails its own MAC (altered, or not written under this key).", name));
-        }
-
-        var anchored = (reading.Anchor?.Streams ?? []).ToDictionary(h => h.StreamId, StringComparer.Ordinal);
-        var anchorName = reading.Name ?? string.Empty;
+        var history = await anchors.ReadHistoryAsync(ct);
+        var breaks = history.Problems.Select(Break).ToList();
+        var anchored = history.Heads;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var table = storage.Table(StorageClients.EventsTable);
         var streams = 0;
@@ -60,13 +55,13 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
         void EndOfStream()
         {
             if (stream is not null && !broken && head is not null
-                && CompareWithAnchor(stream, head, expected - 1, hashAtAnchor, anchorName) is { } problem)
+                && CompareWithAnchor(stream, head, expected - 1, hashAtAnchor, history.AnchoredBy[stream]) is { } problem)
             {
                 breaks.Add(problem);
             }
         }
 
-        await foreach (var row in table.QueryAsync<TableEntity>(filter: "RowKey lt '~outbox-'", cancellationToken: ct))
+        await foreach (var row in table.QueryAsync<TableEntity>(filter: EventRows.Filter, cancellationToken: ct))
         {
             if (row.PartitionKey != stream)
             {
@@ -87,7 +82,7 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
                 continue;
             }
 
-            var problem = Check(row, expected, prevHash);
+            var problem = EventRows.Check(key, row, expected, prevHash);
             if (problem is not null)
             {
                 breaks.Add(problem);
@@ -106,16 +101,20 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
 
         EndOfStream();
 
-        // A stream the anchor knows and the table no longer holds at all lost every event.
+        // A stream the anchors know and the table no longer holds at all lost every event.
         foreach (var missing in anchored.Values.Where(h => !seen.Contains(h.StreamId)).OrderBy(h => h.StreamId, StringComparer.Ordinal))
         {
-            breaks.Add(CompareWithAnchor(missing.StreamId, missing, 0, null, anchorName)!);
+            breaks.Add(CompareWithAnchor(missing.StreamId, missing, 0, null, history.AnchoredBy[missing.StreamId])!);
         }
 
-        return new AuditReport(streams, events, breaks.FirstOrDefault(), breaks, reading.Name, anchored.Count, reading.Read);
+        return new AuditReport(streams, events, breaks.FirstOrDefault(), breaks, history.Newest?.Name, anchored.Count, history.Read);
     }
 
-    private static AuditBreak? CompareWithAnchor(string stream, StreamHead head, int intactVersion, string? hashAtAnchor, string anchorName) =>
+    /// <summary>A problem with the anchors themselves, as a break of the report.</summary>
+    internal static AuditBreak Break(AnchorProblem p) => new(p.StreamId ?? string.Empty, p.Version, p.Code, p.Zh, p.En, p.Anchor);
+
+    /// <summary>A stream against the head an anchor recorded: null when it reaches it with the same hash.</summary>
+    internal static AuditBreak? CompareWithAnchor(string stream, StreamHead head, int intactVersion, string? hashAtAnchor, string anchorName) =>
         AuditChain.Compare(head, intactVersion, hashAtAnchor) switch
         {
             AnchorOutcome.Truncated => new(stream, intactVersion + 1, "audit.events-truncated",
@@ -128,51 +127,6 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
                 anchorName),
             _ => null,
         };
-
-    private AuditBreak? Check(TableEntity row, int expected, string prevHash)
-    {
-        var stream = row.PartitionKey;
-        if (!int.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
-        {
-            return new(stream, expected, "audit.row-key-invalid", $"行键“{row.RowKey}”不是事件版本号。", $"Row key '{row.RowKey}' is not an event version.");
-        }
-
-        if (version != expected)
-        {
-            return new(stream, expected, "audit.event-missing", $"缺少第{expected}至{version - 1}号事件（已被删除）。", $"Events {expected} to {version - 1} are missing (removed).");
-        }
-
-        var storedPrev = row.GetString("PrevHash") ?? string.Empty;
-        if (storedPrev != prevHash)
-        {
-            return new(stream, version, "audit.link-broken", $"第{version}号事件记录的前一事件哈希与第{version - 1}号事件不符。", $"Event {version} does not name the hash of event {version - 1}.");
-        }
-
-        var data = new StringBuilder(row.GetString("Data") ?? string.Empty);
-        for (var i = 1; row.TryGetValue($"Data{i}", out var part); i++)
-        {
-            data.Append(part as string);
-        }
-
-        var hash = key.Hash(new ChainLink(
-            storedPrev,
-            stream,
-            version,
-            row.GetString("Type") ?? string.Empty,
-            row.GetInt32("SchemaVersion") ?? 1,
-            row.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
-            row.GetString("ActorSubject") ?? string.Empty,
-            row.GetString("ActorRole") ?? string.Empty,
-            row.GetString("ActorName"),
-            row.GetString("ActorAffiliation"),
-            row.GetString("CommandId"),
-            row.GetString("CorrelationId"),
-            data.ToString()));
-        var stored = row.GetString("Hash") ?? string.Empty;
-        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(stored))
-            ? null
-            : new(stream, version, "audit.content-altered", $"第{version}号事件的内容、时间、操作人或其他记录项与其哈希不符（已被修改）。", $"Event {version}'s content, time, actor or other recorded field does not match its hash (altered).");
-    }
 
     /// <summary>The <c>verify</c> command: check the store named by the configuration; exit 0 when intact, 1 at the first break.</summary>
     public static async Task<int> RunCommandAsync(IConfiguration configuration, TextWriter output, CancellationToken ct)
@@ -207,15 +161,85 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
 
         var anchorLine = report.Anchor is null
             ? $"no valid anchor ({report.AnchorsRead} anchor blob(s) read)"
-            : $"anchor {report.Anchor} checked ({report.AnchoredStreams} streams anchored; {report.AnchorsRead} anchor blob(s) read)";
+            : $"anchor {report.Anchor} checked, the newest of {report.AnchorsRead} anchor blob(s) read ({report.AnchoredStreams} streams anchored)";
         if (report.FirstBreak is { } b)
         {
-            var where = b.Code == "audit.anchor-invalid" ? $"anchor {b.Anchor}" : $"stream {b.StreamId}, version {b.Version}";
+            var where = b.StreamId.Length == 0 ? $"anchor {b.Anchor}" : $"stream {b.StreamId}, version {b.Version}";
             await output.WriteLineAsync($"BROKEN: {where}: {b.En} ({b.Code}); {report.Breaks.Count} break(s) in {report.Streams} streams; {anchorLine}.");
             return 1;
         }
 
         await output.WriteLineAsync($"INTACT: {report.Streams} streams, {report.Events} events, every hash chain verified; {anchorLine}.");
         return 0;
+    }
+}
+
+/// <summary>
+/// Event rows as stored, checked one by one: the verifier walks every row with this, and
+/// anchoring walks the rows after each stream's anchored head with it.
+/// </summary>
+internal static class EventRows
+{
+    /// <summary>Outbox rows of a stream's partition sort at and after this key; events before it.</summary>
+    public const string OutboxPrefix = "~outbox-";
+
+    /// <summary>Every event row, no outbox row.</summary>
+    public const string Filter = "RowKey lt '~outbox-'";
+
+    /// <summary>The row's version, or null when its key is not one.</summary>
+    public static int? Version(TableEntity row) =>
+        int.TryParse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : null;
+
+    /// <summary>The row is the expected version and names the hash before it (what a projection of key, hash and link can show).</summary>
+    public static AuditBreak? CheckPlace(TableEntity row, int expected, string prevHash)
+    {
+        var stream = row.PartitionKey;
+        if (Version(row) is not { } version)
+        {
+            return new(stream, expected, "audit.row-key-invalid", $"行键“{row.RowKey}”不是事件版本号。", $"Row key '{row.RowKey}' is not an event version.");
+        }
+
+        if (version != expected)
+        {
+            return new(stream, expected, "audit.event-missing", $"缺少第{expected}至{version - 1}号事件（已被删除）。", $"Events {expected} to {version - 1} are missing (removed).");
+        }
+
+        return (row.GetString("PrevHash") ?? string.Empty) == prevHash
+            ? null
+            : new(stream, version, "audit.link-broken", $"第{version}号事件记录的前一事件哈希与第{version - 1}号事件不符。", $"Event {version} does not name the hash of event {version - 1}.");
+    }
+
+    /// <summary>As <see cref="CheckPlace"/>, and the row's hash is the keyed hash of every field stored on it.</summary>
+    public static AuditBreak? Check(AuditKey key, TableEntity row, int expected, string prevHash)
+    {
+        if (CheckPlace(row, expected, prevHash) is { } misplaced)
+        {
+            return misplaced;
+        }
+
+        var data = new StringBuilder(row.GetString("Data") ?? string.Empty);
+        for (var i = 1; row.TryGetValue($"Data{i}", out var part); i++)
+        {
+            data.Append(part as string);
+        }
+
+        var hash = key.Hash(new ChainLink(
+            prevHash,
+            row.PartitionKey,
+            expected,
+            row.GetString("Type") ?? string.Empty,
+            row.GetInt32("SchemaVersion") ?? 1,
+            row.GetDateTimeOffset("RecordedAt") ?? DateTimeOffset.MinValue,
+            row.GetString("ActorSubject") ?? string.Empty,
+            row.GetString("ActorRole") ?? string.Empty,
+            row.GetString("ActorName"),
+            row.GetString("ActorAffiliation"),
+            row.GetString("CommandId"),
+            row.GetString("CorrelationId"),
+            data.ToString()));
+        var stored = row.GetString("Hash") ?? string.Empty;
+        return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(hash), Encoding.ASCII.GetBytes(stored))
+            ? null
+            : new(row.PartitionKey, expected, "audit.content-altered", $"第{expected}号事件的内容、时间、操作人或其他记录项与其哈希不符（已被修改）。", $"Event {expected}'s content, time, actor or other recorded field does not match its hash (altered).");
     }
 }

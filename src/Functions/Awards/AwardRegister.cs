@@ -2,6 +2,7 @@ using System.Globalization;
 using Azure.Data.Tables;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
+using QualityAward.Domain.Awards;
 using QualityAward.Domain.Eligibility;
 using QualityAward.Domain.Policies;
 using QualityAward.Functions.Cycles;
@@ -12,8 +13,8 @@ namespace QualityAward.Functions.Awards;
 
 /// <summary>
 /// The award register: every award and every ban, by applicant (credit code or identity number).
-/// Built from application events; read at submission and acceptance to decide re-application
-/// and bans.
+/// The table rows are a cache built from application events, for people to read; what intake
+/// decides on (<see cref="HistoryAsync"/>) is read from the events themselves.
 /// </summary>
 public sealed class AwardRegister(StorageClients storage, ReadModels readModels, StateLoader loader) : IEventHandler
 {
@@ -94,51 +95,74 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
         }, TableUpdateMode.Replace, ct);
     }
 
-    /// <summary>What the register knows of an applicant, for a policy (a city's award).</summary>
+    /// <summary>
+    /// What the record holds of an applicant, for a policy (a city's award): read from the events
+    /// alone (<see cref="ApplicantRecord"/>): the bans on its holder stream and the applications
+    /// linked there, each loaded from its own stream. The rows this handler writes are a cache for
+    /// people to read; deleting or adding one changes no decision.
+    /// </summary>
     public async Task<ApplicantHistory> HistoryAsync(AwardPolicy policy, string? applicantKey, CancellationToken ct)
     {
-        var cycles = (await readModels.PartitionAsync(CycleIndex.Partition, ct))
-            .Where(r => r.GetString("PolicyId") == policy.Id)
-            .Select(r => new CycleSummary(r.RowKey, DateOnly.ParseExact(r.GetString("OpensOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture)))
-            .ToList();
-        if (string.IsNullOrWhiteSpace(applicantKey))
+        var cycles = await CityCyclesAsync(policy, ct);
+        if (string.IsNullOrWhiteSpace(applicantKey) || HolderKey.Parse(applicantKey) is not { IsOk: true } key)
         {
             return ApplicantHistory.Empty with { CityCycles = cycles };
         }
 
-        var awards = new List<PastAward>();
-        var bans = new List<BanRecord>();
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {HolderPartition(ApplicationDecider.Normalise(applicantKey))}");
-        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        var holder = await loader.LoadAsync(HolderStreams.Holder, key.Value.StreamId, ct);
+        var applications = new List<RecordedApplication>();
+        foreach (var link in holder.Applications)
         {
-            var samePolicy = row.GetString("PolicyId") == policy.Id;
-            if (row.RowKey.StartsWith("award-", StringComparison.Ordinal) && samePolicy && row.GetString("AwardedOn") is { } awardedOn)
+            if (await ApplicationAsync(link.ApplicationId, ct) is { } recorded)
             {
-                awards.Add(new PastAward
-                {
-                    CycleId = row.GetString("CycleId"),
-                    Tier = Enum.Parse<AwardTier>(row.GetString("Tier")),
-                    AwardedOn = ParseDate(awardedOn),
-                    Revoked = row.GetBoolean("Revoked") ?? false,
-                    QualityModel = row.GetString("QualityModel"),
-                });
-            }
-            else if (row.RowKey.StartsWith("ban-", StringComparison.Ordinal) && (samePolicy || (row.GetBoolean("AllQualityAwards") ?? false)))
-            {
-                bans.Add(new BanRecord
-                {
-                    Reason = Enum.Parse<BanReason>(row.GetString("Reason")),
-                    StartsOn = ParseDate(row.GetString("StartsOn")),
-                    Unit = Enum.Parse<BanUnit>(row.GetString("Unit")),
-                    Length = row.GetInt32("Length") ?? 0,
-                    AllQualityAwards = row.GetBoolean("AllQualityAwards") ?? false,
-                    Article = row.GetString("Article"),
-                    Cause = row.GetString("Cause"),
-                });
+                applications.Add(recorded);
             }
         }
 
-        return new ApplicantHistory { Awards = awards, Bans = bans, CityCycles = cycles };
+        return ApplicantRecord.History(policy, holder, applications, cycles);
+    }
+
+    /// <summary>An application and its cycle's policy, from their streams; null if either is missing.</summary>
+    private async Task<RecordedApplication?> ApplicationAsync(string applicationId, CancellationToken ct)
+    {
+        if (ApplicationId.Parse(applicationId) is not { IsOk: true } id)
+        {
+            return null;
+        }
+
+        var app = await loader.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct);
+        if (!app.Exists || CycleId.Parse(app.CycleId) is not { IsOk: true } cycleId)
+        {
+            return null;
+        }
+
+        var cycle = await loader.LoadAsync(StreamKinds.Cycle, cycleId.Value.StreamId, ct);
+        return cycle.Exists ? new RecordedApplication(app, cycle.Policy) : null;
+    }
+
+    /// <summary>
+    /// The editions of this city's award, for bans counted in cycles: the cycle index names them,
+    /// and each is taken only as its own stream says (its policy and opening day), so a row added
+    /// to the index by hand counts for nothing.
+    /// </summary>
+    private async Task<IReadOnlyList<CycleSummary>> CityCyclesAsync(AwardPolicy policy, CancellationToken ct)
+    {
+        var cycles = new List<CycleSummary>();
+        foreach (var row in await readModels.PartitionAsync(CycleIndex.Partition, ct))
+        {
+            if (row.GetString("PolicyId") != policy.Id || CycleId.Parse(row.RowKey) is not { IsOk: true } id)
+            {
+                continue;
+            }
+
+            var cycle = await loader.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
+            if (cycle.Exists && cycle.PolicyId == policy.Id)
+            {
+                cycles.Add(new CycleSummary(cycle.CycleId, cycle.SubmissionOpensOn));
+            }
+        }
+
+        return cycles;
     }
 
     private static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -1,4 +1,3 @@
-using Azure.Data.Tables;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
@@ -14,10 +13,10 @@ public static class HolderStreams
 }
 
 /// <summary>
-/// Runs a command on a holder's stream: load the awards the register holds for the applicant
-/// (each with its application and its cycle's policy), decide, append.
+/// Runs a command on a holder's stream: load the awards the applicant's record holds (each with
+/// its application and its cycle's policy, from their streams), decide, append.
 /// </summary>
-public sealed class HolderCommands(Streams streams, StorageClients storage, TimeProvider clock)
+public sealed class HolderCommands(Streams streams, TimeProvider clock)
 {
     public async Task<CommandOutcome<HolderState>> RunAsync(HolderKey key, IHolderCommand command, Actor actor, AwardPolicy? policy, string? commandId, CancellationToken ct)
     {
@@ -32,20 +31,45 @@ public sealed class HolderCommands(Streams streams, StorageClients storage, Time
 
     public Task<HolderState> LoadAsync(HolderKey key, CancellationToken ct) => streams.LoadAsync(HolderStreams.Holder, key.StreamId, ct);
 
-    /// <summary>Every award the register lists for the applicant, read from its application and cycle.</summary>
+    /// <summary>Every award the applicant holds or held: the applications linked on its stream that won, each read from its own stream.</summary>
     public async Task<IReadOnlyList<HeldAward>> AwardsAsync(HolderKey key, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {AwardRegister.HolderPartition(key.Value)} and RowKey ge {"award-"} and RowKey lt {"award."}");
+        var holder = await LoadAsync(key, ct);
         var awards = new List<HeldAward>();
-        await foreach (var row in storage.Table(StorageClients.RegisterTable).QueryAsync<TableEntity>(filter, select: ["ApplicationId"], cancellationToken: ct))
+        foreach (var link in holder.Applications)
         {
-            if (await AwardAsync(row.GetString("ApplicationId"), ct) is { } award)
+            if (await AwardAsync(link.ApplicationId, ct) is { } award)
             {
                 awards.Add(award);
             }
         }
 
         return awards;
+    }
+
+    /// <summary>
+    /// Link a submitted application to its applicant's stream (idempotent). The application's
+    /// commands call this before they store the submission, so the record intake reads is never
+    /// missing an application that was submitted.
+    /// </summary>
+    public async Task LinkAsync(string applicantKey, string applicationId, string cycleId, CancellationToken ct)
+    {
+        var key = HolderKey.Parse(applicantKey);
+        if (!key.IsOk)
+        {
+            throw new InvalidOperationException($"Application {applicationId} was submitted under the applicant key '{applicantKey}', which is no credit code or identity number: {key.Refusal}");
+        }
+
+        var outcome = await streams.RunAsync(
+            HolderStreams.Holder,
+            key.Value.StreamId,
+            state => ValueTask.FromResult(HolderDecider.Decide(new LinkApplication(applicationId, cycleId), state, new HolderContext([], null, Actor.System, clock.GetUtcNow()))),
+            new EventMetadata(Actor.System, $"link-{applicationId}", null),
+            ct);
+        if (outcome.Refusal is { } refusal)
+        {
+            throw new InvalidOperationException($"Linking {applicationId} to {key.Value.StreamId} was refused: {refusal}");
+        }
     }
 
     /// <summary>An awarded (or revoked) application as the register sees it; null if it never won.</summary>

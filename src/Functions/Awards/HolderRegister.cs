@@ -14,8 +14,8 @@ namespace QualityAward.Functions.Awards;
 /// index table) with tier, year, validity, status (valid, expired, revoked), money paid and
 /// recovered and the use-of-title rules of its policy. Each row is rebuilt from the application,
 /// its cycle and the holder's stream, so running twice changes nothing. Bans recorded on a holder's
-/// stream are also written where <see cref="AwardRegister.HistoryAsync"/> reads them, so intake
-/// refuses a banned applicant.
+/// stream are also written to the register table for the office's view of the holder; intake never
+/// reads that row (<see cref="AwardRegister.HistoryAsync"/> reads the ban event itself).
 /// </summary>
 public sealed class HolderRegister(ReadModels readModels, StorageClients storage, HolderCommands holders, StateLoader loader) : IEventHandler
 {

@@ -90,7 +90,7 @@ public sealed partial class DemoSeeder(
     public static IReadOnlyList<(string Role, string Subject, string Name, string? Affiliation)> DemoPeople { get; } =
     [
         (Roles.Applicant, "demo-applicant", "演示申报单位联系人", null),
-        (Roles.Recommender, "demo-recommender", "环翠区质量议事协调机构", "huancui"),
+        (Roles.Recommender, "demo-recommender", "环翠区质量议事协调机构", "371000:huancui"),
         (Roles.Office, "demo-office", "市强市办", null),
         (Roles.Reviewer, "demo-reviewer", "演示评审专家", null),
         (Roles.Committee, "demo-committee", "领导小组成员", null),
@@ -127,9 +127,10 @@ public static class CommandLine
           (no command)                                     run the isolated worker (the Functions host starts it;
                                                            locally tools/LocalHost runs the same functions)
           dev-token --role <role> [--sub s] [--name n] [--affiliation a] [--hours h]
-                                                           print a development token (uses Auth:DevSigningKey)
-          verify [--Storage:Prefix p]                      walk every stream's hash chain (needs Audit:ChainKey) and compare
-                                                           each stream with the newest valid anchor; exit 1 at a break
+                                                           print a development token (uses Auth:DevSigningKey); a
+                                                           recommender's affiliation is {city code}:{body}, e.g. 371000:huancui
+          verify [--Storage:Prefix p]                      walk every stream's hash chain (needs Audit:ChainKey) and every
+                                                           anchor by its signed time; exit 1 at a break
         """;
 
     public static string? Option(string[] args, string name)

@@ -57,7 +57,11 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
         streams.LoadAsync(ReviewStreams.Review, ReviewState.StreamIdFor(cycleId), ct);
 }
 
-/// <summary>The review's part of "who may read an application": an assigned reviewer not recused from it.</summary>
+/// <summary>
+/// The review's part of "who may read an application": a reviewer on the panel assigned to the
+/// stage the application is at now, not recused (<see cref="ReviewState.NeedsToKnow"/>); the access
+/// ends when the application leaves that stage.
+/// </summary>
 public static class ReviewAccess
 {
     public static async Task<bool> AssignedAsync(ClaimsPrincipal user, ApplicationState app, Streams streams, CancellationToken ct)
@@ -68,7 +72,7 @@ public static class ReviewAccess
         }
 
         var review = await streams.LoadAsync(ReviewStreams.Review, ReviewState.StreamIdFor(app.CycleId), ct);
-        return review.MayReview(app.ApplicationId, subject);
+        return review.NeedsToKnow(app, subject);
     }
 }
 

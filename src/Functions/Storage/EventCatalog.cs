@@ -56,6 +56,14 @@ public sealed class EventCatalog
             awarded["verificationCode"] = null;
             return awarded;
         });
+
+        // v2 names the cycle's city, for the recommender's authority; a v1 draft's city is unknown,
+        // and no recommender speaks for it (the product was not deployed before v2).
+        AddUpcaster("ApplicationDrafted", 1, drafted =>
+        {
+            drafted["cityCode"] = null;
+            return drafted;
+        });
     }
 
     public static EventCatalog Instance { get; } = new();

@@ -101,28 +101,31 @@ public partial class ApplicationDeciderTests
     {
         // Out of order: the office cannot accept before the recommender has recommended.
         { "accept before recommend", new(() => Weihai().Submitted(), new Accept(null), Office), "application.out-of-order", RefusalKind.Rule },
-        { "recommend twice", new(() => Weihai().Recommended(), new Recommend("同意", null), Actors.RecommenderFor("huancui")), "application.out-of-order", RefusalKind.Rule },
-        { "recommend a draft", new(() => Weihai().WithForm(), new Recommend("同意", null), Actors.RecommenderFor("huancui")), "application.not-submitted", RefusalKind.Rule },
-        { "recommend without opinion", new(() => Weihai().Submitted(), new Recommend(" ", null), Actors.RecommenderFor("huancui")), "application.opinion-missing", RefusalKind.Invalid },
+        { "recommend twice", new(() => Weihai().Recommended(), new Recommend("同意", null), Actors.RecommenderFor("weihai", "huancui")), "application.out-of-order", RefusalKind.Rule },
+        { "recommend a draft", new(() => Weihai().WithForm(), new Recommend("同意", null), Actors.RecommenderFor("weihai", "huancui")), "application.not-submitted", RefusalKind.Rule },
+        { "recommend without opinion", new(() => Weihai().Submitted(), new Recommend(" ", null), Actors.RecommenderFor("weihai", "huancui")), "application.opinion-missing", RefusalKind.Invalid },
         // Changde §12: without the district government's approval.
-        { "Changde without approval", new(() => Changde().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("wuling")), "application.government-approval-missing", RefusalKind.Invalid },
+        { "Changde without approval", new(() => Changde().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("changde", "wuling")), "application.government-approval-missing", RefusalKind.Invalid },
         // Xinzhou §14: a county regulator recommends through its government, whatever kind of body the form names.
         {
             "county regulator named on the form as a city department",
-            new(() => ApplicationBuilder.Under("xinzhou").WithForm(f => f with { RecommenderKind = RecommenderKind.CityDepartment, RecommenderId = "xinfu" }).Submitted(), new Recommend("同意", null), Actors.RecommenderFor("xinfu")),
+            new(() => ApplicationBuilder.Under("xinzhou").WithForm(f => f with { RecommenderKind = RecommenderKind.CityDepartment, RecommenderId = "xinfu" }).Submitted(), new Recommend("同意", null), Actors.RecommenderFor("xinzhou", "xinfu")),
             "application.government-approval-missing",
             RefusalKind.Invalid
         },
         // A body the application is not addressed to.
-        { "another district recommends", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("wendeng")), "application.not-your-recommendation", RefusalKind.Forbidden },
-        { "recommender without a body", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor(null)), "application.not-your-recommendation", RefusalKind.Forbidden },
-        { "decline without reason", new(() => Weihai().Submitted(), new DeclineRecommendation(""), Actors.RecommenderFor("huancui")), "reason.missing", RefusalKind.Invalid },
-        { "decline with too long a reason", new(() => Weihai().Submitted(), new DeclineRecommendation(new string('理', 2001)), Actors.RecommenderFor("huancui")), "reason.too-long", RefusalKind.Invalid },
+        { "another district recommends", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("weihai", "wendeng")), "application.not-your-recommendation", RefusalKind.Forbidden },
+        { "recommender without a body", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderFor("weihai", null)), "application.not-your-recommendation", RefusalKind.Forbidden },
+        { "the same district id of another city recommends", new(() => Weihai().Submitted(), new Recommend("同意", null), Actors.RecommenderIn("210500", "huancui")), "application.not-your-recommendation", RefusalKind.Forbidden },
+        { "the same district id of another city declines", new(() => Weihai().Submitted(), new DeclineRecommendation("不推荐"), Actors.RecommenderIn("210500", "huancui")), "application.not-your-recommendation", RefusalKind.Forbidden },
+        { "an authority naming no city recommends", new(() => Weihai().Submitted(), new Recommend("同意", null), new Actor("recommender-1", Roles.Recommender, "推荐单位", "huancui")), "application.not-your-recommendation", RefusalKind.Forbidden },
+        { "decline without reason", new(() => Weihai().Submitted(), new DeclineRecommendation(""), Actors.RecommenderFor("weihai", "huancui")), "reason.missing", RefusalKind.Invalid },
+        { "decline with too long a reason", new(() => Weihai().Submitted(), new DeclineRecommendation(new string('理', 2001)), Actors.RecommenderFor("weihai", "huancui")), "reason.too-long", RefusalKind.Invalid },
         // Only the office accepts, refuses, flags.
         { "applicant accepts itself", new(() => Weihai().At(StageKind.FormalReview), new Accept(null), Actors.Applicant), "application.office-only", RefusalKind.Forbidden },
         { "the workflow flags", new(() => Changde().Submitted(), new FlagSecurityReview(true, "自动"), Actor.System), "application.office-only", RefusalKind.Forbidden },
         { "flag a draft", new(() => Changde().WithForm(), new FlagSecurityReview(true, "涉密"), Office), "application.not-submitted", RefusalKind.Rule },
-        { "flag a declined application", new(() => Weihai().Submitted().Do(new DeclineRecommendation("不推荐"), Actors.RecommenderFor("huancui")), new FlagSecurityReview(true, "涉密"), Office), "application.ended", RefusalKind.Rule },
+        { "flag a declined application", new(() => Weihai().Submitted().Do(new DeclineRecommendation("不推荐"), Actors.RecommenderFor("weihai", "huancui")), new FlagSecurityReview(true, "涉密"), Office), "application.ended", RefusalKind.Rule },
         { "adverse record without details", new(() => Changde().At(StageKind.Consultation), new ReportAdverseRecord("c-1", Department.Tax, " "), Office), "consultation.details-missing", RefusalKind.Invalid },
         { "dismiss a record nobody reported", new(() => Changde().At(StageKind.Consultation), new DismissAdverseRecord("c-1", Department.Tax, "无"), Office), "consultation.no-open-record", RefusalKind.NotFound },
         // Weihai consults no departments.

@@ -15,10 +15,12 @@ public class DocumentAccessTests
     [InlineData(Roles.Applicant, "someone-else", null, true, false, "application.not-found")] // another applicant learns nothing
     [InlineData(Roles.Office, "office-1", null, false, true, null)] // the office, even a draft's trade secret
     [InlineData(Roles.Supervisor, "sup-1", null, true, true, null)] // the supervision group sees everything
-    [InlineData(Roles.Recommender, "rec-1", "huancui", true, false, null)] // the addressed body, once submitted
-    [InlineData(Roles.Recommender, "rec-1", "huancui", true, true, "document.not-found")] // but not a trade secret
-    [InlineData(Roles.Recommender, "rec-1", "huancui", false, false, "application.not-found")] // nor a draft
-    [InlineData(Roles.Recommender, "rec-2", "wendeng", true, false, "application.not-found")] // nor another district's
+    [InlineData(Roles.Recommender, "rec-1", "371000:huancui", true, false, null)] // the addressed body of the application's city, once submitted
+    [InlineData(Roles.Recommender, "rec-1", "371000:huancui", true, true, "document.not-found")] // but not a trade secret
+    [InlineData(Roles.Recommender, "rec-1", "371000:huancui", false, false, "application.not-found")] // nor a draft
+    [InlineData(Roles.Recommender, "rec-2", "371000:wendeng", true, false, "application.not-found")] // nor another district's
+    [InlineData(Roles.Recommender, "rec-3", "210500:huancui", true, false, "application.not-found")] // nor a body of that id in another city
+    [InlineData(Roles.Recommender, "rec-4", "huancui", true, false, "application.not-found")] // nor an authority that names no city
     [InlineData(Roles.Reviewer, "rev-1", null, true, false, "application.not-found")] // reviewers: only what is assigned (not here)
     [InlineData(Roles.Committee, "owner", null, true, false, "application.not-found")] // the owner's subject in another role is not the owner
     public void PermReadDocument_FollowsWhoMayReadTheApplication_AndTradeSecrets(string role, string subject, string? affiliation, bool submitted, bool tradeSecret, string? refused)
@@ -64,7 +66,7 @@ public class DocumentAccessTests
     {
         var events = new List<IApplicationEvent>
         {
-            new ApplicationDrafted("app-1", "weihai-2026", ApplicantCategory.Organisation, "owner", At),
+            new ApplicationDrafted("app-1", "weihai-2026", ApplicantCategory.Organisation, "owner", At, "371000"),
             new DraftSaved(new ApplicationForm { RecommenderId = "huancui" }, At),
             new DocumentAttached(document, At),
         };

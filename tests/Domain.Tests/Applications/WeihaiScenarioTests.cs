@@ -84,7 +84,7 @@ public class WeihaiScenarioTests
         var ids = Enumerable.Range(1, 6).Select(i => $"app-unit-{i}").ToList();
         var owners = ids.ToDictionary(id => id, id => new Actor($"owner-{id}", Roles.Applicant));
         var form = Forms.Valid(_policy, ApplicantCategory.Organisation);
-        var recommender = Actors.RecommenderFor(form.RecommenderId);
+        var recommender = Actors.RecommenderIn(_policy.City.Code, form.RecommenderId);
         var office = Actors.Office;
 
         DecideCycle(new OpenCycle("weihai-2026", _policy, 2026, "2026年度威海市市长质量奖认定", Dates.OpensOn, Dates.ClosesOn, false), Dates.At(2026, 2, 1));

@@ -99,32 +99,37 @@ public class AuditChainTests
 
     private static readonly StreamHead[] Heads = [new("cycle-weihai-2026", 12, "aa"), new("app-weihai-2026-0001", 7, "bb")];
 
+    private static readonly AnchorLink Previous = new("20260302T095000.0000000Z.json", "cc");
+
     [Fact]
     public void AnchorMac_HoldsForTheAnchorAsWritten()
     {
-        var mac = AuditChain.AnchorMac(Key, At, Heads);
+        var mac = AuditChain.AnchorMac(Key, At, Previous, Heads);
 
-        Assert.True(AuditChain.AnchorMacMatches(Key, At, Heads, mac));
-        Assert.False(AuditChain.AnchorMacMatches(Key, At, Heads, null));
-        Assert.False(AuditChain.AnchorMacMatches(RandomNumberGenerator.GetBytes(32), At, Heads, mac));
+        Assert.True(AuditChain.AnchorMacMatches(Key, At, Previous, Heads, mac));
+        Assert.False(AuditChain.AnchorMacMatches(Key, At, Previous, Heads, null));
+        Assert.False(AuditChain.AnchorMacMatches(RandomNumberGenerator.GetBytes(32), At, Previous, Heads, mac));
     }
 
-    public static TheoryData<string, DateTimeOffset, StreamHead[]> AnchorsAltered => new()
+    public static TheoryData<string, DateTimeOffset, AnchorLink?, StreamHead[]> AnchorsAltered => new()
     {
-        { "a lower version", At, [Heads[0], Heads[1] with { Version = 6 }] },
-        { "another hash", At, [Heads[0] with { Hash = "ab" }, Heads[1]] },
-        { "a stream left out", At, [Heads[0]] },
-        { "a stream renamed", At, [Heads[0], Heads[1] with { StreamId = "app-weihai-2026-0002" }] },
-        { "another time", At.AddSeconds(1), Heads },
+        { "a lower version", At, Previous, [Heads[0], Heads[1] with { Version = 6 }] },
+        { "another hash", At, Previous, [Heads[0] with { Hash = "ab" }, Heads[1]] },
+        { "a stream left out", At, Previous, [Heads[0]] },
+        { "a stream renamed", At, Previous, [Heads[0], Heads[1] with { StreamId = "app-weihai-2026-0002" }] },
+        { "another time", At.AddSeconds(1), Previous, Heads },
+        { "another predecessor", At, Previous with { Name = "20260302T085000.0000000Z.json" }, Heads },
+        { "another predecessor's MAC", At, Previous with { Mac = "cd" }, Heads },
+        { "no predecessor", At, null, Heads },
     };
 
     [Theory]
     [MemberData(nameof(AnchorsAltered))]
-    public void AnchorMac_FailsForAnAlteredAnchor(string what, DateTimeOffset at, StreamHead[] heads)
+    public void AnchorMac_FailsForAnAlteredAnchor(string what, DateTimeOffset at, AnchorLink? previous, StreamHead[] heads)
     {
-        var mac = AuditChain.AnchorMac(Key, At, Heads);
+        var mac = AuditChain.AnchorMac(Key, At, Previous, Heads);
 
-        Assert.False(AuditChain.AnchorMacMatches(Key, at, heads, mac), what);
+        Assert.False(AuditChain.AnchorMacMatches(Key, at, previous, heads, mac), what);
     }
 
     [Theory]

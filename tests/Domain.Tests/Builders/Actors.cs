@@ -11,7 +11,11 @@ public static class Actors
 
     public static Actor Reviewer { get; } = new("reviewer-1", Roles.Reviewer, "评审员");
 
-    public static Actor RecommenderFor(string? body) => new("recommender-1", Roles.Recommender, "推荐单位", body);
+    /// <summary>A recommender of <paramref name="body"/> in the city of the preset <paramref name="policyId"/>: its affil is "{city code}:{body}".</summary>
+    public static Actor RecommenderFor(string policyId, string? body) => RecommenderIn(Domain.Policies.PolicyPresets.Get(policyId).City.Code, body);
+
+    public static Actor RecommenderIn(string cityCode, string? body) =>
+        new("recommender-1", Roles.Recommender, "推荐单位", body is null ? null : $"{cityCode}:{body}");
 }
 
 /// <summary>

@@ -170,7 +170,7 @@ public sealed class ApplicationBuilder
         return Do(new ConferAward(AnnouncementReference, Dates.AwardedOn), Actors.Office, Dates.Awarding);
     }
 
-    public Actor Recommender => Actors.RecommenderFor(State.Form.RecommenderId);
+    public Actor Recommender => Actors.RecommenderIn(Policy.City.Code, State.Form.RecommenderId);
 
     /// <summary>Points that make 80 out of 100 on the stage's scale.</summary>
     public decimal GoodPoints(StageKind stage) =>

@@ -257,6 +257,37 @@ public sealed class ReviewDeciderTests
         Assert.Equal(("exp-a", 5), (rated.ExpertId, rated.Rating));
     }
 
+    [Theory]
+    // At the stage the panel was assigned, in process: the panel needs the materials.
+    [InlineData(ApplicationStatus.InProcess, StageKind.MaterialReview, "exp-a", true)]
+    // Not a member of the panel.
+    [InlineData(ApplicationStatus.InProcess, StageKind.MaterialReview, "exp-x", false)]
+    // Not shortlisted, withdrawn, disqualified: the application has left review (Changde §38, Xinzhou §28).
+    [InlineData(ApplicationStatus.NotShortlisted, StageKind.MaterialReview, "exp-a", false)]
+    [InlineData(ApplicationStatus.Withdrawn, StageKind.MaterialReview, "exp-a", false)]
+    [InlineData(ApplicationStatus.Disqualified, StageKind.MaterialReview, "exp-a", false)]
+    // Moved on to the site review, where no panel of theirs is assigned; or past review altogether.
+    [InlineData(ApplicationStatus.InProcess, StageKind.SiteReview, "exp-a", false)]
+    [InlineData(ApplicationStatus.InProcess, StageKind.CompositeEvaluation, "exp-a", false)]
+    [InlineData(ApplicationStatus.Awarded, StageKind.Approval, "exp-a", false)]
+    public void NeedToKnow_LastsWhileTheApplicationIsAtTheStageTheirPanelReviews(ApplicationStatus status, StageKind stage, string expert, bool needs)
+    {
+        var given = new Given("weihai", StageKind.MaterialReview).Panel("exp-a", "exp-b");
+        var app = given.App.State with { Status = status, Stage = stage };
+
+        Assert.Equal(needs, given.State.NeedsToKnow(app, expert));
+    }
+
+    [Fact]
+    public void NeedToKnow_EndsForARecusedReviewer()
+    {
+        var given = new Given("weihai", StageKind.MaterialReview).Panel("exp-a", "exp-b")
+            .Do(new DecideRecusal(ApplicationBuilder.Id, "exp-b", true, "与申报单位存在利害关系"), Office);
+
+        Assert.True(given.State.NeedsToKnow(given.App.State, "exp-a"));
+        Assert.False(given.State.NeedsToKnow(given.App.State, "exp-b"));
+    }
+
     [Fact]
     public void AssignedReviewer_ReadsTradeSecrets_ARecusedOrUnassignedOneLearnsNothing()
     {

@@ -242,8 +242,8 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         var (role, affiliation) = caller switch
         {
             A or B => (Roles.Applicant, (string?)null),
-            OtherDistrict => (Roles.Recommender, "wendeng"),
-            OwnDistrict => (Roles.Recommender, "huancui"),
+            OtherDistrict => (Roles.Recommender, "371000:wendeng"),
+            OwnDistrict => (Roles.Recommender, "371000:huancui"),
             Assigned or Recused => (Roles.Reviewer, null),
             Anonymous => (null, null),
             _ => (caller, null),

@@ -43,7 +43,7 @@ public sealed class DirectUploadSweepTests(Azurite azurite) : IAsyncLifetime
     {
         var bytes = new byte[size];
         new Random(seed).NextBytes(bytes);
-        "%PDF-1.7\n"u8.CopyTo(bytes);
+        "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8.CopyTo(bytes);
         return bytes;
     }
 

@@ -30,7 +30,7 @@ public sealed class DirectUploadTests(Azurite azurite) : IAsyncLifetime
     {
         var bytes = new byte[size];
         new Random(7).NextBytes(bytes);
-        "%PDF-1.7\n"u8.CopyTo(bytes);
+        "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8.CopyTo(bytes);
         return bytes;
     }
 

@@ -324,7 +324,7 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
         var secret = await (await UploadAsync(owner, appId, Pdf(4_000, seed: 13), "工艺参数.pdf", kind: "evidence", tradeSecret: true)).ExpectAsync(201);
         Assert.True(secret.GetProperty("tradeSecret").GetBoolean());
         await (await owner.PostAsync($"/api/applications/{appId}/submit", null)).ExpectAsync(200);
-        var recommender = _app.As(Roles.Recommender, affiliation: "huancui");
+        var recommender = _app.As(Roles.Recommender, affiliation: "371000:huancui");
         var office = _app.As(Roles.Office);
         var supervisor = _app.As(Roles.Supervisor);
         var secretPath = $"/api/applications/{appId}/documents/{secret.Str("documentId")}";
@@ -356,6 +356,38 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("数据.xlsx", xlsx.Str("name"));
         Assert.Equal("document.type-not-allowed", plainZip.Str("code"));
         Assert.Equal(2, (await BlobNamesAsync(appId)).Count);
+    }
+
+    [Fact]
+    public async Task Upload_OfAPdfWhoseScriptComesAfterSeveralBlocks_IsRefusedWhileStreaming_AndNothingIsStored()
+    {
+        var (owner, appId) = await DraftAsync();
+
+        // Ten megabytes of image-like stream data (read past in 4 MiB blocks), then an OpenAction that runs a script.
+        var harmless = Pdf(10_000_000, seed: 40);
+        await (await UploadAsync(owner, appId, harmless, "大报告.pdf", kind: "evidence")).ExpectAsync(201);
+        var active = harmless[..^24].Concat(Encoding.ASCII.GetBytes("\nendstream\nendobj\n2 0 obj\n<< /OpenAction << /S /JavaScript /JS (app.launchURL('http://evil.example')) >> >>\nendobj\n%%EOF\n")).ToArray();
+
+        var problem = await (await UploadAsync(owner, appId, active, "报告.pdf", kind: "evidence")).ExpectAsync(415);
+
+        Assert.Equal("document.pdf-active-content", problem.Str("code"));
+        Assert.Contains("JavaScript", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.Single(await BlobNamesAsync(appId));
+        Assert.Single((await (await owner.GetAsync($"/api/applications/{appId}")).ExpectAsync(200)).GetProperty("documents").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task Upload_OfADocxWithMacros_IsRefused_ButTheSameWithoutThemIsTaken()
+    {
+        var (owner, appId) = await DraftAsync();
+        (string, string)[] parts = [("[Content_Types].xml", "<Types/>"), ("_rels/.rels", "<Relationships/>"), ("word/document.xml", "<w:document/>")];
+
+        var macros = await (await UploadAsync(owner, appId, Zip([.. parts, ("word/vbaProject.bin", "ATTRIBUT")]), "自评报告.docx")).ExpectAsync(415);
+        await (await UploadAsync(owner, appId, Zip(parts), "自评报告.docx")).ExpectAsync(201);
+
+        Assert.Equal("document.office-macros", macros.Str("code"));
+        Assert.Contains("word/vbaProject.bin", macros.Str("detail"), StringComparison.Ordinal);
+        Assert.Single(await BlobNamesAsync(appId));
     }
 
     [Fact]
@@ -453,8 +485,8 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     {
         var bytes = new byte[size];
         new Random(seed).NextBytes(bytes);
-        "%PDF-1.7\n"u8.CopyTo(bytes);
-        "\n%%EOF\n"u8.CopyTo(bytes.AsSpan(size - 7));
+        "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8.CopyTo(bytes);
+        "\nendstream\nendobj\n%%EOF\n"u8.CopyTo(bytes.AsSpan(size - 24));
         return bytes;
     }
 

@@ -17,7 +17,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IAsyncLifetime
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
 
-    private HttpClient Huancui => _app.As(Roles.Recommender, affiliation: "huancui", name: "环翠区质量强区工作领导小组办公室");
+    private HttpClient Huancui => _app.As(Roles.Recommender, affiliation: "371000:huancui", name: "环翠区质量强区工作领导小组办公室");
 
     private async Task<(string Id, HttpClient Applicant)> SubmittedAsync(string name = "威海精工机械有限公司", string creditCode = "91350100M000100Y43")
     {
@@ -30,7 +30,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IAsyncLifetime
     public async Task Submitted_IsSeenByItsDistrictRecommender_ButNotByAnotherDistrict()
     {
         var (id, _) = await SubmittedAsync();
-        var wendeng = _app.As(Roles.Recommender, affiliation: "wendeng");
+        var wendeng = _app.As(Roles.Recommender, affiliation: "371000:wendeng");
 
         var mine = await (await Huancui.GetAsync("/api/applications?cycleId=weihai-2026")).ExpectAsync(200);
         var theirs = await (await wendeng.GetAsync("/api/applications?cycleId=weihai-2026")).ExpectAsync(200);
@@ -40,6 +40,32 @@ public sealed class IntakeApiTests(Azurite azurite) : IAsyncLifetime
         await (await wendeng.GetAsync($"/api/applications/{id}")).ExpectAsync(404);
         // Acting on it answers as reading it does: another district does not learn that it exists.
         await (await wendeng.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐" })).ExpectAsync(404);
+    }
+
+    [Fact]
+    public async Task ARecommendersAuthority_NamesTheCity_TheSameDistrictIdOfAnotherCityReadsNothing()
+    {
+        // Benxi and Changde both have a district "xihu" (溪湖区, 西湖管理区); both cities run in one deployment.
+        await Holders.OpenCycleAsync(_app, "changde", 2026, "2026-03-02", "2026-04-30");
+        var subject = "applicant-" + Guid.NewGuid().ToString("N");
+        var id = await Applicants.SubmitAsync(_app, _app.As(Roles.Applicant, subject: subject), subject, "changde-2026", Forms.ChangdeOrganisation(districtId: "xihu"));
+
+        // A Benxi 溪湖区 recommender (city 210500), and a token naming no city at all: neither lists, reads or declines it.
+        foreach (var stranger in new[] { _app.As(Roles.Recommender, affiliation: "210500:xihu"), _app.As(Roles.Recommender, affiliation: "xihu") })
+        {
+            Assert.Empty((await (await stranger.GetAsync("/api/applications?cycleId=changde-2026")).ExpectAsync(200)).EnumerateArray());
+            await (await stranger.GetAsync($"/api/applications/{id}")).ExpectAsync(404);
+            await (await stranger.PostJsonAsync($"/api/applications/{id}/decline", new { reason = "不符合条件" })).ExpectAsync(404);
+        }
+
+        // Changde's 西湖管理区 (city 430700) does.
+        var changdeXihu = _app.As(Roles.Recommender, affiliation: "430700:xihu");
+        Assert.Equal(id, Assert.Single((await (await changdeXihu.GetAsync("/api/applications?cycleId=changde-2026")).ExpectAsync(200)).EnumerateArray()).Str("applicationId"));
+        await (await changdeXihu.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
+        var declined = await (await changdeXihu.PostJsonAsync($"/api/applications/{id}/decline", new { reason = "不符合推荐条件" })).ExpectAsync(200);
+        Assert.Equal("Declined", declined.Str("status"));
+        var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}/history")).ExpectAsync(200);
+        Assert.Contains(history.EnumerateArray(), e => e.Str("type") == "RecommendationDeclined");
     }
 
     [Fact]
@@ -108,7 +134,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IAsyncLifetime
     public async Task AcceptOrRefuse_ByAnyoneButTheOffice_IsForbidden(string role)
     {
         var (id, _) = await SubmittedAsync();
-        var caller = _app.As(role, affiliation: "huancui");
+        var caller = _app.As(role, affiliation: "371000:huancui");
 
         await (await caller.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(403);
         await (await caller.PostJsonAsync($"/api/applications/{id}/refuse", new { reason = "x" })).ExpectAsync(403);

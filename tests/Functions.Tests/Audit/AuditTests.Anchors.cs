@@ -58,7 +58,8 @@ public sealed partial class AuditTests
         Assert.Equal(head.Hash, heads[stream].Hash);
         Assert.Equal(cycleHead.Version, heads["cycle-weihai-2026"].Version);
         Assert.Equal(cycleHead.Hash, heads["cycle-weihai-2026"].Hash);
-        Assert.True(Domain.Audit.AuditChain.AnchorMacMatches(_app.Services.GetRequiredService<AuditKey>().Bytes, anchor.CreatedAt, anchor.Streams, anchor.Mac));
+        Assert.Null(anchor.Previous);
+        Assert.True(Domain.Audit.AuditChain.AnchorMacMatches(_app.Services.GetRequiredService<AuditKey>().Bytes, anchor.CreatedAt, anchor.Previous, anchor.Streams, anchor.Mac));
     }
 
     [Fact]
@@ -144,17 +145,17 @@ public sealed partial class AuditTests
     [Fact]
     public async Task Verify_WhenTheNewestAnchorWasAltered_NamesIt_AndChecksAgainstTheOlderValidOne()
     {
-        var id = await SubmittedAsync();
-        var stream = ApplicationId.Parse(id).Value.StreamId;
+        await SubmittedAsync();
         await AnchorAsync();
+        var later = ApplicationId.Parse(await SubmittedAsync()).Value.StreamId; // the second anchor records this new stream
         await AnchorAsync();
         var names = (await AnchorNamesAsync()).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(2, names.Count);
 
-        // Someone lowers the stream's anchored version in the newest anchor (to hide a truncation).
+        // Someone lowers the new stream's anchored version in the newest anchor (to hide a truncation).
         var blob = Anchors.GetBlobClient(names[1]);
         var json = JsonNode.Parse((await blob.DownloadContentAsync()).Value.Content.ToString())!;
-        var head = json["streams"]!.AsArray().Single(s => (string?)s!["streamId"] == stream)!;
+        var head = json["streams"]!.AsArray().Single(s => (string?)s!["streamId"] == later)!;
         head["version"] = (int)head["version"]! - 1;
         await blob.UploadAsync(BinaryData.FromString(json.ToJsonString()), overwrite: true);
 

@@ -179,6 +179,73 @@ public sealed class RegisterTests(Azurite azurite) : IAsyncLifetime
         Assert.True((await EligibilityAsync(KeyC, "benxi-2026")).GetProperty("may").GetBoolean());
     }
 
+    /// <summary>Someone with write access to the tables, not to the events: removes rows of the register table, or adds one.</summary>
+    private async Task DeleteRegisterRowsAsync(string key)
+    {
+        var table = _app.Storage.Table(QualityAward.Functions.Storage.StorageClients.RegisterTable);
+        await foreach (var row in table.QueryAsync<Azure.Data.Tables.TableEntity>(r => r.PartitionKey == "holder-" + key))
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All);
+        }
+    }
+
+    [Fact]
+    public async Task Ban_WhoseRegisterRowIsDeleted_StillRefusesIntake_AndARowAddedByHandBarsNobody()
+    {
+        _app.Clock.SetUtcNow(At(2026, 4, 10, 10, 0));
+        await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/holders/{KeyC}/bans", new
+        {
+            policyId = "benxi",
+            reason = "falseMaterials",
+            startsOn = "2026-04-10",
+            cause = "申报材料中的检验报告系伪造",
+            decisionReference = "本质奖办〔2026〕7号",
+        })).ExpectAsync(200);
+
+        // The ban is an event on the holder's stream, under the audit chain; the table row is a cache.
+        await DeleteRegisterRowsAsync(KeyC);
+        var table = _app.Storage.Table(QualityAward.Functions.Storage.StorageClients.RegisterTable);
+        await table.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("holder-" + KeyB, "ban-forged")
+        {
+            ["PolicyId"] = "benxi", ["Reason"] = "FalseMaterials", ["StartsOn"] = "2026-04-01", ["Unit"] = "Years", ["Length"] = 5,
+            ["AllQualityAwards"] = false, ["Article"] = "§30", ["Cause"] = "伪造",
+        });
+
+        var answer = await EligibilityAsync(KeyC, "benxi-2026");
+        Assert.False(answer.GetProperty("may").GetBoolean());
+        Assert.Equal("eligibility.banned", Assert.Single(answer.GetProperty("reasons").EnumerateArray()).Str("code"));
+        var subject = "banned-" + Guid.NewGuid().ToString("N");
+        var applicant = _app.As(Roles.Applicant, subject: subject);
+        var draft = (await (await applicant.PostJsonAsync("/api/cycles/benxi-2026/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
+        await (await applicant.PutJsonAsync($"/api/applications/{draft}/form", Forms.BenxiOrganisation("本溪丙化工有限公司", KeyC))).ExpectAsync(200);
+        await Applicants.AttachReportAsync(_app, draft, subject);
+        var refused = await (await applicant.PostAsync($"/api/applications/{draft}/submit", null)).ExpectAsync(409);
+        Assert.Contains("eligibility.banned", refused.ToString());
+
+        Assert.True((await EligibilityAsync(KeyB, "benxi-2026")).GetProperty("may").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Revocation_WhoseRegisterRowsAreDeleted_StillBarsTheNextCycle_AndCanStillBeRecovered()
+    {
+        var id = await AwardAsync("本溪丁制药有限公司", KeyA);
+        _app.Clock.SetUtcNow(At(2029, 9, 1, 10, 0));
+        var office = _app.As(Roles.Office);
+        var proposalId = (await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "major-incident", reason = "发生较大生产安全事故。", occurredOn = "2029-08-15" })).ExpectAsync(200))
+            .GetProperty("events")[0].GetProperty("event").Str("proposalId");
+        await (await office.PostJsonAsync($"/api/register/awards/{id}/revocation", new { proposalId, revokedOn = "2029-09-01", decisionReference = "本政发〔2029〕13号" })).ExpectAsync(200);
+
+        await DeleteRegisterRowsAsync(KeyA);
+
+        // The award, its revocation and the ban that follows are read from the events.
+        await (await office.PostJsonAsync($"/api/register/awards/{id}/recoveries", new { yuan = 10_000, recoveredOn = "2029-09-01", reference = "财政收据〔2029〕003" })).ExpectAsync(200);
+        _app.Clock.SetUtcNow(At(2030, 3, 2, 9, 0));
+        await Holders.OpenCycleAsync(_app, "benxi", 2030, "2030-03-02", "2030-04-30");
+        var no = await EligibilityAsync(KeyA, "benxi-2030");
+        Assert.False(no.GetProperty("may").GetBoolean());
+        Assert.Equal("eligibility.banned", Assert.Single(no.GetProperty("reasons").EnumerateArray()).Str("code"));
+    }
+
     [Fact]
     public async Task Ban_ThePolicyDoesNotDefine_IsRefused_AndOnlyTheOfficeRecordsBans()
     {

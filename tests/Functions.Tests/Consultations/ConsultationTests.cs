@@ -106,7 +106,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var applicant = _app.As(Roles.Applicant, subject: subject);
         var id = await Applicants.SubmitAsync(_app, applicant, subject, "changde-2026", ChangdeForm(name, "91350100M000100Y43"));
-        var wuling = _app.As(Roles.Recommender, affiliation: "wuling");
+        var wuling = _app.As(Roles.Recommender, affiliation: "430700:wuling");
         var recommended = await (await wuling.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
         Assert.Equal("Consultation", recommended.Str("stage"));
         return id;

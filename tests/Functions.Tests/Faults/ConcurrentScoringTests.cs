@@ -38,7 +38,7 @@ public sealed class ConcurrentScoringTests(Azurite azurite, ITestOutputHelper ou
         await (await client.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation(name, ReviewFlow.CreditCodeFor(n)))).ExpectAsync(200);
         await Applicants.AttachReportAsync(_app, id, subject);
         await (await client.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-        await (await _app.As(Roles.Recommender, affiliation: "huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         var accepted = await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         Assert.Equal("MaterialReview", accepted.Str("stage"));

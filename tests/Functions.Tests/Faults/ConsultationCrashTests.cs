@@ -131,7 +131,7 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
     {
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, Cycle, ConsultationTests.ChangdeForm(name, "91350100M000100Y43"));
-        var recommended = await (await app.As(Roles.Recommender, affiliation: "wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
+        var recommended = await (await app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
         Assert.Equal("Consultation", recommended.Str("stage"));
         return id;
     }

@@ -172,7 +172,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
     {
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, Cycle, Forms.BenxiOrganisation(name));
-        await (await app.As(Roles.Recommender, affiliation: "pingshan").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await app.As(Roles.Recommender, affiliation: "210500:pingshan").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         Assert.Equal("PublicNotice", (await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
         return id;
     }

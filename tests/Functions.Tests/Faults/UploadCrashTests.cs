@@ -127,7 +127,7 @@ public sealed class UploadCrashTests(Azurite azurite, ITestOutputHelper output)
             }
 
             _random.NextBytes(buffer[..n]);
-            var header = "%PDF-1.7\n"u8;
+            var header = "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8;
             for (var i = 0; i < n && _position + i < header.Length; i++)
             {
                 buffer[i] = header[(int)_position + i];

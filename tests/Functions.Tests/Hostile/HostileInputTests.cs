@@ -67,8 +67,8 @@ public sealed class HostileInputTests(Azurite azurite)
         }
     }
 
-    /// <summary>A row: what is sent, by whom, and the 4xx expected (a single digit 4 = any 4xx).</summary>
-    public sealed record Case(string Name, string Method, string Path, string? ContentType, object? Body, string Caller, int Expected, (string Name, string Value)[]? Headers = null, bool Echoes = false)
+    /// <summary>A row: what is sent, by whom, and the 4xx expected (a single digit 4 = any 4xx); with <see cref="Code"/>, the problem's code too.</summary>
+    public sealed record Case(string Name, string Method, string Path, string? ContentType, object? Body, string Caller, int Expected, (string Name, string Value)[]? Headers = null, bool Echoes = false, string? Code = null)
     {
         public override string ToString() => Name;
     }
@@ -225,7 +225,72 @@ public sealed class HostileInputTests(Azurite azurite)
         new("ConsultationLink_WithAForgedToken_IsRefused", "GET", "/consultations/weihai-2026-c1/tax?t=" + Uri.EscapeDataString("forged." + Script), null, null, "anonymous", 4),
         new("ConsultationLink_ForAnUnknownDepartment_IsRefused", "GET", "/consultations/weihai-2026-c1/" + Uri.EscapeDataString(Script) + "?t=x", null, null, "anonymous", 4),
         new("ConsultationAnswer_WithAForgedToken_IsRefused", "POST", "/forms/consultations/weihai-2026-c1/tax?t=forged", F, "t=forged&respondentName=" + Uri.EscapeDataString(Script), "anonymous", 4),
+
+        // Files staff would open on their desktops: active PDFs, polyglots, macros, unsafe names, bombs (issue 17).
+        new("Pdf_WithAnOpenActionThatRunsJavaScript_IsRefused", "POST", Upload + "report.pdf", Pdf, ActivePdf("<< /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), "A", 415, Code: "document.pdf-active-content"),
+        new("Pdf_WithJavaScriptWrittenAsANameEscape_IsRefused", "POST", Upload + "report.pdf", Pdf, ActivePdf("<< /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>"), "A", 415, Code: "document.pdf-active-content"),
+        new("Pdf_WithALaunchAction_IsRefused", "POST", Upload + "report.pdf", Pdf, ActivePdf("<< /OpenAction << /S /Launch /F (cmd.exe) >> >>"), "A", 415, Code: "document.pdf-active-content"),
+        new("Pdf_WithAnEmbeddedFile_IsRefused", "POST", Upload + "report.pdf", Pdf, ActivePdf("<< /Type /EmbeddedFile /Length 4 >>\nstream\nMZ\u0090\u0000\nendstream"), "A", 415, Code: "document.pdf-active-content"),
+        new("Pdf_WithAdditionalActions_IsRefused", "POST", Upload + "report.pdf", Pdf, ActivePdf("<< /Type /Page /AA << /O 4 0 R >> >>"), "A", 415, Code: "document.pdf-active-content"),
+        new("Pdf_WithJavaScriptInACompressedObjectStream_IsRefused", "POST", Upload + "report.pdf", Pdf, PdfWithObjectStream("<< /S /JavaScript /JS (app.alert(1)) >>"), "A", 415, Code: "document.pdf-active-content"),
+        new("PdfHtmlPolyglot_IsRefused", "POST", Upload + "report.pdf", Pdf, "%PDF-1.4\n<html><body>" + Script + "</body></html>\n%%EOF\n", "A", 415, Code: "document.polyglot"),
+        new("Docx_WithAVbaProject_IsRefused", "POST", Upload + "report.docx", Pdf, OfficeZip(("word/vbaProject.bin", 512)), "A", 415, Code: "document.office-macros"),
+        new("Xlsx_WithAnExcel4MacroSheet_IsRefused", "POST", Upload + "data.xlsx", Pdf, OfficeZip(("xl/macrosheets/sheet1.xml", 512)), "A", 415, Code: "document.office-macros"),
+        new("Docx_WithATraversingEntryName_IsRefused", "POST", Upload + "report.docx", Pdf, OfficeZip(("../../../../tmp/evil.exe", 64)), "A", 415, Code: "document.zip-entry-name"),
+        new("Docx_WithAnAbsoluteEntryName_IsRefused", "POST", Upload + "report.docx", Pdf, OfficeZip(("/etc/cron.d/evil", 64)), "A", 415, Code: "document.zip-entry-name"),
+        new("Docx_DeclaringTwoHundredMebibytesUnpacked_IsRefusedAsABomb", "POST", Upload + "report.docx", Pdf, OfficeZip(("word/media/zeros.bin", 200 * 1024 * 1024)), "A", 415, Code: "document.zip-unpacked-too-large"),
+
+        // Free text without a visible character; anonymity that identifies; another city's recommender (issue 17).
+        new("PublicReport_OfInvisibleCharactersOnly_IsRefused", "POST", "/api/public/reports/", J, "{\"concerning\":\"威海精工\",\"text\":\"\\u0000\\u202e\\u200b\",\"realName\":false}", "anonymous", 422, Code: "text.no-visible-character"),
+        new("AnonymousPublicReport_WithANameAndPhone_IsRefused", "POST", "/api/public/reports/", J, "{\"concerning\":\"威海精工\",\"text\":\"违规使用称号\",\"realName\":false,\"name\":\"张三\",\"contact\":\"13800000000\"}", "anonymous", 422, Code: "report.anonymous-identified"),
+        new("Opinion_OfZeroWidthCharactersOnly_IsRefused", "POST", "/api/applications/{S}/recommend", J, "{\"opinion\":\"\\u200b\\u200c\\u2060\"}", "recommender", 422, Code: "text.no-visible-character"),
+        new("Withdrawal_WithAReasonOfDirectionMarksOnly_IsRefused", "POST", "/api/applications/{S}/withdraw", J, "{\"reason\":\"\\u202e\\u202d\\u200f\"}", "A", 422, Code: "text.no-visible-character"),
+        new("Ban_WithACauseOfAByteOrderMarkOnly_IsRefused", "POST", "/api/register/holders/91350100M000100Y43/bans", J, Ban.Replace("falseMaterials", "fraud", StringComparison.Ordinal).Replace("\"cause\":\"c\"", "\"cause\":\"\\ufeff\"", StringComparison.Ordinal), "office", 422, Code: "text.no-visible-character"),
+        new("FormName_OfAZeroWidthSpaceOnly_IsRefused", "PUT", "/api/applications/{D}/form", J, FormJson(name: "\u200b\u2060"), "A", 422, Code: "application.form-invalid"),
+        new("AnotherCitysDistrictOfTheSameId_RecommendingMyApplication_IsRefused", "POST", "/api/applications/{S}/recommend", J, "{\"opinion\":\"同意推荐\"}", "recommender-benxi", 404),
+        new("ARecommenderTokenNamingNoCity_ReadingMyApplication_IsNotFound", "GET", "/api/applications/{S}", null, null, "recommender-no-city", 404),
     ];
+
+    private static string ActivePdf(string object3) =>
+        "%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n3 0 obj\n" + object3 + "\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n";
+
+    /// <summary>A PDF 1.5 whose object 3 sits in a compressed object stream, where a raw byte scan would not see it.</summary>
+    private static byte[] PdfWithObjectStream(string object3)
+    {
+        using var compressed = new MemoryStream();
+        using (var z = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            z.Write(Encoding.ASCII.GetBytes("3 0 " + object3));
+        }
+
+        var data = compressed.ToArray();
+        return
+        [
+            .. Encoding.ASCII.GetBytes($"%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n4 0 obj\n<< /Type /ObjStm /N 1 /First 4 /Filter /FlateDecode /Length {data.Length} >>\nstream\n"),
+            .. data,
+            .. Encoding.ASCII.GetBytes("\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"),
+        ];
+    }
+
+    /// <summary>A DOCX (its required parts) with more entries of the given names and sizes (zeros, compressed).</summary>
+    private static byte[] OfficeZip(params (string Name, int Size)[] extra)
+    {
+        using var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            var zeros = new byte[1024 * 1024];
+            foreach (var (name, size) in new[] { ("[Content_Types].xml", 200), ("word/document.xml", 2000), ("xl/workbook.xml", 200) }.Concat(extra))
+            {
+                using var entry = zip.CreateEntry(name, CompressionLevel.SmallestSize).Open();
+                for (var left = size; left > 0; left -= zeros.Length)
+                {
+                    entry.Write(zeros, 0, Math.Min(left, zeros.Length));
+                }
+            }
+        }
+
+        return stream.ToArray();
+    }
 
     private static byte[] ZipBomb()
     {
@@ -323,6 +388,10 @@ public sealed class HostileInputTests(Azurite azurite)
             // Markup comes back only inside JSON strings, in a problem+json body a browser does not render.
             var problem = System.Text.Json.JsonDocument.Parse(text).RootElement;
             Assert.Equal(status, problem.GetProperty("status").GetInt32());
+            if (row.Code is not null)
+            {
+                Assert.True(problem.Str("code") == row.Code, $"{row.Name}: expected {row.Code}, got {problem.Str("code")}: {text[..Math.Min(text.Length, 600)]}");
+            }
             if (row.Echoes)
             {
                 Assert.Contains("<script>alert('qa')", problem.Str("detail"), StringComparison.Ordinal);
@@ -423,8 +492,10 @@ public sealed class HostileInputTests(Azurite azurite)
             "A-cookie" => (Roles.Applicant, "applicant-a", null, true),
             "B" => (Roles.Applicant, "applicant-b", null, false),
             "B-cookie" => (Roles.Applicant, "applicant-b", null, true),
-            "recommender" => (Roles.Recommender, "recommender-huancui", "huancui", false),
-            "recommender-other" => (Roles.Recommender, "recommender-wendeng", "wendeng", false),
+            "recommender" => (Roles.Recommender, "recommender-huancui", "371000:huancui", false),
+            "recommender-other" => (Roles.Recommender, "recommender-wendeng", "371000:wendeng", false),
+            "recommender-benxi" => (Roles.Recommender, "recommender-benxi-huancui", "210500:huancui", false),
+            "recommender-no-city" => (Roles.Recommender, "recommender-huancui-no-city", "huancui", false),
             "anonymous" => (null, null, null, false),
             _ => (caller, caller, null, false),
         };

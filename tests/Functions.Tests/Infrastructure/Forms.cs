@@ -44,4 +44,25 @@ public static class Forms
         size = "large",
         sector = "enterprise",
     };
+
+    /// <summary>A complete Changde organisation form (§9-10), addressed to the district regulator of <paramref name="districtId"/> (default 武陵区).</summary>
+    public static object ChangdeOrganisation(string name = "常德精工科技有限公司", string creditCode = "91350100M000100Y43", string districtId = "wuling") => new
+    {
+        name,
+        districtId,
+        contact = new { name = "王五", phone = "13700137000", email = "wangwu@example.com" },
+        declarations = new[] { "no-major-incident", "no-violation", "excellence-model" },
+        authenticityDeclared = true,
+        noStateSecretsDeclared = true,
+        recommenderId = districtId,
+        recommenderKind = "districtRegulator",
+        qualityModel = "卓越绩效管理模式",
+        creditCode,
+        registeredAddress = "常德市武陵区朗州路1号",
+        foundedOn = "2008-06-01",
+        industrySector = "secondary",
+        industryCode = "C3670",
+        size = "medium",
+        sector = "enterprise",
+    };
 }

@@ -51,7 +51,7 @@ public static class Holders
             switch (stage.Kind)
             {
                 case StageKind.Recommendation:
-                    await Do(new Recommend("经初审，同意推荐。", stage.GovernmentApproval ? "区政府批复〔2026〕3号" : null), new Actor("recommender-test", Roles.Recommender, "推荐单位", state.Form.RecommenderId));
+                    await Do(new Recommend("经初审，同意推荐。", stage.GovernmentApproval ? "区政府批复〔2026〕3号" : null), new Actor("recommender-test", Roles.Recommender, "推荐单位", $"{policy.City.Code}:{state.Form.RecommenderId}"));
                     break;
                 case StageKind.Consultation:
                     await Do(new ConcludeConsultation(), office);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -35,7 +36,7 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var applicant = _app.As(Roles.Applicant, subject: subject);
         var id = await Applicants.SubmitAsync(_app, applicant, subject, "benxi-2026", Forms.BenxiOrganisation(name));
-        var pingshan = _app.As(Roles.Recommender, affiliation: "pingshan");
+        var pingshan = _app.As(Roles.Recommender, affiliation: "210500:pingshan");
         await (await pingshan.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         var accepted = await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         Assert.Equal("PublicNotice", accepted.Str("stage"));
@@ -89,6 +90,37 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         Assert.Equal("notice.too-short", problem.Str("code"));
         await (await _app.Anonymous().GetAsync("/api/public/notices/benxi-2026-acceptance")).ExpectAsync(404);
+    }
+
+    [Fact]
+    public async Task AnonymousObjection_WithANameOrContact_OrWithoutAVisibleCharacter_IsRefused_AndStoresNothing()
+    {
+        var a = await AcceptedAsync("本溪庚公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var before = await Hostile.StorageSnapshot.TakeAsync(_app);
+
+        // What the probe sent: anonymous, yet with a name and a phone number.
+        var identified = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, name = "张三", contact = "13800000000", text = "该公司存在质量问题。" })).ExpectAsync(422);
+        Assert.Equal("objection.anonymous-identified", identified.Str("code"));
+        Assert.Equal("name", identified.Str("field"));
+        var en = _app.Anonymous();
+        en.DefaultRequestHeaders.AcceptLanguage.ParseAdd("en");
+        var english = await (await en.PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, contact = "13800000000", text = "该公司存在质量问题。" })).ExpectAsync(422);
+        Assert.Equal("contact", english.Str("field"));
+        Assert.Contains("anonymous", english.Str("detail"), StringComparison.Ordinal);
+
+        // Text made only of invisible characters: NUL, a right-to-left override, a zero-width space.
+        var invisible = await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "\u0000\u202e\u200b" })).ExpectAsync(422);
+        Assert.Equal("text.no-visible-character", invisible.Str("code"));
+        Assert.Equal("text", invisible.Str("field"));
+        Assert.Equal(string.Empty, (await Hostile.StorageSnapshot.TakeAsync(_app)).DifferenceFrom(before));
+
+        // Anonymous without either: filed, and the office sees no name.
+        await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司存在质量问题。" })).ExpectAsync(201);
+        var seen = Assert.Single((await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray());
+        Assert.False(seen.GetProperty("realName").GetBoolean());
+        Assert.False(seen.TryGetProperty("objectorName", out var name) && name.ValueKind != JsonValueKind.Null, seen.ToString());
+        Assert.False(seen.TryGetProperty("objectorContact", out var contact) && contact.ValueKind != JsonValueKind.Null, seen.ToString());
     }
 
     [Fact]

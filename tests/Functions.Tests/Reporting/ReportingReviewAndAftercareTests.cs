@@ -42,7 +42,7 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
         await (await client.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation("威海甲精密机械有限公司", ReviewFlow.CreditCodeFor(1)))).ExpectAsync(200);
         await Applicants.AttachReportAsync(_app, id, subject);
         await (await client.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-        await (await _app.As(Roles.Recommender, affiliation: "huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         return id;

@@ -50,9 +50,14 @@ public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnonymousReport_KeepsNoName_EvenIfOneIsSent_AndARealNameReportNeedsAContact()
+    public async Task AnonymousReport_WithANameIsRefused_WithoutOneKeepsNoName_AndARealNameReportNeedsAContact()
     {
-        await (await _app.Anonymous().PostJsonAsync("/api/public/reports", new { concerning = "某获奖单位", text = "发生安全事故未报告。", realName = false, name = "赵六", contact = "zhao@example.com" })).ExpectAsync(201);
+        // Asking anonymity and sending a name: refused, not silently stripped, and nothing stored.
+        var identified = await (await _app.Anonymous().PostJsonAsync("/api/public/reports", new { concerning = "某获奖单位", text = "发生安全事故未报告。", realName = false, name = "赵六", contact = "zhao@example.com" })).ExpectAsync(422);
+        Assert.Equal("report.anonymous-identified", identified.Str("code"));
+        Assert.Empty((await (await _app.As(Roles.Supervisor).GetAsync("/api/reports")).ExpectAsync(200)).EnumerateArray());
+
+        await (await _app.Anonymous().PostJsonAsync("/api/public/reports", new { concerning = "某获奖单位", text = "发生安全事故未报告。", realName = false, name = "", contact = " " })).ExpectAsync(201);
         var view = Assert.Single((await (await _app.As(Roles.Supervisor).GetAsync("/api/reports")).ExpectAsync(200)).EnumerateArray());
         Assert.False(view.GetProperty("realName").GetBoolean());
         Assert.False(view.TryGetProperty("reporterName", out _));

@@ -56,13 +56,75 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         var subject = $"changde-applicant-{n}";
         var owner = _app.As(Roles.Applicant, subject: subject);
         var id = await Applicants.SubmitAsync(_app, owner, subject, Cycle, Form(name, n));
-        await (await _app.As(Roles.Recommender, affiliation: "wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
 
         // The department consultation is another slice's work; its conclusion is the command it ends with.
         var concluded = await _app.Services.GetRequiredService<ApplicationCommands>().RunAsync(id, new ConcludeConsultation(), new Actor("office-1", Roles.Office), $"consult-{id}", CancellationToken.None);
         Assert.Null(concluded.Refusal);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         return (id, owner);
+    }
+
+    /// <summary>As <see cref="AcceptedAsync"/>, with a file marked as a trade secret uploaded before submission.</summary>
+    private async Task<(string Id, string SecretDocumentId)> AcceptedWithSecretAsync(string name, int n)
+    {
+        var subject = $"changde-applicant-{n}";
+        var owner = _app.As(Roles.Applicant, subject: subject);
+        var id = (await (await owner.PostJsonAsync($"/api/cycles/{Cycle}/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
+        await (await owner.PutJsonAsync($"/api/applications/{id}/form", Form(name, n))).ExpectAsync(200);
+        await Applicants.AttachReportAsync(_app, id, subject);
+        var secret = await ReviewFlow.UploadTradeSecretAsync(owner, id);
+        await (await owner.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经初审，同意推荐。", governmentApprovalReference = "武政函〔2026〕3号" })).ExpectAsync(200);
+        Assert.Null((await _app.Services.GetRequiredService<ApplicationCommands>().RunAsync(id, new ConcludeConsultation(), new Actor("office-1", Roles.Office), $"consult-{id}", CancellationToken.None)).Refusal);
+        await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
+        return (id, secret);
+    }
+
+    [Fact]
+    public async Task AReviewer_ReadsATradeSecretOnlyWhileTheApplicationIsAtTheStageTheirPanelReviews()
+    {
+        // Changde §38 (and Xinzhou §28): those who take part keep the secrets they learn; a reviewer
+        // needs the files only while the application is at the stage their panel reviews.
+        var a = await AcceptedWithSecretAsync("常德壬科技有限公司", 20);
+        var b = await AcceptedWithSecretAsync("常德癸科技有限公司", 21);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
+        await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "acceptance", firstDay = "2026-04-13" })).ExpectAsync(201);
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.FireTimersAsync();
+        await _app.DrainReactionsAsync();
+        await _flow.AddExpertAsync("cd-1", "湖南文理学院");
+        await _flow.AddExpertAsync("cd-2", "常德市质量技术研究所");
+        await _flow.FormPanelAsync("cd-panel", "cd-1", "cd-1", "cd-2");
+        await _flow.AddExpertAsync("cd-5", "湖南省标准化研究院");
+        await _flow.FormPanelAsync("cd-site", "cd-5", "cd-5");
+        string[] panel = ["cd-1", "cd-2"];
+        var reviewer = _flow.Reviewer("cd-2");
+
+        await _flow.ReviewAsync(a.Id, "materialReview", "cd-panel", "cd-1", panel, 0.9m);
+        await _flow.ReviewAsync(b.Id, "materialReview", "cd-panel", "cd-1", panel, 0.5m);
+
+        // At the material review, awaiting the shortlist: the panel reads the secret.
+        Assert.Equal(200, (int)(await reviewer.GetAsync($"/api/applications/{b.Id}/documents/{b.SecretDocumentId}")).StatusCode);
+
+        await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/shortlist", new { places = 1 })).ExpectAsync(200);
+        await _app.DrainReactionsAsync();
+        Assert.Equal("NotShortlisted", (await _flow.ApplicationAsync(b.Id)).Str("status"));
+
+        // Not shortlisted: out of review. Nothing of it is served to its reviewers any more.
+        Assert.Equal("application.not-found", (await (await reviewer.GetAsync($"/api/applications/{b.Id}/documents/{b.SecretDocumentId}")).ExpectAsync(404)).Str("code"));
+        await (await reviewer.GetAsync($"/api/applications/{b.Id}")).ExpectAsync(404);
+
+        // a moved on to the site review, another panel's: the material reviewers' need has ended too;
+        // the site panel reads it once assigned.
+        Assert.Equal("SiteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
+        await (await reviewer.GetAsync($"/api/applications/{a.Id}/documents/{a.SecretDocumentId}")).ExpectAsync(404);
+        await _flow.AssignAsync(a.Id, "siteReview", "cd-site");
+        Assert.Equal(200, (int)(await _flow.Reviewer("cd-5").GetAsync($"/api/applications/{a.Id}/documents/{a.SecretDocumentId}")).StatusCode);
+        await (await reviewer.GetAsync($"/api/applications/{a.Id}")).ExpectAsync(404);
+
+        // The office and the owner still read both.
+        Assert.Equal(200, (int)(await _flow.Office.GetAsync($"/api/applications/{b.Id}/documents/{b.SecretDocumentId}")).StatusCode);
     }
 
     [Fact]

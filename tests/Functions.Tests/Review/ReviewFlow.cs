@@ -92,8 +92,8 @@ public sealed class ReviewFlow(TestApp app, string cycleId, string policyId)
     {
         var bytes = new byte[2_000];
         new Random(applicationId.Length).NextBytes(bytes);
-        "%PDF-1.7\n"u8.CopyTo(bytes);
-        "\n%%EOF\n"u8.CopyTo(bytes.AsSpan(bytes.Length - 7));
+        "%PDF-1.7\n1 0 obj\n<< >>\nstream\n"u8.CopyTo(bytes);
+        "\nendstream\nendobj\n%%EOF\n"u8.CopyTo(bytes.AsSpan(bytes.Length - 24));
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{applicationId}/documents?kind=evidence&tradeSecret=true&name={Uri.EscapeDataString("工艺参数.pdf")}")
         {
             Content = new ByteArrayContent(bytes),

@@ -42,7 +42,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await Applicants.AttachReportAsync(_app, id, subject);
         var secret = await ReviewFlow.UploadTradeSecretAsync(client, id);
         await (await client.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-        await (await _app.As(Roles.Recommender, affiliation: "huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         var accepted = await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         Assert.Equal("MaterialReview", accepted.Str("stage"));
@@ -79,7 +79,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await (await client.PutJsonAsync($"/api/applications/{id}/form", form)).ExpectAsync(200);
         await Applicants.AttachReportAsync(_app, id, subject);
         await (await client.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-        await (await _app.As(Roles.Recommender, affiliation: "huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         return new Applicant(id, subject, client, string.Empty);
