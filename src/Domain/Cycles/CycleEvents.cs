@@ -61,6 +61,18 @@ public sealed record WinnersProposed(
 [EventType("ProposedWinnerRemoved", 1)]
 public sealed record ProposedWinnerRemoved(string ApplicationId, string Reason, DateTimeOffset At) : ICycleEvent;
 
+/// <summary>
+/// The office withdrew a cohort decision, with its reason. <see cref="Returned"/> go back to the
+/// stage where it was taken; <see cref="Reinstated"/>, which it had ended, are back in the process.
+/// </summary>
+[EventType("CycleDecisionWithdrawn", 1)]
+public sealed record CycleDecisionWithdrawn(
+    CycleDecision Decision,
+    IReadOnlyList<string> Returned,
+    IReadOnlyList<string> Reinstated,
+    string Reason,
+    DateTimeOffset At) : ICycleEvent;
+
 [EventType("AwardsAnnounced", 1)]
 public sealed record AwardsAnnounced(string Reference, DateOnly AnnouncedOn, IReadOnlyList<WinnerEntry> Winners, DateTimeOffset At) : ICycleEvent;
 

@@ -59,6 +59,10 @@ public sealed record CycleState
 
     public DateTimeOffset SubmissionClosesAt => ShanghaiTime.EndOf(SubmissionClosesOn);
 
+    /// <summary>The ids of the notices published of a list (a supplementary round has an id of its own).</summary>
+    public IReadOnlyList<string> NoticesOf(NoticeList list) =>
+        Notices.Where(n => n.Value == list).Select(n => n.Key).Order(StringComparer.Ordinal).ToList();
+
     public bool AcceptsSubmissionsAt(DateTimeOffset now) =>
         Status == CycleStatus.Open && !SubmissionsClosed && now >= SubmissionOpensAt && now < SubmissionClosesAt;
 
@@ -90,6 +94,9 @@ public sealed record CycleState
             CandidatesNominated d => s with { Candidates = d },
             WinnersProposed d => s with { Deliberation = d, ProposedWinners = [.. d.Winners] },
             ProposedWinnerRemoved d => s with { ProposedWinners = s.ProposedWinners.RemoveAll(w => w.ApplicationId == d.ApplicationId) },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Shortlist } => s with { Shortlist = null },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Candidates } => s with { Candidates = null },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Winners } => s with { Deliberation = null, ProposedWinners = [] },
             AwardsAnnounced d => s with { Announcement = d },
             CycleClosed => s with { Status = CycleStatus.Closed },
             _ => throw new InvalidOperationException($"Unknown cycle event {e.GetType().Name}"),

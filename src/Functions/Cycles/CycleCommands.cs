@@ -2,6 +2,7 @@ using System.Globalization;
 using QualityAward.Domain;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Notices;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 
@@ -27,10 +28,21 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
                 .ToList();
         }
 
+        // A decision on a list waits for that list's notice (Weihai §15, Changde §24, ...): the decider reads every notice the cycle published.
+        var notices = new Dictionary<string, NoticeState>(StringComparer.Ordinal);
+        if (command is DecideCycleShortlist or ProposeWinners or AnnounceAwards)
+        {
+            var current = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
+            foreach (var noticeId in current.Notices.Keys)
+            {
+                notices[noticeId] = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
+            }
+        }
+
         return await streams.RunAsync(
             StreamKinds.Cycle,
             id.Value.StreamId,
-            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others))),
+            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others, notices))),
             new EventMetadata(actor, commandId, null),
             ct);
     }

@@ -65,7 +65,7 @@ public partial class CycleDeciderTests
             .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award)], Majority("app-a"), Minutes));
         if (published)
         {
-            given.NoticePublished(NoticeList.ProposedWinners);
+            given.NoticeRan(NoticeList.ProposedWinners);
         }
 
         var decision = given.Decide(new AnnounceAwards("政府公告〔2026〕1号", Dates.AwardedOn), Dates.Awarding);
