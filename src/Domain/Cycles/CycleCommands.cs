@@ -68,7 +68,14 @@ public sealed record ScoredApplication(string ApplicationId, ApplicantCategory C
 /// <summary>
 /// What a cycle decision needs from outside its stream. <see cref="Notices"/>: the state of every
 /// notice the cycle has published, by notice id; a decision on a list waits for its notice
-/// (see <see cref="CycleDecider.PermDeliberateAfterCandidatesNotice"/>). Deciding such a command
-/// without them is a bug of the caller.
+/// (see <see cref="CycleDecider.PermDeliberateAfterCandidatesNotice"/>). <see cref="ProposedWinners"/>:
+/// the applications of the proposed winners, by id; the announcement waits for their approvals
+/// (<see cref="CycleDecider.PermAnnounceAfterApprovals"/>). Deciding such a command without them
+/// is a bug of the caller.
 /// </summary>
-public sealed record CycleContext(DateTimeOffset Now, Actor Actor, IReadOnlyList<CycleSummary> OtherCyclesOfPolicy, IReadOnlyDictionary<string, NoticeState>? Notices = null);
+public sealed record CycleContext(
+    DateTimeOffset Now,
+    Actor Actor,
+    IReadOnlyList<CycleSummary> OtherCyclesOfPolicy,
+    IReadOnlyDictionary<string, NoticeState>? Notices = null,
+    IReadOnlyDictionary<string, Applications.ApplicationState>? ProposedWinners = null);

@@ -416,9 +416,9 @@ public static class CycleDecider
             return Refusal.Rule("cycle.out-of-order", $"获奖建议名单须先经公示（{winnersNotice.Article}）。", $"The proposed winners must be published first ({winnersNotice.Article}).");
         }
 
-        if (PermAnnounceAfterWinnersNotice(state, context) is { } noticeRunning)
+        if ((PermAnnounceAfterWinnersNotice(state, context) ?? PermAnnounceAfterApprovals(state, context)) is { } notYet)
         {
-            return noticeRunning;
+            return notYet;
         }
 
         if (string.IsNullOrWhiteSpace(c.Reference) || c.Reference.Length > 200)
@@ -460,6 +460,41 @@ public static class CycleDecider
     /// </summary>
     public static Refusal? PermReviewAfterAcceptanceNotice(CycleState state, CycleContext context) =>
         NoticeSettled(state, context, NoticeList.Acceptance, "确定现场评审名单", "the shortlist");
+
+    /// <summary>
+    /// Changde §24 (经评委会主任审核，市长审定后，由市人民政府公告), Benxi §23 (报请市政府审议批准后公布),
+    /// Jinan §18 (报市政府审定后公布), Xinzhou §18 (市人民政府审定…后，发布表彰决定), Weihai §16
+    /// (提交市政府研究同意后…公布): the awards are announced only once every proposed winner has
+    /// passed what comes before and holds every approval the policy names. Null when they may.
+    /// </summary>
+    public static Refusal? PermAnnounceAfterApprovals(CycleState state, CycleContext context)
+    {
+        var stage = state.Policy.Stage(StageKind.Approval);
+        if (stage?.Approvals is not { } approvals)
+        {
+            return null;
+        }
+
+        var waiting = new List<string>();
+        foreach (var winner in state.ProposedWinners)
+        {
+            var app = context.ProposedWinners?.GetValueOrDefault(winner.ApplicationId) is { Exists: true } known
+                ? known
+                : throw new InvalidOperationException($"Cycle {state.CycleId} was decided without the state of its proposed winner {winner.ApplicationId}: the caller must pass every proposed winner.");
+            var ready = app.Status == Applications.ApplicationStatus.InProcess && app.Stage == StageKind.Approval && approvals.All(a => app.ApprovalsGranted.Contains(a.Code));
+            if (!ready)
+            {
+                waiting.Add(winner.ApplicationId);
+            }
+        }
+
+        return waiting.Count == 0
+            ? null
+            : Refusal.Rule(
+                "cycle.winners-not-approved",
+                $"获奖建议名单中{string.Join("、", waiting)}尚未完成{string.Join("、", approvals.Select(a => a.Title))}（{stage.Article}），不能公布。",
+                $"{string.Join(", ", waiting)} of the proposed winners have not passed every approval ({stage.Article}): the announcement waits for them.");
+    }
 
     /// <summary>Every notice of the list the cycle published is closed: its period over, no objection open.</summary>
     private static Refusal? NoticeSettled(CycleState state, CycleContext context, NoticeList list, string decisionZh, string decisionEn)

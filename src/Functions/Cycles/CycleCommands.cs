@@ -1,5 +1,6 @@
 using System.Globalization;
 using QualityAward.Domain;
+using QualityAward.Domain.Applications;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Eligibility;
 using QualityAward.Domain.Notices;
@@ -28,8 +29,10 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
                 .ToList();
         }
 
-        // A decision on a list waits for that list's notice (Weihai §15, Changde §24, ...): the decider reads every notice the cycle published.
+        // A decision on a list waits for that list's notice (Weihai §15, Changde §24, ...): the decider reads every notice
+        // the cycle published; the announcement waits for every proposed winner's approvals: it reads their applications.
         var notices = new Dictionary<string, NoticeState>(StringComparer.Ordinal);
+        var winners = new Dictionary<string, ApplicationState>(StringComparer.Ordinal);
         if (command is DecideCycleShortlist or ProposeWinners or AnnounceAwards)
         {
             var current = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
@@ -37,12 +40,17 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
             {
                 notices[noticeId] = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
             }
+
+            foreach (var winner in command is AnnounceAwards ? current.ProposedWinners : [])
+            {
+                winners[winner.ApplicationId] = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(winner.ApplicationId).Value.StreamId, ct);
+            }
         }
 
         return await streams.RunAsync(
             StreamKinds.Cycle,
             id.Value.StreamId,
-            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others, notices))),
+            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others, notices, winners))),
             new EventMetadata(actor, commandId, null),
             ct);
     }

@@ -66,15 +66,17 @@ public sealed partial class CycleReactions(ApplicationCommands applications, Sta
                     CycleDecision.Candidates => Domain.Policies.StageKind.CompositeEvaluation,
                     _ => Domain.Policies.StageKind.Deliberation,
                 };
-                foreach (var x in d.Returned)
-                {
-                    await RunAsync(x, new ReopenStage(stage, d.Reason), commandId, ct);
-                }
-
-                foreach (var x in d.Reinstated)
+                // Only those still in the process go back, only those the decision ended come back (others left for their own reasons).
+                foreach (var x in d.Returned.Concat(d.Reinstated))
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, ApplicationId.Parse(x).Value.StreamId, ct);
-                    await RunAsync(x, new ReopenStage(app.Stage ?? stage, d.Reason), commandId, ct);
+                    var back = app.Status == ApplicationStatus.InProcess ? stage
+                        : app.Status is ApplicationStatus.NotShortlisted or ApplicationStatus.NotSelected && d.Reinstated.Contains(x) ? app.Stage
+                        : null;
+                    if (back is { } target)
+                    {
+                        await RunAsync(x, new ReopenStage(target, d.Reason), commandId, ct);
+                    }
                 }
 
                 break;

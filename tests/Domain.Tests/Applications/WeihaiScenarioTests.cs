@@ -29,7 +29,8 @@ public class WeihaiScenarioTests
 
     private void DecideCycle(ICycleCommand command, DateTimeOffset now)
     {
-        var decision = CycleDecider.Decide(command, Cycle, new CycleContext(now, Actors.Office, [], _notices));
+        var winners = _apps.Where(a => Cycle.ProposedWinners.Any(w => w.ApplicationId == a.Key)).ToDictionary(a => a.Key, a => ApplicationState.Fold(a.Value));
+        var decision = CycleDecider.Decide(command, Cycle, new CycleContext(now, Actors.Office, [], _notices, winners));
         Assert.False(decision.IsRefused, $"{command.GetType().Name}: {decision}");
         _cycle.AddRange(decision.Events);
         CheckInvariants($"cycle {command.GetType().Name}");

@@ -1,3 +1,4 @@
+using QualityAward.Domain.Applications;
 using QualityAward.Domain.Calendar;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Notices;
@@ -102,6 +103,32 @@ public sealed class CycleBuilder
         return this;
     }
 
+    /// <summary>The applications of the proposed winners, passed to every cycle decision (the announcement waits for their approvals).</summary>
+    public IReadOnlyDictionary<string, ApplicationState> Winners => _winners;
+
+    private readonly Dictionary<string, ApplicationState> _winners = new(StringComparer.Ordinal);
+
+    /// <summary>Every proposed winner stands at the approval stage with every approval the policy names.</summary>
+    public CycleBuilder WinnersApproved()
+    {
+        var index = Policy.Stages.ToList().FindIndex(s => s.Kind == StageKind.Approval);
+        foreach (var winner in State.ProposedWinners)
+        {
+            _winners[winner.ApplicationId] = ApplicationState.Initial with
+            {
+                Status = ApplicationStatus.InProcess,
+                ApplicationId = winner.ApplicationId,
+                CycleId = CycleId,
+                Category = winner.Category,
+                StageIndex = index,
+                Stage = StageKind.Approval,
+                ApprovalsGranted = [.. Policy.Stages[index].Approvals!.Select(a => a.Code)],
+            };
+        }
+
+        return this;
+    }
+
     /// <summary>Published and closed, no objection: the list passed its notice.</summary>
     public CycleBuilder NoticeRan(NoticeList list) => NoticePublished(list).NoticeClosed(list);
 
@@ -131,7 +158,7 @@ public sealed class CycleBuilder
     }
 
     public CycleContext Context(DateTimeOffset? now = null, IReadOnlyList<Domain.Eligibility.CycleSummary>? otherCycles = null, Actor? actor = null) =>
-        new(now ?? Dates.Review, actor ?? Actors.Office, otherCycles ?? [], _notices);
+        new(now ?? Dates.Review, actor ?? Actors.Office, otherCycles ?? [], _notices, _winners);
 
     public Decision<ICycleEvent> Decide(ICycleCommand command, DateTimeOffset? now = null, Actor? actor = null) =>
         CycleDecider.Decide(command, State, Context(now, actor: actor));

@@ -64,7 +64,7 @@ public partial class CycleDeciderTests
         Assert.Contains(article, Then.Refused(given.Decide(announce, Dates.Awarding), "cycle.objections-open", RefusalKind.Rule).Zh);
         given.ObjectionDecided(NoticeList.ProposedWinners);
         Then.Refused(given.Decide(announce, Dates.Awarding), "cycle.notice-open", RefusalKind.Rule);
-        given.NoticeClosed(NoticeList.ProposedWinners);
+        given.NoticeClosed(NoticeList.ProposedWinners).WinnersApproved();
         Then.Single<AwardsAnnounced, ICycleEvent>(given.Decide(announce, Dates.Awarding));
     }
 
@@ -129,7 +129,7 @@ public partial class CycleDeciderTests
         // After the announcement only revocation applies.
         {
             "announced",
-            () => WeihaiCandidatesPublished().Then(WeihaiChoosesA).Then(new AnnounceAwards("威政字〔2026〕9号", Dates.AwardedOn), Dates.Awarding),
+            () => WeihaiCandidatesPublished().Then(WeihaiChoosesA).WinnersApproved().Then(new AnnounceAwards("威政字〔2026〕9号", Dates.AwardedOn), Dates.Awarding),
             new(CycleDecision.Winners, "撤回"), "cycle.announced", RefusalKind.Rule
         },
     };
