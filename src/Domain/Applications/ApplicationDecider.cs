@@ -757,7 +757,9 @@ public static class ApplicationDecider
             }
 
             var decision = state.Status == ApplicationStatus.NotShortlisted ? CycleDecision.Shortlist : state.Stage == StageKind.CompositeEvaluation ? CycleDecision.Candidates : CycleDecision.Winners;
-            return CycleDecider.Stands(ctx.Cycle, decision) ? DecisionStands(decision) : null;
+            return CycleDecider.Stands(ctx.Cycle, decision) ? DecisionStands(decision)
+                : ctx.Cycle.Withdrawn.Contains(decision) ? null
+                : Refusal.Rule("application.cannot-reopen", $"该申报已结束（{StatusZh(state.Status)}），结束它的决定并未撤回，不能恢复。", $"The application has ended ({state.Status}) and the decision that ended it was not withdrawn.");
         }
 
         if (Open(state) is not null)

@@ -161,8 +161,8 @@ public static class Progress
     }
 
     /// <summary>
-    /// The first decision stage the application has passed whose cycle decision no longer stands
-    /// (withdrawn): the application goes back there. Null when there is none, or it may not go back.
+    /// The first decision stage the application has passed whose cycle decision was withdrawn (and
+    /// not taken again): the application goes back there. Null when there is none, or it may not go back.
     /// </summary>
     private static StageKind? BackToWithdrawnDecision(ProgressInput input)
     {
@@ -173,7 +173,7 @@ public static class Progress
             var kind = policy.Stages[i].Kind;
             if (ApplicationDecider.IsDecisionStage(policy, kind)
                 && StagePlan.Applies(policy.Stages[i], app.Category, app.Form.SectorFor(app.Category), app.SecurityFlagged)
-                && !CycleDecider.Stands(input.Cycle, ApplicationDecider.DecisionAt(kind)))
+                && input.Cycle.Withdrawn.Contains(ApplicationDecider.DecisionAt(kind)))
             {
                 return ApplicationDecider.PermReopen(app, kind, ApplicationContextFor(input)) is null ? kind : null;
             }
