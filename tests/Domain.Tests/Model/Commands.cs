@@ -144,7 +144,12 @@ public static class Commands
     public static string FormPanel(World w, string appId, IReadOnlyList<string> keep, Random rng)
     {
         var size = Math.Max(w.Policy.Scoring.MinimumPanelScores, 3) + rng.Next(0, 2);
-        var members = keep.Concat(World.Experts.Where(e => !keep.Contains(e) && !w.Review.IsRecused(appId, e)).OrderBy(_ => rng.Next())).Take(size).ToList();
+        var members = keep.Concat(w.Pool.Experts.Keys.Order(StringComparer.Ordinal).Where(e => !keep.Contains(e) && !w.Review.IsRecused(appId, e)).OrderBy(_ => rng.Next())).Take(size).ToList();
+        while (members.Count < size)
+        {
+            members.Add(w.AddExpert());
+        }
+
         var panelId = $"panel-{w.Review.Panels.Count + 1}";
         w.DoReview(null, new FormPanel(panelId, $"评审组{w.Review.Panels.Count + 1}", null, members, members[0]), World.Office);
         return panelId;
@@ -153,8 +158,8 @@ public static class Commands
     /// <summary>An expert of the pool not on the panel and not recused from the application.</summary>
     public static string Newcomer(World w, string appId, Panel panel, Random rng)
     {
-        var free = World.Experts.Where(e => !panel.Members.Contains(e) && !w.Review.IsRecused(appId, e)).ToList();
-        return free[rng.Next(free.Count)];
+        var free = w.Pool.Experts.Keys.Order(StringComparer.Ordinal).Where(e => !panel.Members.Contains(e) && !w.Review.IsRecused(appId, e)).ToList();
+        return free.Count > 0 ? free[rng.Next(free.Count)] : w.AddExpert();
     }
 
     private static NominateCandidates Nominate(World w, Random rng)

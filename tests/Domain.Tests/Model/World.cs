@@ -120,6 +120,14 @@ public sealed class World
         Now = Dates.At(2026, 6, 2, 9);
     }
 
+    /// <summary>The office registers another expert (the pool grows when every expert sits on the panel or is recused).</summary>
+    public string AddExpert()
+    {
+        var id = $"exp-{Pool.Experts.Count + 1:D2}";
+        Pool = ExpertPoolDecider.Decide(new RegisterExpert(id, new ExpertDetails(id, $"评审机构{id}", null, "卓越绩效", [], "电话")), Pool, Office, Now).Events.Aggregate(Pool, ExpertPoolState.Evolve);
+        return id;
+    }
+
     private void Must(Decision<IDomainEvent>? refused, string what)
     {
         if (refused is not null)
