@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# Package the function app for Azure (see README, "Deploy to Azure"):
+# Package the function app for Azure (see README, "Deploy to Azure"): the isolated worker as
+# `dotnet publish` writes it, zipped with everything at the root, as the Functions host expects:
 #
 #   artifacts/qualityaward.zip
-#     host.json                 the Functions host configuration (custom handler), at the root
-#     <Function>/function.json  one folder per trigger, written from the trigger table (Triggers.cs)
-#     app/                      the ASP.NET Core server, self-contained for linux-x64
+#     host.json                 the host's configuration
+#     functions.metadata        every function and its trigger, generated from the [Function] classes
+#     worker.config.json        how the host starts the worker
+#     QualityAward.Functions.dll, appsettings.json and the dependencies
 #
-# Usage: scripts/package.sh [--storage-prefix p] [--output file.zip]
-#   --storage-prefix  the Storage:Prefix the app runs with (queue names in function.json); empty in Azure
+# Nothing for development goes in (appsettings.Development.json holds local-only keys; a test
+# checks the package's contents).
+#
+# Usage: scripts/package.sh [--output file.zip]
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 output="$root/artifacts/qualityaward.zip"
-storage_prefix=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
-    --storage-prefix) storage_prefix="$2"; shift 2 ;;
     --output) output="$2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -25,15 +27,8 @@ staging="$(mktemp -d "${TMPDIR:-/tmp}/qualityaward-package.XXXXXX")"
 trap 'rm -rf "$staging"' EXIT
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
-dotnet publish "$root/src/Functions" -c Release -r linux-x64 --self-contained -o "$staging/app" -v quiet -nologo
-chmod +x "$staging/app/QualityAward.Functions"
-cp "$root/host.json" "$staging/host.json"
+dotnet publish "$root/src/Functions/Functions.csproj" -c Release -o "$staging" -v quiet -nologo
 
-# function.json folders from the trigger table, written by the very binary that ships (the same
-# `functions --output` command as `dotnet run --project src/Functions -- functions --output <dir>`).
-"$staging/app/QualityAward.Functions" functions --output "$staging" --storage-prefix "$storage_prefix" > /dev/null
-
-# zip keeps Unix permissions: app/QualityAward.Functions stays executable for the host.
 mkdir -p "$(dirname "$output")"
 output="$(cd "$(dirname "$output")" && pwd)/$(basename "$output")"
 rm -f "$output"

@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Run QualityAward locally: restore, start Azurite, open a demo cycle (Weihai preset, this year)
 # and serve HTTP on http://127.0.0.1:7071. Prints the addresses and a dev token for each role.
-# Ctrl+C stops the app and the Azurite this script started.
+#
+# The function app is an Azure Functions isolated worker. Where Azure Functions Core Tools 4
+# (`func`) is on PATH, the real Functions host runs it (`func start`); otherwise the local host
+# under tools/LocalHost — a stand-in for the Functions host that runs the same function classes —
+# does (docs/decisions/0012). Ctrl+C stops the app and the Azurite this script started.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # shellcheck source=scripts/azurite.sh
 source "$root/scripts/azurite.sh"
 trap '[ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null || true' EXIT
 
-echo "==> dotnet build (first run restores packages)"
-dotnet build src/Functions/Functions.csproj --nologo -v quiet -clp:ErrorsOnly
-
-export ASPNETCORE_ENVIRONMENT=Development
+url="${QUALITYAWARD_URLS:-http://127.0.0.1:7071}"
+port="${url##*:}"
 
 # The audit hash chain's key (Audit:ChainKey): generated once and kept beside the local data it
 # protects, so events written in an earlier run still verify. Delete it only with .azurite/.
@@ -28,5 +31,21 @@ if [ -z "${Audit__ChainKey:-}" ]; then
   export Audit__ChainKey
 fi
 
-exec_args=(serve --demo --urls "${QUALITYAWARD_URLS:-http://127.0.0.1:7071}")
-dotnet run --project src/Functions/Functions.csproj --no-build -- "${exec_args[@]}"
+# A local run: Development settings (appsettings.Development.json: Azurite, the development token
+# key, example departments), and the demo city loaded at start.
+export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development AZURE_FUNCTIONS_ENVIRONMENT=Development
+export Demo__Enabled=true Demo__BaseUrl="$url"
+
+if command -v func >/dev/null 2>&1; then
+  echo "==> Azure Functions Core Tools found: the Functions host runs the worker (func start)"
+  if [ ! -f src/Functions/local.settings.json ]; then
+    cp src/Functions/local.settings.example.json src/Functions/local.settings.json
+  fi
+  cd src/Functions
+  exec func start --port "$port"
+fi
+
+echo "==> dotnet build (first run restores packages)"
+dotnet build tools/LocalHost/LocalHost.csproj --nologo -v quiet -clp:ErrorsOnly
+echo "==> no Azure Functions Core Tools on PATH: the local host runs the functions (tools/LocalHost)"
+dotnet run --project tools/LocalHost/LocalHost.csproj --no-build -- --urls "$url"

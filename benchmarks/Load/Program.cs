@@ -31,14 +31,14 @@ try
     var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
-    app = Start(Path.Combine(AppContext.BaseDirectory, "QualityAward.Functions"), AppContext.BaseDirectory, new Dictionary<string, string>
+    app = Start(Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost"), AppContext.BaseDirectory, new Dictionary<string, string>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         ["Logging__LogLevel__Default"] = "Warning",
-    }, "serve", "--urls", $"http://127.0.0.1:{appPort}");
+    }, "--urls", $"http://127.0.0.1:{appPort}");
     await WaitForPortAsync(appPort);
     var baseUrl = $"http://127.0.0.1:{appPort}";
 

@@ -32,7 +32,7 @@ try
     var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
         $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
-    var exe = Path.Combine(AppContext.BaseDirectory, "QualityAward.Functions");
+    var exe = Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost");
     app = Start(exe, AppContext.BaseDirectory, new Dictionary<string, string>
     {
         ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -41,7 +41,7 @@ try
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
         ["Documents__MaxBytes"] = (size + 1).ToString(CultureInfo.InvariantCulture),
         ["Logging__LogLevel__Default"] = "Warning",
-    }, "serve", "--urls", $"http://127.0.0.1:{appPort}");
+    }, "--urls", $"http://127.0.0.1:{appPort}");
     await WaitForPortAsync(appPort);
     var baseline = PeakRss(app);
 

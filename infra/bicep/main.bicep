@@ -1,4 +1,5 @@
-// QualityAward (市长质量奖) in Azure: the function app (custom handler, Linux), its data storage
+// QualityAward (市长质量奖) in Azure: the function app (.NET 10 isolated worker, Linux; Flex
+// Consumption where offered, Elastic Premium or Dedicated by parameter), its data storage
 // (tables, blobs, queues; no shared keys), Key Vault, Log Analytics + Application Insights, one
 // user-assigned identity and the roles it needs. Works in the global cloud and in Azure operated
 // by 21Vianet: every endpoint comes from environment() or from the resources themselves.
@@ -59,14 +60,30 @@ param webPublicBaseUrl string = replyBaseUrl
 @minValue(1)
 param anchorRetentionDays int = 3650
 
-@description('App Service plan SKU (Linux, Dedicated). P1v3 is available in both clouds; the app keeps timers running with Always On.')
+@description('Hosting plan. FlexConsumption (the default in the global cloud: scales to zero, identity-based deployment storage) where the region offers it; Azure operated by 21Vianet does not, so there the default is Dedicated (an App Service plan with Always On, so timers run); ElasticPremium scales out on demand with pre-warmed instances.')
 @allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+  'Dedicated'
+])
+param hostingPlan string = environment().name == 'AzureChinaCloud' ? 'Dedicated' : 'FlexConsumption'
+
+@description('SKU of an ElasticPremium (EP1, EP2, EP3) or Dedicated (P0v3, P1v3, P2v3, P1mv3) plan; not used by Flex Consumption. Check that the region offers it.')
+@allowed([
+  'EP1'
+  'EP2'
+  'EP3'
   'P0v3'
   'P1v3'
   'P2v3'
   'P1mv3'
 ])
-param planSku string = 'P1v3'
+param planSku string = hostingPlan == 'ElasticPremium' ? 'EP1' : 'P1v3'
+
+@description('Flex Consumption: the most instances the app scales out to.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
 
 @description('Storage redundancy of the data account.')
 @allowed([
@@ -147,13 +164,15 @@ module functionApp 'modules/functionapp.bicep' = {
     tags: allTags
     planName: '${prefix}-plan-${resourceToken}'
     appName: '${prefix}-func-${resourceToken}'
+    hostingPlan: hostingPlan
     planSku: planSku
+    maximumInstanceCount: maximumInstanceCount
     identityId: identity.id
     identityClientId: identity.properties.clientId
     blobEndpoint: storage.outputs.blobEndpoint
     queueEndpoint: storage.outputs.queueEndpoint
     tableEndpoint: storage.outputs.tableEndpoint
-    packageUrl: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainer}/qualityaward.zip'
+    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${storage.outputs.deploymentContainer}'
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     authAuthority: authAuthority
     authAudience: authAudience
@@ -185,7 +204,7 @@ output functionAppName string = functionApp.outputs.name
 @description('The data storage account\'s name.')
 output storageAccountName string = storage.outputs.name
 
-@description('Blob endpoint for Power BI (AzureStorage.Blobs, organisational account sign-in).')
+@description('Blob endpoint for Power BI: followed by the reporting container, it is the ReportingContainerUrl the queries read with AzureStorage.BlobContents (organisational account sign-in).')
 output blobEndpoint string = storage.outputs.blobEndpoint
 
 @description('The container Power BI reads (v1/{table}/latest/{table}.parquet).')

@@ -1,6 +1,9 @@
-// The function app: the Functions host on Linux runs the ASP.NET Core server as a custom handler
-// (host.json at the package root, the server in app/). Storage, the queue trigger and the host
-// use the user-assigned identity; secrets are Key Vault references resolved with it.
+// The function app: the Functions host on Linux runs the .NET 10 isolated worker
+// (scripts/package.sh: host.json, functions.metadata and the worker at the package root).
+// Flex Consumption where the region offers it (the package in a blob container, read with the
+// identity), or Elastic Premium / Dedicated (run from the package blob URL, read with the identity;
+// no Azure Files share, which would need shared keys). Storage, the queue trigger, the host and
+// the Durable task hub use the user-assigned identity; secrets are Key Vault references resolved with it.
 
 @description('Region.')
 param location string
@@ -14,8 +17,22 @@ param planName string
 @description('Function app name.')
 param appName string
 
-@description('App Service plan SKU (Linux).')
+@description('Hosting plan: FlexConsumption (FC1, scales to zero, per-function scaling), ElasticPremium (EP*) or Dedicated (App Service plan, Always On).')
+@allowed([
+  'FlexConsumption'
+  'ElasticPremium'
+  'Dedicated'
+])
+param hostingPlan string
+
+@description('Plan SKU for ElasticPremium (EP1, EP2, EP3) or Dedicated (P0v3, P1v3, …); ignored on Flex Consumption.')
 param planSku string
+
+@description('Flex Consumption: the most instances the app scales out to.')
+param maximumInstanceCount int = 40
+
+@description('Flex Consumption: memory per instance, MB.')
+param instanceMemoryMB int = 2048
 
 @description('Resource id of the user-assigned identity.')
 param identityId string
@@ -32,8 +49,8 @@ param queueEndpoint string
 @description('Table endpoint of the data account.')
 param tableEndpoint string
 
-@description('URL of the packaged app (scripts/package.sh), read with the identity.')
-param packageUrl string
+@description('Blob container the package is deployed to (Flex Consumption: the one-deploy target; other plans: where qualityaward.zip is uploaded).')
+param deploymentContainerUrl string
 
 @description('Application Insights connection string.')
 param appInsightsConnectionString string
@@ -80,18 +97,78 @@ param departments object
 @description('Microsoft Entra authority host for Graph tokens (this cloud\'s login endpoint).')
 param authorityHost string
 
+var flex = hostingPlan == 'FlexConsumption'
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
   tags: tags
-  kind: 'linux'
-  sku: {
+  kind: flex ? 'functionapp' : (hostingPlan == 'ElasticPremium' ? 'elastic' : 'linux')
+  sku: flex ? {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  } : {
     name: planSku
   }
   properties: {
     reserved: true
+    maximumElasticWorkerCount: hostingPlan == 'ElasticPremium' ? 20 : null
   }
 }
+
+// What every plan sets: the host's own storage and the app's data, identity-based; sign-in;
+// secrets as Key Vault references; mail; telemetry.
+var commonSettings = concat([
+  // The host's own storage (timers' leases, the Durable task hub), identity-based.
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+  { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
+  { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  // The app's data (Storage:* options) and the queue trigger's connection named "Storage".
+  { name: 'Storage__tableServiceUri', value: tableEndpoint }
+  { name: 'Storage__blobServiceUri', value: blobEndpoint }
+  { name: 'Storage__queueServiceUri', value: queueEndpoint }
+  { name: 'Storage__credential', value: 'managedidentity' }
+  { name: 'Storage__clientId', value: identityClientId }
+  { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
+  // Sign-in.
+  { name: 'Auth__Authority', value: authAuthority }
+  { name: 'Auth__Audience', value: authAudience }
+  // The zh-CN pages' sign-in (OpenID Connect): the secret and the session key stay in Key Vault.
+  { name: 'Auth__Web__ClientId', value: webClientId }
+  { name: 'Auth__Web__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${webClientSecretUri})' }
+  { name: 'Auth__Web__SessionKey', value: '@Microsoft.KeyVault(SecretUri=${webSessionKeySecretUri})' }
+  { name: 'Auth__Web__PublicBaseUrl', value: webPublicBaseUrl }
+  // The certificates' QR codes link to <this>/verify/<code>, the public check on the same site.
+  { name: 'Certificates__PublicBaseUrl', value: webPublicBaseUrl }
+  // The audit hash chain's HMAC key (events and anchors): a secret, kept in Key Vault.
+  { name: 'Audit__ChainKey', value: '@Microsoft.KeyVault(SecretUri=${auditChainKeySecretUri})' }
+  // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.
+  { name: 'Graph__BaseUrl', value: '${graphEndpoint}/v1.0' }
+  { name: 'Graph__AuthorityHost', value: authorityHost }
+  { name: 'Graph__Credential', value: 'ManagedIdentity' }
+  { name: 'Graph__ManagedIdentityClientId', value: identityClientId }
+  { name: 'Consultations__Mailbox', value: '@Microsoft.KeyVault(SecretUri=${graphSenderMailboxSecretUri})' }
+  { name: 'Consultations__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${replyLinkSigningKeySecretUri})' }
+  { name: 'Consultations__ReplyBaseUrl', value: replyBaseUrl }
+  { name: 'Consultations__OfficeEmail', value: officeEmail }
+  // Telemetry with Entra authentication (local auth is off on Application Insights).
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+], flatten(map(items(departments), d => [
+  { name: 'Consultations__Departments__${d.key}__Email', value: d.value.email }
+  { name: 'Consultations__Departments__${d.key}__Name', value: d.value.name }
+])))
+
+// Elastic Premium and Dedicated name the runtime in settings and run from the package's blob URL
+// (read with the identity); Flex Consumption names it in functionAppConfig and forbids these settings.
+var classicSettings = [
+  { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
+  { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${deploymentContainerUrl}/qualityaward.zip' }
+  { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identityId }
+]
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
@@ -109,59 +186,34 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     reserved: true
     keyVaultReferenceIdentity: identityId
+    functionAppConfig: flex ? {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    } : null
     siteConfig: {
-      // A custom handler brings its own self-contained executable: no language stack.
-      linuxFxVersion: ''
-      alwaysOn: true
+      linuxFxVersion: flex ? null : 'DOTNET-ISOLATED|10.0'
+      alwaysOn: hostingPlan == 'Dedicated' ? true : null
       ftpsState: 'Disabled'
       minTlsVersion: '1.2'
       http20Enabled: true
-      healthCheckPath: '/healthz/ready'
-      appSettings: concat([
-        { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
-        { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'custom' }
-        // The host's own storage, identity-based.
-        { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
-        { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
-        { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
-        { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
-        { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-        // The app's data (Storage:* options) and the queue trigger's connection named "Storage".
-        { name: 'Storage__tableServiceUri', value: tableEndpoint }
-        { name: 'Storage__blobServiceUri', value: blobEndpoint }
-        { name: 'Storage__queueServiceUri', value: queueEndpoint }
-        { name: 'Storage__credential', value: 'managedidentity' }
-        { name: 'Storage__clientId', value: identityClientId }
-        { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
-        // Sign-in.
-        { name: 'Auth__Authority', value: authAuthority }
-        { name: 'Auth__Audience', value: authAudience }
-        // The zh-CN pages' sign-in (OpenID Connect): the secret and the session key stay in Key Vault.
-        { name: 'Auth__Web__ClientId', value: webClientId }
-        { name: 'Auth__Web__ClientSecret', value: '@Microsoft.KeyVault(SecretUri=${webClientSecretUri})' }
-        { name: 'Auth__Web__SessionKey', value: '@Microsoft.KeyVault(SecretUri=${webSessionKeySecretUri})' }
-        { name: 'Auth__Web__PublicBaseUrl', value: webPublicBaseUrl }
-        // The audit hash chain's HMAC key (events and anchors): a secret, kept in Key Vault.
-        { name: 'Audit__ChainKey', value: '@Microsoft.KeyVault(SecretUri=${auditChainKeySecretUri})' }
-        // Mail (Graph) and the departments' reply links: secrets stay in Key Vault.
-        { name: 'Graph__BaseUrl', value: '${graphEndpoint}/v1.0' }
-        { name: 'Graph__AuthorityHost', value: authorityHost }
-        { name: 'Graph__Credential', value: 'ManagedIdentity' }
-        { name: 'Graph__ManagedIdentityClientId', value: identityClientId }
-        { name: 'Consultations__Mailbox', value: '@Microsoft.KeyVault(SecretUri=${graphSenderMailboxSecretUri})' }
-        { name: 'Consultations__SigningKey', value: '@Microsoft.KeyVault(SecretUri=${replyLinkSigningKeySecretUri})' }
-        { name: 'Consultations__ReplyBaseUrl', value: replyBaseUrl }
-        { name: 'Consultations__OfficeEmail', value: officeEmail }
-        // Telemetry with Entra authentication (local auth is off on Application Insights).
-        { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
-        { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
-        // The package from scripts/package.sh, read with the identity.
-        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: packageUrl }
-        { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identityId }
-      ], flatten(map(items(departments), d => [
-        { name: 'Consultations__Departments__${d.key}__Email', value: d.value.email }
-        { name: 'Consultations__Departments__${d.key}__Name', value: d.value.name }
-      ])))
+      healthCheckPath: flex ? null : '/healthz/ready'
+      appSettings: flex ? commonSettings : concat(classicSettings, commonSettings)
     }
   }
 }

@@ -695,7 +695,9 @@ public static class ApplicationDecider
         var policy = ctx.Policy;
         var prizes = policy.Prizes.Single(p => p.Tier == tier && p.Category == state.Category).Items;
         var (money, outsideQuota) = Prizes.Money(policy, state.Category, tier, ctx.History);
-        return Accept(new ApplicationAwarded(tier, ctx.Cycle.Year, c.AwardedOn, prizes, money, outsideQuota, c.AnnouncementReference.Trim(), ctx.Now));
+        // The number was given by the cycle's announcement (one event for every winner), never here.
+        var certificate = ctx.Cycle.Announcement?.Certificates.FirstOrDefault(x => x.ApplicationId == state.ApplicationId);
+        return Accept(new ApplicationAwarded(tier, ctx.Cycle.Year, c.AwardedOn, prizes, money, outsideQuota, c.AnnouncementReference.Trim(), certificate?.Number, certificate?.VerificationCode, ctx.Now));
     }
 
     private static Decision<IApplicationEvent> DisqualifyApplication(Disqualify c, ApplicationState state, DateTimeOffset now)

@@ -110,8 +110,12 @@ public sealed record ProposedAsWinner(AwardTier Tier, DateTimeOffset At) : IAppl
 [EventType("ApprovalGranted", 1)]
 public sealed record ApprovalGranted(string StepCode, string Reference, DateTimeOffset At) : IApplicationEvent;
 
-/// <summary>The award, as announced: tier, prizes and money from the policy.</summary>
-[EventType("ApplicationAwarded", 1)]
+/// <summary>
+/// The award, as announced: tier, prizes and money from the policy. v2 carries the certificate's
+/// number and verification code from the cycle's announcement; both are null for a v1 award and
+/// for an award its cycle's announcement did not number (a schema-1 policy).
+/// </summary>
+[EventType("ApplicationAwarded", 2)]
 public sealed record ApplicationAwarded(
     AwardTier Tier,
     int Year,
@@ -120,6 +124,8 @@ public sealed record ApplicationAwarded(
     long MoneyYuan,
     bool OutsideQuota,
     string AnnouncementReference,
+    string? CertificateNumber,
+    string? VerificationCode,
     DateTimeOffset At) : IApplicationEvent;
 
 public enum DisqualificationGround

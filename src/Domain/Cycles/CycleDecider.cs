@@ -118,6 +118,18 @@ public static class CycleDecider
             }
         }
 
+        // One edition per policy and year: the year is part of every certificate number
+        // (威质奖〔2027〕第001号), so a second edition in the same year would print the same numbers.
+        var sameYear = context.OtherCyclesOfPolicy.FirstOrDefault(o => o.CycleId != c.CycleId && (o.Year ?? YearOf(o.CycleId) ?? o.OpensOn.Year) == c.Year);
+        if (sameYear is not null)
+        {
+            return Refusal.Rule(
+                "cycle.year-taken",
+                $"{c.Policy.AwardName}{c.Year}年度已有评选周期“{sameYear.CycleId}”，同一年度只能设一届（证书编号按年度编排）。",
+                $"The award has an edition for {c.Year} already ('{sameYear.CycleId}'); certificate numbers are per year, so one edition per year.",
+                "year");
+        }
+
         var warnings = Warnings(c.Policy, c.SubmissionOpensOn);
         if (warnings.Count > 0 && !c.AcknowledgeWarnings)
         {
@@ -431,7 +443,8 @@ public static class CycleDecider
             return Refusal.Invalid("cycle.date-future", "公布日期不能晚于今天。", "The announcement date cannot be in the future.", "announcedOn");
         }
 
-        return Decision<ICycleEvent>.Accept(new AwardsAnnounced(c.Reference.Trim(), c.AnnouncedOn, state.ProposedWinners, now));
+        var certificates = CertificateNumbers.Assign(state.Policy, state.CycleId, state.Year, state.ProposedWinners);
+        return Decision<ICycleEvent>.Accept(new AwardsAnnounced(c.Reference.Trim(), c.AnnouncedOn, state.ProposedWinners, certificates, now));
     }
 
     // ---- order: a decision on a list waits for that list's notice ---------------------------------
@@ -554,7 +567,7 @@ public static class CycleDecider
 
     /// <summary>
     /// May the office withdraw this decision now? Null when yes. No regulation provides for it:
-    /// the conservative rule (docs/decisions/0012) lets the office withdraw only the latest decision,
+    /// the conservative rule (docs/decisions/0015) lets the office withdraw only the latest decision,
     /// only before the list it made is published (once public, a list changes only through the
     /// objections its notice takes: Changde §24, Benxi §22, Jinan §17, Xinzhou §17, Weihai §15),
     /// and never after the announcement, when only revocation applies.

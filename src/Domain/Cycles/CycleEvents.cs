@@ -73,8 +73,19 @@ public sealed record CycleDecisionWithdrawn(
     string Reason,
     DateTimeOffset At) : ICycleEvent;
 
-[EventType("AwardsAnnounced", 1)]
-public sealed record AwardsAnnounced(string Reference, DateOnly AnnouncedOn, IReadOnlyList<WinnerEntry> Winners, DateTimeOffset At) : ICycleEvent;
+/// <summary>
+/// A certificate's number and public verification code, given by the announcement: the place in
+/// the cycle's sequence of its tier (see <see cref="Awards.CertificateNumbers"/>).
+/// </summary>
+public sealed record CertificateEntry(string ApplicationId, AwardTier Tier, int Sequence, string Number, string VerificationCode);
+
+/// <summary>
+/// The government's announcement. v2 numbers the certificates: one event on the cycle stream
+/// decides every number, so no two awards of a cycle can get the same one. A v1 announcement
+/// reads with no certificates (its awards have no number).
+/// </summary>
+[EventType("AwardsAnnounced", 2)]
+public sealed record AwardsAnnounced(string Reference, DateOnly AnnouncedOn, IReadOnlyList<WinnerEntry> Winners, IReadOnlyList<CertificateEntry> Certificates, DateTimeOffset At) : ICycleEvent;
 
 [EventType("CycleClosed", 1)]
 public sealed record CycleClosed(string Reason, DateTimeOffset At) : ICycleEvent;

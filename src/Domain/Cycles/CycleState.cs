@@ -80,7 +80,7 @@ public sealed record CycleState
                 Status = CycleStatus.Open,
                 CycleId = d.CycleId,
                 PolicyId = d.PolicyId,
-                Policy = PolicyLoader.Load(d.PolicyJson) is { IsOk: true } loaded
+                Policy = PolicyLoader.LoadStored(d.PolicyJson) is { IsOk: true } loaded
                     ? loaded.Value
                     : throw new InvalidOperationException($"The policy stored with cycle {d.CycleId} no longer loads: this build cannot read it."),
                 Year = d.Year,

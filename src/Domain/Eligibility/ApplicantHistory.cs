@@ -36,7 +36,7 @@ public sealed record BanRecord
 }
 
 /// <summary>One edition of this city's award, for counting bans in cycles.</summary>
-public sealed record CycleSummary(string CycleId, DateOnly OpensOn);
+public sealed record CycleSummary(string CycleId, DateOnly OpensOn, int? Year = null);
 
 /// <summary>What the register knows of an applicant when it applies.</summary>
 public sealed record ApplicantHistory

@@ -219,6 +219,12 @@ public sealed record AwardPolicy
 
     public required ObjectionRule Objections { get; init; }
 
+    /// <summary>
+    /// The certificate (荣誉证书) and how it is numbered. Required from schema version 2; a cycle
+    /// opened under a schema-1 policy keeps its copy without one, and its awards have no number.
+    /// </summary>
+    public CertificateRule? Certificate { get; init; }
+
     public StageRule? Stage(StageKind kind) => Stages.FirstOrDefault(s => s.Kind == kind);
 
     public bool Has(StageKind kind) => Stages.Any(s => s.Kind == kind);
@@ -697,4 +703,34 @@ public sealed record ObjectionRule
     public required bool ResultToObjector { get; init; }
 
     public required string Article { get; init; }
+}
+
+/// <summary>The certificate the government issues to each winner, as the regulation names it.</summary>
+public sealed record CertificateRule
+{
+    /// <summary>颁发机关 as printed under the text, e.g. 威海市人民政府.</summary>
+    public required string IssuedBy { get; init; }
+
+    /// <summary>The article that has the certificate issued (e.g. Weihai §16).</summary>
+    public required string Article { get; init; }
+
+    /// <summary>One line per tier offered: its name and its number pattern.</summary>
+    public required IReadOnlyList<CertificateTierRule> Tiers { get; init; }
+
+    public CertificateTierRule? For(AwardTier tier) => Tiers.FirstOrDefault(t => t.Tier == tier);
+}
+
+public sealed record CertificateTierRule
+{
+    public required AwardTier Tier { get; init; }
+
+    /// <summary>What the holder won, in the regulation's words, e.g. 常德市市长质量奖提名奖.</summary>
+    public required string Title { get; init; }
+
+    /// <summary>
+    /// The certificate number, e.g. <c>威质奖〔{year}〕第{seq:3}号</c>: <c>{year}</c> is the cycle's
+    /// year, <c>{seq:N}</c> the place in the cycle's sequence of this tier, at least N digits
+    /// (see <see cref="CertificateNumbers"/>).
+    /// </summary>
+    public required string NumberPattern { get; init; }
 }

@@ -11,7 +11,11 @@ namespace QualityAward.Domain.Policies;
 /// </summary>
 public static class PolicyLoader
 {
-    public const int CurrentSchemaVersion = 1;
+    /// <summary>2: the certificate rule (its issuing body, each tier's name and number pattern) is required.</summary>
+    public const int CurrentSchemaVersion = 2;
+
+    /// <summary>The oldest version still read, for the copies of policies stored with cycles.</summary>
+    public const int OldestStoredSchemaVersion = 1;
 
     public static readonly JsonSerializerOptions JsonOptions = CreateOptions();
 
@@ -34,7 +38,15 @@ public static class PolicyLoader
     }
 
     /// <summary>Parse and validate. The refusal lists every problem found, each with its path.</summary>
-    public static Outcome<AwardPolicy> Load(string json)
+    public static Outcome<AwardPolicy> Load(string json) => Load(json, stored: false);
+
+    /// <summary>
+    /// A policy copy stored with a cycle: earlier schema versions are read as they were written
+    /// (a schema-1 copy has no certificate rule), so editing this product never stops a running cycle.
+    /// </summary>
+    public static Outcome<AwardPolicy> LoadStored(string json) => Load(json, stored: true);
+
+    private static Outcome<AwardPolicy> Load(string json, bool stored)
     {
         AwardPolicy? policy;
         try
@@ -57,7 +69,7 @@ public static class PolicyLoader
             return Refusal.Invalid("policy.invalid", "政策文件为空。", "The policy document is empty.", "$");
         }
 
-        var problems = PolicyValidator.Validate(policy);
+        var problems = PolicyValidator.Validate(policy, stored);
         if (problems.Count > 0)
         {
             return Refusal.Invalid(

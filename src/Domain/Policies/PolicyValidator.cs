@@ -20,12 +20,17 @@ public static partial class PolicyValidator
     [GeneratedRegex("^[0-9]{6}$", RegexOptions.CultureInvariant)]
     private static partial Regex DivisionCodePattern();
 
-    public static IReadOnlyList<PolicyProblem> Validate(AwardPolicy p)
+    /// <summary>
+    /// The problems of a policy. <paramref name="stored"/>: a copy kept with a cycle, which may be of
+    /// an earlier schema version (then without the parts that version did not have).
+    /// </summary>
+    public static IReadOnlyList<PolicyProblem> Validate(AwardPolicy p, bool stored = false)
     {
         var problems = new List<PolicyProblem>();
         void Add(string path, string zh, string en) => problems.Add(new PolicyProblem(path, zh, en));
 
-        if (p.SchemaVersion != PolicyLoader.CurrentSchemaVersion)
+        var oldest = stored ? PolicyLoader.OldestStoredSchemaVersion : PolicyLoader.CurrentSchemaVersion;
+        if (p.SchemaVersion < oldest || p.SchemaVersion > PolicyLoader.CurrentSchemaVersion)
         {
             Add("$.schemaVersion", $"不支持的版本 {p.SchemaVersion}，应为 {PolicyLoader.CurrentSchemaVersion}", $"unsupported version {p.SchemaVersion}; expected {PolicyLoader.CurrentSchemaVersion}");
         }
@@ -45,7 +50,69 @@ public static partial class PolicyValidator
         ValidateReapplicationAndBans(p, Add);
         ValidateRevocation(p, Add);
         ValidateAfterAward(p, Add);
+        if (p.SchemaVersion >= 2)
+        {
+            ValidateCertificate(p, Add);
+        }
+
         return problems;
+    }
+
+    private static void ValidateCertificate(AwardPolicy p, Action<string, string, string> add)
+    {
+        if (p.Certificate is not { } c)
+        {
+            add("$.certificate", "须规定证书的颁发机关、各奖项名称和证书编号规则", "must give the certificate's issuing body and each tier's name and number pattern");
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(c.IssuedBy) || c.IssuedBy.Length > 40)
+        {
+            add("$.certificate.issuedBy", "须填写颁发机关（至多40个字符）", "must name the issuing body (at most 40 characters)");
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Article))
+        {
+            add("$.certificate.article", "须注明依据条款", "must cite its article");
+        }
+
+        foreach (var tier in p.Tiers.Where(t => c.Tiers.Count(x => x.Tier == t) != 1))
+        {
+            add("$.certificate.tiers", $"{tier} 须恰好有一条证书规定", $"{tier} needs exactly one certificate line");
+        }
+
+        var skeletons = new Dictionary<string, AwardTier>(StringComparer.Ordinal);
+        for (var i = 0; i < c.Tiers.Count; i++)
+        {
+            var line = c.Tiers[i];
+            if (!p.Offers(line.Tier))
+            {
+                add($"$.certificate.tiers[{i}].tier", $"等级“{line.Tier}”不在 tiers 中", $"tier '{line.Tier}' is not in tiers");
+            }
+
+            if (string.IsNullOrWhiteSpace(line.Title) || line.Title.Length > 40)
+            {
+                add($"$.certificate.tiers[{i}].title", "须填写奖项名称（至多40个字符）", "must name the award (at most 40 characters)");
+            }
+
+            var problems = Awards.CertificateNumbers.Problems(line.NumberPattern);
+            foreach (var (zh, en) in problems)
+            {
+                add($"$.certificate.tiers[{i}].numberPattern", zh, en);
+            }
+
+            // Two tiers numbered alike would print the same number twice (each tier counts from 1).
+            if (problems.Count == 0)
+            {
+                var skeleton = Awards.CertificateNumbers.Skeleton(line.NumberPattern);
+                if (skeletons.TryGetValue(skeleton, out var other) && other != line.Tier)
+                {
+                    add($"$.certificate.tiers[{i}].numberPattern", $"与{other}的编号规则只差数字，两者会出现相同编号", $"differs from the {other} pattern only in its numbers, so both would print the same numbers");
+                }
+
+                skeletons.TryAdd(skeleton, line.Tier);
+            }
+        }
     }
 
     private static void ValidateCity(AwardPolicy p, Action<string, string, string> add)

@@ -569,7 +569,7 @@ public static class ReviewDecider
     /// from the application (Changde §36, Benxi §33): then nobody leads it until the office appoints
     /// another leader or gives the stage to another panel; under 组长负责制 the office never signs in
     /// the leader's place. Where the policy names no team leader for the stage (Jinan, Xinzhou,
-    /// Weihai), the office may sign too. See docs/decisions/0012.
+    /// Weihai), the office may sign too. See docs/decisions/0015.
     /// </summary>
     public static Refusal? PermLead(ReviewState state, string applicationId, StageKind stage, Actor actor, AwardPolicy policy)
     {

@@ -6,7 +6,8 @@ namespace QualityAward.Domain.Review;
 /// <summary>
 /// A panel as it stands now: formed by <see cref="PanelFormed"/>, changed by the office since
 /// (members added or replaced, another team leader appointed). <see cref="FormerMembers"/> were
-/// replaced: their scores on what the panel had not yet reported on no longer count.
+/// replaced: their scores on what the panel had not yet reported on no longer count. <see cref="At"/>:
+/// when it was formed.
 /// </summary>
 public sealed record Panel(
     string PanelId,
@@ -15,7 +16,7 @@ public sealed record Panel(
     ImmutableList<string> Members,
     string Leader,
     ImmutableList<string> FormerMembers,
-    DateTimeOffset FormedAt);
+    DateTimeOffset At);
 
 /// <summary>A cycle's review as its events make it.</summary>
 public sealed record ReviewState

@@ -30,7 +30,7 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
         var limits = options.Value;
         var now = wall.UtcNow;
         var rows = new List<TableEntity>();
-        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {DirectUploads.Partition}"), cancellationToken: ct))
+        await foreach (var row in Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {DirectUploadFunctions.Partition}"), cancellationToken: ct))
         {
             rows.Add(row);
         }
@@ -38,9 +38,9 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
         int swept = 0, blobs = 0, markers = 0, pending = 0, completing = 0, raced = 0;
         foreach (var row in rows)
         {
-            if (row.GetDateTimeOffset(DirectUploads.SweptAt) is { } sweptAt)
+            if (row.GetDateTimeOffset(DirectUploadFunctions.SweptAt) is { } sweptAt)
             {
-                if (row.GetBoolean(DirectUploads.BlobCleared) is not true)
+                if (row.GetBoolean(DirectUploadFunctions.BlobCleared) is not true)
                 {
                     // An earlier sweep marked it and stopped before the blob was gone.
                     blobs += await DeleteStagingAsync(row, row.ETag, ct) ? 1 : 0;
@@ -53,25 +53,25 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
                 continue;
             }
 
-            if (!DirectUploads.IsExpired(row, limits, now))
+            if (!DirectUploadFunctions.IsExpired(row, limits, now))
             {
                 pending++;
                 continue;
             }
 
-            if (row.GetDateTimeOffset(DirectUploads.CompletingSince) is { } since && since + limits.DirectUploadGrace > now)
+            if (row.GetDateTimeOffset(DirectUploadFunctions.CompletingSince) is { } since && since + limits.DirectUploadGrace > now)
             {
                 completing++;
                 continue;
             }
 
-            var marker = new TableEntity(DirectUploads.Partition, row.RowKey)
+            var marker = new TableEntity(DirectUploadFunctions.Partition, row.RowKey)
             {
                 ["ApplicationId"] = row.GetString("ApplicationId"),
                 ["Owner"] = row.GetString("Owner"),
                 ["ExpiresAt"] = row.GetDateTimeOffset("ExpiresAt"),
-                [DirectUploads.SweptAt] = now,
-                [DirectUploads.BlobCleared] = false,
+                [DirectUploadFunctions.SweptAt] = now,
+                [DirectUploadFunctions.BlobCleared] = false,
             };
             ETag markerETag;
             try
@@ -100,11 +100,11 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
     /// <summary>Delete the grant's staging blob if any, then note on the marker that it is gone. True if a blob was deleted.</summary>
     private async Task<bool> DeleteStagingAsync(TableEntity row, ETag markerETag, CancellationToken ct)
     {
-        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DirectUploads.StagingName(row.GetString("ApplicationId"), row.RowKey));
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DirectUploadFunctions.StagingName(row.GetString("ApplicationId"), row.RowKey));
         var deleted = (await blob.DeleteIfExistsAsync(Azure.Storage.Blobs.Models.DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value;
         try
         {
-            await Table.UpdateEntityAsync(new TableEntity(DirectUploads.Partition, row.RowKey) { [DirectUploads.BlobCleared] = true }, markerETag, TableUpdateMode.Merge, ct);
+            await Table.UpdateEntityAsync(new TableEntity(DirectUploadFunctions.Partition, row.RowKey) { [DirectUploadFunctions.BlobCleared] = true }, markerETag, TableUpdateMode.Merge, ct);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
@@ -118,7 +118,7 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
     {
         try
         {
-            return !(await Table.DeleteEntityAsync(DirectUploads.Partition, row.RowKey, row.ETag, ct)).IsError;
+            return !(await Table.DeleteEntityAsync(DirectUploadFunctions.Partition, row.RowKey, row.ETag, ct)).IsError;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
@@ -137,13 +137,18 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
 }
 
 /// <summary>UploadSweep: remove direct uploads that expired without being completed (hourly).</summary>
-public sealed class UploadSweepFunction(DirectUploadSweeper sweeper) : ITriggerFunction
+/// <summary>Deletes direct uploads whose address expired (plus Documents:DirectUploadGrace) without being completed: the staging blob and the grant (hourly).</summary>
+public sealed partial class UploadSweepFunction(DirectUploadSweeper sweeper, ILogger<UploadSweepFunction> logger)
 {
-    public string Name => "UploadSweep";
-
-    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    [Function("UploadSweep")]
+    public async Task<string> Run([TimerTrigger("0 20 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         var r = await sweeper.SweepAsync(ct);
-        return $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+        var summary = $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+        LogSwept(logger, summary);
+        return summary;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "UploadSweep: {Summary}")]
+    private static partial void LogSwept(ILogger logger, string summary);
 }

@@ -138,13 +138,18 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
 }
 
 /// <summary>AuditAnchor: write the heads of every stream to a new anchor blob (hourly).</summary>
-public sealed class AuditAnchorFunction(AuditAnchors anchors) : ITriggerFunction
+/// <summary>Writes the head of every stream's audit hash chain to a new, never-overwritten anchor blob (hourly).</summary>
+public sealed partial class AuditAnchorFunction(AuditAnchors anchors, ILogger<AuditAnchorFunction> logger)
 {
-    public string Name => "AuditAnchor";
-
-    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    [Function("AuditAnchor")]
+    public async Task<string> Run([TimerTrigger("0 50 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         var (name, streams) = await anchors.WriteAsync(ct);
-        return $"anchor {name}: {streams} streams";
+        var summary = $"anchor {name}: {streams} streams";
+        LogAnchored(logger, summary);
+        return summary;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "AuditAnchor: {Summary}")]
+    private static partial void LogAnchored(ILogger logger, string summary);
 }

@@ -241,13 +241,18 @@ public sealed partial class TableBackup(StorageClients storage, IEnumerable<Stor
 public sealed class BackupException(string message) : Exception(message);
 
 /// <summary>Backup: export every table (daily, 02:00 Asia/Shanghai).</summary>
-public sealed class BackupFunction(TableBackup backup) : ITriggerFunction
+/// <summary>Exports every table to the backup container, daily at 02:00 Asia/Shanghai (18:00 UTC).</summary>
+public sealed partial class BackupFunction(TableBackup backup, ILogger<BackupFunction> logger)
 {
-    public string Name => "Backup";
-
-    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    [Function("Backup")]
+    public async Task<string> Run([TimerTrigger("0 0 18 * * *")] TimerInfo timer, CancellationToken ct)
     {
         var manifest = await backup.ExportAsync(ct);
-        return $"backup {manifest.Folder}: {manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Entities)} entities";
+        var summary = $"backup {manifest.Folder}: {manifest.Tables.Count} tables, {manifest.Tables.Sum(t => t.Entities)} entities";
+        LogExported(logger, summary);
+        return summary;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Backup: {Summary}")]
+    private static partial void LogExported(ILogger logger, string summary);
 }

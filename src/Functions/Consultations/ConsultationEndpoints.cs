@@ -607,7 +607,7 @@ public static partial class ConsultationEndpoints
 /// <summary>Service registration of the consultation slice (one call from <see cref="AppBuilder"/>).</summary>
 public static class ConsultationSetup
 {
-    public static void AddConsultations(this WebApplicationBuilder builder)
+    public static void AddConsultations(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
         var configured = builder.Configuration.GetSection(ConsultationOptions.Section).Exists();

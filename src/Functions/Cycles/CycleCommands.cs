@@ -25,7 +25,7 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
         {
             others = (await readModels.PartitionAsync(CycleIndex.Partition, ct))
                 .Where(r => r.GetString("PolicyId") == open.Policy.Id)
-                .Select(r => new CycleSummary(r.RowKey, DateOnly.ParseExact(r.GetString("OpensOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture)))
+                .Select(r => new CycleSummary(r.RowKey, DateOnly.ParseExact(r.GetString("OpensOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture), r.GetInt32("Year")))
                 .ToList();
         }
 

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Domain.Cycles;
@@ -16,7 +14,7 @@ namespace QualityAward.Functions.Hosting;
 public sealed partial class DemoSeeder(
     CycleCommands cycles,
     IOptions<AuthOptions> auth,
-    IServer server,
+    IOptions<DemoOptions> demo,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
     ILogger<DemoSeeder> logger) : IHostedService
@@ -56,8 +54,7 @@ public sealed partial class DemoSeeder(
 
     private void Print(string cycleId, DateTimeOffset now)
     {
-        var addresses = server.Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses ?? [];
-        var baseUrl = addresses.FirstOrDefault() ?? "http://127.0.0.1:7071";
+        var baseUrl = demo.Value.BaseUrl.TrimEnd('/');
         var key = auth.Value.DevSigningKey;
         var lines = new List<string>
         {
@@ -107,14 +104,28 @@ public sealed partial class DemoSeeder(
     private static partial void LogSeedFailed(ILogger logger, Exception ex);
 }
 
-/// <summary>The command line: serve (default), functions, dev-token.</summary>
+/// <summary>
+/// A local run's demo city (<c>Demo:Enabled</c>, set by scripts/run.sh): the Weihai cycle of this
+/// year is opened at start if it is not there, and the addresses and tokens are printed with
+/// <c>Demo:BaseUrl</c> (where the host serves the app).
+/// </summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    public bool Enabled { get; set; }
+
+    public string BaseUrl { get; set; } = "http://127.0.0.1:7071";
+}
+
+/// <summary>The command line: the worker (default), dev-token, restore, verify.</summary>
 public static class CommandLine
 {
     public static string Usage => """
         QualityAward.Functions — 市长质量奖 function app
 
-          serve [--demo] [--urls http://127.0.0.1:7071]   run the app (the default command)
-          functions --output <dir> [--storage-prefix p]    write the function.json folders for packaging
+          (no command)                                     run the isolated worker (the Functions host starts it;
+                                                           locally tools/LocalHost runs the same functions)
           dev-token --role <role> [--sub s] [--name n] [--affiliation a] [--hours h]
                                                            print a development token (uses Auth:DevSigningKey)
           verify [--Storage:Prefix p]                      walk every stream's hash chain (needs Audit:ChainKey) and compare

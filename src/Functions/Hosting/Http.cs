@@ -5,6 +5,14 @@ using QualityAward.Domain;
 
 namespace QualityAward.Functions.Hosting;
 
+/// <summary>Small readers of a function's request.</summary>
+public static class RequestValues
+{
+    /// <summary>A query parameter's value, or null when it is absent or empty.</summary>
+    public static string? QueryValue(this HttpRequest req, string name) =>
+        req.Query.TryGetValue(name, out var values) && values.Count > 0 && !string.IsNullOrEmpty(values[0]) ? values[0] : null;
+}
+
 /// <summary>The caller's language: English if it asks for it first, otherwise Chinese.</summary>
 public static class Lang
 {
@@ -44,6 +52,8 @@ public static class Problems
 
     public static IResult For(HttpContext http, Refusal refusal, int status)
     {
+        // The gate counts answers by code (and the tests check each code is documented).
+        http.Items[FunctionGate.ProblemCodeItem] = refusal.Code;
         var english = Lang.IsEnglish(http);
         var extensions = new Dictionary<string, object?>
         {

@@ -184,26 +184,6 @@ public sealed class WebSignInOptions
     }
 }
 
-/// <summary>How the workflow runs when no Functions host drives it.</summary>
-public sealed class WorkflowOptions
-{
-    public const string Section = "Workflow";
-
-    /// <summary>
-    /// Run the trigger table's timers and queue polling inside this process. True locally; false
-    /// under the Functions host, which calls the trigger endpoints itself.
-    /// </summary>
-    public bool RunLocalTriggers { get; set; } = true;
-
-    /// <summary>How often the local loop polls queues when they are empty.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.050", "00:05:00")]
-    public TimeSpan QueuePollInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>A queue message that fails this many times goes to the poison queue, as the Functions host does.</summary>
-    [Range(1, 100)]
-    public int MaxDequeueCount { get; set; } = 5;
-}
-
 /// <summary>
 /// What applicants may upload: the largest file, and the types accepted (recognised by content).
 /// <c>Documents:MaxBytes</c> defaults to 100 MB; <c>Documents:AllowedTypes</c> to pdf, png,

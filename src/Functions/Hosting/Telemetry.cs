@@ -23,7 +23,7 @@ public static class Telemetry
 
     public const string ReadyTag = "ready";
 
-    public static void AddTelemetry(this WebApplicationBuilder builder)
+    public static void AddTelemetry(this IHostApplicationBuilder builder)
     {
         var connectionString = builder.Configuration[ConnectionStringSetting];
         if (string.IsNullOrWhiteSpace(connectionString))

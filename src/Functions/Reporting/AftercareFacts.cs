@@ -64,15 +64,32 @@ public static class AftercareFacts
     private static string? HolderKey(ApplicationState? application) =>
         application is { Category: ApplicantCategory.Organisation, Form.CreditCode: { Length: > 0 } code } ? code.Trim().ToUpperInvariant() : null;
 
-    /// <summary>One row per score sheet a reviewer submitted (a re-score shows both, in order), and whether the reviewer was later recused.</summary>
-    public static IEnumerable<object?[]> ReviewScoreRows(string cycleId, IReadOnlyList<StoredEvent> events)
+    /// <summary>
+    /// One row per score sheet a reviewer submitted (a re-score shows both, in order), the panel
+    /// that scored, whether the reviewer was later recused, and whether the sheet counts in the
+    /// panel's score now (the reviewer's latest for the stage, not sent back, reviewer not recused).
+    /// </summary>
+    public static IEnumerable<object?[]> ReviewScoreRows(string cycleId, ReviewState review, IReadOnlyList<StoredEvent> events, ReportStages stages)
     {
-        var recused = events.Select(e => e.Event).OfType<ReviewerRecused>()
-            .Select(r => (r.ApplicationId, r.ExpertId))
-            .ToHashSet();
-        foreach (var s in events.Select(e => e.Event).OfType<ReviewScoreSubmitted>())
+        var sheets = events.Select(e => e.Event).OfType<ReviewScoreSubmitted>().ToList();
+
+        // A reviewer's latest sheet for an application and stage is the last one in the stream (two may share an instant).
+        var latest = new Dictionary<(string, StageKind, string), int>();
+        for (var i = 0; i < sheets.Count; i++)
         {
-            yield return [s.ApplicationId, cycleId, ReportBuilder.Name(s.Stage), s.ExpertId, s.Total, s.At, recused.Contains((s.ApplicationId, s.ExpertId))];
+            latest[(sheets[i].ApplicationId, sheets[i].Stage, sheets[i].ExpertId)] = i;
+        }
+
+        for (var i = 0; i < sheets.Count; i++)
+        {
+            var s = sheets[i];
+            var panel = review.Assignments.TryGetValue((s.ApplicationId, s.Stage), out var assigned) ? PanelFacts.Key(cycleId, assigned.PanelId) : null;
+            var recused = review.IsRecused(s.ApplicationId, s.ExpertId);
+            yield return
+            [
+                s.ApplicationId, cycleId, ReportBuilder.Name(s.Stage), stages.KeyOf(cycleId, s.Stage), s.ExpertId, panel, s.Total, s.At, recused,
+                latest[(s.ApplicationId, s.Stage, s.ExpertId)] == i && review.HasSubmitted(s.ApplicationId, s.Stage, s.ExpertId) && !recused,
+            ];
         }
     }
 }

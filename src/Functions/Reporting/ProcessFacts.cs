@@ -16,12 +16,12 @@ namespace QualityAward.Functions.Reporting;
 /// </summary>
 public static class ProcessFacts
 {
-    public static IEnumerable<object?[]> NoticeRows(NoticeState n, IReadOnlyList<StoredEvent> events, string policyId)
+    public static IEnumerable<object?[]> NoticeRows(NoticeState n, IReadOnlyList<StoredEvent> events, string policyId, ReportStages stages)
     {
         var o = n.Opened!;
         yield return
         [
-            o.NoticeId, o.CycleId, policyId, ReportBuilder.Name(o.List), o.Article, o.FirstDay, o.LastDay, o.WorkingDays,
+            o.NoticeId, o.CycleId, policyId, ReportBuilder.Name(o.List), stages.KeyOf(o.CycleId, o.List), o.Article, o.FirstDay, o.LastDay, o.WorkingDays,
             o.At, o.ClosesAt, o.AnonymousAllowed, o.Entries.Count, n.Closed?.Remaining.Count,
             events.Count(e => e.Event is NoticeEntryRemoved), n.Objections.Count,
             n.Objections.Count(x => x.Finding is { Upheld: true }), n.Objections.Count(x => x.IsOpen), n.Closed?.At,
@@ -55,12 +55,16 @@ public static class ProcessFacts
         }
     }
 
-    /// <summary>One row per department asked in a round, in the order the round asked them.</summary>
-    public static IEnumerable<object?[]> ConsultationReplyRows(ConsultationState c, IReadOnlyList<StoredEvent> events, CycleState? cycle, WorkingDayCalendar calendar)
+    /// <summary>
+    /// One row per department asked in a round, in the order the round asked them. A round about
+    /// an award holder has no stage key: it runs after the award, not at the stage whose
+    /// departments it asks.
+    /// </summary>
+    public static IEnumerable<object?[]> ConsultationReplyRows(ConsultationState c, IReadOnlyList<StoredEvent> events, CycleState? cycle, ReportStages stages, WorkingDayCalendar calendar)
     {
         var o = c.Opened!;
-        var stages = cycle?.Policy?.Stages;
-        var stage = stages is not null && o.StageIndex >= 0 && o.StageIndex < stages.Count ? stages[o.StageIndex].Kind : StageKind.Consultation;
+        var rules = cycle?.Policy?.Stages;
+        var stage = rules is not null && o.StageIndex >= 0 && o.StageIndex < rules.Count ? rules[o.StageIndex].Kind : StageKind.Consultation;
         var remindedAt = new Dictionary<Department, DateTimeOffset>();
         var overdue = new HashSet<Department>();
         foreach (var e in events.Select(s => s.Event))
@@ -85,7 +89,8 @@ public static class ProcessFacts
             var answer = c.Answers.GetValueOrDefault(ask.Department);
             yield return
             [
-                o.ConsultationId, o.CycleId, cycle?.PolicyId ?? string.Empty, o.StageIndex, ReportBuilder.Name(stage), o.Article,
+                o.ConsultationId, o.CycleId, cycle?.PolicyId ?? string.Empty, o.StageIndex, ReportBuilder.Name(stage),
+                o.IsAboutHolder ? null : stages.KeyOf(o.CycleId, o.StageIndex), o.IsAboutHolder, o.Article,
                 ReportBuilder.Name(ask.Department), ask.ApplicationIds.Count, o.At, o.ReplyWorkingDays, o.ReplyBy, o.DueAt,
                 answer?.At,
                 answer is null ? null : WorkingDaysAfter(calendar, o.At, answer.At),

@@ -2,6 +2,7 @@ using System.Text.Json;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
+using QualityAward.Domain.Calendar;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Notices;
@@ -31,8 +32,8 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         var applications = new List<(ApplicationState State, IReadOnlyList<StoredEvent> Events)>();
         var notices = new List<(NoticeState State, IReadOnlyList<StoredEvent> Events)>();
         var consultations = new List<(ConsultationState State, IReadOnlyList<StoredEvent> Events)>();
-        var holders = new List<HolderState>();
-        var reviews = new List<(string CycleId, IReadOnlyList<StoredEvent> Events)>();
+        var holders = new List<(string Key, HolderState State)>();
+        var reviews = new List<(string CycleId, ReviewState State, IReadOnlyList<StoredEvent> Events)>();
         var pool = ExpertPoolState.Initial;
         await foreach (var streamId in store.StreamIdsAsync(ct))
         {
@@ -58,11 +59,12 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             }
             else if (streamId.StartsWith("holder-", StringComparison.Ordinal))
             {
-                holders.Add(loader.Fold(HolderStreams.Holder, streamId, await store.ReadAsync(streamId, ct)));
+                holders.Add((streamId["holder-".Length..], loader.Fold(HolderStreams.Holder, streamId, await store.ReadAsync(streamId, ct))));
             }
             else if (streamId.StartsWith("review-", StringComparison.Ordinal))
             {
-                reviews.Add((streamId["review-".Length..], await store.ReadAsync(streamId, ct)));
+                var events = await store.ReadAsync(streamId, ct);
+                reviews.Add((streamId["review-".Length..], loader.Fold(ReviewStreams.Review, streamId, events), events));
             }
             else if (streamId == ExpertPoolState.StreamId)
             {
@@ -74,36 +76,66 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         notices.Sort((a, b) => string.CompareOrdinal(a.State.Opened!.NoticeId, b.State.Opened!.NoticeId));
         consultations.RemoveAll(c => !c.State.Exists);
         consultations.Sort((a, b) => string.CompareOrdinal(a.State.Opened!.ConsultationId, b.State.Opened!.ConsultationId));
+        holders.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         var calendar = await calendars.CurrentAsync(ct);
 
         var cycleById = cycles.ToDictionary(c => c.CycleId, StringComparer.Ordinal);
         string PolicyOf(string cycleId) => cycleById.TryGetValue(cycleId, out var c) ? c.PolicyId : string.Empty;
         var applicationById = applications.ToDictionary(a => a.State.ApplicationId, a => a.State, StringComparer.Ordinal);
+        var consultationById = consultations.ToDictionary(c => c.State.Opened!.ConsultationId, c => c.State, StringComparer.Ordinal);
         reviews.Sort((a, b) => string.CompareOrdinal(a.CycleId, b.CycleId));
+        var stages = new ReportStages(cycleById);
 
         return
         [
-            new("dim_policy", ReportSchema.DimPolicy, PolicyRows(cycles)),
-            new("dim_cycle", ReportSchema.DimCycle, [.. cycles.OrderBy(c => c.CycleId, StringComparer.Ordinal).Select(CycleRow)]),
-            new("dim_district", ReportSchema.DimDistrict, DistrictRows(cycles)),
-            new("dim_industry", ReportSchema.DimIndustry, IndustryRows(applications.Select(a => a.State))),
-            new("dim_department", ReportSchema.DimDepartment, [.. Enum.GetValues<Department>().Select(DepartmentRow)]),
-            new("fact_application", ReportSchema.FactApplication, [.. applications.Select(a => ApplicationRow(a.State, a.Events, PolicyOf(a.State.CycleId)))]),
-            new("fact_stage_duration", ReportSchema.FactStageDuration, [.. applications.SelectMany(a => StageRows(a.State, a.Events))]),
-            new("fact_score", ReportSchema.FactScore, [.. applications.SelectMany(a => ScoreRows(a.State, a.Events))]),
-            new("fact_award", ReportSchema.FactAward, [.. applications.Where(a => a.State.Award is not null).Select(a => AwardRow(a.State, PolicyOf(a.State.CycleId)))]),
-            new("fact_revocation", ReportSchema.FactRevocation, [.. applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, PolicyOf(a.State.CycleId)))]),
-            new("fact_notice", ReportSchema.FactNotice, [.. notices.SelectMany(n => ProcessFacts.NoticeRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId)))]),
-            new("fact_objection", ReportSchema.FactObjection, [.. notices.SelectMany(n => ProcessFacts.ObjectionRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), calendar))]),
-            new("fact_consultation_reply", ReportSchema.FactConsultationReply, [.. consultations.SelectMany(c => ProcessFacts.ConsultationReplyRows(c.State, c.Events, cycleById.GetValueOrDefault(c.State.Opened!.CycleId), calendar))]),
-            new("dim_reviewer", ReportSchema.DimReviewer, AftercareFacts.ReviewerRows(pool)),
-            new("fact_inspection", ReportSchema.FactInspection, [.. holders.SelectMany(h => AftercareFacts.InspectionRows(h, applicationById, PolicyOf))]),
-            new("fact_review_score", ReportSchema.FactReviewScore, [.. reviews.SelectMany(r => AftercareFacts.ReviewScoreRows(r.CycleId, r.Events))]),
+            Table("dim_policy", ReportSchema.DimPolicy, PolicyRows(cycles)),
+            Table("dim_cycle", ReportSchema.DimCycle, cycles.OrderBy(c => c.CycleId, StringComparer.Ordinal).Select(CycleRow)),
+            Table("dim_stage", ReportSchema.DimStage, stages.Rows()),
+            Table("dim_district", ReportSchema.DimDistrict, DistrictRows(cycles)),
+            Table("dim_industry", ReportSchema.DimIndustry, IndustryRows(applications.Select(a => a.State))),
+            Table("dim_department", ReportSchema.DimDepartment, Enum.GetValues<Department>().Select(DepartmentRow)),
+            Table("dim_application_status", ReportSchema.Label, LabelRows<ApplicationStatus>(Labels.Zh, Labels.En, ApplicationStatus.None)),
+            Table("dim_category", ReportSchema.Label, LabelRows<ApplicantCategory>(Labels.Zh, Labels.En)),
+            Table("dim_organisation_size", ReportSchema.Label, LabelRows<OrganisationSize>(Labels.Zh, Labels.En)),
+            Table("dim_sector", ReportSchema.Label, LabelRows<Sector>(Labels.Zh, Labels.En)),
+            Table("dim_industry_sector", ReportSchema.Label, LabelRows<IndustrySector>(Labels.Zh, Labels.En)),
+            Table("dim_recommender_kind", ReportSchema.Label, LabelRows<RecommenderKind>(Labels.Zh, Labels.En)),
+            Table("dim_tier", ReportSchema.Label, LabelRows<AwardTier>(Labels.Zh, Labels.En)),
+            Table("dim_notice_list", ReportSchema.Label, LabelRows<NoticeList>(Labels.Zh, Labels.En)),
+            Table("dim_ban_reason", ReportSchema.Label, LabelRows<BanReason>(Labels.Zh, Labels.En)),
+            Table("dim_recusal_basis", ReportSchema.Label, LabelRows<RecusalBasis>(Labels.Zh, Labels.En)),
+            Table("fact_application", ReportSchema.FactApplication, applications.Select(a => ApplicationRow(a.State, a.Events, PolicyOf(a.State.CycleId), stages))),
+            Table("fact_stage_duration", ReportSchema.FactStageDuration, applications.SelectMany(a => StageRows(a.State, a.Events, calendar))),
+            Table("fact_score", ReportSchema.FactScore, applications.SelectMany(a => ScoreRows(a.State, a.Events, stages))),
+            Table("fact_award", ReportSchema.FactAward, applications.Where(a => a.State.Award is not null).Select(a => AwardRow(a.State, PolicyOf(a.State.CycleId)))),
+            Table("fact_revocation", ReportSchema.FactRevocation, applications.Where(a => a.State.Revocation is not null).Select(a => RevocationRow(a.State, cycleById.GetValueOrDefault(a.State.CycleId)))),
+            Table("fact_recovery", ReportSchema.FactRecovery, holders.SelectMany(h => HolderFacts.RecoveryRows(h.State, applicationById))),
+            Table("fact_notice", ReportSchema.FactNotice, notices.SelectMany(n => ProcessFacts.NoticeRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), stages))),
+            Table("fact_objection", ReportSchema.FactObjection, notices.SelectMany(n => ProcessFacts.ObjectionRows(n.State, n.Events, PolicyOf(n.State.Opened!.CycleId), calendar))),
+            Table("fact_consultation_reply", ReportSchema.FactConsultationReply, consultations.SelectMany(c => ProcessFacts.ConsultationReplyRows(c.State, c.Events, cycleById.GetValueOrDefault(c.State.Opened!.CycleId), stages, calendar))),
+            Table("dim_reviewer", ReportSchema.DimReviewer, AftercareFacts.ReviewerRows(pool)),
+            Table("dim_panel", ReportSchema.DimPanel, reviews.SelectMany(r => PanelFacts.PanelRows(r.CycleId, r.State))),
+            Table("fact_panel_member", ReportSchema.FactPanelMember, reviews.SelectMany(r => PanelFacts.MemberRows(r.CycleId, r.State))),
+            Table("fact_panel_assignment", ReportSchema.FactPanelAssignment, reviews.SelectMany(r => PanelFacts.AssignmentRows(r.CycleId, r.State, r.Events, stages))),
+            Table("fact_review_score", ReportSchema.FactReviewScore, reviews.SelectMany(r => AftercareFacts.ReviewScoreRows(r.CycleId, r.State, r.Events, stages))),
+            Table("fact_recusal", ReportSchema.FactRecusal, reviews.SelectMany(r => PanelFacts.RecusalRows(r.CycleId, r.State))),
+            Table("fact_conduct_rating", ReportSchema.FactConductRating, reviews.SelectMany(r => PanelFacts.ConductRatingRows(r.CycleId, r.State))),
+            Table("fact_inspection", ReportSchema.FactInspection, holders.SelectMany(h => AftercareFacts.InspectionRows(h.State, applicationById, PolicyOf))),
+            Table("fact_holder_consultation", ReportSchema.FactHolderConsultation, holders.SelectMany(h => HolderFacts.ConsultationRows(h.State, applicationById, consultationById))),
+            Table("fact_ban", ReportSchema.FactBan, holders.SelectMany(h => HolderFacts.BanRows(h.Key, h.State))),
         ];
     }
 
+    private static ReportTable Table(string name, IReadOnlyList<ReportColumn> columns, IEnumerable<object?[]> rows) =>
+        new(name, columns, ReportSchema.Rows(columns, rows));
+
     /// <summary>The key that joins an application to its district: policy and district together (districts are per city).</summary>
     public static string DistrictKey(string policyId, string districtId) => $"{policyId}/{districtId}";
+
+    /// <summary>One row per code of a vocabulary, in the order the domain declares them (what the sort order follows).</summary>
+    private static IEnumerable<object?[]> LabelRows<TEnum>(Func<TEnum, string> zh, Func<TEnum, string> en, params TEnum[] leaveOut)
+        where TEnum : struct, Enum =>
+        Enum.GetValues<TEnum>().Except(leaveOut).Select((v, i) => new object?[] { Name(v), zh(v), en(v), i + 1 });
 
     /// <summary>One row per policy in use, as the most recently opened cycle copied it.</summary>
     private static List<object?[]> PolicyRows(IEnumerable<CycleState> cycles) =>
@@ -115,14 +147,15 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             .Select(p => new object?[]
             {
                 p.Id, p.City.Code, p.City.Name, p.City.NameEn, p.AwardName, p.Document.Title, p.Document.Number,
-                Name(p.Document.Status), p.Document.IssuedOn, p.Document.ValidFrom, p.Document.ValidTo, p.Cycle.LengthYears,
+                Name(p.Document.Status), Labels.Zh(p.Document.Status), Labels.En(p.Document.Status),
+                p.Document.IssuedOn, p.Document.ValidFrom, p.Document.ValidTo, p.Cycle.LengthYears,
             }),
     ];
 
     private static object?[] CycleRow(CycleState c) =>
     [
         c.CycleId, c.PolicyId, c.Year, c.Title, c.SubmissionOpensOn, c.SubmissionClosesOn, c.SubmissionsClosed,
-        Name(c.Status), c.OpenedAt, c.Announcement?.AnnouncedOn, c.Announcement?.Reference,
+        Name(c.Status), Labels.Zh(c.Status), Labels.En(c.Status), c.OpenedAt, c.Announcement?.AnnouncedOn, c.Announcement?.Reference,
     ];
 
     private static List<object?[]> DistrictRows(IEnumerable<CycleState> cycles) =>
@@ -145,15 +178,17 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             .Select(code => new object?[] { code, code![..1], IndustrySections.NameOf(code[0]) }),
     ];
 
-    private static object?[] DepartmentRow(Department d) => [Name(d), DepartmentNames.Zh(d), DepartmentNames.En(d)];
+    /// <summary>The departments as the consultation mails and pages name them (the domain's names).</summary>
+    private static object?[] DepartmentRow(Department d) => [Name(d), Labels.Zh(d), Labels.En(d)];
 
-    private static object?[] ApplicationRow(ApplicationState a, IReadOnlyList<StoredEvent> events, string policyId)
+    private static object?[] ApplicationRow(ApplicationState a, IReadOnlyList<StoredEvent> events, string policyId, ReportStages stages)
     {
         var organisation = a.Category == ApplicantCategory.Organisation;
         var form = a.Form;
         return
         [
             a.ApplicationId, a.CycleId, policyId, Name(a.Category), Name(a.Status), a.Stage is { } stage ? Name(stage) : null,
+            stages.KeyOf(a.CycleId, a.StageIndex), stages.TitleOf(a.CycleId, a.StageIndex),
             form.DistrictId is { Length: > 0 } district ? DistrictKey(policyId, district) : null, form.DistrictId,
             form.RecommenderKind is { } kind ? Name(kind) : null, form.RecommenderId,
             form.IndustryCode?.Trim().ToUpperInvariant(), form.IndustrySector is { } sector ? Name(sector) : null,
@@ -173,9 +208,14 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         or ApplicationNotSelected or ApplicationAwarded or ApplicationDisqualified
         or ShortlistDecided { Shortlisted: false };
 
-    /// <summary>One row per stage entered: from its StageEntered to the next one, or to the event that ended the application.</summary>
-    private static IEnumerable<object?[]> StageRows(ApplicationState a, IReadOnlyList<StoredEvent> events)
+    /// <summary>
+    /// One row per stage entered: from its StageEntered to the next one (it passed), or to the
+    /// event that ended the application (passed if that was the award, else it ended there). The
+    /// last row is the stage the application is in, or ended in.
+    /// </summary>
+    private static List<object?[]> StageRows(ApplicationState a, IReadOnlyList<StoredEvent> events, WorkingDayCalendar calendar)
     {
+        var spans = new List<(StageEntered Entered, DateTimeOffset? LeftAt, bool Passed, bool EndedHere)>();
         StageEntered? open = null;
         foreach (var e in events.Select(s => s.Event))
         {
@@ -183,42 +223,53 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             {
                 if (open is not null)
                 {
-                    yield return StageRow(a, open, entered.At);
+                    spans.Add((open, entered.At, true, false));
                 }
 
                 open = entered;
             }
             else if (open is not null && IsEnding(e))
             {
-                yield return StageRow(a, open, ((IApplicationEvent)e).At);
+                var awarded = e is ApplicationAwarded;
+                spans.Add((open, ((IApplicationEvent)e).At, awarded, !awarded));
                 open = null;
             }
         }
 
         if (open is not null)
         {
-            yield return StageRow(a, open, null);
+            spans.Add((open, null, false, false));
         }
+
+        return
+        [
+            .. spans.Select((s, i) => new object?[]
+            {
+                a.ApplicationId, a.CycleId, s.Entered.StageIndex, Name(s.Entered.Stage), ReportStages.Key(a.CycleId, s.Entered.StageIndex),
+                s.Entered.At, s.LeftAt,
+                s.LeftAt is { } left ? Math.Round((left - s.Entered.At).TotalHours, 4) : null,
+                s.LeftAt is { } l ? ProcessFacts.WorkingDaysAfter(calendar, s.Entered.At, l) : null,
+                i == spans.Count - 1, s.Passed, s.EndedHere,
+            }),
+        ];
     }
 
-    private static object?[] StageRow(ApplicationState a, StageEntered entered, DateTimeOffset? leftAt) =>
-    [
-        a.ApplicationId, a.CycleId, entered.StageIndex, Name(entered.Stage), entered.At, leftAt,
-        leftAt is { } left ? Math.Round((left - entered.At).TotalHours, 4) : null,
-    ];
-
     /// <summary>Every score as it was recorded (a stage scored twice shows both, in order).</summary>
-    private static IEnumerable<object?[]> ScoreRows(ApplicationState a, IReadOnlyList<StoredEvent> events)
+    private static IEnumerable<object?[]> ScoreRows(ApplicationState a, IReadOnlyList<StoredEvent> events, ReportStages stages)
     {
         foreach (var e in events.Select(s => s.Event))
         {
             switch (e)
             {
                 case StageScored s:
-                    yield return [a.ApplicationId, a.CycleId, "stage", Name(s.Stage), s.Points, s.MaxPoints, s.Percent, null, s.At];
+                    yield return [a.ApplicationId, a.CycleId, "stage", Name(s.Stage), stages.KeyOf(a.CycleId, s.Stage), s.Points, s.MaxPoints, s.Percent, null, s.At];
                     break;
                 case CompositeScored c:
-                    yield return [a.ApplicationId, a.CycleId, "composite", Name(StageKind.CompositeEvaluation), c.Score, null, c.Score, c.PreferenceBonus, c.At];
+                    yield return
+                    [
+                        a.ApplicationId, a.CycleId, "composite", Name(StageKind.CompositeEvaluation), stages.KeyOf(a.CycleId, StageKind.CompositeEvaluation),
+                        c.Score, null, c.Score, c.PreferenceBonus, c.At,
+                    ];
                     break;
             }
         }
@@ -234,10 +285,16 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         ];
     }
 
-    private static object?[] RevocationRow(ApplicationState a, string policyId)
+    /// <summary>One row per revoked award, with the ground in the words of the cycle's policy.</summary>
+    private static object?[] RevocationRow(ApplicationState a, CycleState? cycle)
     {
         var r = a.Revocation!;
-        return [a.ApplicationId, a.CycleId, policyId, r.GroundCode, Name(r.Consequence), r.RevokedOn, r.MoneyToRecoverYuan, r.DecisionReference];
+        var ground = cycle?.Policy.Revocation.Grounds.FirstOrDefault(g => g.Code == r.GroundCode && g.Category == a.Category);
+        return
+        [
+            a.ApplicationId, a.CycleId, cycle?.PolicyId ?? string.Empty, r.GroundCode, ground?.Text, Name(r.Consequence), r.RevokedOn,
+            r.MoneyToRecoverYuan, r.DecisionReference,
+        ];
     }
 
     /// <summary>Enum values as the API and stored events spell them (camelCase).</summary>
@@ -273,36 +330,4 @@ public static class IndustrySections
     };
 
     public static string? NameOf(char section) => Names.GetValueOrDefault(section);
-}
-
-/// <summary>The departments a policy can consult, as people name them.</summary>
-public static class DepartmentNames
-{
-    public static string Zh(Department d) => d switch
-    {
-        Department.Tax => "税务部门",
-        Department.EcologyEnvironment => "生态环境部门",
-        Department.EmergencyManagement => "应急管理部门",
-        Department.HumanResourcesSocialSecurity => "人力资源和社会保障部门",
-        Department.MarketRegulation => "市场监督管理部门",
-        Department.PublicSecurity => "公安部门",
-        Department.DisciplineInspection => "纪检监察机关",
-        Department.OrganisationPersonnel => "组织人事部门",
-        Department.DefenceSecurity => "国防和国家安全部门",
-        _ => throw new ArgumentOutOfRangeException(nameof(d)),
-    };
-
-    public static string En(Department d) => d switch
-    {
-        Department.Tax => "Taxation",
-        Department.EcologyEnvironment => "Ecology and environment",
-        Department.EmergencyManagement => "Emergency management",
-        Department.HumanResourcesSocialSecurity => "Human resources and social security",
-        Department.MarketRegulation => "Market regulation",
-        Department.PublicSecurity => "Public security",
-        Department.DisciplineInspection => "Discipline inspection and supervision",
-        Department.OrganisationPersonnel => "Organisation and personnel",
-        Department.DefenceSecurity => "Defence and national security",
-        _ => throw new ArgumentOutOfRangeException(nameof(d)),
-    };
 }

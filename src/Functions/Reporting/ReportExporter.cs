@@ -61,22 +61,18 @@ public sealed partial class ReportExporter(ReportBuilder builder, StorageClients
 }
 
 /// <summary>ReportingExport: refresh the reporting files (hourly).</summary>
-public sealed class ReportingExportFunction(ReportExporter exporter) : ITriggerFunction
+/// <summary>Refreshes the Power BI files in the reporting container (hourly).</summary>
+public sealed partial class ReportingExportFunction(ReportExporter exporter, ILogger<ReportingExportFunction> logger)
 {
-    public string Name => "ReportingExport";
-
-    public async Task<string> RunAsync(string? input, CancellationToken ct)
+    [Function("ReportingExport")]
+    public async Task<string> Run([TimerTrigger("0 5 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         var result = await exporter.ExportAsync(ct);
-        return $"{result.Tables.Count} reporting tables exported ({result.Tables.Sum(t => t.Rows)} rows)";
+        var summary = $"{result.Tables.Count} reporting tables exported ({result.Tables.Sum(t => t.Rows)} rows)";
+        LogExported(logger, summary);
+        return summary;
     }
-}
 
-public static class ReportingEndpoints
-{
-    public static void MapReporting(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/reporting/export", async (ReportExporter exporter, CancellationToken ct) => Results.Ok(await exporter.ExportAsync(ct)))
-            .RequireAuthorization(Roles.Office)
-            .WithTags("Reporting")
-            .WithSummary("Refresh the Power BI files now (the ReportingExport timer does it every hour).");
+    [LoggerMessage(Level = LogLevel.Information, Message = "ReportingExport: {Summary}")]
+    private static partial void LogExported(ILogger logger, string summary);
 }

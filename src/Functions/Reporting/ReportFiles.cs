@@ -24,6 +24,7 @@ public static class ReportFiles
         ColumnType.Decimal => new DecimalDataField(c.Name, ReportSchema.DecimalPrecision, ReportSchema.DecimalScale, isNullable: c.Nullable),
         ColumnType.Date => new DateTimeDataField(c.Name, DateTimeFormat.Date, isNullable: c.Nullable),
         ColumnType.Timestamp => new DateTimeDataField(c.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: true, unit: DateTimeTimeUnit.Millis, isNullable: c.Nullable),
+        ColumnType.LocalDateTime => new DateTimeDataField(c.Name, DateTimeFormat.Timestamp, isAdjustedToUTC: false, unit: DateTimeTimeUnit.Millis, isNullable: c.Nullable),
         _ => throw new ArgumentOutOfRangeException(nameof(c)),
     };
 
@@ -61,6 +62,7 @@ public static class ReportFiles
             ColumnType.Decimal => WriteAsync(group, field, column, values.Select(v => v is decimal d ? Math.Round(d, ReportSchema.DecimalScale) : (decimal?)null).ToArray(), ct),
             ColumnType.Date => WriteAsync(group, field, column, values.Select(v => v is DateOnly d ? d.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) : (DateTime?)null).ToArray(), ct),
             ColumnType.Timestamp => WriteAsync(group, field, column, values.Select(v => v is DateTimeOffset t ? t.UtcDateTime : (DateTime?)null).ToArray(), ct),
+            ColumnType.LocalDateTime => WriteAsync(group, field, column, values.Select(v => v is DateTime t ? DateTime.SpecifyKind(t, DateTimeKind.Unspecified) : (DateTime?)null).ToArray(), ct),
             _ => throw new ArgumentOutOfRangeException(nameof(column)),
         };
     }
@@ -84,6 +86,7 @@ public static class ReportFiles
             ColumnType.Decimal => typeof(decimal),
             ColumnType.Date => typeof(DateOnly),
             ColumnType.Timestamp => typeof(DateTimeOffset),
+            ColumnType.LocalDateTime => typeof(DateTime),
             _ => throw new ArgumentOutOfRangeException(nameof(column)),
         };
         foreach (var v in values)
@@ -114,6 +117,7 @@ public static class ReportFiles
         bool b => b ? "true" : "false",
         DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         DateTimeOffset t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd'T'HH:mm:ss.fff", CultureInfo.InvariantCulture),
         decimal m => Math.Round(m, ReportSchema.DecimalScale).ToString(CultureInfo.InvariantCulture),
         double f => f.ToString("R", CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),

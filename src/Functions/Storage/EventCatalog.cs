@@ -43,6 +43,19 @@ public sealed class EventCatalog
             read["readerSubject"] = null;
             return read;
         });
+
+        // v2 numbers certificates at the announcement; awards announced before that have none.
+        AddUpcaster("AwardsAnnounced", 1, announced =>
+        {
+            announced["certificates"] = new JsonArray();
+            return announced;
+        });
+        AddUpcaster("ApplicationAwarded", 1, awarded =>
+        {
+            awarded["certificateNumber"] = null;
+            awarded["verificationCode"] = null;
+            return awarded;
+        });
     }
 
     public static EventCatalog Instance { get; } = new();

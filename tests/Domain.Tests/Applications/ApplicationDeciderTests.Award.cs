@@ -1,3 +1,4 @@
+using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Eligibility;
 using QualityAward.Domain.Policies;
@@ -40,6 +41,31 @@ public partial class ApplicationDeciderTests
         Assert.Equal(prizes, string.Join(",", awarded.Prizes));
         Assert.Equal(money, awarded.MoneyYuan);
         Assert.False(awarded.OutsideQuota);
+    }
+
+    [Fact]
+    public void ConferAward_TakesTheCertificateNumberTheCyclesAnnouncementGave()
+    {
+        var cycle = CycleBuilder.Opened("weihai").With(new AwardsAnnounced(
+            "威政字〔2026〕9号",
+            Dates.AwardedOn,
+            [new(ApplicationBuilder.Id, ApplicantCategory.Organisation, AwardTier.Recognition, false), new("app-other", ApplicantCategory.Organisation, AwardTier.Recognition, false)],
+            [new("app-other", AwardTier.Recognition, 1, "威质奖〔2026〕第001号", "weihai-2026-r001"), new(ApplicationBuilder.Id, AwardTier.Recognition, 2, "威质奖〔2026〕第002号", "weihai-2026-r002")],
+            Dates.Awarding));
+        var given = ApplicationBuilder.In(cycle).Approved();
+
+        var awarded = Then.Single<ApplicationAwarded, IApplicationEvent>(given.Decide(new ConferAward("威政字〔2026〕9号", Dates.AwardedOn), Office, Dates.Awarding));
+
+        Assert.Equal(("威质奖〔2026〕第002号", "weihai-2026-r002"), (awarded.CertificateNumber, awarded.VerificationCode));
+    }
+
+    [Fact]
+    public void ConferAward_WhenTheAnnouncementNumberedNothing_LeavesTheCertificateUnnumbered()
+    {
+        // A cycle announced before certificates were numbered (AwardsAnnounced v1) numbers nothing.
+        var awarded = Then.Single<ApplicationAwarded, IApplicationEvent>(ApplicationBuilder.Under("weihai").Approved().Decide(new ConferAward("公告", Dates.AwardedOn), Office, Dates.Awarding));
+
+        Assert.Equal((null, null), (awarded.CertificateNumber, awarded.VerificationCode));
     }
 
     [Fact]

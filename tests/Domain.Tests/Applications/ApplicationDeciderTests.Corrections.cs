@@ -71,7 +71,7 @@ public partial class ApplicationDeciderTests
             () =>
             {
                 var app = Weihai().Awarded();
-                app.Cycle.With(new AwardsAnnounced(ApplicationBuilder.AnnouncementReference, Dates.AwardedOn, [], Dates.Awarding));
+                app.Cycle.With(new AwardsAnnounced(ApplicationBuilder.AnnouncementReference, Dates.AwardedOn, [], [], Dates.Awarding));
                 return app;
             },
             new(StageKind.Deliberation, "重新审议"), "application.announced", RefusalKind.Rule

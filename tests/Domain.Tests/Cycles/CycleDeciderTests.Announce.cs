@@ -21,6 +21,31 @@ public partial class CycleDeciderTests
         Assert.Equal("威政字〔2026〕9号", announced.Reference);
         Assert.Equal(Dates.AwardedOn, announced.AnnouncedOn);
         Assert.Equal(["app-b"], announced.Winners.Select(w => w.ApplicationId));
+        // app-a left the list before the announcement: it takes no place, app-b is the first.
+        var certificate = Assert.Single(announced.Certificates);
+        Assert.Equal(("app-b", AwardTier.Recognition, 1, "威质奖〔2026〕第001号", "weihai-2026-r001"), (certificate.ApplicationId, certificate.Tier, certificate.Sequence, certificate.Number, certificate.VerificationCode));
+    }
+
+    [Fact]
+    public void Announce_NumbersEveryWinnersCertificate_InOneEvent_EachTierFromOne()
+    {
+        // Changde §3: awards and nominations; the one event on the cycle stream numbers all of them,
+        // so winners conferred at the same moment can never be given the same number.
+        ScoredApplication[] scores = [Scored.Org("app-a", 95m), Scored.Org("app-b", 94m), Scored.Org("app-c", 93m), Scored.Org("app-d", 92m), Scored.Org("app-e", 91m)];
+        var given = CycleBuilder.Opened("changde").SubmissionsClosed()
+            .Then(new DecideCycleShortlist(scores, 5))
+            .Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award), ("app-c", AwardTier.Award), ("app-d", AwardTier.Nomination), ("app-e", AwardTier.Nomination)))
+            .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award), Scored.Winner("app-b", AwardTier.Award), Scored.Winner("app-d", AwardTier.Nomination)], Majority("app-a", "app-b", "app-d"), Minutes))
+            .NoticeRan(NoticeList.ProposedWinners)
+            .WinnersApproved();
+
+        var announced = Then.Single<AwardsAnnounced, ICycleEvent>(given.Decide(new AnnounceAwards("常政函〔2026〕5号", Dates.AwardedOn), Dates.Awarding));
+
+        Assert.Equal(
+            [("app-a", "常质奖〔2026〕第001号"), ("app-b", "常质奖〔2026〕第002号"), ("app-d", "常质奖提名〔2026〕第001号")],
+            announced.Certificates.Select(c => (c.ApplicationId, c.Number)));
+        Assert.Equal(announced.Certificates.Count, announced.Certificates.Select(c => c.Number).Distinct().Count());
+        Assert.Equal(announced.Certificates.Count, announced.Certificates.Select(c => c.VerificationCode).Distinct().Count());
     }
 
     [Fact]

@@ -134,6 +134,29 @@ public partial class CycleDeciderTests
     }
 
     [Theory]
+    // Changde fixes no cycle length (§3), yet a second edition in the same year would print the
+    // same certificate numbers (常质奖〔2026〕第001号): refused, whatever the other edition's id.
+    [InlineData("changde", "changde-2026-spring", 2026, true)]
+    [InlineData("changde", "changde-2025", 2025, false)]
+    // The year comes from the index when it is known, not from the id.
+    [InlineData("changde", "changde-extra", 2026, true)]
+    public void Open_ASecondEditionInTheSameYear_IsRefused(string policyId, string other, int otherYear, bool refused)
+    {
+        var others = new List<CycleSummary> { new(other, new DateOnly(2025, 12, 1), otherYear) };
+
+        var decision = Decide(Open(policyId, 2026, acknowledge: true), CycleState.Initial, OpeningDay, others);
+
+        if (refused)
+        {
+            Assert.Contains(other, Then.Refused(decision, "cycle.year-taken", RefusalKind.Rule).Zh);
+        }
+        else
+        {
+            Then.Single<CycleOpened, ICycleEvent>(decision);
+        }
+    }
+
+    [Theory]
     // Every command but opening needs the cycle to exist.
     [InlineData("extend")]
     // Closing the window of a cycle that was never opened.

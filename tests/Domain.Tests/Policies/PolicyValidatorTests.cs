@@ -72,7 +72,18 @@ public class PolicyValidatorTests
         ["ban counted in cycles when cycles are not fixed"] = ("changde", p => p["bans"]![0]!["unit"] = "cycles"),
         ["negative money"] = ("benxi", p => p["money"]!["amounts"]![0]!["yuan"] = -200000),
         ["revocation window of zero"] = ("benxi", p => p["revocation"]!["windowYears"] = 0),
-        ["unsupported schema version"] = ("weihai", p => p["schemaVersion"] = 2),
+        ["unsupported schema version"] = ("weihai", p => p["schemaVersion"] = 3),
+        ["schema 1 for a new policy"] = ("weihai", p => p["schemaVersion"] = 1),
+        ["no certificate rule"] = ("weihai", p => p.Remove("certificate")),
+        ["certificate line missing for a tier"] = ("changde", p => p["certificate"]!["tiers"]!.AsArray().RemoveAt(1)),
+        ["certificate line for a tier not offered"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["tier"] = "award"),
+        ["number pattern without the year"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖第{seq:3}号"),
+        ["number pattern with a digit in its fixed text"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖〔{year}〕第{seq:3}号-1"),
+        ["number pattern with year and sequence side by side"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖{year}{seq:3}"),
+        ["number pattern too wide"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖〔{year}〕第{seq:9}号"),
+        ["number pattern with a stray brace"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖〔{year}〕第{seq:3}号{x}"),
+        ["two tiers numbered alike"] = ("changde", p => p["certificate"]!["tiers"]![1]!["numberPattern"] = "常质奖〔{year}〕第{seq:4}号"),
+        ["certificate without an issuing body"] = ("benxi", p => p["certificate"]!["issuedBy"] = " "),
         ["id with capitals and spaces"] = ("weihai", p => p["id"] = "Weihai City"),
         ["trimmed mean resting on two scores"] = ("weihai", p => p["scoring"]!["minPanelScores"] = 2),
         ["panel report on no score"] = ("changde", p => p["scoring"]!["minPanelScores"] = 0),
@@ -114,7 +125,20 @@ public class PolicyValidatorTests
         { "panel report on no score", "$.scoring.minPanelScores", "must be 1 to 30" },
         { "negative money", "$.money.amounts[0].yuan", "must not be negative" },
         { "revocation window of zero", "$.revocation.windowYears", "must be 1 to 50 years, or null for any time" },
-        { "unsupported schema version", "$.schemaVersion", "unsupported version 2; expected 1" },
+        { "unsupported schema version", "$.schemaVersion", "unsupported version 3; expected 2" },
+        // A schema-1 policy is read only as the copy a cycle opened before schema 2 keeps.
+        { "schema 1 for a new policy", "$.schemaVersion", "unsupported version 1; expected 2" },
+        { "no certificate rule", "$.certificate", "must give the certificate's issuing body and each tier's name and number pattern" },
+        { "certificate line missing for a tier", "$.certificate.tiers", "Nomination needs exactly one certificate line" },
+        { "certificate line for a tier not offered", "$.certificate.tiers[0].tier", "tier 'Award' is not in tiers" },
+        { "number pattern without the year", "$.certificate.tiers[0].numberPattern", "must hold exactly one {year} and one {seq} or {seq:N}" },
+        { "number pattern with a digit in its fixed text", "$.certificate.tiers[0].numberPattern", "the fixed text must hold no digits" },
+        { "number pattern with year and sequence side by side", "$.certificate.tiers[0].numberPattern", "{year} and {seq} must be separated by text" },
+        { "number pattern too wide", "$.certificate.tiers[0].numberPattern", "the sequence width must be 1 to 6" },
+        { "number pattern with a stray brace", "$.certificate.tiers[0].numberPattern", "no braces other than {year} and {seq}" },
+        // Changde counts awards and nominations apart, each from 1: the same fixed text would print 常质奖〔2027〕第001号 twice.
+        { "two tiers numbered alike", "$.certificate.tiers[1].numberPattern", "differs from the Award pattern only in its numbers" },
+        { "certificate without an issuing body", "$.certificate.issuedBy", "must name the issuing body" },
         { "id with capitals and spaces", "$.id", "use lowercase letters, digits and hyphens" },
     };
 
@@ -147,6 +171,22 @@ public class PolicyValidatorTests
     public void Validate_UnbrokenPreset_FindsNoProblem(string id)
     {
         Assert.Empty(PolicyValidator.Validate(PolicyPresets.Get(id)));
+    }
+
+    [Fact]
+    public void LoadStored_SchemaOneCopyWithoutCertificate_LoadsForTheCycleThatKeptIt()
+    {
+        // A cycle opened before schema 2 keeps its policy copy as written: it must still load,
+        // or the cycle's stream could no longer be read. A new policy of that shape is refused.
+        var policy = Preset("weihai");
+        policy["schemaVersion"] = 1;
+        policy.Remove("certificate");
+
+        var stored = PolicyLoader.LoadStored(policy.ToJsonString());
+
+        Assert.True(stored.IsOk, stored.Refusal?.En);
+        Assert.Null(stored.Value.Certificate);
+        Assert.False(PolicyLoader.Load(policy.ToJsonString()).IsOk);
     }
 
     [Fact]

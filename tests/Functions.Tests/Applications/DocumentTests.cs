@@ -97,6 +97,8 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     [InlineData("kind=1&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
     [InlineData("kind=evidence&tradeSecret=maybe&name=a.pdf", "document.trade-secret-invalid")]
     [InlineData("kind=evidence&tradeSecret=false", "document.name-missing")]
+    [InlineData("kind=evidence&tradeSecret=&name=a.pdf", "document.trade-secret-invalid")]
+    [InlineData("kind=evidence&kind=evidence&tradeSecret=false&name=a.pdf", "document.kind-invalid")]
     public async Task Upload_WithABadQuery_Is422_AndNothingIsStored(string query, string code)
     {
         var (owner, appId) = await DraftAsync();
@@ -211,7 +213,7 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     {
         var subject = $"applicant-{Guid.NewGuid():N}";
         var (owner, appId) = await DraftAsync(_app, subject);
-        var documentId = QualityAward.Functions.Applications.DocumentEndpoints.DeterministicId(subject, appId, "upload-1");
+        var documentId = QualityAward.Functions.Applications.DocumentFunctions.DeterministicId(subject, appId, "upload-1");
         var first = Documents.GetBlobClient($"applications/{appId}/{documentId}");
         var firstBytes = Pdf(10_000, seed: 20);
         await first.UploadAsync(new BinaryData(firstBytes)); // stored by the first attempt, not yet attached

@@ -164,9 +164,12 @@ public sealed partial class AuditTests
             ["Storage__Prefix"] = _app.Prefix,
             ["Auth__DevSigningKey"] = TestApp.SigningKey,
             ["Workflow__RunLocalTriggers"] = "false",
+            // The isolated worker is started by the Functions host, which gives it the host's endpoint;
+            // nothing listens there: the worker must stop on the missing key before it connects.
+            ["Functions__Worker__HostEndpoint"] = "http://127.0.0.1:9",
         };
 
-        var result = await Infra.Tools.RunAsync("dotnet", [executable, "serve", "--urls", "http://127.0.0.1:0"], AppContext.BaseDirectory, TimeSpan.FromMinutes(1), environment);
+        var result = await Infra.Tools.RunAsync("dotnet", [executable], AppContext.BaseDirectory, TimeSpan.FromMinutes(1), environment);
 
         Assert.True(result.ExitCode != 0, result.ToString());
         Assert.Contains("Audit:ChainKey is not set", result.Output + result.Error, StringComparison.Ordinal);

@@ -160,7 +160,7 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
     }
 
     private static async Task SweepAsync(TestApp app) =>
-        await (await app.Anonymous().PostAsync("/OutboxSweep", new StringContent("""{"Data": {"timer": {}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"))).ExpectAsync(200);
+        await app.RunTimerAsync("OutboxSweep");
 
     /// <summary>The round's events and the applications' events, as stored.</summary>
     private static async Task<List<StoredEvent>> EventsAsync(TestApp app, IEnumerable<string> applicationIds)

@@ -215,7 +215,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
         string.Join(", ", attempts.GroupBy(a => a.Status == 0 ? a.Error ?? "no answer" : a.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(g => $"{g.Count()}×{g.Key}"));
 
     private static async Task SweepAsync(TestApp app) =>
-        await (await app.Anonymous().PostAsync("/OutboxSweep", new StringContent("""{"Data": {"timer": {}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"))).ExpectAsync(200);
+        await app.RunTimerAsync("OutboxSweep");
 
     private static async Task<IReadOnlyList<StoredEvent>> NoticeEventsAsync(TestApp app, string noticeId) =>
         await app.Services.GetRequiredService<EventStore>().ReadAfterAsync(NoticeId.Parse(noticeId).Value.StreamId, 0, CancellationToken.None);

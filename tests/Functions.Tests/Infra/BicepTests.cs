@@ -53,6 +53,8 @@ public sealed partial class BicepTests
             "Graph__BaseUrl", "Graph__ManagedIdentityClientId", "Audit__ChainKey",
             // The pages' sign-in (Auth:Web:*).
             "Auth__Web__ClientId", "Auth__Web__ClientSecret", "Auth__Web__SessionKey", "Auth__Web__PublicBaseUrl",
+            // The address the certificates' QR codes link to (Certificates:PublicBaseUrl).
+            "Certificates__PublicBaseUrl",
         })
         {
             // A literal array compiles to JSON objects; one joined with the departments' settings to createObject(...).
@@ -60,8 +62,37 @@ public sealed partial class BicepTests
         }
 
         Assert.Contains("@Microsoft.KeyVault(SecretUri=", json);
-        Assert.Matches(new Regex("(\"name\": \"FUNCTIONS_WORKER_RUNTIME\",\\s*\"value\": \"custom\")|('name', 'FUNCTIONS_WORKER_RUNTIME', 'value', 'custom')"), json);
+        Assert.Matches(new Regex("(\"name\": \"FUNCTIONS_WORKER_RUNTIME\",\\s*\"value\": \"dotnet-isolated\")|('name', 'FUNCTIONS_WORKER_RUNTIME', 'value', 'dotnet-isolated')"), json);
+        Assert.DoesNotContain("customHandler", json, StringComparison.Ordinal);
         Assert.Contains("Consultations__Departments__{0}__Email", json);
+    }
+
+    [Fact]
+    public async Task Template_RunsTheIsolatedWorker_OnFlexConsumption_OrAPlanChosenByParameter()
+    {
+        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var template = JsonNode.Parse(result.Output)!;
+        var json = result.Output;
+
+        var hostingPlan = template["parameters"]!["hostingPlan"]!;
+        Assert.Equal(["FlexConsumption", "ElasticPremium", "Dedicated"], hostingPlan["allowedValues"]!.AsArray().Select(v => (string)v!));
+        // Azure operated by 21Vianet offers no Flex Consumption: the default there is a Dedicated plan.
+        Assert.Contains("AzureChinaCloud", (string?)hostingPlan["defaultValue"]);
+
+        // Flex Consumption: the runtime and the identity-read deployment container in functionAppConfig.
+        Assert.Contains("'FC1'", json, StringComparison.Ordinal);
+        Assert.Contains("'FlexConsumption'", json, StringComparison.Ordinal);
+        Assert.Contains("'name', 'dotnet-isolated', 'version', '10.0'", json, StringComparison.Ordinal);
+        Assert.Contains("'type', 'UserAssignedIdentity'", json, StringComparison.Ordinal);
+        Assert.Contains("'blobContainer'", json, StringComparison.Ordinal);
+        // The other plans: the same runtime by site config, run from the package blob read with the identity.
+        Assert.Contains("DOTNET-ISOLATED|10.0", json, StringComparison.Ordinal);
+        Assert.Contains("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", json, StringComparison.Ordinal);
+        // The host's storage (timers, the Durable task hub) is identity-based too: no connection string anywhere.
+        Assert.Contains("AzureWebJobsStorage__credential", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("AccountKey=", json, StringComparison.Ordinal);
+        Assert.DoesNotContain("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", json, StringComparison.Ordinal);
     }
 
     [Fact]

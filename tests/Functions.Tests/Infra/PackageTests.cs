@@ -1,75 +1,110 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Infra;
 
 /// <summary>
-/// scripts/package.sh end to end: the self-contained linux-x64 publish (about 40 s on two shared
-/// cores, measured once: fast enough to run here), host.json at the root, one
-/// <c>{Function}/function.json</c> per trigger of the trigger table with that trigger's binding
-/// (queue names with the storage prefix), nothing else at the top level besides <c>app/</c>, and
-/// the executable the host starts (host.json's defaultExecutablePath) present and executable.
+/// scripts/package.sh end to end (a Release `dotnet publish` of the worker, about a minute on two
+/// shared cores): what the Functions host reads is at the root, nothing for development is in it,
+/// and the generated <c>functions.metadata</c> lists exactly the functions the local host serves —
+/// same routes, methods, schedules and triggers — so the two hosts cannot drift apart.
 /// </summary>
-public sealed class PackageTests
+[Collection(AzuriteCollection.Name)]
+public sealed class PackageTests(Azurite azurite)
 {
     [Fact]
-    public async Task Package_HoldsHostJsonAtTheRoot_AndAFunctionJsonForEveryTrigger()
+    public async Task Package_IsTheWorkerAsPublished_AndItsMetadataMatchesWhatTheLocalHostServes()
     {
         var dir = Directory.CreateTempSubdirectory("qa-package-");
         try
         {
             var zip = Path.Combine(dir.FullName, "qualityaward.zip");
-
-            var result = await Tools.RunAsync(
-                "bash",
-                [Path.Combine(Repository.Root, "scripts", "package.sh"), "--storage-prefix", "prod", "--output", zip],
-                Repository.Root,
-                TimeSpan.FromMinutes(8));
-
+            var result = await Tools.RunAsync("bash", [Path.Combine(Repository.Root, "scripts", "package.sh"), "--output", zip], Repository.Root, TimeSpan.FromMinutes(8));
             Assert.True(result.ExitCode == 0, result.ToString());
+
             using var archive = ZipFile.OpenRead(zip);
             var names = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-
-            Assert.Contains("host.json", names);
-            using (var reader = new StreamReader(archive.GetEntry("host.json")!.Open()))
+            foreach (var required in new[] { "host.json", "functions.metadata", "worker.config.json", "extensions.json", "QualityAward.Functions.dll", "appsettings.json" })
             {
-                Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "host.json")), await reader.ReadToEndAsync());
+                Assert.Contains(required, names);
             }
 
-            foreach (var trigger in TriggerTable.All)
-            {
-                var entry = archive.GetEntry($"{trigger.Name}/function.json");
-                Assert.True(entry is not null, $"{trigger.Name}/function.json is missing from the package");
-                using var reader = new StreamReader(entry!.Open());
-                var binding = JsonNode.Parse(await reader.ReadToEndAsync())!["bindings"]![0]!;
-                var expected = trigger.Kind switch
-                {
-                    TriggerKind.Http => "httpTrigger",
-                    TriggerKind.Timer => "timerTrigger",
-                    _ => "queueTrigger",
-                };
-                Assert.Equal(expected, (string?)binding["type"]);
-                if (trigger.Kind == TriggerKind.Queue)
-                {
-                    Assert.Equal($"prod-{trigger.Queue}", (string?)binding["queueName"]);
-                }
-            }
+            Assert.Equal(File.ReadAllText(Path.Combine(Repository.Root, "host.json")), await ReadAsync(archive, "host.json"));
+            var host = JsonNode.Parse(await ReadAsync(archive, "host.json"))!;
+            Assert.Null(host["customHandler"]);
 
-            var executable = archive.GetEntry("app/QualityAward.Functions");
-            Assert.True(executable is not null, "app/QualityAward.Functions (host.json's defaultExecutablePath) is missing");
-            var mode = (UnixFileMode)((executable!.ExternalAttributes >> 16) & 0x1FF);
-            Assert.True(mode.HasFlag(UnixFileMode.UserExecute), $"app/QualityAward.Functions is not executable ({mode})");
-            Assert.Contains("app/appsettings.json", names);
+            // Nothing for development: no Development settings, no development keys in what ships.
+            Assert.DoesNotContain(names, n => n.Contains("Development", StringComparison.OrdinalIgnoreCase));
+            var settings = await ReadAsync(archive, "appsettings.json");
+            Assert.DoesNotContain("DevSigningKey", settings, StringComparison.Ordinal);
+            Assert.DoesNotContain("SigningKey", settings, StringComparison.Ordinal);
 
-            var topLevel = names.Select(n => n.Split('/')[0]).Where(n => n.Length > 0).ToHashSet(StringComparer.Ordinal);
-            var expectedTop = TriggerTable.All.Select(t => t.Name).Append("host.json").Append("app").ToHashSet(StringComparer.Ordinal);
-            Assert.Empty(topLevel.Except(expectedTop));
+            var metadata = JsonNode.Parse(await ReadAsync(archive, "functions.metadata"))!.AsArray();
+            await using var app = await TestApp.StartAsync(azurite);
+            Assert.Equal(Served(app), Declared(metadata));
         }
         finally
         {
             dir.Delete(recursive: true);
         }
+    }
+
+    /// <summary>What functions.metadata tells the host: name, trigger, and route and methods or schedule or queue.</summary>
+    private static SortedSet<string> Declared(JsonArray metadata)
+    {
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var function in metadata)
+        {
+            var name = (string)function!["name"]!;
+            var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["direction"]!) == "In" || ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
+            var type = (string)trigger["type"]!;
+            lines.Add(type switch
+            {
+                "httpTrigger" => $"{name} http {string.Join(",", trigger["methods"]!.AsArray().Select(m => ((string)m!).ToUpperInvariant()).Order())} /{(string?)trigger["route"] ?? name}",
+                "timerTrigger" => $"{name} timer {(string)trigger["schedule"]!}",
+                "queueTrigger" => $"{name} queue {(string)trigger["queueName"]!} {(string?)trigger["connection"]}",
+                _ => $"{name} {type}",
+            });
+        }
+
+        return lines;
+    }
+
+    /// <summary>What the local host serves: the endpoints it mapped, and the timers and queues it runs.</summary>
+    private static SortedSet<string> Served(TestApp app)
+    {
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        var functionNames = catalog.Http.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var endpoint in app.Services.GetServices<EndpointDataSource>().SelectMany(s => s.Endpoints).OfType<RouteEndpoint>())
+        {
+            if (endpoint.DisplayName is { } name && functionNames.Contains(name))
+            {
+                var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()!.HttpMethods;
+                lines.Add($"{name} http {string.Join(",", methods.Order())} {endpoint.RoutePattern.RawText}");
+            }
+        }
+
+        foreach (var timer in catalog.Timers)
+        {
+            lines.Add($"{timer.Name} timer {timer.Schedule}");
+        }
+
+        foreach (var queue in catalog.Queues)
+        {
+            lines.Add($"{queue.Name} queue {queue.Queue} {queue.Connection}");
+        }
+
+        return lines;
+    }
+
+    private static async Task<string> ReadAsync(ZipArchive archive, string name)
+    {
+        using var reader = new StreamReader(archive.GetEntry(name)!.Open());
+        return await reader.ReadToEndAsync();
     }
 }

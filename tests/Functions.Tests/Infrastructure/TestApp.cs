@@ -15,7 +15,8 @@ using QualityAward.Functions.Storage;
 namespace QualityAward.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// The real app (the same <see cref="AppBuilder"/> the executable uses) on a free loopback port,
+/// The real app — the function app's own functions, run by the local host (tools/LocalHost, the
+/// stand-in for the Functions host) — on a free loopback port,
 /// against the shared Azurite under a storage prefix of its own, with a fake clock. Tests talk to
 /// it over real HTTP.
 /// </summary>
@@ -28,12 +29,15 @@ public sealed class TestApp : IAsyncDisposable
 
     private readonly WebApplication _app;
 
+    private readonly DocumentedRefusals _refusals;
+
     private TestApp(WebApplication app, FakeTimeProvider clock, string prefix, Uri address)
     {
         _app = app;
         Clock = clock;
         Prefix = prefix;
         Address = address;
+        _refusals = new DocumentedRefusals(app.Services);
     }
 
     public FakeTimeProvider Clock { get; }
@@ -58,7 +62,7 @@ public sealed class TestApp : IAsyncDisposable
     {
         var clock = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)));
         prefix ??= "t" + Guid.NewGuid().ToString("N")[..12];
-        var app = AppBuilder.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
+        var app = QualityAward.LocalHost.LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0", "--environment", environment], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
@@ -100,14 +104,13 @@ public sealed class TestApp : IAsyncDisposable
     }
 
     /// <summary>
-    /// Do what the Functions host does for the queue trigger: take every message on the reactions
-    /// queue and post it to <c>/Reactions</c> as a custom-handler payload, deleting it on success.
-    /// Repeats until the queue stays empty (reactions can cause more reactions). Returns how many ran.
+    /// Do what the Functions host does for the queue trigger: deliver every message on the
+    /// reactions queue to the <c>Reactions</c> function, deleting it on success. Repeats until the
+    /// queue stays empty (reactions can cause more reactions). Returns how many ran.
     /// </summary>
     public async Task<int> DrainReactionsAsync()
     {
         var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
-        var client = Anonymous();
         var ran = 0;
         for (var round = 0; round < 50; round++)
         {
@@ -119,9 +122,7 @@ public sealed class TestApp : IAsyncDisposable
 
             foreach (var message in messages)
             {
-                var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { message = message.Body.ToString() }, Metadata = new { DequeueCount = message.DequeueCount } });
-                var response = await client.PostAsync("/Reactions", new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
-                Assert.True(response.IsSuccessStatusCode, $"Reaction failed: {await response.Content.ReadAsStringAsync()}");
+                await DeliverAsync("Reactions", message.Body.ToString());
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 ran++;
             }
@@ -132,22 +133,19 @@ public sealed class TestApp : IAsyncDisposable
 
     /// <summary>
     /// What the Functions host does when it dies after running a reaction and before deleting its
-    /// message: the message is delivered again. Posts every message now on the reactions queue to
-    /// <c>/Reactions</c> twice (the second with the next dequeue count), then deletes it. Returns how
-    /// many messages were delivered twice; reactions they cause stay queued for <see cref="DrainReactionsAsync"/>.
+    /// message: the message is delivered again. Delivers every message now on the reactions queue
+    /// to the function twice, then deletes it. Returns how many messages were delivered twice;
+    /// reactions they cause stay queued for <see cref="DrainReactionsAsync"/>.
     /// </summary>
     public async Task<int> DeliverReactionsTwiceAsync()
     {
         var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
-        var client = Anonymous();
         var messages = (await queue.ReceiveMessagesAsync(32)).Value;
         foreach (var message in messages)
         {
             for (var delivery = 0; delivery < 2; delivery++)
             {
-                var payload = System.Text.Json.JsonSerializer.Serialize(new { Data = new { message = message.Body.ToString() }, Metadata = new { DequeueCount = message.DequeueCount + delivery } });
-                var response = await client.PostAsync("/Reactions", new StringContent(payload, System.Text.Encoding.UTF8, "application/json"));
-                Assert.True(response.IsSuccessStatusCode, $"Reaction failed: {await response.Content.ReadAsStringAsync()}");
+                await DeliverAsync("Reactions", message.Body.ToString());
             }
 
             await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
@@ -156,43 +154,61 @@ public sealed class TestApp : IAsyncDisposable
         return messages.Length;
     }
 
-    /// <summary>Do what the Functions host does for the timer trigger: post a timer payload to <c>/Timers</c>.</summary>
-    public async Task<string> FireTimersAsync()
+    /// <summary>Run a timer function now, as the host does on its schedule. Returns what it reported.</summary>
+    public async Task<string> RunTimerAsync(string function)
     {
-        var response = await Anonymous().PostAsync("/Timers", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
-        var body = await response.ExpectAsync(200);
-        return body.GetProperty("Logs")[0].GetString()!;
+        var timer = Services.GetRequiredService<FunctionCatalog>().Timers.Single(t => t.Name == function);
+        var result = await Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeTimerAsync(Services, timer, CancellationToken.None);
+        return (string)result!;
     }
 
-    /// <summary>Do what the Functions host does for the AuditAnchor timer. Returns the status and the function's log line.</summary>
+    /// <summary>Deliver one message to a queue function, as the host does.</summary>
+    public Task<object?> DeliverAsync(string function, string message)
+    {
+        var queue = Services.GetRequiredService<FunctionCatalog>().Queues.Single(q => q.Name == function);
+        return Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeQueueAsync(Services, queue, message, CancellationToken.None);
+    }
+
+    /// <summary>Fire the due workflow timers (the <c>Timers</c> function). Returns its report.</summary>
+    public Task<string> FireTimersAsync() => RunTimerAsync("Timers");
+
+    /// <summary>Run the <c>AuditAnchor</c> timer function. Returns 200 and its report, or 500 and the failure's message.</summary>
     public async Task<(int Status, string Log)> FireAuditAnchorAsync()
     {
-        var response = await Anonymous().PostAsync("/AuditAnchor", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
-        var body = await response.Content.ReadAsStringAsync();
-        return ((int)response.StatusCode, JsonDocument.Parse(body).RootElement.GetProperty("Logs")[0].GetString()!);
+        try
+        {
+            return (200, await RunTimerAsync("AuditAnchor"));
+        }
+        catch (Exception ex)
+        {
+            return (500, $"AuditAnchor failed: {ex.Message}");
+        }
     }
 
-    /// <summary>Do what the Functions host does for the UploadSweep timer. Returns the function's log line.</summary>
-    public async Task<string> FireUploadSweepAsync()
-    {
-        var response = await Anonymous().PostAsync("/UploadSweep", new StringContent("""{"Data": {"timer": {"IsPastDue": false}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"));
-        var body = await response.ExpectAsync(200);
-        return body.GetProperty("Logs")[0].GetString()!;
-    }
+    /// <summary>Run the <c>UploadSweep</c> timer function. Returns its report.</summary>
+    public Task<string> FireUploadSweepAsync() => RunTimerAsync("UploadSweep");
 
     public HttpClient Anonymous() => new() { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Stop at once, as a crash would: requests in flight are aborted, not waited for.</summary>
     public async Task KillAsync()
     {
+        _refusals.Dispose();
         await _app.StopAsync(new CancellationToken(canceled: true));
         await _app.DisposeAsync();
     }
 
+    /// <summary>
+    /// Stops the app, then fails if any function answered a problem code its OpenAPI description
+    /// does not list: every host test checks the document against what really happened.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
+        var undocumented = _refusals.Undocumented();
+        _refusals.Dispose();
         await _app.DisposeAsync();
+        Assert.True(undocumented.Count == 0, "Answers the OpenAPI document does not list (add them to the function's [Refuses]):\n" + string.Join("\n", undocumented));
     }
 }
 

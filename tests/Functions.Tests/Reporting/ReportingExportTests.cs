@@ -168,7 +168,7 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
             new StageEntered(8, StageKind.MaterialReview, MaterialReview),
             new StageScored(StageKind.MaterialReview, 85.5m, 100m, 85.5m, null, Scored),
             new CompositeScored(88.25m, 2m, ["four-new"], Composite),
-            new ApplicationAwarded(AwardTier.Award, 2026, new DateOnly(2026, 9, 1), ["奖牌", "证书"], 500_000, false, "威政字〔2026〕1号", Awarded),
+            new ApplicationAwarded(AwardTier.Award, 2026, new DateOnly(2026, 9, 1), ["奖牌", "证书"], 500_000, false, "威政字〔2026〕1号", "威质奖〔2026〕第001号", "weihai-2026-r001", Awarded),
             new AwardRevoked("false-materials", BanReason.FalseMaterials, "提供虚假材料", new DateOnly(2027, 3, 1), 500_000, "威政字〔2027〕2号", Revoked),
         ];
         await store.AppendAsync(stream, version, events, new EventMetadata(Actor.System, null, null), CancellationToken.None);
@@ -177,9 +177,7 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
 
     private async Task PostTimerAsync()
     {
-        var payload = """{"Data": {"timer": {"Schedule": {}, "IsPastDue": false}}, "Metadata": {}}""";
-        var answer = await (await _app.Anonymous().PostAsync("/ReportingExport", new StringContent(payload, Encoding.UTF8, "application/json"))).ExpectAsync(200);
-        Assert.Contains("reporting tables exported", answer.GetProperty("Logs")[0].GetString());
+        Assert.Contains("reporting tables exported", await _app.RunTimerAsync("ReportingExport"));
     }
 
     /// <summary>The tables of reports/schema.md: each "## table" heading and the rows of the table under it.</summary>
@@ -217,6 +215,7 @@ public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifeti
     {
         DecimalDataField d => $"decimal({d.Precision},{d.Scale})",
         DateTimeDataField { DateTimeFormat: DateTimeFormat.Date } => "date",
+        DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp, IsAdjustedToUTC: false } => "datetime",
         DateTimeDataField { DateTimeFormat: DateTimeFormat.Timestamp } => "timestamp",
         DateTimeDataField t => $"datetime:{t.DateTimeFormat}",
         _ when f.ClrType == typeof(DateOnly) => "date",

@@ -22,10 +22,18 @@ public sealed partial class ReportsFolderTests
             Assert.Contains($"ReportingTable(\"{table}\")", text);
         }
 
+        // One blob read per table, from the container's address: no listing of the account or the container.
         var function = File.ReadAllText(Path.Combine(Reports, "powerquery", "ReportingTable.pq"));
-        Assert.Contains("AzureStorage.Blobs(AccountUrl)", function);
+        Assert.Contains("AzureStorage.BlobContents(Url)", function);
+        Assert.Contains("ReportingContainerUrl", function);
         Assert.Contains("Parquet.Document", function);
         Assert.Contains("\"/latest/\"", function);
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Reports, "powerquery"), "*.pq"))
+        {
+            Assert.DoesNotContain("AzureStorage.Blobs(", File.ReadAllText(file));
+        }
+
+        Assert.Matches($@"^\s*{ReportSchema.Version}\s+meta", File.ReadAllLines(Path.Combine(Reports, "powerquery", "SchemaVersion.pq")).Single(l => l.Contains("meta", StringComparison.Ordinal)));
     }
 
     [Fact]
@@ -62,18 +70,23 @@ public sealed class ReportCsvTests
     [Fact]
     public void Csv_QuotesAndFormats_AndNeutralisesFormulas()
     {
-        ReportColumn[] columns = [new("name", ColumnType.String, true), new("score", ColumnType.Decimal, false), new("on", ColumnType.Date, true), new("at", ColumnType.Timestamp, false)];
-        var table = new ReportTable("t", columns,
+        ReportColumn[] columns =
+        [
+            new("name", ColumnType.String, true), new("score", ColumnType.Decimal, false), new("on", ColumnType.Date, true), new("at", ColumnType.Timestamp, false),
+            new("at_on", ColumnType.Date, false, "at"), new("at_beijing", ColumnType.LocalDateTime, false, "at"),
+        ];
+        var table = new ReportTable("t", columns, ReportSchema.Rows(columns,
         [
             ["=HYPERLINK(\"http://x\")", -1.5m, new DateOnly(2026, 3, 2), new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8))],
-            ["威海, \"精工\"\n有限公司", 85.12345m, null, new DateTimeOffset(2026, 3, 2, 1, 0, 0, TimeSpan.Zero)],
-        ]);
+            ["威海, \"精工\"\n有限公司", 85.12345m, null, new DateTimeOffset(2026, 3, 2, 16, 30, 0, TimeSpan.Zero)],
+        ]));
 
         var text = System.Text.Encoding.UTF8.GetString(ReportFiles.Csv(table)).TrimStart('\uFEFF');
         var rows = Csv.Parse(text);
 
-        Assert.Equal(["name", "score", "on", "at"], rows[0]);
-        Assert.Equal(["'=HYPERLINK(\"http://x\")", "-1.5", "2026-03-02", "2026-03-02T01:00:00.000Z"], rows[1]);
-        Assert.Equal(["威海, \"精工\"\n有限公司", "85.1234", string.Empty, "2026-03-02T01:00:00.000Z"], rows[2]);
+        // The Beijing columns are computed from the instant: 16:30 UTC on 2 March is 00:30 on 3 March in Beijing.
+        Assert.Equal(["name", "score", "on", "at", "at_on", "at_beijing"], rows[0]);
+        Assert.Equal(["'=HYPERLINK(\"http://x\")", "-1.5", "2026-03-02", "2026-03-02T01:00:00.000Z", "2026-03-02", "2026-03-02T09:00:00.000"], rows[1]);
+        Assert.Equal(["威海, \"精工\"\n有限公司", "85.1234", string.Empty, "2026-03-02T16:30:00.000Z", "2026-03-03", "2026-03-03T00:30:00.000"], rows[2]);
     }
 }

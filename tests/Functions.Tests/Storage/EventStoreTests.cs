@@ -91,9 +91,9 @@ public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
         var before = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
         Assert.DoesNotContain("crashed-2026", before.EnumerateArray().Select(c => c.Str("cycleId")));
 
-        var swept = await (await _app.Anonymous().PostAsync("/OutboxSweep", new StringContent("""{"Data": {"timer": {}}, "Metadata": {}}""", System.Text.Encoding.UTF8, "application/json"))).ExpectAsync(200);
+        var swept = await _app.RunTimerAsync("OutboxSweep");
 
-        Assert.Contains("1 outbox entries", swept.GetProperty("Logs")[0].GetString());
+        Assert.Contains("1 outbox entries", swept);
         var after = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
         Assert.Contains("crashed-2026", after.EnumerateArray().Select(c => c.Str("cycleId")));
         Assert.Empty(await store.ReadOutboxAsync("cycle-crashed-2026", CancellationToken.None));

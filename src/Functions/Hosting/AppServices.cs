@@ -1,0 +1,267 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.IdentityModel.Tokens;
+using QualityAward.Domain;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Audit;
+using QualityAward.Functions.Awards;
+using QualityAward.Functions.Backup;
+using QualityAward.Functions.Consultations;
+using QualityAward.Functions.Cycles;
+using QualityAward.Functions.Notices;
+using QualityAward.Functions.Reporting;
+using QualityAward.Functions.Reports;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+using Scalar.AspNetCore;
+
+namespace QualityAward.Functions.Hosting;
+
+/// <summary>
+/// The app's services, for both hosts: the Functions worker (Program) and the local host
+/// (tools/LocalHost). Options are bound and validated at start-up; missing settings stop the app.
+/// </summary>
+public static class AppServices
+{
+    public static IHostApplicationBuilder AddQualityAward(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingletonTimeProvider();
+        if (services.All(d => d.ServiceType != typeof(WallClock)))
+        {
+            services.AddSingleton(new WallClock(TimeProvider.System));
+        }
+
+        services.AddSingleton<StorageClients>();
+        services.AddSingleton(EventCatalog.Instance);
+        services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
+        services.AddSingleton<EventStore>();
+        services.AddSingleton<StateLoader>();
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Streams>();
+        services.AddSingleton<ReadModels>();
+        services.AddSingleton<TimerStore>();
+        services.AddSingleton<CalendarProvider>();
+        services.AddSingleton<ReactionRunner>();
+        services.AddSingleton<AwardRegister>();
+        services.AddSingleton<ApplicationCommands>();
+        services.AddSingleton<CycleCommands>();
+        services.AddSingleton<SubmissionDeadline>();
+        services.AddSingleton<NoticeCommands>();
+        services.AddSingleton<NoticeDeadline>();
+        services.AddSingleton<ObjectionLookup>();
+        services.AddSingleton<ReportBuilder>();
+        services.AddSingleton<ReportExporter>();
+        services.AddSingleton<TableBackup>();
+        services.AddSingleton<HolderCommands>();
+        services.AddSingleton<HolderSchedule>();
+        services.AddSingleton<AuditAnchors>();
+        services.AddSingleton<AuditVerifier>();
+        services.AddSingleton<DirectUploadSweeper>();
+
+        // Side effects of stored events (run from the outbox, at least once each).
+        services.AddSingleton<IEventHandler, CycleIndex>();
+        services.AddSingleton<IEventHandler, ApplicationIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<IEventHandler, NoticeIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<IEventHandler, HolderRegister>();
+        services.AddSingleton<IEventHandler, ReportIndex>();
+        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
+        services.AddSingleton<IEventHandler, ReactionQueue>();
+
+        // Timers and reactions.
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
+        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<NoticeDeadline>());
+        services.AddSingleton<ITimerHandler, ValidityEndTimer>();
+        services.AddSingleton<ITimerHandler, InspectionDueTimer>();
+        services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
+        services.AddSingleton<IReaction, HolderConsultations>();
+        services.AddSingleton<IReaction, CycleReactions>();
+        services.AddSingleton<IReaction, ApplicationToCycleReactions>();
+        services.AddSingleton<IReaction, NoticeReactions>();
+        services.AddSingleton<Review.ReviewCommands>();
+        services.AddSingleton<IReaction, Review.ReviewReactions>();
+
+        // Department consultations by mail (Microsoft Graph) and signed reply links.
+        builder.AddConsultations();
+
+        services.AddSingleton(new StorageNeeds(
+            [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
+            [StorageClients.DocumentsContainer],
+            [StorageClients.ReactionsQueue]));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
+        services.AddHostedService<StorageInitializer>();
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
+        {
+            services.AddHostedService<DemoSeeder>();
+        }
+
+        AddAuthentication(builder);
+        builder.AddRateLimits();
+        services.AddExceptionHandler<MalformedBodyHandler>();
+        services.AddExceptionHandler<StorageUnavailable>();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var english = Lang.IsEnglish(ctx.HttpContext);
+            ctx.ProblemDetails.Title ??= Problems.TitleOf(ctx.ProblemDetails.Status ?? 500, english);
+            if (ctx.ProblemDetails.Status is 401 && ctx.ProblemDetails.Detail is null)
+            {
+                ctx.ProblemDetails.Detail = english ? "Sign in with a valid bearer token." : "请使用有效的访问令牌登录。";
+            }
+            else if (ctx.ProblemDetails.Status is 403 && ctx.ProblemDetails.Detail is null)
+            {
+                ctx.ProblemDetails.Detail = english ? "Your role may not do this." : "您的角色无权进行此操作。";
+            }
+        });
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
+        {
+            doc.Info.Title = "QualityAward API（市长质量奖）";
+            doc.Info.Description = "The award process of a city's Mayor's Quality Award. Sign in with a bearer token (roles: applicant, recommender, office, reviewer, committee, supervisor).";
+            return Task.CompletedTask;
+        }));
+        services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: [Telemetry.ReadyTag]);
+        builder.AddTelemetry();
+
+        // Every HTTP function passes through the gate (GateMiddleware in the Functions host, the
+        // local host's endpoints in tools/LocalHost).
+        services.AddSingleton(FunctionCatalog.Instance);
+        services.AddSingleton<RateLimitGate>();
+        services.AddSingleton<FunctionGate>();
+        services.AddSingleton<OpenApiDocument>();
+        services.AddMetrics();
+        return builder;
+    }
+
+    private static void AddAuthentication(IHostApplicationBuilder builder)
+    {
+        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        var authentication = builder.Services
+            .AddAuthentication(WebSignIn.CallerScheme)
+            // The zh-CN pages read their session cookie (unless the request carries a bearer token);
+            // everything else, /api/* included, only the API's bearer tokens.
+            .AddPolicyScheme(WebSignIn.CallerScheme, null, o => o.ForwardDefaultSelector = ctx =>
+                WebSession.UsesCookie(ctx.Request.Path) && string.IsNullOrEmpty(ctx.Request.Headers.Authorization)
+                    ? WebSignIn.SessionScheme
+                    : JwtBearerDefaults.AuthenticationScheme)
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                if (!string.IsNullOrWhiteSpace(auth.Authority))
+                {
+                    // Microsoft Entra ID; the authority's host decides the cloud (global or 21Vianet).
+                    o.Authority = auth.Authority;
+                    o.Audience = auth.Audience;
+                    o.RequireHttpsMetadata = !(Uri.TryCreate(auth.Authority, UriKind.Absolute, out var authority) && WebSignInOptions.IsLoopbackHttp(authority));
+                    o.TokenValidationParameters.RoleClaimType = Caller.RolesClaim;
+                    o.TokenValidationParameters.NameClaimType = Caller.NameClaim;
+                }
+                else if (!string.IsNullOrWhiteSpace(auth.DevSigningKey))
+                {
+                    o.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = AuthOptions.DevIssuer,
+                        ValidAudience = AuthOptions.DevAudience,
+                        IssuerSigningKey = DevTokens.Key(auth.DevSigningKey),
+                        RoleClaimType = Caller.RolesClaim,
+                        NameClaimType = Caller.NameClaim,
+                        ClockSkew = TimeSpan.FromMinutes(1),
+                    };
+                }
+            })
+            .AddJwtBearer(WebSignIn.SessionScheme, o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = WebSignIn.SessionValidation(auth);
+                o.Events = new JwtBearerEvents
+                {
+                    // Only the session cookie, only on the page paths: never the Authorization header.
+                    OnMessageReceived = ctx =>
+                    {
+                        ctx.Token = WebSession.UsesCookie(ctx.Request.Path) && ctx.Request.Cookies.TryGetValue(WebSession.Cookie, out var token) && token.Length > 0
+                            ? token
+                            : null;
+                        if (ctx.Token is null)
+                        {
+                            ctx.NoResult();
+                        }
+
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        if (auth.Web.IsConfigured && !string.IsNullOrWhiteSpace(auth.Authority))
+        {
+            authentication.AddOpenIdConnect(WebSignIn.Scheme, o => WebSignIn.Configure(o, auth));
+        }
+
+        builder.Services.AddAuthorization(o =>
+        {
+            foreach (var role in Roles.People)
+            {
+                o.AddPolicy(role, p => p.RequireRole(role));
+            }
+        });
+    }
+
+    /// <summary>
+    /// The minimal-API endpoints that have not moved to functions yet, with the ASP.NET Core
+    /// middleware they rely on. The local host maps them beside the functions while the move lasts.
+    /// </summary>
+    public static void MapLegacyEndpoints(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseRateLimiter();
+
+
+        app.MapNotices();
+        app.MapReports();
+        app.MapSignIn();
+        app.MapApplicationPages();
+        app.MapConsultations();
+    }
+
+    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
+    {
+        if (services.All(d => d.ServiceType != typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}
+
+/// <summary>Creates every table, container and queue before the server takes requests.</summary>
+public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var all = needs.ToList();
+        await storage.EnsureCreatedAsync(
+            all.SelectMany(n => n.Tables).Distinct(),
+            all.SelectMany(n => n.Containers).Distinct(),
+            all.SelectMany(n => n.Queues).Distinct(),
+            cancellationToken);
+        LogReady(logger, storage.Tables.AccountName);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables, containers and queues exist)")]
+    private static partial void LogReady(ILogger logger, string account);
+}

@@ -1,0 +1,524 @@
+using System.ComponentModel;
+using QualityAward.Domain;
+using QualityAward.Domain.Applications;
+using QualityAward.Domain.Policies;
+using QualityAward.Domain.Review;
+using QualityAward.Functions.Applications;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Review;
+
+[Description("An expert's particulars in the pool (评审员专家库).")]
+public sealed record ExpertRequest(
+    [property: Description("The expert's id, also the reviewer's sign-in subject: lowercase letters, digits and hyphens. Required to add; ignored when changing (the route names the expert).")] string? ExpertId,
+    [property: Description("The expert's name (at most 200 characters).")] string Name,
+    [property: Description("The expert's employer; used to flag obvious conflicts of interest with applicants.")] string Employer,
+    [property: Description("The employer's unified social credit code (统一社会信用代码), if known; used to flag conflicts.")] string? EmployerCreditCode,
+    [property: Description("The expert's field, e.g. 卓越绩效管理.")] string Field,
+    [property: Description("GB/T 4754 industry codes such as C3670, at most 20.")] IReadOnlyList<string>? IndustryCodes,
+    [property: Description("How the office reaches the expert (phone or mail).")] string Contact)
+{
+    public ExpertDetails Details => new(Name ?? string.Empty, Employer ?? string.Empty, EmployerCreditCode, Field ?? string.Empty, IndustryCodes ?? [], Contact ?? string.Empty);
+}
+
+public sealed record ExpertView(string ExpertId, string Name, string Employer, string? EmployerCreditCode, string Field, IReadOnlyList<string> IndustryCodes, string Contact, bool Active)
+{
+    public static ExpertView Of(Expert e) => new(e.ExpertId, e.Details.Name, e.Details.Employer, e.Details.EmployerCreditCode, e.Details.Field, e.Details.IndustryCodes, e.Details.Contact, e.Active);
+}
+
+[Description("Form a review panel (评审组) under the team-leader system (组长负责制).")]
+public sealed record PanelRequest(
+    [property: Description("The panel's id: lowercase letters, digits and hyphens.")] string PanelId,
+    [property: Description("The panel's name, e.g. 材料评审组.")] string Name,
+    [property: Description("The industry group the panel reviews, if the cycle has several.")] string? IndustryGroup,
+    [property: Description("The expert ids of the members: 1 to 30, distinct, each active in the pool.")] IReadOnlyList<string>? Members,
+    [property: Description("The team leader's expert id; a member of the panel.")] string Leader);
+
+[Description("Assign a panel to an application at a stage it scores.")]
+public sealed record AssignRequest(
+    [property: Description("The application (app-…), which must stand at that stage.")] string ApplicationId,
+    [property: Description("A panel-scored stage of the policy: materialReview, siteReview or presentation.")] StageKind Stage,
+    [property: Description("The panel's id.")] string PanelId);
+
+[Description("A reviewer declares a conflict of interest with the applicant and withdraws from it.")]
+public sealed record ConflictRequest(
+    [property: Description("The relationship with the applicant (at most 2,000 characters).")] string Relationship);
+
+[Description("The supervision group proposes that a reviewer recuse themselves (Changde §36).")]
+public sealed record RecusalProposalRequest(
+    [property: Description("The reviewer's expert id; a member of a panel assigned to the application.")] string ExpertId,
+    [property: Description("Why (at most 2,000 characters).")] string Reason);
+
+[Description("The office decides on a reviewer's recusal.")]
+public sealed record RecusalDecisionRequest(
+    [property: Description("The reviewer's expert id; a member of a panel assigned to the application.")] string ExpertId,
+    [property: Description("true: the reviewer is recused; false: no conflict is found in a pending flag or proposal.")] bool Recuse,
+    [property: Description("Why (at most 2,000 characters).")] string Reason);
+
+[Description("A reviewer's independent score on the policy's sheet.")]
+public sealed record ScoreRequest(
+    [property: Description("Points by item code: every item of the policy's sheet for the applicant's category, each from 0 to its maximum with at most one decimal, and no other item.")] IReadOnlyDictionary<string, decimal>? Items);
+
+[Description("The team leader sends items of a reviewer's score back for re-scoring.")]
+public sealed record RescoreRequest(
+    [property: Description("The reviewer's expert id; they must have scored.")] string ExpertId,
+    [property: Description("The sheet's item codes to score again; at least one, each one the reviewer scored.")] IReadOnlyList<string>? ItemCodes,
+    [property: Description("Why (at most 2,000 characters).")] string Reason);
+
+[Description("The team leader signs the panel report (组长负责制): the panel score becomes the stage score.")]
+public sealed record PanelReportRequest(
+    [property: Description("The panel's findings, as the report states them (at most 2,000 characters).")] string Summary);
+
+[Description("The candidate rates the conduct of the reviewers of its site review (Changde §37).")]
+public sealed record RatingsRequest(
+    [property: Description("One rating per site reviewer: expertId, rating 1 to 5, an optional comment of at most 2,000 characters. A reviewer already rated is skipped.")] IReadOnlyList<ConductRating>? Ratings);
+
+public sealed record AssignmentView(string ApplicationId, string Stage, string PanelId, bool Leader, bool Submitted, bool ReportSigned);
+
+public sealed record ReviewerScoreView(string ExpertId, IReadOnlyDictionary<string, decimal> Items, decimal Total, bool SentBack);
+
+public sealed record PanelScoresView(
+    string ApplicationId,
+    string Stage,
+    string PanelId,
+    string Leader,
+    IReadOnlyList<ReviewerScoreView> Scores,
+    IReadOnlyList<string> Waiting,
+    decimal? Spread,
+    PanelReportSigned? Report);
+
+public sealed record ApplicationReviewView(
+    string ApplicationId,
+    IReadOnlyList<PanelAssigned> Assignments,
+    IReadOnlyList<ConflictFlagged> Flags,
+    IReadOnlyList<ConflictDeclared> Declarations,
+    IReadOnlyList<RecusalProposed> Proposals,
+    IReadOnlyList<ReviewerRecused> Recusals,
+    IReadOnlyList<RecusalDeclined> Declined,
+    IReadOnlyList<PanelReportSigned> Reports);
+
+/// <summary>What a reviewer or an applicant is told when the review records their act: only what they did, nothing of the others.</summary>
+public sealed record ReviewRecordedView(
+    string ApplicationId,
+    [property: Description("The review events recorded (none when the same act was recorded before).")] IReadOnlyList<string> Recorded);
+
+/// <summary>A reviewer of the applicant's site review, to rate; their scores are not shown.</summary>
+public sealed record SiteReviewerView(
+    string ExpertId,
+    string Name,
+    [property: Description("The applicant has rated this reviewer already.")] bool Rated);
+
+/// <summary>
+/// Expert review (Changde §6-7, §19-20, §36-37; Benxi §17-19; Jinan §8-9, §15; Xinzhou §16;
+/// Weihai §14): the expert pool, panels with a team leader, conflicts and recusals, independent
+/// scores on the policy's sheets, the team leader's report, and the candidates' rating of the
+/// site reviewers. Reviewers sign in with the reviewer role; their subject is their expert id.
+/// </summary>
+public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
+{
+    private const string Tag = "Expert review";
+
+    // ---- the expert pool ----
+
+    [Function("AddExpert")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Add an expert to the pool; the expert id is the reviewer's sign-in subject. Adding the same expert again answers 201 with the expert.", Body = typeof(ExpertRequest), Returns = typeof(ExpertView), Status = 201)]
+    [Refuses(409, "expert.exists", "concurrency.conflict")]
+    [Refuses(422, "expertId.missing", "expertId.malformed", "expert.name-missing", "expert.employer-missing", "expert.credit-code-invalid", "expert.field-missing", "expert.industry-codes-invalid", "expert.contact-missing")]
+    public async Task<IResult> Add([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/experts")] HttpRequest req, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ExpertRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunPoolAsync(new RegisterExpert(request!.ExpertId ?? string.Empty, request.Details), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused
+            ? Problems.For(http, outcome.Refusal!)
+            : Results.Created($"/api/experts/{request.ExpertId}", ExpertView.Of(outcome.State.Experts[request.ExpertId!]));
+    }
+
+    [Function("ListExperts")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "The expert pool, removed experts included (marked inactive).", Returns = typeof(ExpertView[]))]
+    public async Task<IResult> List([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/experts")] HttpRequest req, CancellationToken ct) =>
+        Results.Ok((await LoadPoolAsync(ct)).Experts.Values.OrderBy(e => e.ExpertId, StringComparer.Ordinal).Select(ExpertView.Of));
+
+    [Function("GetExpert")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "One expert.", Returns = typeof(ExpertView))]
+    [Refuses(404, "expert.not-found")]
+    public async Task<IResult> Get([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/experts/{expertId}")] HttpRequest req, string expertId, CancellationToken ct) =>
+        (await LoadPoolAsync(ct)).Experts.TryGetValue(expertId, out var e)
+            ? Results.Ok(ExpertView.Of(e))
+            : Problems.For(req.HttpContext, ExpertPoolDecider.NotFound());
+
+    [Function("UpdateExpert")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Change an expert's particulars.", Body = typeof(ExpertRequest), Returns = typeof(ExpertView))]
+    [Refuses(404, "expert.not-found")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "expert.name-missing", "expert.employer-missing", "expert.credit-code-invalid", "expert.field-missing", "expert.industry-codes-invalid", "expert.contact-missing")]
+    public async Task<IResult> Update([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "api/experts/{expertId}")] HttpRequest req, string expertId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ExpertRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunPoolAsync(new UpdateExpert(expertId, request!.Details), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ExpertView.Of(outcome.State.Experts[expertId]));
+    }
+
+    [Function("RemoveExpert")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Take an expert out of the pool (kept on record, so who scored what stays readable).", Body = typeof(ReasonRequest), Returns = typeof(ExpertView))]
+    [Refuses(404, "expert.not-found")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "reason.missing")]
+    public async Task<IResult> Remove([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/experts/{expertId}/remove")] HttpRequest req, string expertId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ReasonRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunPoolAsync(new RemoveExpert(expertId, request!.Reason ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ExpertView.Of(outcome.State.Experts[expertId]));
+    }
+
+    // ---- panels and assignments ----
+
+    [Function("FormPanel")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Form a panel (for the cycle or an industry group) with its team leader. Forming the same panel again answers 201 with it.", Body = typeof(PanelRequest), Returns = typeof(PanelFormed), Status = 201)]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "review.panel-exists", "concurrency.conflict")]
+    [Refuses(422, "panelId.missing", "panelId.malformed", "review.panel-name-missing", "review.panel-members-invalid", "review.expert-not-in-pool", "review.leader-not-member")]
+    public async Task<IResult> Form([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/panels")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<PanelRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var command = new FormPanel(request!.PanelId ?? string.Empty, request.Name ?? string.Empty, request.IndustryGroup, request.Members ?? [], request.Leader ?? string.Empty);
+        var outcome = await review.RunAsync(cycleId, null, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Created($"/api/cycles/{cycleId}/panels", outcome.State.Panels[command.PanelId]);
+    }
+
+    [Function("ListPanels")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "The cycle's panels.", Returns = typeof(PanelFormed[]))]
+    public async Task<IResult> ListPanels([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/panels")] HttpRequest req, string cycleId, CancellationToken ct) =>
+        Results.Ok((await review.LoadAsync(cycleId, ct)).Panels.Values.OrderBy(p => p.PanelId, StringComparer.Ordinal));
+
+    [Function("AssignPanel")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Assign a panel to an application at a scored stage; obvious conflicts (same employer or credit code) are flagged for the office. Assigning the same panel again changes nothing.", Body = typeof(AssignRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(404, "cycle.not-found", "review.panel-not-found", "application.not-found")]
+    [Refuses(409, "review.already-assigned", "review.not-at-stage", "concurrency.conflict")]
+    [Refuses(422, "review.stage-not-scored")]
+    public async Task<IResult> Assign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/assignments")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<AssignRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunAsync(cycleId, request!.ApplicationId, new AssignPanel(request.ApplicationId ?? string.Empty, request.Stage, request.PanelId ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationReview(outcome.State, request.ApplicationId!));
+    }
+
+    [Function("ListReviewerAssignments")]
+    [Allow(Roles.Reviewer)]
+    [Api(Tag, "The reviewer's own assignments in a cycle (recused ones are gone).", Returns = typeof(AssignmentView[]), Query = ["cycleId!"])]
+    [Refuses(400, "cycleId.missing")]
+    public async Task<IResult> ListReviewerAssignments([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/reviewer/assignments")] HttpRequest req, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        if (req.QueryValue("cycleId") is not { } cycleId)
+        {
+            return Problems.BadRequest(http, "cycleId.missing", "请给出评选周期（cycleId）。", "Give the cycle (cycleId).", "cycleId");
+        }
+
+        var me = Caller.Subject(http.User)!;
+        var state = await review.LoadAsync(cycleId, ct);
+        return Results.Ok(state.Assignments.Values
+            .Where(a => state.Panels[a.PanelId].Members.Contains(me) && !state.IsRecused(a.ApplicationId, me))
+            .OrderBy(a => a.ApplicationId, StringComparer.Ordinal).ThenBy(a => a.Stage)
+            .Select(a => new AssignmentView(a.ApplicationId, a.Stage.ToString(), a.PanelId, state.Panels[a.PanelId].Leader == me, state.HasSubmitted(a.ApplicationId, a.Stage, me), state.Reports.ContainsKey((a.ApplicationId, a.Stage)))));
+    }
+
+    [Function("GetApplicationReview")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "Everything the review recorded about an application: panels, conflicts, recusals and who decided them, reports.", Returns = typeof(ApplicationReviewView))]
+    [Refuses(404, "application.not-found")]
+    public async Task<IResult> GetApplicationReview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/review")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        return app is null ? NotFound(http) : Results.Ok(ApplicationReview(await review.LoadAsync(app.CycleId, ct), applicationId));
+    }
+
+    // ---- conflicts and recusals ----
+
+    [Function("DeclareConflict")]
+    [Allow(Roles.Reviewer)]
+    [Api(Tag, "A reviewer declares a conflict with the applicant and withdraws from it.", Body = typeof(ConflictRequest), Returns = typeof(ReviewRecordedView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public Task<IResult> Declare([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/conflicts")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync<ConflictRequest>(req.HttpContext, applicationId, Roles.Reviewer, r => new DeclareConflict(applicationId, r.Relationship ?? string.Empty), ct);
+
+    [Function("ProposeRecusal")]
+    [Allow(Roles.Supervisor)]
+    [Api(Tag, "The supervision group proposes a recusal (Changde §36); the office decides it.", Body = typeof(RecusalProposalRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(404, "application.not-found", "review.reviewer-not-assigned")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public Task<IResult> Propose([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/recusal-proposals")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync<RecusalProposalRequest>(req.HttpContext, applicationId, Roles.Supervisor, r => new ProposeRecusal(applicationId, r.ExpertId ?? string.Empty, r.Reason ?? string.Empty), ct);
+
+    [Function("DecideRecusal")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "The office recuses a reviewer, or finds no conflict in a flag or proposal.", Body = typeof(RecusalDecisionRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(404, "application.not-found", "review.reviewer-not-assigned")]
+    [Refuses(409, "review.already-recused", "review.nothing-to-decide", "concurrency.conflict")]
+    [Refuses(422, "reason.missing", "reason.too-long")]
+    public Task<IResult> Decide([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/recusals")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync<RecusalDecisionRequest>(req.HttpContext, applicationId, Roles.Office, r => new DecideRecusal(applicationId, r.ExpertId ?? string.Empty, r.Recuse, r.Reason ?? string.Empty), ct);
+
+    // ---- scores and reports ----
+
+    [Function("SubmitScores")]
+    [Allow(Roles.Reviewer)]
+    [Api(Tag, "A reviewer's independent score: every item of the policy's sheet, within its maximum. Once only, unless the team leader sends items back.", Body = typeof(ScoreRequest), Returns = typeof(ReviewRecordedView))]
+    [Refuses(403, "review.not-assigned")]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "review.report-signed", "review.already-scored", "concurrency.conflict")]
+    [Refuses(422, "review.stage-not-scored", "score.sheet-invalid")]
+    public Task<IResult> SubmitScores([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/scores")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<ScoreRequest>(req.HttpContext, applicationId, Roles.Reviewer, r => new SubmitReviewScore(applicationId, kind, r.Items ?? new Dictionary<string, decimal>()), ct));
+
+    [Function("ListScores")]
+    [Allow(Roles.Office, Roles.Supervisor, Roles.Reviewer)]
+    [Api(Tag, "The panel's scores and spread: to a member only once their own score is in; to the office and supervisors always.", Returns = typeof(PanelScoresView))]
+    [Refuses(404, "application.not-found", "review.not-assigned")]
+    [Refuses(409, "review.score-first")]
+    [Refuses(422, "review.stage-not-scored")]
+    public Task<IResult> ListScores([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/reviews/{stage}/scores")] HttpRequest req, string applicationId, string stage, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return WithStage(http, stage, async kind =>
+        {
+            var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+            if (app is null)
+            {
+                return NotFound(http);
+            }
+
+            var state = await review.LoadAsync(app.CycleId, ct);
+            var actor = Caller.As(http.User, http.User.IsInRole(Roles.Office) ? Roles.Office : http.User.IsInRole(Roles.Supervisor) ? Roles.Supervisor : Roles.Reviewer);
+            if (state.PanelFor(applicationId, kind) is not { } panel)
+            {
+                return Problems.For(http, Refusal.NotFound("review.not-assigned", "该申报此环节尚未分配评审组。", "No panel is assigned to this application at this stage."));
+            }
+
+            if (!ReviewDecider.CanSeePanelScores(state, applicationId, kind, actor))
+            {
+                return Problems.For(http, Refusal.Rule("review.score-first", "请先提交您自己的评分，再查看其他评审员的评分。", "Submit your own score before you see the others'."));
+            }
+
+            var scores = state.ActiveMembers(applicationId, kind)
+                .Where(m => state.Scores.ContainsKey((applicationId, kind, m)))
+                .Select(m => state.Scores[(applicationId, kind, m)])
+                .Select(s => new ReviewerScoreView(s.ExpertId, s.Items, s.Total, state.Reopened.Contains((applicationId, kind, s.ExpertId))))
+                .ToList();
+            var waiting = state.ActiveMembers(applicationId, kind).Where(m => !state.HasSubmitted(applicationId, kind, m)).ToList();
+            decimal? spread = scores.Count > 0 ? scores.Max(s => s.Total) - scores.Min(s => s.Total) : null;
+            return Results.Ok(new PanelScoresView(applicationId, kind.ToString(), panel.PanelId, panel.Leader, scores, waiting, spread, state.Reports.GetValueOrDefault((applicationId, kind))));
+        });
+    }
+
+    [Function("SendBackForRescore")]
+    [Allow(Roles.Reviewer, Roles.Office)]
+    [Api(Tag, "The team leader sends items back to a reviewer for re-scoring (the office may, where the policy has no team leader for the stage). The office and supervisors are answered with the application's review; a reviewer, with what was recorded.", Body = typeof(RescoreRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(403, "review.leader-only")]
+    [Refuses(404, "application.not-found", "review.not-assigned")]
+    [Refuses(409, "review.report-signed", "review.not-scored", "concurrency.conflict")]
+    [Refuses(422, "review.stage-not-scored", "review.rescore-items-invalid", "reason.missing", "reason.too-long")]
+    public Task<IResult> Rescore([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/rescore")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<RescoreRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new RequestRescore(applicationId, kind, r.ExpertId ?? string.Empty, r.ItemCodes ?? [], r.Reason ?? string.Empty), ct));
+
+    [Function("SignPanelReport")]
+    [Allow(Roles.Reviewer, Roles.Office)]
+    [Api(Tag, "The team leader signs the panel report; the panel score (the policy's mean or trimmed mean) becomes the application's stage score. The office and supervisors are answered with the application's review; a reviewer, with what was recorded.", Body = typeof(PanelReportRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(403, "review.leader-only")]
+    [Refuses(404, "application.not-found", "review.not-assigned")]
+    [Refuses(409, "review.conflict-pending", "review.scores-missing", "review.no-scores", "review.too-few-scores", "concurrency.conflict")]
+    [Refuses(422, "review.stage-not-scored", "reason.missing", "reason.too-long")]
+    public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct));
+
+    [Function("GetReviewHistory")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "The review's audit trail (optionally for one application): who formed, assigned, declared, proposed, recused, scored, sent back and signed, when and why.", Returns = typeof(HistoryEntry[]), Query = ["applicationId"])]
+    [Refuses(422, "cycleId.malformed")]
+    public async Task<IResult> GetReviewHistory([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/review-history")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        if (CycleId.Parse(cycleId) is { IsOk: false } bad)
+        {
+            return Problems.For(req.HttpContext, bad.Refusal!);
+        }
+
+        var applicationId = req.QueryValue("applicationId");
+        var events = await streams.Store.ReadAsync(ReviewState.StreamIdFor(cycleId), ct);
+        return Results.Ok(events
+            .Where(e => applicationId is null || ApplicationOf(e.Event) == applicationId)
+            .Select(e => new HistoryEntry(e.Version, e.Type, e.RecordedAt, e.Metadata.Actor.Role, e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject, Describe(e.Event))));
+    }
+
+    // ---- Changde §37 ----
+
+    [Function("RateSiteReviewers")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "After the site review the candidate rates the reviewers' conduct (Changde §37).", Body = typeof(RatingsRequest), Returns = typeof(ReviewRecordedView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "review.no-conduct-rating", "review.site-review-not-done", "concurrency.conflict")]
+    [Refuses(422, "review.ratings-missing", "review.not-your-reviewer", "review.rating-invalid")]
+    public Task<IResult> RateSiteReviewers([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviewer-ratings")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        RunAsync<RatingsRequest>(req.HttpContext, applicationId, Roles.Applicant, r => new RateReviewers(applicationId, r.Ratings ?? []), ct);
+
+    [Function("ListSiteReviewers")]
+    [Allow(Roles.Applicant)]
+    [Api(Tag, "The reviewers who did the applicant's site review, to rate their conduct (Changde §37); their scores are not shown.", Returns = typeof(SiteReviewerView[]))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "review.site-review-not-done")]
+    public async Task<IResult> ListSiteReviewers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/site-reviewers")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+        {
+            return NotFound(http);
+        }
+
+        var state = await review.LoadAsync(app.CycleId, ct);
+        if (!state.Reports.TryGetValue((applicationId, StageKind.SiteReview), out var report))
+        {
+            return Problems.For(http, Refusal.Rule("review.site-review-not-done", "现场评审尚未结束。", "The site review is not finished."));
+        }
+
+        var pool = await LoadPoolAsync(ct);
+        var rated = state.Ratings.Where(r => r.ApplicationId == applicationId).Select(r => r.ExpertId).ToHashSet(StringComparer.Ordinal);
+        return Results.Ok(report.Totals.Keys.Order(StringComparer.Ordinal).Select(id => new SiteReviewerView(
+            id,
+            pool.Experts.TryGetValue(id, out var e) ? e.Details.Name : id,
+            rated.Contains(id))));
+    }
+
+    [Function("ListReviewerRatings")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "The candidates' ratings of the site reviewers: office and supervisors only.", Returns = typeof(ReviewerConductRated[]))]
+    public async Task<IResult> ListReviewerRatings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/reviewer-ratings")] HttpRequest req, string cycleId, CancellationToken ct) =>
+        Results.Ok((await review.LoadAsync(cycleId, ct)).Ratings);
+
+    private Task<ExpertPoolState> LoadPoolAsync(CancellationToken ct) =>
+        streams.LoadAsync(ReviewStreams.Pool, ExpertPoolState.StreamId, ct);
+
+    private static string LeaderRole(HttpContext http) => http.User.IsInRole(Roles.Reviewer) ? Roles.Reviewer : Roles.Office;
+
+    private static async Task<IResult> WithStage(HttpContext http, string stage, Func<StageKind, Task<IResult>> then) =>
+        Enum.TryParse<StageKind>(stage, ignoreCase: true, out var kind) && ReviewDecider.IsPanelStage(kind)
+            ? await then(kind)
+            : Problems.For(http, Refusal.Invalid("review.stage-not-scored", "该环节不由评审组评分。", "That stage is not scored by a panel.", "stage"));
+
+    /// <summary>Load the application to find its cycle, then run the review command in the caller's role.</summary>
+    private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct)
+        where TRequest : class
+    {
+        // Who may see the application is settled before the body is read: a reviewer not on its panel
+        // gets 404 whatever they send, never a 400 that answers for their body.
+        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null)
+        {
+            return NotFound(http);
+        }
+
+        var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunAsync(app.CycleId, applicationId, command(request!), Caller.As(http.User, role), http.TraceIdentifier, ct);
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        return http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor)
+            ? Results.Ok(ApplicationReview(outcome.State, applicationId))
+            : Results.Ok(new ReviewRecordedView(applicationId, outcome.Appended.Select(e => e.Type).ToList()));
+    }
+
+    public static ApplicationReviewView ApplicationReview(ReviewState s, string applicationId) => new(
+        applicationId,
+        s.Assignments.Values.Where(a => a.ApplicationId == applicationId).OrderBy(a => a.At).ToList(),
+        s.Flags.Where(x => x.ApplicationId == applicationId).ToList(),
+        s.Declarations.Where(x => x.ApplicationId == applicationId).ToList(),
+        s.Proposals.Where(x => x.ApplicationId == applicationId).ToList(),
+        s.Recusals.Values.Where(x => x.ApplicationId == applicationId).OrderBy(x => x.At).ToList(),
+        s.Declined.Where(x => x.ApplicationId == applicationId).ToList(),
+        s.Reports.Values.Where(x => x.ApplicationId == applicationId).OrderBy(x => x.At).ToList());
+
+    private static string? ApplicationOf(IDomainEvent e) => e switch
+    {
+        PanelAssigned x => x.ApplicationId,
+        ConflictFlagged x => x.ApplicationId,
+        ConflictDeclared x => x.ApplicationId,
+        RecusalProposed x => x.ApplicationId,
+        ReviewerRecused x => x.ApplicationId,
+        RecusalDeclined x => x.ApplicationId,
+        ReviewScoreSubmitted x => x.ApplicationId,
+        RescoreRequested x => x.ApplicationId,
+        PanelReportSigned x => x.ApplicationId,
+        ReviewerConductRated x => x.ApplicationId,
+        ApplicationViewedByReviewer x => x.ApplicationId,
+        _ => null,
+    };
+
+    /// <summary>One line of zh-CN per review event.</summary>
+    public static string Describe(IDomainEvent e) => e switch
+    {
+        PanelFormed x => $"组建评审组“{x.Name}”，组长{x.Leader}，成员{string.Join("、", x.Members)}",
+        PanelAssigned x => $"评审组{x.PanelId}负责“{Domain.Awards.StageNames.Zh(x.Stage)}”",
+        ConflictFlagged x => $"系统提示{x.ExpertId}可能存在利益冲突：{x.Reason}",
+        ConflictDeclared x => $"{x.ExpertId}申报利益冲突：{x.Relationship}",
+        RecusalProposed x => $"监督组建议{x.ExpertId}回避：{x.Reason}",
+        ReviewerRecused x => $"{x.ExpertId}回避（{x.Basis}）：{x.Reason}",
+        RecusalDeclined x => $"{x.ExpertId}无需回避：{x.Reason}",
+        ReviewScoreSubmitted x => $"{x.ExpertId}提交“{Domain.Awards.StageNames.Zh(x.Stage)}”评分{x.Total}",
+        RescoreRequested x => $"组长要求{x.ExpertId}复评{string.Join("、", x.ItemCodes)}：{x.Reason}",
+        PanelReportSigned x => $"{x.SignedBy}签署“{Domain.Awards.StageNames.Zh(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
+        ReviewerConductRated x => $"申报者评价现场评审员{x.ExpertId}：{x.Rating}分",
+        ApplicationViewedByReviewer x => $"{x.ExpertId}查阅申报材料",
+        _ => e.GetType().Name,
+    };
+
+    private static IResult NotFound(HttpContext http) =>
+        Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
+}

@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using QualityAward.Functions.Hosting;
+
+namespace QualityAward.LocalHost;
+
+/// <summary>
+/// Builds the local host: the function app's services (the same <see cref="AppServices"/> the
+/// worker registers), an endpoint per HTTP function at its <c>[HttpTrigger]</c> route and methods
+/// running through the same <see cref="FunctionGate"/>, and — unless <c>Workflow:RunLocalTriggers</c>
+/// is false (tests drive them by hand) — the timer and queue functions on their schedules.
+/// </summary>
+public static class LocalFunctionsHost
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // Settings files sit beside the binaries: found whatever directory the host starts in.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            // The Functions host takes bodies up to 100 MB (its own limit); uploads set their own
+            // limit per request (Documents:MaxBytes), as they do in the worker.
+            k.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
+        });
+        configure?.Invoke(builder);
+        builder.AddQualityAward();
+        builder.Services.AddOptions<LocalTriggerOptions>().Bind(builder.Configuration.GetSection(LocalTriggerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<FunctionInvoker>();
+        if (builder.Configuration.GetValue($"{LocalTriggerOptions.Section}:{nameof(LocalTriggerOptions.RunLocalTriggers)}", true))
+        {
+            builder.Services.AddHostedService<LocalTriggers>();
+        }
+
+        var app = builder.Build();
+        AppServices.MapLegacyEndpoints(app);
+        MapHttpFunctions(app);
+        return app;
+    }
+
+    /// <summary>One endpoint per HTTP function, as the Functions host routes them (host.json's route prefix is empty).</summary>
+    private static void MapHttpFunctions(WebApplication app)
+    {
+        var catalog = app.Services.GetRequiredService<FunctionCatalog>();
+        foreach (var function in catalog.Http)
+        {
+            app.MapMethods("/" + function.Route, function.Methods, (HttpContext http) => InvokeAsync(http, function))
+                .WithDisplayName(function.Name)
+                .ExcludeFromDescription();
+        }
+    }
+
+    private static async Task InvokeAsync(HttpContext http, HttpFunction function)
+    {
+        var gate = http.RequestServices.GetRequiredService<FunctionGate>();
+        var invoker = http.RequestServices.GetRequiredService<FunctionInvoker>();
+        var answer = await gate.RunAsync(http, function, () => invoker.InvokeHttpAsync(http, function));
+        await answer.ExecuteAsync(http);
+    }
+}
