@@ -37,7 +37,6 @@ public static class LocalFunctionsHost
         }
 
         var app = builder.Build();
-        AppServices.MapLegacyEndpoints(app);
         MapHttpFunctions(app);
         return app;
     }

@@ -9,7 +9,7 @@ namespace QualityAward.Functions.Applications;
 
 /// <summary>
 /// Runs a command on an application: load the application, its cycle, the calendar and the
-/// applicant's history; decide; append. Endpoints and reactions both come through here.
+/// applicant's history; decide; append. Functions and reactions both come through here.
 /// </summary>
 public sealed class ApplicationCommands(Streams streams, CalendarProvider calendars, AwardRegister register, TimeProvider clock)
 {

@@ -106,7 +106,7 @@ public static class AppServices
         }
 
         AddAuthentication(builder);
-        builder.AddRateLimits();
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddExceptionHandler<MalformedBodyHandler>();
         services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -127,12 +127,6 @@ public static class AppServices
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddOpenApi(o => o.AddDocumentTransformer((doc, _, _) =>
-        {
-            doc.Info.Title = "QualityAward API（市长质量奖）";
-            doc.Info.Description = "The award process of a city's Mayor's Quality Award. Sign in with a bearer token (roles: applicant, recommender, office, reviewer, committee, supervisor).";
-            return Task.CompletedTask;
-        }));
         services.AddHealthChecks().AddCheck<StorageReadinessCheck>("storage", tags: [Telemetry.ReadyTag]);
         builder.AddTelemetry();
 
@@ -207,34 +201,6 @@ public static class AppServices
         {
             authentication.AddOpenIdConnect(WebSignIn.Scheme, o => WebSignIn.Configure(o, auth));
         }
-
-        builder.Services.AddAuthorization(o =>
-        {
-            foreach (var role in Roles.People)
-            {
-                o.AddPolicy(role, p => p.RequireRole(role));
-            }
-        });
-    }
-
-    /// <summary>
-    /// The minimal-API endpoints that have not moved to functions yet, with the ASP.NET Core
-    /// middleware they rely on. The local host maps them beside the functions while the move lasts.
-    /// </summary>
-    public static void MapLegacyEndpoints(WebApplication app)
-    {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.UseAuthentication();
-        app.UseAuthorization();
-        app.UseRateLimiter();
-
-
-        app.MapNotices();
-        app.MapReports();
-        app.MapSignIn();
-        app.MapApplicationPages();
-        app.MapConsultations();
     }
 
     private static void TryAddSingletonTimeProvider(this IServiceCollection services)

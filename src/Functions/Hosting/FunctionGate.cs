@@ -45,7 +45,8 @@ public sealed partial class FunctionGate(RateLimitGate rateLimits, IMeterFactory
                 return Answer(http, function, refused);
             }
 
-            if (function.RateLimit is { } policy && await rateLimits.TryAcquireAsync(http, policy, function.Route) is { } limited)
+            // The route as a path template ("/api/public/reports/"), as the operator's warning names it.
+            if (function.RateLimit is { } policy && await rateLimits.TryAcquireAsync(http, policy, "/" + function.Route) is { } limited)
             {
                 return Answer(http, function, limited);
             }

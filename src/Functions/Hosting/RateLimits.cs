@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 
@@ -129,102 +128,6 @@ public sealed partial class RateLimitGate(IOptions<RateLimitOptions> options, IL
         _publicWrites.Dispose();
         _receiptLookups.Dispose();
         _downloads.Dispose();
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit {Policy} refused {Method} {Route} from client {Client} (retry after {RetryAfterSeconds} s). Many of these from one client is a flood: block the address at the front end (access restrictions), or raise RateLimits:* if it is a legitimate shared address")]
-    private static partial void LogRefused(ILogger logger, string policy, string method, string route, string client, int retryAfterSeconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit downloads refused {Method} {Route} to signed-in caller {Subject} from client {Client} (retry after {RetryAfterSeconds} s). A caller reading files this fast is scraping or looping: check what the account is doing, or raise RateLimits:DownloadPermits if it is legitimate work")]
-    private static partial void LogDownloadsRefused(ILogger logger, string subject, string method, string route, string client, int retryAfterSeconds);
-}
-
-/// <summary>
-/// Rate limits of the anonymous public endpoints (ASP.NET Core's rate limiter): a flood of
-/// objections or reports from one address is refused with 429 and Retry-After before anything is
-/// read or stored. Partitioned by <see cref="ClientAddress"/>.
-/// </summary>
-public static partial class RateLimits // the minimal-API endpoints not yet moved to functions (removed with the last of them)
-{
-    /// <summary>Anonymous writes: objections, objection evidence, reports (API and pages).</summary>
-    public const string PublicWrites = "public-writes";
-
-    /// <summary>Receipt-code lookups of objections and reports (API and pages).</summary>
-    public const string ReceiptLookups = "receipt-lookups";
-
-    /// <summary>File downloads, per signed-in caller (their subject), whatever address they come from.</summary>
-    public const string Downloads = "downloads";
-
-    public const string Code = "rate.limited";
-
-    public static void AddRateLimits(this IHostApplicationBuilder builder)
-    {
-        builder.Services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(PublicWrites, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return Window(ClientAddress.Of(http), limits.PublicWritePermits, limits.PublicWriteWindow);
-            });
-            o.AddPolicy(ReceiptLookups, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return Window(ClientAddress.Of(http), limits.ReceiptLookupPermits, limits.ReceiptLookupWindow);
-            });
-            o.AddPolicy(Downloads, http =>
-            {
-                var limits = http.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                var caller = Caller.Subject(http.User) is { } subject ? "subject:" + subject : "address:" + ClientAddress.Of(http);
-                return Window(caller, limits.DownloadPermits, limits.DownloadWindow);
-            });
-            o.OnRejected = RejectAsync;
-        });
-    }
-
-    private static RateLimitPartition<string> Window(string client, int permits, TimeSpan window) =>
-        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
-        {
-            PermitLimit = permits,
-            Window = window,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        });
-
-    /// <summary>
-    /// The refusal: 429, Retry-After (whole seconds), a zh-CN problem (or a page for the forms),
-    /// and a warning naming the address, so an operator can block a flood at the front end.
-    /// </summary>
-    private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken ct)
-    {
-        var http = context.HttpContext;
-        var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1);
-        var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
-        http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-
-        var policy = http.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName ?? "global";
-
-        // The route pattern, never the path: a receipt code in a path is a secret.
-        var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "?";
-        var logger = http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RateLimits).FullName!);
-        if (policy == Downloads && Caller.Subject(http.User) is { } subject)
-        {
-            LogDownloadsRefused(logger, subject, http.Request.Method, route, ClientAddress.Of(http), seconds);
-        }
-        else
-        {
-            LogRefused(logger, policy, http.Request.Method, route, ClientAddress.Of(http), seconds);
-        }
-
-        var zhWait = seconds >= 120 ? $"{(seconds + 59) / 60}分钟" : $"{seconds}秒";
-        var refusal = Refusal.Rule(
-            Code,
-            $"提交或查询过于频繁，请{zhWait}后再试。本次请求未被处理。",
-            $"Too many requests; try again in {seconds} s. Nothing was done.");
-        var result = http.Request.Path.StartsWithSegments("/forms")
-            ? Html.Page("请求过于频繁", $"<h1>请求过于频繁</h1><p class=\"error\" role=\"alert\">{Html.E(refusal.Zh)}</p><p><a href=\"/notices\">返回公示公告</a></p>", StatusCodes.Status429TooManyRequests)
-            : Problems.For(http, refusal, StatusCodes.Status429TooManyRequests);
-        await result.ExecuteAsync(http);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rate limit {Policy} refused {Method} {Route} from client {Client} (retry after {RetryAfterSeconds} s). Many of these from one client is a flood: block the address at the front end (access restrictions), or raise RateLimits:* if it is a legitimate shared address")]

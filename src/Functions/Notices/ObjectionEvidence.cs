@@ -110,11 +110,11 @@ public static partial class ObjectionEvidence
 
             var evidenceId = $"evidence-{evidence.Count + 1}";
             var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(Prefix(noticeId, objectionId) + evidenceId);
-            var stored = await DocumentEndpoints.StoreFileAsync(
+            var stored = await DocumentFunctions.StoreFileAsync(
                 blob,
                 section.Body,
                 null,
-                (signature, candidates) => DocumentEndpoints.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["noticeid"] = noticeId, ["objectionid"] = objectionId }),
+                (signature, candidates) => DocumentFunctions.EvidenceUploadOptions(name, signature, candidates, new Dictionary<string, string> { ["noticeid"] = noticeId, ["objectionid"] = objectionId }),
                 limits,
                 logger,
                 noticeId,
@@ -142,7 +142,7 @@ public static partial class ObjectionEvidence
     {
         foreach (var blob in blobs)
         {
-            await DocumentEndpoints.DeleteQuietlyAsync(blob, logger);
+            await DocumentFunctions.DeleteQuietlyAsync(blob, logger);
         }
     }
 

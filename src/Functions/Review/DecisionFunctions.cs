@@ -257,7 +257,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<DisqualifyRequest>(http, ct);
-        return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct);
     }
 
     [Function("RecordApproval")]
@@ -270,7 +270,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<ApprovalRequest>(http, ct);
-        return problem ?? await ApplicationEndpoints.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct);
     }
 
     [Function("AnnounceAwards")]
@@ -294,8 +294,8 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     public async Task<IResult> DownloadCertificate([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/certificate")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
-        var a = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-        if (a is null || !(http.User.IsInRole(Roles.Office) || ApplicationEndpoints.IsOwner(http.User, a)))
+        var a = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (a is null || !(http.User.IsInRole(Roles.Office) || ApplicationFunctions.IsOwner(http.User, a)))
         {
             return Problems.For(http, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
         }

@@ -268,7 +268,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     public async Task<IResult> GetApplicationReview([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/review")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
         return app is null ? NotFound(http) : Results.Ok(ApplicationReview(await review.LoadAsync(app.CycleId, ct), applicationId));
     }
 
@@ -324,7 +324,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         var http = req.HttpContext;
         return WithStage(http, stage, async kind =>
         {
-            var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+            var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
             if (app is null)
             {
                 return NotFound(http);
@@ -410,8 +410,8 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     public async Task<IResult> ListSiteReviewers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}/site-reviewers")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-        if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !ApplicationFunctions.IsOwner(http.User, app))
         {
             return NotFound(http);
         }
@@ -452,7 +452,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     {
         // Who may see the application is settled before the body is read: a reviewer not on its panel
         // gets 404 whatever they send, never a 400 that answers for their body.
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
         if (app is null)
         {
             return NotFound(http);

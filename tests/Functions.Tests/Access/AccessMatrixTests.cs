@@ -93,6 +93,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         // Applicant pages (the session cookie carries the same token).
         ["GET /signin"] = (Kind.Role, Everyone),
         ["GET /signin/entra"] = (Kind.Role, Everyone),
+        ["GET /signin/entra/callback"] = (Kind.Role, Everyone),
         ["POST /forms/signin"] = (Kind.Role, Everyone),
         ["POST /forms/signout"] = (Kind.Role, Everyone),
         ["GET /apply"] = (Kind.Own, Applicants),

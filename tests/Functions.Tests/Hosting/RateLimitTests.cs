@@ -52,7 +52,7 @@ public sealed class RateLimitTests(Azurite azurite)
         var problem = await refused.ExpectAsync(429);
 
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(RateLimits.Code, problem.Str("code"));
+        Assert.Equal(RateLimitGate.Code, problem.Str("code"));
         Assert.Contains("过于频繁", problem.Str("detail"));
         Assert.Equal("请求过于频繁", problem.Str("title"));
         var retryAfter = refused.Headers.RetryAfter?.Delta;
@@ -77,7 +77,7 @@ public sealed class RateLimitTests(Azurite azurite)
         // The operator learns who floods, and where.
         var warnings = log.Warnings.Where(w => w.Contains("Rate limit", StringComparison.Ordinal)).ToList();
         Assert.Equal(4, warnings.Count);
-        Assert.All(warnings, w => Assert.Contains($"{RateLimits.PublicWrites} refused POST", w));
+        Assert.All(warnings, w => Assert.Contains($"{RateLimitGate.PublicWrites} refused POST", w));
         Assert.All(warnings, w => Assert.Contains("from client 203.0.113.5", w)); // the spoofed left entry is not who it was
         Assert.All(warnings, w => Assert.Contains("block the address", w));
         Assert.Equal(2, warnings.Count(w => w.Contains("/api/public/reports", StringComparison.Ordinal)));
@@ -99,7 +99,7 @@ public sealed class RateLimitTests(Azurite azurite)
         }
 
         var problem = await (await guesser.PostJsonAsync("/api/public/objections/lookup", new { receiptCode = "ABCDEFGHJKMN" })).ExpectAsync(429);
-        Assert.Equal(RateLimits.Code, problem.Str("code"));
+        Assert.Equal(RateLimitGate.Code, problem.Str("code"));
         var page = await guesser.PostAsync("/forms/objections/lookup", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = "ABCDEFGHJKMN" }));
         Assert.Equal(HttpStatusCode.TooManyRequests, page.StatusCode);
         Assert.Contains("lang=\"zh-CN\"", await page.Content.ReadAsStringAsync());
@@ -162,7 +162,7 @@ public sealed class RateLimitTests(Azurite azurite)
         }
 
         var refused = await owner.GetAsync(file);
-        Assert.Equal(RateLimits.Code, (await refused.ExpectAsync(429)).Str("code"));
+        Assert.Equal(RateLimitGate.Code, (await refused.ExpectAsync(429)).Str("code"));
         Assert.NotNull(refused.Headers.RetryAfter);
 
         // Another address does not help the same caller; another caller has a budget of their own.

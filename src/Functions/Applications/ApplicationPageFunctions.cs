@@ -21,145 +21,149 @@ namespace QualityAward.Functions.Applications;
 /// files, and submission, with the same commands as the JSON API. They work without JavaScript:
 /// plain forms, answered with the page again (errors beside their fields) or a redirect.
 /// </summary>
-public static partial class ApplicationPages
+public sealed partial class ApplicationPageFunctions(
+    ReadModels readModels,
+    Streams streams,
+    ApplicationCommands commands,
+    StorageClients storage,
+    IOptions<DocumentsOptions> documents,
+    ILogger<ApplicationPageFunctions> logger)
 {
-    public static void MapApplicationPages(this IEndpointRouteBuilder app)
+    private const string Tag = "Pages";
+
+    [Function("ShowMyApplications")]
+    [ApplicantPage]
+    [Api(Tag, "The applicant's page: their applications with their status, and the cycles open for a new one.", Produces = "text/html")]
+    public async Task<IResult> ShowMyApplications([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "apply")] HttpRequest req, CancellationToken ct)
     {
-        var pages = app.MapGroup(string.Empty).AllowAnonymous().ExcludeFromDescription();
-
-        pages.MapGet("/apply", async (HttpContext http, ReadModels readModels, CancellationToken ct) =>
+        var http = req.HttpContext;
+        var mine = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(http.User)!), ct);
+        var cycles = await readModels.PartitionAsync(CycleIndex.Partition, ct);
+        var body = new StringBuilder("<h1>我的申报</h1>")
+            .Append("<p>").Append(Html.E(http.User.FindFirst(Caller.NameClaim)?.Value)).Append(" <form method=\"post\" action=\"/forms/signout\" style=\"display:inline\"><button type=\"submit\">退出</button></form></p>");
+        if (mine.Count == 0)
         {
-            if (!IsApplicant(http))
-            {
-                return Results.Redirect("/signin");
-            }
-
-            var mine = await readModels.PartitionAsync(ApplicationIndex.OwnerPartition(Caller.Subject(http.User)!), ct);
-            var cycles = await readModels.PartitionAsync(CycleIndex.Partition, ct);
-            var body = new StringBuilder("<h1>我的申报</h1>")
-                .Append("<p>").Append(Html.E(http.User.FindFirst(Caller.NameClaim)?.Value)).Append(" <form method=\"post\" action=\"/forms/signout\" style=\"display:inline\"><button type=\"submit\">退出</button></form></p>");
-            if (mine.Count == 0)
-            {
-                body.Append("<p class=\"note\">还没有申报。</p>");
-            }
-            else
-            {
-                body.Append("<table><thead><tr><th>申报</th><th>评选周期</th><th>状态</th></tr></thead><tbody>");
-                foreach (var r in mine.OrderByDescending(r => r.GetDateTimeOffset("CreatedAt")))
-                {
-                    var status = Enum.TryParse<ApplicationStatus>(r.GetString("Status"), out var s) ? ApplicationDecider.StatusZh(s) : string.Empty;
-                    body.Append("<tr><td><a href=\"/apply/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Name") is { Length: > 0 } n ? n : "（未填写名称）"))
-                        .Append("</a></td><td>").Append(Html.E(r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
-                }
-
-                body.Append("</tbody></table>");
-            }
-
-            var open = cycles.Where(c => c.GetBoolean("SubmissionsClosed") != true).ToList();
-            body.Append("<h2>开始新的申报</h2>");
-            if (open.Count == 0)
-            {
-                body.Append("<p class=\"note\">目前没有正在受理申报的评选。</p>");
-            }
-
-            foreach (var c in open)
-            {
-                body.Append("<form method=\"post\" action=\"/forms/apply/new\"><input type=\"hidden\" name=\"cycleId\" value=\"").Append(Html.E(c.RowKey)).Append("\">")
-                    .Append("<p><strong>").Append(Html.E(c.GetString("Title"))).Append("</strong>（申报期：").Append(Html.E(c.GetString("OpensOn"))).Append(" 至 ").Append(Html.E(c.GetString("ClosesOn"))).Append("）</p>")
-                    .Append("<label for=\"category-").Append(Html.E(c.RowKey)).Append("\">申报主体</label><select id=\"category-").Append(Html.E(c.RowKey)).Append("\" name=\"category\"><option value=\"organisation\">组织</option><option value=\"individual\">个人</option></select>")
-                    .Append("<p><button type=\"submit\">开始填写申报表</button></p></form>");
-            }
-
-            return Html.Page("我的申报", body.ToString());
-        });
-
-        pages.MapPost("/forms/apply/new", async (HttpContext http, ApplicationCommands commands, CancellationToken ct) =>
+            body.Append("<p class=\"note\">还没有申报。</p>");
+        }
+        else
         {
-            if (Guard(http) is { } no)
+            body.Append("<table><thead><tr><th>申报</th><th>评选周期</th><th>状态</th></tr></thead><tbody>");
+            foreach (var r in mine.OrderByDescending(r => r.GetDateTimeOffset("CreatedAt")))
             {
-                return no;
+                var status = Enum.TryParse<ApplicationStatus>(r.GetString("Status"), out var s) ? ApplicationDecider.StatusZh(s) : string.Empty;
+                body.Append("<tr><td><a href=\"/apply/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Name") is { Length: > 0 } n ? n : "（未填写名称）"))
+                    .Append("</a></td><td>").Append(Html.E(r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
             }
 
-            var form = await http.Request.ReadFormAsync(ct);
-            var category = form["category"] == "individual" ? ApplicantCategory.Individual : ApplicantCategory.Organisation;
-            var id = ApplicationId.New(Guid.NewGuid()).Value;
-            var outcome = await commands.RunAsync(id, form["cycleId"].ToString(), new CreateDraft(id, category), Caller.As(http.User, Roles.Applicant), http.TraceIdentifier, ct);
-            return outcome.Refused
-                ? Html.Page("不能申报", $"<h1>不能申报</h1><p class=\"error\" role=\"alert\">{Html.E(outcome.Refusal!.Zh)}</p><p><a href=\"/apply\">返回</a></p>", Problems.StatusOf(outcome.Refusal))
-                : Results.Redirect($"/apply/{id}");
-        }).DisableAntiforgery();
+            body.Append("</tbody></table>");
+        }
 
-        pages.MapGet("/apply/{applicationId}", async (string applicationId, string? done, HttpContext http, Streams streams, CancellationToken ct) =>
+        var open = cycles.Where(c => c.GetBoolean("SubmissionsClosed") != true).ToList();
+        body.Append("<h2>开始新的申报</h2>");
+        if (open.Count == 0)
         {
-            if (!IsApplicant(http))
-            {
-                return Results.Redirect("/signin");
-            }
+            body.Append("<p class=\"note\">目前没有正在受理申报的评选。</p>");
+        }
 
-            var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
-            if (app is null)
-            {
-                return NotYours();
-            }
+        foreach (var c in open)
+        {
+            body.Append("<form method=\"post\" action=\"/forms/apply/new\"><input type=\"hidden\" name=\"cycleId\" value=\"").Append(Html.E(c.RowKey)).Append("\">")
+                .Append("<p><strong>").Append(Html.E(c.GetString("Title"))).Append("</strong>（申报期：").Append(Html.E(c.GetString("OpensOn"))).Append(" 至 ").Append(Html.E(c.GetString("ClosesOn"))).Append("）</p>")
+                .Append("<label for=\"category-").Append(Html.E(c.RowKey)).Append("\">申报主体</label><select id=\"category-").Append(Html.E(c.RowKey)).Append("\" name=\"category\"><option value=\"organisation\">组织</option><option value=\"individual\">个人</option></select>")
+                .Append("<p><button type=\"submit\">开始填写申报表</button></p></form>");
+        }
 
-            var message = done switch
-            {
-                "saved" => "草稿已保存。",
-                "submitted" => "申报已提交。",
-                "uploaded" => "文件已上传。",
-                _ => null,
-            };
-            return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], message, null));
-        });
-
-        pages.MapPost("/forms/apply/{applicationId}/save", (string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
-            SaveAsync(applicationId, http, streams, commands, submit: false, ct)).DisableAntiforgery();
-
-        pages.MapPost("/forms/apply/{applicationId}/submit", (string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, CancellationToken ct) =>
-            SaveAsync(applicationId, http, streams, commands, submit: true, ct)).DisableAntiforgery();
-
-        pages.MapPost("/forms/apply/{applicationId}/documents", UploadAsync).DisableAntiforgery();
+        return Html.Page("我的申报", body.ToString());
     }
 
-    /// <summary>
-    /// A file from the form page: the multipart body is read section by section, and the file's
-    /// section streams straight into the same store the API uses (never buffered whole).
-    /// </summary>
-    private static async Task<IResult> UploadAsync(
-        string applicationId,
-        HttpContext http,
-        Streams streams,
-        ApplicationCommands commands,
-        StorageClients storage,
-        IOptions<DocumentsOptions> options,
-        ILoggerFactory loggers,
-        CancellationToken ct)
+    [Function("StartDraftFromPage")]
+    [ApplicantPage]
+    [Api(Tag, "Start a draft application in a cycle from the applicant's page; redirects to its form, or a page saying why not (the status of the refusal).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    public async Task<IResult> StartDraftFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/new")] HttpRequest req, CancellationToken ct)
     {
-        if (Guard(http) is { } no)
+        var http = req.HttpContext;
+        if (NotAForm(req) is { } no)
         {
             return no;
         }
 
-        var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
+        var form = await req.ReadFormAsync(ct);
+        var category = form["category"] == "individual" ? ApplicantCategory.Individual : ApplicantCategory.Organisation;
+        var id = ApplicationId.New(Guid.NewGuid()).Value;
+        var outcome = await commands.RunAsync(id, form["cycleId"].ToString(), new CreateDraft(id, category), Caller.As(http.User, Roles.Applicant), http.TraceIdentifier, ct);
+        return outcome.Refused
+            ? Html.Page("不能申报", $"<h1>不能申报</h1><p class=\"error\" role=\"alert\">{Html.E(outcome.Refusal!.Zh)}</p><p><a href=\"/apply\">返回</a></p>", Problems.StatusOf(outcome.Refusal))
+            : Results.Redirect($"/apply/{id}");
+    }
+
+    [Function("ShowApplicationForm")]
+    [ApplicantPage]
+    [Api(Tag, "The application form (申报表) built from the cycle's policy, with the files; editable while a draft. 404 page if it is not the applicant's.", Produces = "text/html", Query = ["done"])]
+    public async Task<IResult> ShowApplicationForm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "apply/{applicationId}")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var (app, cycle) = await LoadOwnAsync(applicationId, req.HttpContext, ct);
         if (app is null)
         {
             return NotYours();
         }
 
-        var limits = options.Value;
+        var message = req.QueryValue("done") switch
+        {
+            "saved" => "草稿已保存。",
+            "submitted" => "申报已提交。",
+            "uploaded" => "文件已上传。",
+            _ => null,
+        };
+        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], message, null));
+    }
+
+    [Function("SaveFormFromPage")]
+    [ApplicantPage]
+    [Api(Tag, "Save the form as posted; redirects back to it, or answers the form again with the problems beside their fields (422).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    public Task<IResult> SaveFormFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/save")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        SaveAsync(req, applicationId, submit: false, ct);
+
+    [Function("SubmitFromPage")]
+    [ApplicantPage]
+    [Api(Tag, "Save the form as posted, then submit the application; redirects back to it, or answers the form again with everything still missing beside its field.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    public Task<IResult> SubmitFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/submit")] HttpRequest req, string applicationId, CancellationToken ct) =>
+        SaveAsync(req, applicationId, submit: true, ct);
+
+    /// <summary>
+    /// A file from the form page: the multipart body is read section by section, and the file's
+    /// section streams straight into the same store the API uses (never buffered whole).
+    /// </summary>
+    [Function("UploadFromPage")]
+    [ApplicantPage]
+    [Api(Tag, "Upload a file from the form page (multipart: kind and tradeSecret before the file, which streams to storage); redirects back to the form, or answers it again with the problem.", BodyMediaTypes = ["multipart/form-data"], Status = 302)]
+    public async Task<IResult> UploadFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/documents")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        if (NotAForm(req) is { } no)
+        {
+            return no;
+        }
+
+        var (app, cycle) = await LoadOwnAsync(applicationId, http, ct);
+        if (app is null)
+        {
+            return NotYours();
+        }
+
+        var limits = documents.Value;
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
         {
             // Counted by the upload stream, which stops at the configured limit.
             bodyLimit.MaxRequestBodySize = null;
         }
 
-        var boundary = MediaTypeHeaderValue.TryParse(http.Request.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
+        var boundary = MediaTypeHeaderValue.TryParse(req.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
         if (string.IsNullOrEmpty(boundary))
         {
             return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status400BadRequest);
         }
 
-        var reader = new MultipartReader(boundary, http.Request.Body) { BodyLengthLimit = null };
+        var reader = new MultipartReader(boundary, req.Body) { BodyLengthLimit = null };
         string? kind = null;
         var tradeSecret = "false";
         var parts = 0;
@@ -197,16 +201,15 @@ public static partial class ApplicationPages
                 return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
             }
 
-            var input = DocumentEndpoints.ReadInput(kind, tradeSecret, name);
+            var input = DocumentFunctions.ReadInput(kind, tradeSecret, name);
             if (!input.IsOk)
             {
                 return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, input.Refusal!.Zh), StatusCodes.Status422UnprocessableEntity);
             }
 
             var documentId = $"doc-{Guid.NewGuid():N}";
-            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentEndpoints.BlobName(applicationId, documentId));
-            var logger = loggers.CreateLogger(typeof(ApplicationPages).FullName!);
-            var stored = await DocumentEndpoints.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
+            var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentFunctions.BlobName(applicationId, documentId));
+            var stored = await DocumentFunctions.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
             return stored.Document is not null
                 ? Results.Redirect($"/apply/{applicationId}?done=uploaded")
                 : Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, stored.Refusal!.Zh), stored.Status);
@@ -216,20 +219,21 @@ public static partial class ApplicationPages
     }
 
     /// <summary>Save what the form holds; on submit, then submit. Problems come back beside their fields.</summary>
-    private static async Task<IResult> SaveAsync(string applicationId, HttpContext http, Streams streams, ApplicationCommands commands, bool submit, CancellationToken ct)
+    private async Task<IResult> SaveAsync(HttpRequest req, string applicationId, bool submit, CancellationToken ct)
     {
-        if (Guard(http) is { } no)
+        var http = req.HttpContext;
+        if (NotAForm(req) is { } no)
         {
             return no;
         }
 
-        var (app, cycle) = await LoadOwnAsync(applicationId, http, streams, ct);
+        var (app, cycle) = await LoadOwnAsync(applicationId, http, ct);
         if (app is null)
         {
             return NotYours();
         }
 
-        var posted = await http.Request.ReadFormAsync(ct);
+        var posted = await req.ReadFormAsync(ct);
         var (form, parseProblems) = Read(posted, app.Category);
         if (parseProblems.Count > 0)
         {
@@ -512,28 +516,18 @@ public static partial class ApplicationPages
         _ => kind.ToString(),
     };
 
-    private static bool IsApplicant(HttpContext http) => http.User.Identity?.IsAuthenticated == true && http.User.IsInRole(Roles.Applicant);
+    /// <summary>
+    /// A form post must be a form. The gate has already refused one without an applicant's
+    /// session or from another site ([ApplicantPage]); JSON or anything else sent here is refused too.
+    /// </summary>
+    private static IResult? NotAForm(HttpRequest req) => req.HasFormContentType
+        ? null
+        : Html.Page("请求无效", "<h1>请求无效</h1><p>请从本网站的页面提交表单。</p>", StatusCodes.Status403Forbidden);
 
-    /// <summary>A form post needs a signed-in applicant and must come from this site.</summary>
-    private static IResult? Guard(HttpContext http)
+    private async Task<(ApplicationState? App, CycleState? Cycle)> LoadOwnAsync(string applicationId, HttpContext http, CancellationToken ct)
     {
-        if (!IsApplicant(http))
-        {
-            return Html.Page("请先登录", "<h1>请先登录</h1><p><a href=\"/signin\">登录</a></p>", StatusCodes.Status401Unauthorized);
-        }
-
-        if (!WebSession.IsSameOrigin(http) || !http.Request.HasFormContentType)
-        {
-            return Html.Page("请求无效", "<h1>请求无效</h1><p>请从本网站的页面提交表单。</p>", StatusCodes.Status403Forbidden);
-        }
-
-        return null;
-    }
-
-    private static async Task<(ApplicationState? App, CycleState? Cycle)> LoadOwnAsync(string applicationId, HttpContext http, Streams streams, CancellationToken ct)
-    {
-        var app = await ApplicationEndpoints.LoadVisibleAsync(applicationId, http.User, streams, ct);
-        if (app is null || !ApplicationEndpoints.IsOwner(http.User, app))
+        var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);
+        if (app is null || !ApplicationFunctions.IsOwner(http.User, app))
         {
             return (null, null);
         }
@@ -547,7 +541,7 @@ public static partial class ApplicationPages
 }
 
 /// <summary>The files part of the form page.</summary>
-public static partial class ApplicationPages
+public sealed partial class ApplicationPageFunctions
 {
     private static void DocumentsSection(StringBuilder b, ApplicationState app, IReadOnlyDictionary<string, string> errors)
     {

@@ -1,0 +1,588 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Text;
+using QualityAward.Domain;
+using QualityAward.Domain.Notices;
+using QualityAward.Domain.Policies;
+using Microsoft.Extensions.Options;
+using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
+using QualityAward.Functions.Workflow;
+
+namespace QualityAward.Functions.Notices;
+
+[Description("Publish the applications standing at one of the policy's public-notice stages (公示).")]
+public sealed record OpenNoticeRequest(
+    [property: Description("Which list: acceptance (受理名单), candidates (候选名单) or proposed-winners (获奖建议名单); the policy must have a notice stage for it.")] string List,
+    [property: Description("The first day of the notice (Asia/Shanghai date), today or later. A notice published on a holiday starts counting on the next working day.")] DateOnly FirstDay,
+    [property: Description("How many working days it runs, on the official holiday calendar; default and minimum the policy's (e.g. Benxi §16: at least 5), at most 60. Where the regulation fixes the length, exactly that.")] int? WorkingDays = null);
+
+[Description("An objection (异议) to a notice during its period: the facts and reasons, real-name or, where the policy allows, anonymous.")]
+public sealed record ObjectionRequest(
+    [property: Description("The facts and reasons, at most 5,000 characters.")] string Text,
+    [property: Description("Real-name (实名): name and contact are then required. false is anonymous, refused where the policy takes real-name objections only.")] bool RealName,
+    [property: Description("The objector's name or organisation (at most 100 characters); required when realName.")] string? Name = null,
+    [property: Description("How to reach the objector (at most 200 characters); required when realName. Seen only by the office and the supervision group.")] string? Contact = null,
+    [property: Description("The application on the list the objection concerns; none for the list as a whole.")] string? ApplicationId = null);
+
+[Description("The office's finding on one objection after investigating it.")]
+public sealed record FindingRequest(
+    [property: Description("true: the objection is founded; the entry it concerns is taken off the list (Changde §24).")] bool Upheld,
+    [property: Description("The finding as the objector will read it with their receipt code (Changde §40), at most 5,000 characters.")] string Finding);
+
+[Description("One finding for several open objections at once; all or nothing.")]
+public sealed record BulkFindingRequest(
+    [property: Description("The objections (at most 45), each listed once.")] IReadOnlyList<string> ObjectionIds,
+    [property: Description("true: founded; each entry concerned is taken off the list (Changde §24).")] bool Upheld,
+    [property: Description("The finding every objector listed will read (Changde §40), at most 5,000 characters.")] string Finding);
+
+public sealed record BulkFindingResult(int Recorded, PublicNotice Notice);
+
+[Description("Follow an objection with the receipt code given when it was filed.")]
+public sealed record ReceiptLookupRequest(
+    [property: Description("The 12-character receipt code (case, spaces and hyphens ignored).")] string ReceiptCode);
+
+/// <summary>A published notice in the list of notices.</summary>
+public sealed record NoticeSummaryView(string NoticeId, string? CycleId, string? Title, string? FirstDay, string? LastDay, bool Closed);
+
+public sealed record PublicEntry(string ApplicationId, string Name, string Category, string District, string? Tier);
+
+[Description("A public notice (公示): its list, its period on the official calendar, its status.")]
+public sealed record PublicNotice(
+    string NoticeId,
+    string CycleId,
+    [property: Description("acceptance, candidates or proposed-winners.")] string List,
+    string Title,
+    [property: Description("First day (Asia/Shanghai date).")] DateOnly FirstDay,
+    [property: Description("Last day: the workingDays-th working day, counting the first day if it is one.")] DateOnly LastDay,
+    int WorkingDays,
+    [property: Description("When the period ends: the midnight after the last day, Asia/Shanghai.")] DateTimeOffset ClosesAt,
+    [property: Description("The article of the policy that prescribes the notice.")] string Article,
+    [property: Description("upcoming, open (objections taken), awaiting-findings (period over, objections under investigation) or closed.")] string Status,
+    [property: Description("The status as people read it (zh-CN).")] string StatusText,
+    [property: Description("Whether the policy takes anonymous objections.")] bool AnonymousAllowed,
+    [property: Description("The entries still on the list (an upheld objection takes its entry off).")] IReadOnlyList<PublicEntry> Entries);
+
+public sealed record ObjectionReceipt(
+    string ObjectionId,
+    [property: Description("The objector's only way to follow the objection: shown once, stored only as a hash.")] string ReceiptCode,
+    string Message);
+
+public sealed record ObjectionStatus(
+    string NoticeTitle,
+    DateTimeOffset FiledAt,
+    [property: Description("investigating or decided.")] string Status,
+    string StatusText,
+    [property: Description("Once decided: whether the objection was founded.")] bool? Upheld,
+    [property: Description("Once decided: the office's finding (Changde §40).")] string? Finding);
+
+public sealed record ObjectionView(string ObjectionId, string? ApplicationId, string? ApplicationName, bool RealName, string? ObjectorName, string? ObjectorContact, string Text, DateTimeOffset FiledAt, bool? Upheld, string? Finding, bool ObjectorNotified, [property: Description("The evidence files' ids (GET …/evidence/{evidenceId}).")] IReadOnlyList<string> Evidence);
+
+/// <summary>
+/// Public notices (公示): the office publishes a list for at least the policy's working days; anyone
+/// reads it and may object during the period; the office investigates and records a finding; the
+/// objector follows it with a receipt code. JSON under /api, zh-CN pages under /notices.
+/// </summary>
+public sealed class NoticeFunctions(
+    NoticeCommands notices,
+    ObjectionLookup lookup,
+    Streams streams,
+    ReadModels readModels,
+    StorageClients storage,
+    IOptions<DocumentsOptions> documents,
+    ILoggerFactory loggers,
+    TimeProvider clock)
+{
+    private const string Tag = "Notices";
+    private const string PublicTag = "Public";
+    private const string PagesTag = "Pages";
+
+    [Function("PublishNotice")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Publish the applications standing at a notice stage (acceptance, candidates, proposed-winners) from firstDay for the policy's working days (or more). Publishing the same notice again answers 200.", Body = typeof(OpenNoticeRequest), Returns = typeof(PublicNotice), Status = 201)]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "notice.not-in-policy", "notice.exists", "notice.empty", "calendar.year-missing", "concurrency.conflict")]
+    [Refuses(422, "cycleId.malformed", "cycleId.missing", "notice.list-unknown", "notice.too-short", "notice.exact-length", "notice.too-long", "notice.first-day-past")]
+    public async Task<IResult> PublishNotice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/notices")] HttpRequest req, string cycleId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<OpenNoticeRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (ParseList(request!.List) is not { } list)
+        {
+            return Problems.For(http, Refusal.Invalid("notice.list-unknown", "公示名单应为 acceptance（受理名单）、candidates（候选名单）或 proposed-winners（获奖建议名单）。", "list is acceptance, candidates or proposed-winners.", "list"));
+        }
+
+        var outcome = await notices.OpenAsync(cycleId, list, request.FirstDay, request.WorkingDays, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        var view = View(outcome.State, clock.GetUtcNow());
+        return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/public/notices/{view.NoticeId}", view);
+    }
+
+    [Function("ListObjections")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [Api(Tag, "Every objection to a notice, with the objector's identity (office and supervisors only).", Returns = typeof(ObjectionView[]))]
+    [Refuses(404, "notice.not-found")]
+    public async Task<IResult> ListObjections([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notices/{noticeId}/objections")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var notice = await LoadAsync(noticeId, ct);
+        if (notice is null)
+        {
+            return NotFound(req.HttpContext);
+        }
+
+        var names = notice.Opened!.Entries.ToDictionary(e => e.ApplicationId, e => e.Name, StringComparer.Ordinal);
+        return Results.Ok(notice.Objections.Select(o => new ObjectionView(
+            o.Filed.ObjectionId,
+            o.Filed.ApplicationId,
+            o.Filed.ApplicationId is { } a && names.TryGetValue(a, out var n) ? n : null,
+            o.Filed.RealName,
+            o.Filed.ObjectorName,
+            o.Filed.ObjectorContact,
+            o.Filed.Text,
+            o.Filed.At,
+            o.Finding?.Upheld,
+            o.Finding?.Finding,
+            o.ObjectorNotified,
+            o.Filed.EvidenceDocumentIds)));
+    }
+
+    [Function("RecordFinding")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Record the investigation's finding. An upheld objection takes its entry off the list (Changde §24).", Body = typeof(FindingRequest), Returns = typeof(PublicNotice))]
+    [Refuses(404, "notice.not-found", "objection.not-found")]
+    [Refuses(409, "objection.decided", "concurrency.conflict")]
+    [Refuses(422, "objection.finding-missing")]
+    public async Task<IResult> RecordFinding([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/{objectionId}/finding")] HttpRequest req, string noticeId, string objectionId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<FindingRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await notices.RunAsync(noticeId, new RecordObjectionFinding(objectionId, request!.Upheld, request.Finding ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, clock.GetUtcNow()));
+    }
+
+    [Function("RecordFindings")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Record one finding for several open objections at once (at most 45), e.g. to dismiss a flood as inadmissible: all or nothing; a refusal names every objection that cannot take it.", Body = typeof(BulkFindingRequest), Returns = typeof(BulkFindingResult))]
+    [Refuses(404, "notice.not-found")]
+    [Refuses(409, "objection.bulk-refused", "concurrency.conflict")]
+    [Refuses(422, "objection.ids-missing", "objection.too-many-at-once", "objection.finding-missing", "objection.bulk-refused")]
+    public async Task<IResult> RecordFindings([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/notices/{noticeId}/objections/findings")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<BulkFindingRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var command = new RecordObjectionFindings(request!.ObjectionIds ?? [], request.Upheld, request.Finding ?? string.Empty);
+        var outcome = await notices.RunAsync(noticeId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused
+            ? Problems.For(http, outcome.Refusal!)
+            : Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
+    }
+
+    [Function("ListPublicNotices")]
+    [Public]
+    [Api(PublicTag, "Every published notice, newest first.", Returns = typeof(NoticeSummaryView[]))]
+    public async Task<IResult> ListPublicNotices([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/public/notices")] HttpRequest req, CancellationToken ct)
+    {
+        var rows = await readModels.PartitionAsync(NoticeIndex.Partition, ct);
+        return Results.Ok(rows.OrderByDescending(r => r.GetString("FirstDay")).Select(r => new NoticeSummaryView(
+            r.RowKey,
+            r.GetString("CycleId"),
+            r.GetString("Title"),
+            r.GetString("FirstDay"),
+            r.GetString("LastDay"),
+            r.GetBoolean("Closed") ?? false)));
+    }
+
+    [Function("GetPublicNotice")]
+    [Public]
+    [Api(PublicTag, "A notice: its list, its period (working days, on the official calendar), its status.", Returns = typeof(PublicNotice))]
+    [Refuses(404, "notice.not-found")]
+    public async Task<IResult> GetPublicNotice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/public/notices/{noticeId}")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var notice = await LoadAsync(noticeId, ct);
+        return notice is null ? NotFound(req.HttpContext) : Results.Ok(View(notice, clock.GetUtcNow()));
+    }
+
+    [Function("FileObjection")]
+    [Public]
+    [RateLimited(RateLimitGate.PublicWrites)]
+    [Api(PublicTag, "Object to a notice during its period, real-name or (where the policy allows) anonymous: JSON, or multipart/form-data with the same fields and up to 10 evidence files (PDF, Word, Excel, JPEG, PNG). Keep the receipt code to follow it.", Body = typeof(ObjectionRequest), BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Returns = typeof(ObjectionReceipt), Status = 201)]
+    [Refuses(400, "request.json-invalid", "objection.form-invalid", "document.upload-incomplete")]
+    [Refuses(404, "notice.not-found", "notice.entry-not-found")]
+    [Refuses(409, "notice.not-open", "notice.not-started", "notice.period-over", "objection.real-name-required", "concurrency.conflict")]
+    [Refuses(413, "document.too-large")]
+    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(422, "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
+    public async Task<IResult> FileObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/notices/{noticeId}/objections")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (outcome, objectionId, receipt, _) = await FileAsync(noticeId, http, ct);
+
+        // No Location: the only address of an objection's status is its receipt code, a secret that must not end up in a URL.
+        return outcome.Refused
+            ? Problems.For(http, outcome.Refusal!, outcome.Status)
+            : Results.Created((string?)null, new ObjectionReceipt(objectionId, receipt, ReceiptMessage(receipt)));
+    }
+
+    [Function("DownloadEvidence")]
+    [Allow(Roles.Office, Roles.Supervisor)]
+    [RateLimited(RateLimitGate.Downloads)]
+    [Api(Tag, "An objection's evidence file (office and supervisors only).", Produces = "application/octet-stream")]
+    [Refuses(404, "notice.not-found", "document.content-missing")]
+    public async Task<IResult> DownloadEvidence([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/notices/{noticeId}/objections/{objectionId}/evidence/{evidenceId}")] HttpRequest req, string noticeId, string objectionId, string evidenceId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var notice = await LoadAsync(noticeId, ct);
+        var objection = notice?.Objections.FirstOrDefault(o => o.Filed.ObjectionId == objectionId);
+        if (objection is null || !objection.Filed.EvidenceDocumentIds.Contains(evidenceId))
+        {
+            return NotFound(http);
+        }
+
+        var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(ObjectionEvidence.Prefix(noticeId, objectionId) + evidenceId);
+        var content = await StoredFiles.OpenAsync(blob, ct);
+        if (content is null)
+        {
+            ObjectionEvidence.LogMissing(loggers.CreateLogger<NoticeFunctions>(), noticeId, objectionId, evidenceId, blob.BlobContainerName, blob.Name);
+            return Problems.For(http, StoredFiles.ContentMissing());
+        }
+
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers.CacheControl = "private, no-store";
+        return Results.Stream(content.Content, content.Details.ContentType, fileDownloadName: evidenceId + Extension(content.Details.ContentType));
+    }
+
+    // A POST, not GET /objections/{code}: the code is a secret (paths end up in logs), and
+    // reading a finding records that the objector was told (Changde §40), a change of state.
+    [Function("LookUpObjection")]
+    [Public]
+    [RateLimited(RateLimitGate.ReceiptLookups)]
+    [Api(PublicTag, "Follow an objection with its receipt code ({\"receiptCode\": \"…\"}): under investigation, or the finding (Changde §40); reading a finding records that the objector was told.", Body = typeof(ReceiptLookupRequest), Returns = typeof(ObjectionStatus))]
+    [Refuses(404, "objection.receipt-unknown")]
+    public async Task<IResult> LookUpObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/objections/lookup")] HttpRequest req, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ReceiptLookupRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var status = await lookup.FindAsync(request!.ReceiptCode ?? string.Empty, ct);
+        return status is null
+            ? Problems.For(http, Refusal.NotFound("objection.receipt-unknown", "查询码不正确。", "Unknown receipt code."))
+            : Results.Ok(status);
+    }
+
+    [Function("ShowNoticesPage")]
+    [Public]
+    [Api(PagesTag, "The page of public notices (公示公告), newest first.", Produces = "text/html")]
+    public async Task<IResult> ShowNoticesPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices")] HttpRequest req, CancellationToken ct)
+    {
+        var rows = await readModels.PartitionAsync(NoticeIndex.Partition, ct);
+        var body = new StringBuilder("<h1>公示公告</h1>");
+        if (rows.Count == 0)
+        {
+            body.Append("<p class=\"note\">目前没有公示。</p>");
+        }
+        else
+        {
+            body.Append("<table><thead><tr><th>公示</th><th>公示期</th><th>状态</th></tr></thead><tbody>");
+            foreach (var r in rows.OrderByDescending(r => r.GetString("FirstDay")))
+            {
+                body.Append("<tr><td><a href=\"/notices/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Title"))).Append("</a></td><td>")
+                    .Append(Html.E(r.GetString("FirstDay"))).Append(" 至 ").Append(Html.E(r.GetString("LastDay"))).Append("</td><td>")
+                    .Append((r.GetBoolean("Closed") ?? false) ? "已结束" : "公示中").Append("</td></tr>");
+            }
+
+            body.Append("</tbody></table>");
+        }
+
+        body.Append("<p><a href=\"/objections\">查询异议处理结果</a></p>");
+        return Html.Page("公示公告", body.ToString());
+    }
+
+    [Function("ShowNoticePage")]
+    [Public]
+    [Api(PagesTag, "A notice's page: its list and period, and while it runs the objection form (multipart, with evidence files). 404 page for an unknown notice.", Produces = "text/html")]
+    public async Task<IResult> ShowNoticePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices/{noticeId}")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var notice = await LoadAsync(noticeId, ct);
+        return notice is null
+            ? Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound)
+            : Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), null, null));
+    }
+
+    [Function("FileObjectionFromPage")]
+    [Public]
+    [RateLimited(RateLimitGate.PublicWrites)]
+    [Api(PagesTag, "The notice page's objection form: 201 with the receipt code shown once, or the notice page again with the refusal and what was typed.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html", Status = 201)]
+    public async Task<IResult> FileObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/notices/{noticeId}/objections")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var notice = await LoadAsync(noticeId, ct);
+        if (notice is null || !req.HasFormContentType)
+        {
+            return Html.Page("公示不存在", "<h1>公示不存在</h1>", StatusCodes.Status404NotFound);
+        }
+
+        var (outcome, _, receipt, input) = await FileAsync(noticeId, http, ct);
+        if (outcome.Refused)
+        {
+            return Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), outcome.Refusal!.Zh, input), outcome.Status);
+        }
+
+        return Html.Page("异议已受理", $"<h1>异议已受理</h1><p>您对《{Html.E(notice.Opened!.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
+    }
+
+    [Function("ShowObjectionLookupPage")]
+    [Public]
+    [Api(PagesTag, "The page where an objector enters the receipt code (异议查询).", Produces = "text/html")]
+    public IResult ShowObjectionLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "objections")] HttpRequest req) =>
+        Html.Page("异议查询", LookupForm(null));
+
+    [Function("LookUpObjectionFromPage")]
+    [Public]
+    [RateLimited(RateLimitGate.ReceiptLookups)]
+    [Api(PagesTag, "The lookup page's form (field code): the objection's status and, once decided, the finding (Changde §40); reading a finding records that the objector was told. 404 page for an unknown code.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html")]
+    public async Task<IResult> LookUpObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/objections/lookup")] HttpRequest req, CancellationToken ct)
+    {
+        var form = req.HasFormContentType ? await req.ReadFormAsync(ct) : null;
+        var status = await lookup.FindAsync(form?["code"].ToString() ?? string.Empty, ct);
+        if (status is null)
+        {
+            return Html.Page("异议查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound);
+        }
+
+        var body = new StringBuilder("<h1>异议处理情况</h1><table>")
+            .Append("<tr><th>公示</th><td>").Append(Html.E(status.NoticeTitle)).Append("</td></tr>")
+            .Append("<tr><th>提出时间</th><td>").Append(Html.E(ShanghaiTime.ToShanghai(status.FiledAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td></tr>")
+            .Append("<tr><th>状态</th><td id=\"status\">").Append(Html.E(status.StatusText)).Append("</td></tr>");
+        if (status.Finding is not null)
+        {
+            body.Append("<tr><th>调查结论</th><td id=\"finding\">").Append(Html.E(status.Finding)).Append("</td></tr>");
+        }
+
+        return Html.Page("异议处理情况", body.Append("</table>").ToString());
+    }
+
+    private static string NoticePage(PublicNotice n, string? error, ObjectionRequest? input)
+    {
+        var body = new StringBuilder()
+            .Append("<h1>").Append(Html.E(n.Title)).Append("</h1>")
+            .Append("<p>公示期：").Append(n.FirstDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)).Append("至").Append(n.LastDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
+            .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Article)).Append("）。状态：<strong id=\"status\">").Append(Html.E(n.StatusText)).Append("</strong></p>")
+            .Append("<table><thead><tr><th>序号</th><th>名称</th><th>类别</th><th>所在区县</th></tr></thead><tbody>");
+        var i = 0;
+        foreach (var e in n.Entries)
+        {
+            body.Append("<tr><td>").Append(++i).Append("</td><td>").Append(Html.E(e.Name)).Append("</td><td>")
+                .Append(e.Category == "individual" ? "个人" : "组织").Append("</td><td>").Append(Html.E(e.District)).Append("</td></tr>");
+        }
+
+        body.Append("</tbody></table>");
+        if (n.Status != "open")
+        {
+            return body.Append("<p class=\"note\">公示期外不受理异议。</p>").ToString();
+        }
+
+        body.Append("<h2>提出异议</h2><p class=\"note\">对公示名单有异议的，可在公示期内提出，请写明事实和理由。")
+            .Append(n.AnonymousAllowed ? "提倡实名提出。" : "本公示只受理实名异议。").Append("</p>");
+        if (error is not null)
+        {
+            body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error)).Append("</p>");
+        }
+
+        body.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/forms/notices/").Append(Html.E(n.NoticeId)).Append("/objections\">")
+            .Append("<label for=\"applicationId\">异议对象</label><select id=\"applicationId\" name=\"applicationId\"><option value=\"\">（整个名单）</option>");
+        foreach (var e in n.Entries)
+        {
+            var selected = input?.ApplicationId == e.ApplicationId ? " selected" : string.Empty;
+            body.Append("<option value=\"").Append(Html.E(e.ApplicationId)).Append('"').Append(selected).Append('>').Append(Html.E(e.Name)).Append("</option>");
+        }
+
+        body.Append("</select>")
+            .Append("<label for=\"text\">异议内容（事实和理由）</label><textarea id=\"text\" name=\"text\" rows=\"6\" maxlength=\"5000\" required>").Append(Html.E(input?.Text)).Append("</textarea>")
+            .Append("<label><input type=\"checkbox\" name=\"realName\" value=\"true\"").Append(input is null || input.RealName ? " checked" : string.Empty).Append(n.AnonymousAllowed ? string.Empty : " disabled checked").Append("> 实名提出</label>");
+        if (!n.AnonymousAllowed)
+        {
+            body.Append("<input type=\"hidden\" name=\"realName\" value=\"true\">");
+        }
+
+        body.Append("<label for=\"name\">姓名或单位名称</label><input type=\"text\" id=\"name\" name=\"name\" maxlength=\"100\" value=\"").Append(Html.E(input?.Name)).Append("\">")
+            .Append("<label for=\"contact\">联系方式</label><input type=\"text\" id=\"contact\" name=\"contact\" maxlength=\"200\" value=\"").Append(Html.E(input?.Contact)).Append("\">")
+            .Append("<label for=\"evidence\">证明材料（可选，至多").Append(NoticeDecider.MaxEvidenceFiles).Append("个文件：PDF、Word、Excel、JPEG、PNG）</label><input type=\"file\" id=\"evidence\" name=\"evidence\" multiple>")
+            .Append("<p><button type=\"submit\">提交异议</button></p></form>");
+        return body.ToString();
+    }
+
+    private sealed record FiledOutcome(bool Refused, Refusal? Refusal, int Status);
+
+    /// <summary>
+    /// An objection from JSON, a plain form, or a multipart form with evidence files (the input is
+    /// given back for the page to show again). Files are stored (and checked) as they arrive; a
+    /// refused objection deletes them.
+    /// </summary>
+    private async Task<(FiledOutcome Outcome, string ObjectionId, string Receipt, ObjectionRequest? Input)> FileAsync(string noticeId, HttpContext http, CancellationToken ct)
+    {
+        var logger = loggers.CreateLogger(typeof(ObjectionEvidence).FullName!);
+        if (NoticeId.Parse(noticeId) is { IsOk: false })
+        {
+            return (new FiledOutcome(true, Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice."), StatusCodes.Status404NotFound), string.Empty, string.Empty, null);
+        }
+
+        ObjectionRequest? input;
+        string objectionId;
+        IReadOnlyList<string> evidence = [];
+        IReadOnlyList<Azure.Storage.Blobs.BlobClient> blobs = [];
+        if (http.Request.ContentType?.StartsWith("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            if (await notices.PermObjectAsync(noticeId, ct) is { } closed)
+            {
+                return (new FiledOutcome(true, closed, Problems.StatusOf(closed)), string.Empty, string.Empty, null);
+            }
+
+            if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = null; // each file is counted against Documents:MaxBytes as it streams
+            }
+
+            var (upload, refusal, status) = await ObjectionEvidence.ReadAsync(http.Request, noticeId, storage, documents.Value, logger, ct);
+            if (upload is null)
+            {
+                return (new FiledOutcome(true, refusal, status), string.Empty, string.Empty, null);
+            }
+
+            (input, objectionId, evidence, blobs) = (upload.Request, upload.ObjectionId, upload.Evidence, upload.Blobs);
+        }
+        else if (http.Request.HasFormContentType)
+        {
+            var form = await http.Request.ReadFormAsync(ct);
+            input = new ObjectionRequest(form["text"].ToString(), form["realName"] == "true", NullIfEmpty(form["name"].ToString()), NullIfEmpty(form["contact"].ToString()), NullIfEmpty(form["applicationId"].ToString()));
+            objectionId = NoticeCommands.NewObjectionId();
+        }
+        else
+        {
+            var (request, problem) = await JsonBody.ReadAsync<ObjectionRequest>(http, ct);
+            if (problem is not null)
+            {
+                return (new FiledOutcome(true, Refusal.Invalid("request.json-invalid", "请求不是有效的JSON。", "The request is not valid JSON."), StatusCodes.Status400BadRequest), string.Empty, string.Empty, null);
+            }
+
+            input = request!;
+            objectionId = NoticeCommands.NewObjectionId();
+        }
+
+        var (outcome, id, receipt) = await notices.FileObjectionAsync(noticeId, objectionId, input.ApplicationId, input.RealName, NullIfEmpty(input.Name), NullIfEmpty(input.Contact), input.Text ?? string.Empty, evidence, ct);
+        if (outcome.Refused)
+        {
+            await ObjectionEvidence.DeleteAsync(blobs, logger);
+            return (new FiledOutcome(true, outcome.Refusal, Problems.StatusOf(outcome.Refusal!)), id, receipt, input);
+        }
+
+        return (new FiledOutcome(false, null, StatusCodes.Status201Created), id, receipt, input);
+    }
+
+    private static string Extension(string? contentType) => Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == contentType)?.Extension ?? string.Empty;
+
+    private static string LookupForm(string? error) =>
+        "<h1>异议查询</h1>"
+        + (error is null ? string.Empty : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")
+        + "<form method=\"post\" action=\"/forms/objections/lookup\"><label for=\"code\">查询码</label><input type=\"text\" id=\"code\" name=\"code\" maxlength=\"20\" autocomplete=\"off\" required><p><button type=\"submit\">查询</button></p></form>";
+
+    public static PublicNotice View(NoticeState notice, DateTimeOffset now)
+    {
+        var o = notice.Opened!;
+        var (status, text) = notice.IsClosed ? ("closed", "公示已结束")
+            : now < ShanghaiTime.StartOf(o.FirstDay) ? ("upcoming", "尚未开始")
+            : now < o.ClosesAt ? ("open", "公示中")
+            : ("awaiting-findings", "公示期满，异议调查中");
+        return new PublicNotice(
+            o.NoticeId,
+            o.CycleId,
+            o.List.Slug(),
+            o.Title,
+            o.FirstDay,
+            o.LastDay,
+            o.WorkingDays,
+            o.ClosesAt,
+            o.Article,
+            status,
+            text,
+            o.AnonymousAllowed,
+            notice.Entries.Select(e => new PublicEntry(e.ApplicationId, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant())).ToList());
+    }
+
+    private async Task<NoticeState?> LoadAsync(string noticeId, CancellationToken ct)
+    {
+        var id = NoticeId.Parse(noticeId);
+        if (!id.IsOk)
+        {
+            return null;
+        }
+
+        var notice = await streams.LoadAsync(StreamKinds.Notice, id.Value.StreamId, ct);
+        return notice.Exists ? notice : null;
+    }
+
+    private static NoticeList? ParseList(string? slug) =>
+        Enum.GetValues<NoticeList>().Cast<NoticeList?>().FirstOrDefault(l => l!.Value.Slug() == slug);
+
+    private static string ReceiptMessage(string receipt) => $"异议已受理。查询码：{receipt}，请妥善保存，凭码查询处理结果。";
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    private static IResult NotFound(HttpContext http) => Problems.For(http, Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice."));
+}
+
+/// <summary>Finds an objection by its receipt code and tells the objector the result, recording that they were told (Changde §40).</summary>
+public sealed class ObjectionLookup(ReadModels readModels, Streams streams, NoticeCommands notices)
+{
+    public async Task<ObjectionStatus?> FindAsync(string receiptCode, CancellationToken ct)
+    {
+        if (!ReceiptCodes.LooksValid(receiptCode))
+        {
+            return null;
+        }
+
+        var row = await readModels.GetAsync(NoticeIndex.ReceiptPartition, ReceiptCodes.Hash(receiptCode), ct);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var noticeId = row.GetString("NoticeId");
+        var objectionId = row.GetString("ObjectionId");
+        var notice = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
+        var objection = notice.Objections.First(o => o.Filed.ObjectionId == objectionId);
+        if (objection.Finding is { } finding)
+        {
+            if (!objection.ObjectorNotified)
+            {
+                await notices.RunAsync(noticeId, new MarkObjectorNotified(objectionId), new Actor("objector:" + objectionId, "public", "异议人"), "notified-" + objectionId, ct);
+            }
+
+            return new ObjectionStatus(notice.Opened!.Title, objection.Filed.At, "decided", finding.Upheld ? "经调查，异议属实" : "经调查，异议不成立", finding.Upheld, finding.Finding);
+        }
+
+        return new ObjectionStatus(notice.Opened!.Title, objection.Filed.At, "investigating", "正在调查核实", null, null);
+    }
+}
