@@ -66,6 +66,13 @@ public sealed record ConferAward(string AnnouncementReference, DateOnly AwardedO
 public sealed record Disqualify(DisqualificationGround Ground, string Reason) : IApplicationCommand;
 
 /// <summary>
+/// Take the application back to a decision stage (material review awaiting the shortlist,
+/// composite evaluation, deliberation) once the cycle's decision there has been withdrawn, or
+/// bring back one that withdrawn decision had ended, at the stage it ended at. Office, with a reason.
+/// </summary>
+public sealed record ReopenStage(StageKind Stage, string Reason) : IApplicationCommand;
+
+/// <summary>
 /// Revoke an award. <see cref="OccurredOn"/> is when the ground arose (the incident, the breach):
 /// Changde §30 and Benxi §32 revoke for what happens within 5 years of the award, however long the
 /// investigation takes; without it the revocation date is taken.

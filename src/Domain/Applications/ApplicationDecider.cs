@@ -66,6 +66,7 @@ public static class ApplicationDecider
             ConferAward c => Confer(c, state, ctx),
             Disqualify c => DisqualifyApplication(c, state, now),
             RevokeAward c => Revoke(c, state, ctx),
+            ReopenStage c => Reopen(c, state, ctx),
             _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
         };
     }
@@ -88,7 +89,7 @@ public static class ApplicationDecider
                     ? null
                     : Refusal.Forbidden("application.not-your-recommendation", "该申报不是向贵单位提出的，不能推荐或不予推荐。", "The application is not addressed to your body.");
             case ReportAdverseRecord or PassNotice or RecordStageScore or ApplyShortlistDecision or ComputeComposite
-                or ApplyCandidacy or MarkNotSelected or ApplyProposal or ConferAward or ConcludeConsultation or Disqualify:
+                or ApplyCandidacy or MarkNotSelected or ApplyProposal or ConferAward or ConcludeConsultation or Disqualify or ReopenStage:
                 return role is Roles.Office or Roles.System ? null : OfficeOnly();
             case FlagSecurityReview or DismissAdverseRecord or Applications.Accept or Refuse or RecordOpinionSurvey
                 or GrantApproval or RevokeAward:
@@ -738,6 +739,93 @@ public static class ApplicationDecider
         }
 
         return Reason(c.Reason) ?? Accept(new ApplicationDisqualified(c.Ground, c.Reason.Trim(), state.Stage!.Value, now));
+    }
+
+    // ---- corrections ---------------------------------------------------------------------------
+
+    /// <summary>The stages the office may take an application back to: where a cohort decision is taken.</summary>
+    public static bool IsDecisionStage(AwardPolicy policy, StageKind stage) =>
+        stage is StageKind.CompositeEvaluation or StageKind.Deliberation
+        || (stage == StageKind.MaterialReview && policy.Stage(StageKind.MaterialReview) is { Shortlist: true });
+
+    /// <summary>The cycle's decision taken at a stage: the shortlist, the candidates, the proposed winners.</summary>
+    public static CycleDecision DecisionAt(StageKind stage) => stage switch
+    {
+        StageKind.MaterialReview => CycleDecision.Shortlist,
+        StageKind.CompositeEvaluation => CycleDecision.Candidates,
+        _ => CycleDecision.Winners,
+    };
+
+    /// <summary>
+    /// May the application go back to <paramref name="stage"/> (or, ended by a cohort decision, come
+    /// back at the stage it ended at)? Null when yes. The cycle's decision there must have been
+    /// withdrawn first (<see cref="CycleDecider.PermWithdrawDecision"/>), so an application never
+    /// stands before a decision the cycle still holds; after the announcement only revocation applies.
+    /// </summary>
+    public static Refusal? PermReopen(ApplicationState state, StageKind stage, ApplicationContext ctx)
+    {
+        if (ctx.Cycle.Announcement is not null)
+        {
+            return Refusal.Rule("application.announced", "获奖名单已公布，只能依撤销程序处理。", "The awards have been announced: only revocation applies now.");
+        }
+
+        var target = ctx.Policy.Stages.ToList().FindIndex(s => s.Kind == stage);
+        var ended = state.Status is ApplicationStatus.NotShortlisted or ApplicationStatus.NotSelected;
+        if (ended)
+        {
+            // Back where the decision ended it, once that decision is withdrawn.
+            if (stage != state.Stage)
+            {
+                return Refusal.Rule("application.reopen-where-ended", $"该申报在“{StageNames.Zh(state.Stage)}”环节结束，只能在该环节恢复。", $"The application ended at {state.Stage}; it comes back there only.", "stage");
+            }
+
+            var decision = state.Status == ApplicationStatus.NotShortlisted ? CycleDecision.Shortlist : state.Stage == StageKind.CompositeEvaluation ? CycleDecision.Candidates : CycleDecision.Winners;
+            return CycleDecider.Stands(ctx.Cycle, decision) ? DecisionStands(decision)
+                : ctx.Cycle.Withdrawn.Contains(decision) ? null
+                : Refusal.Rule("application.cannot-reopen", $"该申报已结束（{StatusZh(state.Status)}），结束它的决定并未撤回，不能恢复。", $"The application has ended ({state.Status}) and the decision that ended it was not withdrawn.");
+        }
+
+        if (Open(state) is not null)
+        {
+            return Refusal.Rule("application.cannot-reopen", $"该申报已结束（{StatusZh(state.Status)}），不能恢复。", $"The application has ended ({state.Status}); it cannot be reopened.");
+        }
+
+        if (!IsDecisionStage(ctx.Policy, stage) || target < 0)
+        {
+            return Refusal.Invalid("application.stage-not-reopenable", $"“{StageNames.Zh(stage)}”不是可以退回的决定环节。", $"{stage} is not a decision stage the application can go back to.", "stage");
+        }
+
+        if (target > state.StageIndex)
+        {
+            return Refusal.Rule("application.stage-not-reached", $"该申报尚未进入“{StageNames.Zh(stage)}”环节。", $"The application has not reached {stage}.", "stage");
+        }
+
+        return CycleDecider.Stands(ctx.Cycle, DecisionAt(stage)) ? DecisionStands(DecisionAt(stage)) : null;
+    }
+
+    private static Refusal DecisionStands(CycleDecision decision) => Refusal.Rule(
+        "application.decision-stands",
+        $"本届{CycleDecider.DecisionZh(decision)}仍然有效，须先撤回。",
+        $"The cycle's {decision} decision stands: withdraw it first.");
+
+    private static Decision<IApplicationEvent> Reopen(ReopenStage c, ApplicationState state, ApplicationContext ctx)
+    {
+        if (PermReopen(state, c.Stage, ctx) is { } no)
+        {
+            return no;
+        }
+
+        // Already there, nothing decided yet: a repeat.
+        var index = state.Status == ApplicationStatus.InProcess ? ctx.Policy.Stages.ToList().FindIndex(s => s.Kind == c.Stage) : state.StageIndex;
+        var undecided = state.ProposedTier is null && state.ApprovalsGranted.Count == 0
+            && (c.Stage != StageKind.CompositeEvaluation || state.Candidate is null)
+            && (c.Stage != StageKind.MaterialReview || (state.Shortlist is null && state.Composite is null && state.Scores.Keys.All(k => k == StageKind.MaterialReview)));
+        if (state.Status == ApplicationStatus.InProcess && state.StageIndex == index && undecided)
+        {
+            return Decision<IApplicationEvent>.Nothing;
+        }
+
+        return Reason(c.Reason) ?? Accept(new StageReopened(index, c.Stage, c.Reason.Trim(), ctx.Now));
     }
 
     private static Decision<IApplicationEvent> Revoke(RevokeAward c, ApplicationState state, ApplicationContext ctx)

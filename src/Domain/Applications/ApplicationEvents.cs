@@ -152,6 +152,14 @@ public enum DisqualificationGround
 [EventType("ApplicationDisqualified", 1)]
 public sealed record ApplicationDisqualified(DisqualificationGround Ground, string Reason, StageKind Stage, DateTimeOffset At) : IApplicationEvent;
 
+/// <summary>
+/// The application is back at a decision stage of its policy, with the office's reason: what was
+/// decided there and after is undone (the shortlist, candidacy, proposal, approvals, and the
+/// scores of later stages); an application that decision had ended is in the process again.
+/// </summary>
+[EventType("StageReopened", 1)]
+public sealed record StageReopened(int StageIndex, StageKind Stage, string Reason, DateTimeOffset At) : IApplicationEvent;
+
 [EventType("AwardRevoked", 1)]
 public sealed record AwardRevoked(
     string GroundCode,

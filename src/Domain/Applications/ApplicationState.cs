@@ -184,10 +184,39 @@ public sealed record ApplicationState
             ApplicationAwarded d => s with { Status = ApplicationStatus.Awarded, Award = d },
             ApplicationDisqualified d => s with { Status = ApplicationStatus.Disqualified, Disqualification = d, EndReason = d.Reason },
             AwardRevoked d => s with { Status = ApplicationStatus.Revoked, Revocation = d, EndReason = d.Reason },
+            StageReopened d => Reopen(s, d),
             _ => throw new InvalidOperationException($"Unknown application event {e.GetType().Name}"),
         };
 
         return next with { Version = s.Version + 1 };
+    }
+
+    /// <summary>Back at the stage: its own decision and everything after it are undone; its own score stays.</summary>
+    private static ApplicationState Reopen(ApplicationState s, StageReopened d)
+    {
+        var reopened = s with
+        {
+            Status = ApplicationStatus.InProcess,
+            EndReason = null,
+            StageIndex = d.StageIndex,
+            Stage = d.Stage,
+            StageEnteredAt = d.At,
+            ProposedTier = null,
+            ApprovalsGranted = [],
+        };
+
+        return d.Stage switch
+        {
+            StageKind.MaterialReview => reopened with
+            {
+                Shortlist = null,
+                Scores = reopened.Scores.Where(x => x.Key == StageKind.MaterialReview).ToImmutableDictionary(),
+                Composite = null,
+                Candidate = null,
+            },
+            StageKind.CompositeEvaluation => reopened with { Candidate = null },
+            _ => reopened,
+        };
     }
 }
 

@@ -1,5 +1,6 @@
 using QualityAward.Domain.Awards;
 using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
 
 namespace QualityAward.Domain.Cycles;
@@ -42,13 +43,14 @@ public static class CycleDecider
             RecordNoticePublished c => state.Notices.ContainsKey(c.NoticeId)
                 ? Decision<ICycleEvent>.Nothing
                 : Decision<ICycleEvent>.Accept(new NoticePublished(c.NoticeId, c.List, now)),
-            DecideCycleShortlist c => Shortlist(c, state, now),
+            DecideCycleShortlist c => PermReviewAfterAcceptanceNotice(state, context) ?? Shortlist(c, state, now),
             NominateCandidates c => Nominate(c, state, now),
             ProposeWinners c => Propose(c, state, context),
             RemoveProposedWinner c => state.ProposedWinners.All(w => w.ApplicationId != c.ApplicationId)
                 ? Decision<ICycleEvent>.Nothing
                 : FreeText.Visible(c.Reason, "reason") ?? Decision<ICycleEvent>.Accept(new ProposedWinnerRemoved(c.ApplicationId, c.Reason, now)),
-            AnnounceAwards c => Announce(c, state, now),
+            AnnounceAwards c => Announce(c, state, context),
+            WithdrawCycleDecision c => Withdraw(c, state, context),
             CloseCycle c => string.IsNullOrWhiteSpace(c.Reason)
                 ? Refusal.Invalid("cycle.reason-missing", "请说明结束原因。", "Give a reason.", "reason")
                 : FreeText.Visible(c.Reason, "reason") ?? Decision<ICycleEvent>.Accept(new CycleClosed(c.Reason.Trim(), now)),
@@ -333,6 +335,11 @@ public static class CycleDecider
             return Refusal.Rule("cycle.out-of-order", $"候选名单须先经公示（{candidatesNotice.Article}）。", $"The candidate list must be published first ({candidatesNotice.Article}).");
         }
 
+        if (PermDeliberateAfterCandidatesNotice(state, context) is { } noticeRunning)
+        {
+            return noticeRunning;
+        }
+
         if (c.Winners.Select(w => w.ApplicationId).Distinct().Count() != c.Winners.Count)
         {
             return Refusal.Invalid("cycle.winner-repeated", "建议名单中有重复。", "An application appears twice.", "winners");
@@ -414,8 +421,9 @@ public static class CycleDecider
         return Decision<ICycleEvent>.Accept(new WinnersProposed(c.Winners, notChosen, stage.Method!.Value, stage.Body!, c.Vote, c.Minutes.Trim(), context.Now));
     }
 
-    private static Decision<ICycleEvent> Announce(AnnounceAwards c, CycleState state, DateTimeOffset now)
+    private static Decision<ICycleEvent> Announce(AnnounceAwards c, CycleState state, CycleContext context)
     {
+        var now = context.Now;
         if (state.Announcement is not null)
         {
             return state.Announcement.Reference == c.Reference
@@ -433,6 +441,11 @@ public static class CycleDecider
         if (winnersNotice is not null && !state.Notices.Values.Contains(NoticeList.ProposedWinners))
         {
             return Refusal.Rule("cycle.out-of-order", $"获奖建议名单须先经公示（{winnersNotice.Article}）。", $"The proposed winners must be published first ({winnersNotice.Article}).");
+        }
+
+        if ((PermAnnounceAfterWinnersNotice(state, context) ?? PermAnnounceAfterApprovals(state, context)) is { } notYet)
+        {
+            return notYet;
         }
 
         if (string.IsNullOrWhiteSpace(c.Reference) || c.Reference.Length > 200)
@@ -453,4 +466,196 @@ public static class CycleDecider
         var certificates = CertificateNumbers.Assign(state.Policy, state.CycleId, state.Year, state.ProposedWinners);
         return Decision<ICycleEvent>.Accept(new AwardsAnnounced(c.Reference.Trim(), c.AnnouncedOn, state.ProposedWinners, certificates, now));
     }
+
+    // ---- order: a decision on a list waits for that list's notice ---------------------------------
+
+    /// <summary>
+    /// Weihai §15 (公示结束后，提交市质量强市领导小组审议): the leading group decides on the
+    /// candidate list only once its notice is over and every objection to it decided. Null when
+    /// it may, or when the policy publishes no candidate list.
+    /// </summary>
+    public static Refusal? PermDeliberateAfterCandidatesNotice(CycleState state, CycleContext context) =>
+        NoticeSettled(state, context, NoticeList.Candidates, "领导小组审议", "the deliberation");
+
+    /// <summary>
+    /// Changde §24 (公示中无异议，或者异议情况查明不属实的…由市人民政府公告), Benxi §22-23 (异议处理,
+    /// 根据公示情况…报请市政府审议批准后公布), Jinan §18 (通过公示的拟奖名单), Xinzhou §18 (经公示无异议后):
+    /// the awards are announced only once the proposed winners' notice is over and every objection
+    /// to it decided. Null when they may, or when the policy publishes no such list.
+    /// </summary>
+    public static Refusal? PermAnnounceAfterWinnersNotice(CycleState state, CycleContext context) =>
+        NoticeSettled(state, context, NoticeList.ProposedWinners, "公布获奖名单", "the announcement");
+
+    /// <summary>
+    /// Changde §18 (对经公示无异议的申报组织和个人…组织开展评审), Benxi §16, Xinzhou §15-16: the
+    /// review's cohort decision (the shortlist) waits until the acceptance notice is over and every
+    /// objection to it decided. Null when it may, or when the policy publishes no acceptance list.
+    /// </summary>
+    public static Refusal? PermReviewAfterAcceptanceNotice(CycleState state, CycleContext context) =>
+        NoticeSettled(state, context, NoticeList.Acceptance, "确定现场评审名单", "the shortlist");
+
+    /// <summary>
+    /// Changde §24 (经评委会主任审核，市长审定后，由市人民政府公告), Benxi §23 (报请市政府审议批准后公布),
+    /// Jinan §18 (报市政府审定后公布), Xinzhou §18 (市人民政府审定…后，发布表彰决定), Weihai §16
+    /// (提交市政府研究同意后…公布): the awards are announced only once every proposed winner has
+    /// passed what comes before and holds every approval the policy names. Null when they may.
+    /// </summary>
+    public static Refusal? PermAnnounceAfterApprovals(CycleState state, CycleContext context)
+    {
+        var stage = state.Policy.Stage(StageKind.Approval);
+        if (stage?.Approvals is not { } approvals)
+        {
+            return null;
+        }
+
+        var waiting = new List<string>();
+        foreach (var winner in state.ProposedWinners)
+        {
+            var app = context.ProposedWinners?.GetValueOrDefault(winner.ApplicationId) is { Exists: true } known
+                ? known
+                : throw new InvalidOperationException($"Cycle {state.CycleId} was decided without the state of its proposed winner {winner.ApplicationId}: the caller must pass every proposed winner.");
+            var ready = app.Status == Applications.ApplicationStatus.InProcess && app.Stage == StageKind.Approval && approvals.All(a => app.ApprovalsGranted.Contains(a.Code));
+            if (!ready)
+            {
+                waiting.Add(winner.ApplicationId);
+            }
+        }
+
+        return waiting.Count == 0
+            ? null
+            : Refusal.Rule(
+                "cycle.winners-not-approved",
+                $"获奖建议名单中{string.Join("、", waiting)}尚未完成{string.Join("、", approvals.Select(a => a.Title))}（{stage.Article}），不能公布。",
+                $"{string.Join(", ", waiting)} of the proposed winners have not passed every approval ({stage.Article}): the announcement waits for them.");
+    }
+
+    /// <summary>Every notice of the list the cycle published is closed: its period over, no objection open.</summary>
+    private static Refusal? NoticeSettled(CycleState state, CycleContext context, NoticeList list, string decisionZh, string decisionEn)
+    {
+        var stage = state.Policy.Stages.FirstOrDefault(s => s.Kind == StageKind.PublicNotice && s.List == list);
+        if (stage is null)
+        {
+            return null;
+        }
+
+        foreach (var noticeId in state.NoticesOf(list))
+        {
+            var notice = context.Notices?.GetValueOrDefault(noticeId) is { Exists: true } known
+                ? known
+                : throw new InvalidOperationException($"Cycle {state.CycleId} was decided without the state of its notice {noticeId}: the caller must pass every published notice.");
+            if (notice.IsClosed)
+            {
+                continue;
+            }
+
+            var open = notice.Objections.Count(o => o.IsOpen);
+            if (open > 0)
+            {
+                return Refusal.Rule(
+                    "cycle.objections-open",
+                    $"{list.Zh()}公示中尚有{open}件异议未调查处理完毕，不能{decisionZh}（{stage.Article}）。",
+                    $"{open} objections to the {list.Slug()} notice are still open: {decisionEn} waits for their findings ({stage.Article}).");
+            }
+
+            var opened = notice.Opened!;
+            return Refusal.Rule(
+                "cycle.notice-open",
+                $"{list.Zh()}公示期至{opened.LastDay:yyyy年M月d日}（{opened.WorkingDays}个工作日），公示结束后方可{decisionZh}（{stage.Article}）。",
+                $"The {list.Slug()} notice runs until the end of {opened.LastDay:yyyy-MM-dd}: {decisionEn} waits for it to close ({stage.Article}).");
+        }
+
+        return null;
+    }
+
+    // ---- corrections: withdrawing a cohort decision before the announcement -------------------------
+
+    /// <summary>The list a decision makes public, if the policy publishes it.</summary>
+    public static NoticeList? ListOf(CycleDecision decision) => decision switch
+    {
+        CycleDecision.Candidates => NoticeList.Candidates,
+        CycleDecision.Winners => NoticeList.ProposedWinners,
+        _ => null,
+    };
+
+    /// <summary>Has the cycle taken this decision (and not withdrawn it)?</summary>
+    public static bool Stands(CycleState state, CycleDecision decision) => decision switch
+    {
+        CycleDecision.Shortlist => state.Shortlist is not null,
+        CycleDecision.Candidates => state.Candidates is not null,
+        _ => state.Deliberation is not null,
+    };
+
+    /// <summary>
+    /// May the office withdraw this decision now? Null when yes. No regulation provides for it:
+    /// the conservative rule (docs/decisions/0015) lets the office withdraw only the latest decision,
+    /// only before the list it made is published (once public, a list changes only through the
+    /// objections its notice takes: Changde §24, Benxi §22, Jinan §17, Xinzhou §17, Weihai §15),
+    /// and never after the announcement, when only revocation applies.
+    /// </summary>
+    public static Refusal? PermWithdrawDecision(CycleState state, CycleDecision decision, Actor actor)
+    {
+        if (actor.Role != Roles.Office)
+        {
+            return Refusal.Forbidden("cycle.office-only", "只有评审办公室可以撤回评选决定。", "Only the award office withdraws a decision.");
+        }
+
+        if (state.Announcement is not null)
+        {
+            return Refusal.Rule("cycle.announced", "获奖名单已公布，只能依撤销程序撤销奖励。", "The awards have been announced: only revocation applies now.");
+        }
+
+        if (!Stands(state, decision))
+        {
+            return Refusal.Rule("cycle.nothing-to-withdraw", $"尚未作出{DecisionZh(decision)}。", $"There is no {decision} decision to withdraw.");
+        }
+
+        var later = Enum.GetValues<CycleDecision>().Where(d => d > decision && Stands(state, d)).Select(d => (CycleDecision?)d).LastOrDefault();
+        if (later is { } standing)
+        {
+            return Refusal.Rule("cycle.later-decision-stands", $"{DecisionZh(standing)}已作出，须先撤回。", $"The later {standing} decision stands: withdraw it first.");
+        }
+
+        if (ListOf(decision) is { } list && state.NoticesOf(list).Count > 0)
+        {
+            var article = state.Policy.Stages.First(s => s.Kind == StageKind.PublicNotice && s.List == list).Article;
+            return Refusal.Rule(
+                "cycle.list-published",
+                $"{list.Zh()}已公示（{article}），不能撤回；名单中的问题通过异议调查处理。",
+                $"The {list.Slug()} list has been published ({article}): it changes only through the objections its notice takes.");
+        }
+
+        return null;
+    }
+
+    private static Decision<ICycleEvent> Withdraw(WithdrawCycleDecision c, CycleState state, CycleContext context)
+    {
+        if (PermWithdrawDecision(state, c.Decision, context.Actor) is { } no)
+        {
+            return no;
+        }
+
+        if (string.IsNullOrWhiteSpace(c.Reason) || c.Reason.Length > MaxReasonLength)
+        {
+            return Refusal.Invalid("cycle.reason-missing", "请说明撤回原因。", "Give a reason.", "reason");
+        }
+
+        var (returned, reinstated) = c.Decision switch
+        {
+            CycleDecision.Shortlist => (state.Shortlist!.Shortlisted.Select(x => x.ApplicationId), state.Shortlist.NotShortlisted.Select(x => x.ApplicationId)),
+            CycleDecision.Candidates => (state.Candidates!.Candidates.Select(x => x.ApplicationId), state.Candidates.NotNominated.Select(x => x.ApplicationId)),
+            _ => (state.ProposedWinners.Select(x => x.ApplicationId), state.Deliberation!.NotChosen),
+        };
+        return Decision<ICycleEvent>.Accept(new CycleDecisionWithdrawn(c.Decision, [.. returned], [.. reinstated], c.Reason.Trim(), context.Now));
+    }
+
+    public static string DecisionZh(CycleDecision decision) => decision switch
+    {
+        CycleDecision.Shortlist => "现场评审名单",
+        CycleDecision.Candidates => "候选名单",
+        _ => "获奖建议名单",
+    };
+
+    /// <summary>Who records the proposed winners: the office where it decides itself (Xinzhou §17), else the committee or leading group.</summary>
+    public static string DeliberatingRole(AwardPolicy policy) =>
+        policy.Stage(StageKind.Deliberation)?.Method == DeliberationMethod.OfficeDecision ? Roles.Office : Roles.Committee;
 }

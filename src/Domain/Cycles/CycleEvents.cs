@@ -62,6 +62,18 @@ public sealed record WinnersProposed(
 public sealed record ProposedWinnerRemoved(string ApplicationId, string Reason, DateTimeOffset At) : ICycleEvent;
 
 /// <summary>
+/// The office withdrew a cohort decision, with its reason. <see cref="Returned"/> go back to the
+/// stage where it was taken; <see cref="Reinstated"/>, which it had ended, are back in the process.
+/// </summary>
+[EventType("CycleDecisionWithdrawn", 1)]
+public sealed record CycleDecisionWithdrawn(
+    CycleDecision Decision,
+    IReadOnlyList<string> Returned,
+    IReadOnlyList<string> Reinstated,
+    string Reason,
+    DateTimeOffset At) : ICycleEvent;
+
+/// <summary>
 /// A certificate's number and public verification code, given by the announcement: the place in
 /// the cycle's sequence of its tier (see <see cref="Awards.CertificateNumbers"/>).
 /// </summary>

@@ -54,10 +54,17 @@ public sealed record CycleState
 
     public AwardsAnnounced? Announcement { get; init; }
 
+    /// <summary>The cohort decisions withdrawn and not yet taken again.</summary>
+    public ImmutableHashSet<CycleDecision> Withdrawn { get; init; } = [];
+
     /// <summary>Submissions are taken from the start of the opening day to the end of the closing day, Shanghai time.</summary>
     public DateTimeOffset SubmissionOpensAt => ShanghaiTime.StartOf(SubmissionOpensOn);
 
     public DateTimeOffset SubmissionClosesAt => ShanghaiTime.EndOf(SubmissionClosesOn);
+
+    /// <summary>The ids of the notices published of a list (a supplementary round has an id of its own).</summary>
+    public IReadOnlyList<string> NoticesOf(NoticeList list) =>
+        Notices.Where(n => n.Value == list).Select(n => n.Key).Order(StringComparer.Ordinal).ToList();
 
     public bool AcceptsSubmissionsAt(DateTimeOffset now) =>
         Status == CycleStatus.Open && !SubmissionsClosed && now >= SubmissionOpensAt && now < SubmissionClosesAt;
@@ -86,10 +93,13 @@ public sealed record CycleState
             SubmissionWindowExtended d => s with { SubmissionClosesOn = d.NewClosesOn },
             Cycles.SubmissionsClosed => s with { SubmissionsClosed = true },
             NoticePublished d => s with { Notices = s.Notices.SetItem(d.NoticeId, d.List) },
-            CycleShortlistDecided d => s with { Shortlist = d },
-            CandidatesNominated d => s with { Candidates = d },
-            WinnersProposed d => s with { Deliberation = d, ProposedWinners = [.. d.Winners] },
+            CycleShortlistDecided d => s with { Shortlist = d, Withdrawn = s.Withdrawn.Remove(CycleDecision.Shortlist) },
+            CandidatesNominated d => s with { Candidates = d, Withdrawn = s.Withdrawn.Remove(CycleDecision.Candidates) },
+            WinnersProposed d => s with { Deliberation = d, ProposedWinners = [.. d.Winners], Withdrawn = s.Withdrawn.Remove(CycleDecision.Winners) },
             ProposedWinnerRemoved d => s with { ProposedWinners = s.ProposedWinners.RemoveAll(w => w.ApplicationId == d.ApplicationId) },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Shortlist } => s with { Shortlist = null, Withdrawn = s.Withdrawn.Add(CycleDecision.Shortlist) },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Candidates } => s with { Candidates = null, Withdrawn = s.Withdrawn.Add(CycleDecision.Candidates) },
+            CycleDecisionWithdrawn { Decision: CycleDecision.Winners } => s with { Deliberation = null, ProposedWinners = [], Withdrawn = s.Withdrawn.Add(CycleDecision.Winners) },
             AwardsAnnounced d => s with { Announcement = d },
             CycleClosed => s with { Status = CycleStatus.Closed },
             _ => throw new InvalidOperationException($"Unknown cycle event {e.GetType().Name}"),

@@ -468,6 +468,14 @@ public sealed record ScoringRule
 
     public required PanelScoreRule PanelRule { get; init; }
 
+    /// <summary>
+    /// The fewest reviewers (not recused, not replaced) whose scores a panel report may rest on.
+    /// No regulation fixes a panel's size; unset, it is what the rule needs (3 for the trimmed mean, else 1).
+    /// </summary>
+    public int? MinPanelScores { get; init; }
+
+    public int MinimumPanelScores => MinPanelScores ?? (PanelRule == PanelScoreRule.TrimmedMean ? 3 : 1);
+
     /// <summary>A reviewer's total further than this from the panel score is flagged for the team leader.</summary>
     public required decimal DisagreementThreshold { get; init; }
 

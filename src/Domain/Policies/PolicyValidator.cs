@@ -487,6 +487,11 @@ public static partial class PolicyValidator
             }
         }
 
+        if (sc.MinPanelScores is { } minimum && (minimum is < 1 or > 30 || (sc.PanelRule == PanelScoreRule.TrimmedMean && minimum < 3)))
+        {
+            add("$.scoring.minPanelScores", "须为1至30；去掉最高分和最低分取平均的，至少为3", "must be 1 to 30, and at least 3 for the trimmed mean");
+        }
+
         if (sc.DisagreementThreshold is <= 0 or > 100)
         {
             add("$.scoring.disagreementThreshold", "须大于0且不超过100", "must be above 0 and at most 100");

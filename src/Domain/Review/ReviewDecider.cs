@@ -12,6 +12,8 @@ public static class ReviewDecider
 {
     public const int MaxText = 2_000;
 
+    public const int MaxPanelMembers = 30;
+
     /// <summary>The stages a panel scores on the policy's sheet.</summary>
     public static bool IsPanelStage(StageKind stage) => stage is StageKind.MaterialReview or StageKind.SiteReview or StageKind.Presentation;
 
@@ -27,6 +29,10 @@ public static class ReviewDecider
         SignPanelReport c => Sign(c, state, ctx),
         RateReviewers c => Rate(c, state, ctx),
         RecordReviewerView c => View(c, state, ctx),
+        AddPanelMember c => AddMember(c, state, ctx),
+        ReplacePanelMember c => ReplaceMember(c, state, ctx),
+        AppointTeamLeader c => AppointLeader(c, state, ctx),
+        ReassignPanel c => Reassign(c, state, ctx),
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name),
     };
 
@@ -125,7 +131,7 @@ public static class ReviewDecider
         }
 
         var members = c.Members ?? [];
-        if (members.Count < 1 || members.Count > 30 || members.Distinct().Count() != members.Count)
+        if (members.Count < 1 || members.Count > MaxPanelMembers || members.Distinct().Count() != members.Count)
         {
             return Refusal.Invalid("review.panel-members-invalid", "评审组应有1至30名不重复的成员。", "A panel has 1 to 30 distinct members.", "members");
         }
@@ -182,16 +188,154 @@ public static class ReviewDecider
         var form = app.Form;
         var snapshot = new ApplicantSnapshot(app.ApplicationId, app.Category, app.OwnerSubject, form.Name, form.CreditCode, form.Employer, form.EmployerCreditCode);
         var events = new List<IReviewEvent> { new PanelAssigned(c.ApplicationId, c.Stage, c.PanelId, snapshot, ctx.Now) };
-        foreach (var member in panel.Members)
+        events.AddRange(Flags(state, ctx, snapshot, panel.Members));
+        return Decision<IReviewEvent>.Accept(events);
+    }
+
+    /// <summary>A flag for each of these experts with an obvious conflict the record does not know of yet.</summary>
+    private static IEnumerable<ConflictFlagged> Flags(ReviewState state, ReviewContext ctx, ApplicantSnapshot snapshot, IEnumerable<string> experts)
+    {
+        foreach (var member in experts)
         {
-            var alreadyKnown = state.IsRecused(c.ApplicationId, member) || state.Flags.Any(f => f.ApplicationId == c.ApplicationId && f.ExpertId == member);
+            var alreadyKnown = state.IsRecused(snapshot.ApplicationId, member) || state.Flags.Any(f => f.ApplicationId == snapshot.ApplicationId && f.ExpertId == member);
             if (!alreadyKnown && ctx.Pool.Experts.TryGetValue(member, out var expert) && ObviousConflict(expert.Details, snapshot) is { } reason)
             {
-                events.Add(new ConflictFlagged(c.ApplicationId, member, reason, ctx.Now));
+                yield return new ConflictFlagged(snapshot.ApplicationId, member, reason, ctx.Now);
             }
         }
+    }
 
-        return Decision<IReviewEvent>.Accept(events);
+    // ---- panel changes: members added or replaced, another leader, another panel ----------------
+
+    private static Refusal? PermChangePanel(ReviewState state, string panelId, string reason, ReviewContext ctx, out Panel panel)
+    {
+        panel = null!;
+        if (ctx.Actor.Role != Roles.Office)
+        {
+            return OfficeOnly();
+        }
+
+        if (!state.Panels.TryGetValue(panelId ?? string.Empty, out var found))
+        {
+            return Refusal.NotFound("review.panel-not-found", "评审组不存在。", "No such panel.");
+        }
+
+        panel = found;
+        return Text(reason, "reason");
+    }
+
+    private static Refusal? InPool(ReviewContext ctx, string expertId, string field) =>
+        ctx.Pool.Active(expertId ?? string.Empty) is null
+            ? Refusal.Invalid("review.expert-not-in-pool", $"“{expertId}”不在专家库中。", $"'{expertId}' is not in the expert pool.", field)
+            : null;
+
+    /// <summary>The obvious conflicts of experts joining a panel, for each application it has not reported on.</summary>
+    private static IEnumerable<ConflictFlagged> FlagsOnJoining(ReviewState state, ReviewContext ctx, string panelId, string expertId) =>
+        state.UnreportedWork(panelId)
+            .Select(w => state.Assignments[(w.App, w.Stage)].Applicant)
+            .DistinctBy(a => a.ApplicationId)
+            .SelectMany(a => Flags(state, ctx, a, [expertId]));
+
+    private static Decision<IReviewEvent> AddMember(AddPanelMember c, ReviewState state, ReviewContext ctx)
+    {
+        if (PermChangePanel(state, c.PanelId, c.Reason, ctx, out var panel) is { } no)
+        {
+            return no;
+        }
+
+        if (panel.Members.Contains(c.ExpertId))
+        {
+            return Decision<IReviewEvent>.Nothing;
+        }
+
+        if (InPool(ctx, c.ExpertId, "expertId") is { } notInPool)
+        {
+            return notInPool;
+        }
+
+        if (panel.Members.Count >= MaxPanelMembers)
+        {
+            return Refusal.Invalid("review.panel-members-invalid", $"评审组至多{MaxPanelMembers}名成员。", $"A panel has at most {MaxPanelMembers} members.", "expertId");
+        }
+
+        return Decision<IReviewEvent>.Accept([new PanelMemberAdded(panel.PanelId, c.ExpertId, c.Reason.Trim(), ctx.Now), .. FlagsOnJoining(state, ctx, panel.PanelId, c.ExpertId)]);
+    }
+
+    private static Decision<IReviewEvent> ReplaceMember(ReplacePanelMember c, ReviewState state, ReviewContext ctx)
+    {
+        if (PermChangePanel(state, c.PanelId, c.Reason, ctx, out var panel) is { } no)
+        {
+            return no;
+        }
+
+        if (!panel.Members.Contains(c.ExpertId))
+        {
+            return panel.FormerMembers.Contains(c.ExpertId) && panel.Members.Contains(c.ReplacementId)
+                ? Decision<IReviewEvent>.Nothing
+                : Refusal.NotFound("review.not-a-member", $"“{c.ExpertId}”不是该评审组成员。", $"'{c.ExpertId}' is not a member of the panel.");
+        }
+
+        if (c.ReplacementId == c.ExpertId || panel.Members.Contains(c.ReplacementId))
+        {
+            return Refusal.Rule("review.already-member", $"“{c.ReplacementId}”已是该评审组成员。", $"'{c.ReplacementId}' is a member of the panel already.", "replacementId");
+        }
+
+        if (InPool(ctx, c.ReplacementId, "replacementId") is { } notInPool)
+        {
+            return notInPool;
+        }
+
+        return Decision<IReviewEvent>.Accept([new PanelMemberReplaced(panel.PanelId, c.ExpertId, c.ReplacementId, c.Reason.Trim(), ctx.Now), .. FlagsOnJoining(state, ctx, panel.PanelId, c.ReplacementId)]);
+    }
+
+    private static Decision<IReviewEvent> AppointLeader(AppointTeamLeader c, ReviewState state, ReviewContext ctx)
+    {
+        if (PermChangePanel(state, c.PanelId, c.Reason, ctx, out var panel) is { } no)
+        {
+            return no;
+        }
+
+        if (!panel.Members.Contains(c.ExpertId))
+        {
+            return Refusal.Invalid("review.leader-not-member", "组长须是评审组成员（组长负责制）。", "The team leader must be a member of the panel.", "expertId");
+        }
+
+        return panel.Leader == c.ExpertId
+            ? Decision<IReviewEvent>.Nothing
+            : Decision<IReviewEvent>.Accept(new TeamLeaderAppointed(panel.PanelId, c.ExpertId, c.Reason.Trim(), ctx.Now));
+    }
+
+    private static Decision<IReviewEvent> Reassign(ReassignPanel c, ReviewState state, ReviewContext ctx)
+    {
+        if (PermChangePanel(state, c.PanelId, c.Reason, ctx, out var panel) is { } no)
+        {
+            return no;
+        }
+
+        if (!state.Assignments.TryGetValue((c.ApplicationId, c.Stage), out var assigned))
+        {
+            return Refusal.NotFound("review.not-assigned", "该申报此环节尚未分配评审组，请直接分配。", "No panel is assigned to this application at this stage; assign one.");
+        }
+
+        if (assigned.PanelId == panel.PanelId)
+        {
+            return Decision<IReviewEvent>.Nothing;
+        }
+
+        if (state.Reports.ContainsKey((c.ApplicationId, c.Stage)))
+        {
+            return Refusal.Rule("review.report-signed", "评审组报告已签署，不能改派评审组。", "The panel report is signed; the stage cannot go to another panel.");
+        }
+
+        var app = ctx.Application;
+        if (!app.Exists || app.Status != ApplicationStatus.InProcess || app.Stage != c.Stage)
+        {
+            return Refusal.Rule("review.not-at-stage", $"该申报当前不在“{StageNames.Zh(c.Stage)}”环节。", $"The application is not at {c.Stage}.");
+        }
+
+        return Decision<IReviewEvent>.Accept([
+            new PanelReassigned(c.ApplicationId, c.Stage, assigned.PanelId, panel.PanelId, c.Reason.Trim(), ctx.Now),
+            .. Flags(state, ctx, assigned.Applicant, panel.Members)]);
     }
 
     /// <summary>
@@ -305,7 +449,26 @@ public static class ReviewDecider
         }
 
         var sheet = ctx.Policy.Scoring.SheetFor(state.Assignments[(c.ApplicationId, c.Stage)].Applicant.Category);
-        var checkedItems = CheckItems(sheet, c.Items);
+        var given = c.Items ?? new Dictionary<string, decimal>();
+        var key = (c.ApplicationId, c.Stage, ctx.Actor.Subject);
+        if (state.Reopened.Contains(key) && state.Scores.TryGetValue(key, out var previous))
+        {
+            if (PermRescoreItems(previous, state.SentBack.GetValueOrDefault(key) ?? [], given) is { } outside)
+            {
+                return outside;
+            }
+
+            // The items not sent back stand as they were; the reviewer may send only the ones sent back.
+            var merged = previous.Items.ToDictionary(i => i.Key, i => i.Value, StringComparer.Ordinal);
+            foreach (var (code, points) in given)
+            {
+                merged[code] = points;
+            }
+
+            given = merged;
+        }
+
+        var checkedItems = CheckItems(sheet, given);
         if (!checkedItems.IsOk)
         {
             return checkedItems.Refusal!;
@@ -313,6 +476,34 @@ public static class ReviewDecider
 
         var items = checkedItems.Value;
         return Decision<IReviewEvent>.Accept(new ReviewScoreSubmitted(c.ApplicationId, c.Stage, ctx.Actor.Subject, items, items.Values.Sum(), ctx.Now));
+    }
+
+    /// <summary>
+    /// A re-score may change only the items the team leader sent back (组长负责制: the leader
+    /// decides what is looked at again); null when it does. Items repeated unchanged are fine.
+    /// </summary>
+    public static Refusal? PermRescoreItems(ReviewScoreSubmitted previous, IReadOnlySet<string> sentBack, IReadOnlyDictionary<string, decimal> items)
+    {
+        var changed = items
+            .Where(i => !sentBack.Contains(i.Key) && previous.Items.TryGetValue(i.Key, out var before) && before != i.Value)
+            .Select(i => i.Key)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        if (changed.Count == 0)
+        {
+            return null;
+        }
+
+        var back = string.Join("、", sentBack);
+        return new Refusal(
+            "review.rescore-outside-items",
+            RefusalKind.Rule,
+            $"组长只要求复评{back}，不能修改其他条款：{string.Join("、", changed)}。",
+            $"Only {string.Join(", ", sentBack)} were sent back; these items cannot change: {string.Join(", ", changed)}.",
+            $"items.{changed[0]}")
+        {
+            Problems = [.. changed.Select(code => new FieldProblem($"items.{code}", "review.rescore-outside-items", $"“{code}”未被要求复评", $"'{code}' was not sent back"))],
+        };
     }
 
     /// <summary>Every item of the sheet, each between 0 and its maximum, at most one decimal; nothing else.</summary>
@@ -374,8 +565,18 @@ public static class ReviewDecider
         return Text(c.Reason, "reason") ?? Decision<IReviewEvent>.Accept(new RescoreRequested(c.ApplicationId, c.Stage, c.ExpertId, [.. c.ItemCodes], c.Reason.Trim(), ctx.Now));
     }
 
-    /// <summary>The team leader signs (组长负责制); where the policy has no team leader for the stage, the office may sign too.</summary>
-    private static Refusal? LeaderOrOffice(ReviewState state, string applicationId, StageKind stage, ReviewContext ctx)
+    private static Refusal? LeaderOrOffice(ReviewState state, string applicationId, StageKind stage, ReviewContext ctx) =>
+        PermLead(state, applicationId, stage, ctx.Actor, ctx.Policy);
+
+    /// <summary>
+    /// May the actor lead the panel's work on this application (send items back, sign the report)?
+    /// Null when yes. The team leader leads (组长负责制: Changde §19-20, Benxi §17), unless recused
+    /// from the application (Changde §36, Benxi §33): then nobody leads it until the office appoints
+    /// another leader or gives the stage to another panel; under 组长负责制 the office never signs in
+    /// the leader's place. Where the policy names no team leader for the stage (Jinan, Xinzhou,
+    /// Weihai), the office may sign too. See docs/decisions/0015.
+    /// </summary>
+    public static Refusal? PermLead(ReviewState state, string applicationId, StageKind stage, Actor actor, AwardPolicy policy)
     {
         var panel = state.PanelFor(applicationId, stage);
         if (panel is null)
@@ -383,11 +584,28 @@ public static class ReviewDecider
             return Refusal.NotFound("review.not-assigned", "该申报此环节尚未分配评审组。", "No panel is assigned to this application at this stage.");
         }
 
-        var leader = ctx.Actor.Role == Roles.Reviewer && ctx.Actor.Subject == panel.Leader && !state.IsRecused(applicationId, panel.Leader);
-        var office = ctx.Actor.Role == Roles.Office && ctx.Policy.Stage(stage)?.TeamLeader != true;
-        return leader || office
-            ? null
-            : Refusal.Forbidden("review.leader-only", "只有评审组组长可以进行此操作（组长负责制）。", "Only the panel's team leader may do this.");
+        var leaderRecused = state.IsRecused(applicationId, panel.Leader);
+        var teamLeader = policy.Stage(stage) is { TeamLeader: true } rule ? rule : null;
+        if (actor.Role == Roles.Reviewer && actor.Subject == panel.Leader)
+        {
+            // A recused reviewer learns nothing more about the application, not even that it is there.
+            return leaderRecused ? ApplicationNotFound() : null;
+        }
+
+        if (actor.Role == Roles.Office && teamLeader is null)
+        {
+            return null;
+        }
+
+        if (actor.Role == Roles.Office && leaderRecused)
+        {
+            return Refusal.Rule(
+                "review.leader-recused",
+                $"组长{panel.Leader}已回避该申报。“{StageNames.Zh(stage)}”实行组长负责制（{teamLeader!.Article}），请另行指定组长或将该申报改派其他评审组。",
+                $"The team leader {panel.Leader} is recused from this application. {stage} is led by a team leader ({teamLeader!.Article}): appoint another leader or give the stage to another panel.");
+        }
+
+        return Refusal.Forbidden("review.leader-only", "只有评审组组长可以进行此操作（组长负责制）。", "Only the panel's team leader may do this.");
     }
 
     private static Decision<IReviewEvent> Sign(SignPanelReport c, ReviewState state, ReviewContext ctx)
@@ -402,17 +620,12 @@ public static class ReviewDecider
             return Decision<IReviewEvent>.Nothing;
         }
 
-        if (state.Pending.Any(p => p.App == c.ApplicationId))
+        if (PermSign(state, c.ApplicationId, c.Stage, ctx.Policy) is { } notYet)
         {
-            return Refusal.Rule("review.conflict-pending", "还有利益冲突或回避建议待评审办公室决定。", "A conflict flag or recusal proposal awaits the office's decision.");
+            return notYet;
         }
 
         var members = state.ActiveMembers(c.ApplicationId, c.Stage);
-        var missing = members.Where(m => !state.HasSubmitted(c.ApplicationId, c.Stage, m)).ToList();
-        if (missing.Count > 0)
-        {
-            return Refusal.Rule("review.scores-missing", $"尚有{missing.Count}名评审员未提交评分：{string.Join("、", missing)}。", $"{missing.Count} reviewers have not scored: {string.Join(", ", missing)}.");
-        }
 
         var assigned = state.Assignments[(c.ApplicationId, c.Stage)];
         var sheet = ctx.Policy.Scoring.SheetFor(assigned.Applicant.Category);
@@ -427,6 +640,35 @@ public static class ReviewDecider
         var disagreements = Disagreements(totals, points, sheet.MaxTotal, ctx.Policy.Scoring.DisagreementThreshold);
         return Text(c.Summary, "summary") ?? Decision<IReviewEvent>.Accept(new PanelReportSigned(
             c.ApplicationId, c.Stage, assigned.PanelId, points, sheet.MaxTotal, ctx.Policy.Scoring.PanelRule, totals, disagreements, c.Summary.Trim(), ctx.Actor.Subject, ctx.Now));
+    }
+
+    /// <summary>
+    /// Is the panel's work on the application ready for its report (whoever signs)? Null when
+    /// yes: no conflict of a current member left to decide, every member not recused has scored
+    /// (a score sent back counts only once given again), and at least the policy's minimum of
+    /// scores (<see cref="ScoringRule.MinimumPanelScores"/>) count.
+    /// </summary>
+    public static Refusal? PermSign(ReviewState state, string applicationId, StageKind stage, AwardPolicy policy)
+    {
+        if (state.PendingFor(applicationId, stage).Count > 0)
+        {
+            return Refusal.Rule("review.conflict-pending", "还有利益冲突或回避建议待评审办公室决定。", "A conflict flag or recusal proposal awaits the office's decision.");
+        }
+
+        var members = state.ActiveMembers(applicationId, stage);
+        var missing = members.Where(m => !state.HasSubmitted(applicationId, stage, m)).ToList();
+        if (missing.Count > 0)
+        {
+            return Refusal.Rule("review.scores-missing", $"尚有{missing.Count}名评审员未提交评分：{string.Join("、", missing)}。", $"{missing.Count} reviewers have not scored: {string.Join(", ", missing)}.");
+        }
+
+        var minimum = policy.Scoring.MinimumPanelScores;
+        return members.Count < minimum
+            ? Refusal.Rule(
+                "review.too-few-scores",
+                $"评审组现有{members.Count}名未回避的评审员，本政策至少需要{minimum}名评审员的评分：请增补或更换评审员，或将该申报改派其他评审组。",
+                $"The panel has {members.Count} reviewers not recused; the policy needs at least {minimum} scores: add or replace a member, or give the stage to another panel.")
+            : null;
     }
 
     /// <summary>The panel score by the policy's rule, rounded to two decimals (half away from zero).</summary>

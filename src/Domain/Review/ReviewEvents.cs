@@ -65,7 +65,7 @@ public sealed record RecusalDeclined(string ApplicationId, string ExpertId, stri
 [EventType("ReviewScoreSubmitted", 1)]
 public sealed record ReviewScoreSubmitted(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyDictionary<string, decimal> Items, decimal Total, DateTimeOffset At) : IReviewEvent;
 
-/// <summary>The team leader sends items back to a reviewer for re-scoring.</summary>
+/// <summary>The team leader sends items back to a reviewer for re-scoring: only these items may change when the reviewer scores again.</summary>
 [EventType("RescoreRequested", 1)]
 public sealed record RescoreRequested(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyList<string> ItemCodes, string Reason, DateTimeOffset At) : IReviewEvent;
 
@@ -83,6 +83,33 @@ public sealed record PanelReportSigned(
     string Summary,
     string SignedBy,
     DateTimeOffset At) : IReviewEvent;
+
+/// <summary>
+/// The office adds an expert to a panel, with its reason (e.g. a recusal left fewer members than
+/// the policy's minimum). The new member scores, independently like the others, every application
+/// the panel has not yet reported on.
+/// </summary>
+[EventType("PanelMemberAdded", 1)]
+public sealed record PanelMemberAdded(string PanelId, string ExpertId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>
+/// The office replaces a member of a panel, with its reason (e.g. Changde §33, Jinan §27, Weihai §25:
+/// a reviewer stripped of the task). The replaced member's scores on the applications the panel has
+/// not reported on no longer count; a replaced team leader's place as leader goes to the replacement.
+/// </summary>
+[EventType("PanelMemberReplaced", 1)]
+public sealed record PanelMemberReplaced(string PanelId, string ExpertId, string ReplacementId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>The office appoints another member as the panel's team leader (组长负责制), with its reason, e.g. the leader was recused.</summary>
+[EventType("TeamLeaderAppointed", 1)]
+public sealed record TeamLeaderAppointed(string PanelId, string ExpertId, string Reason, DateTimeOffset At) : IReviewEvent;
+
+/// <summary>
+/// The office gives an application's stage to another panel, with its reason. Scores already given
+/// by experts who sit on the new panel too still count; the others' no longer do.
+/// </summary>
+[EventType("PanelReassigned", 1)]
+public sealed record PanelReassigned(string ApplicationId, StageKind Stage, string FromPanelId, string PanelId, string Reason, DateTimeOffset At) : IReviewEvent;
 
 /// <summary>The candidate rates a site reviewer's conduct (Changde §37); office and supervisors read it.</summary>
 [EventType("ReviewerConductRated", 1)]
@@ -111,6 +138,14 @@ public sealed record SubmitReviewScore(string ApplicationId, StageKind Stage, IR
 public sealed record RequestRescore(string ApplicationId, StageKind Stage, string ExpertId, IReadOnlyList<string> ItemCodes, string Reason) : IReviewCommand;
 
 public sealed record SignPanelReport(string ApplicationId, StageKind Stage, string Summary) : IReviewCommand;
+
+public sealed record AddPanelMember(string PanelId, string ExpertId, string Reason) : IReviewCommand;
+
+public sealed record ReplacePanelMember(string PanelId, string ExpertId, string ReplacementId, string Reason) : IReviewCommand;
+
+public sealed record AppointTeamLeader(string PanelId, string ExpertId, string Reason) : IReviewCommand;
+
+public sealed record ReassignPanel(string ApplicationId, StageKind Stage, string PanelId, string Reason) : IReviewCommand;
 
 public sealed record ConductRating(string ExpertId, int Rating, string? Comment);
 

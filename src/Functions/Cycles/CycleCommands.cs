@@ -1,7 +1,9 @@
 using System.Globalization;
 using QualityAward.Domain;
+using QualityAward.Domain.Applications;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Notices;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
 
@@ -27,10 +29,28 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
                 .ToList();
         }
 
+        // A decision on a list waits for that list's notice (Weihai §15, Changde §24, ...): the decider reads every notice
+        // the cycle published; the announcement waits for every proposed winner's approvals: it reads their applications.
+        var notices = new Dictionary<string, NoticeState>(StringComparer.Ordinal);
+        var winners = new Dictionary<string, ApplicationState>(StringComparer.Ordinal);
+        if (command is DecideCycleShortlist or ProposeWinners or AnnounceAwards)
+        {
+            var current = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
+            foreach (var noticeId in current.Notices.Keys)
+            {
+                notices[noticeId] = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
+            }
+
+            foreach (var winner in command is AnnounceAwards ? current.ProposedWinners : [])
+            {
+                winners[winner.ApplicationId] = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(winner.ApplicationId).Value.StreamId, ct);
+            }
+        }
+
         return await streams.RunAsync(
             StreamKinds.Cycle,
             id.Value.StreamId,
-            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others))),
+            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others, notices, winners))),
             new EventMetadata(actor, commandId, null),
             ct);
     }

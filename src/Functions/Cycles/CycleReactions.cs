@@ -12,9 +12,9 @@ namespace QualityAward.Functions.Cycles;
 /// Carries a cycle's cohort decisions to each application: the shortlist, the candidate list,
 /// the proposed winners and the announcement become commands on the application streams.
 /// </summary>
-public sealed partial class CycleReactions(ApplicationCommands applications, ILogger<CycleReactions> logger) : IReaction
+public sealed partial class CycleReactions(ApplicationCommands applications, StateLoader loader, ILogger<CycleReactions> logger) : IReaction
 {
-    public bool Handles(StoredEvent e) => e.Event is CycleShortlistDecided or CandidatesNominated or WinnersProposed or AwardsAnnounced;
+    public bool Handles(StoredEvent e) => e.Event is CycleShortlistDecided or CandidatesNominated or WinnersProposed or AwardsAnnounced or CycleDecisionWithdrawn;
 
     public async Task ReactAsync(StoredEvent e, CancellationToken ct)
     {
@@ -55,6 +55,28 @@ public sealed partial class CycleReactions(ApplicationCommands applications, ILo
                 foreach (var x in d.NotChosen)
                 {
                     await RunAsync(x, new MarkNotSelected($"{d.Body}审议未将其列入获奖建议名单"), commandId, ct);
+                }
+
+                break;
+            case CycleDecisionWithdrawn d:
+                // Those the decision moved on go back to where it was taken; those it ended come back where they ended.
+                var stage = d.Decision switch
+                {
+                    CycleDecision.Shortlist => Domain.Policies.StageKind.MaterialReview,
+                    CycleDecision.Candidates => Domain.Policies.StageKind.CompositeEvaluation,
+                    _ => Domain.Policies.StageKind.Deliberation,
+                };
+                // Only those still in the process go back, only those the decision ended come back (others left for their own reasons).
+                foreach (var x in d.Returned.Concat(d.Reinstated))
+                {
+                    var app = await loader.LoadAsync(StreamKinds.Application, ApplicationId.Parse(x).Value.StreamId, ct);
+                    var back = app.Status == ApplicationStatus.InProcess ? stage
+                        : app.Status is ApplicationStatus.NotShortlisted or ApplicationStatus.NotSelected && d.Reinstated.Contains(x) ? app.Stage
+                        : null;
+                    if (back is { } target)
+                    {
+                        await RunAsync(x, new ReopenStage(target, d.Reason), commandId, ct);
+                    }
                 }
 
                 break;

@@ -45,7 +45,7 @@ public sealed class NoticeOrchestration : TaskOrchestrator<NoticeWork, NoticeOut
 
     public override async Task<NoticeOutcome> RunAsync(TaskOrchestrationContext context, NoticeWork work)
     {
-        var progress = new Progress(context);
+        var progress = new Waits(context);
         var now = await progress.NowAsync(work.CycleId);
 
         // The notice period. Objections and findings wake it: an upheld one takes its entry off at once.

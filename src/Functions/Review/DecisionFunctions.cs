@@ -120,7 +120,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Allow(Roles.Office)]
     [Api(Tag, "Shortlist for site review the top places by material score (Changde §19, Benxi §18); the others are told their rank.", Body = typeof(ShortlistRequest), Returns = typeof(CycleShortlistDecided))]
     [Refuses(404, "cycle.not-found")]
-    [Refuses(409, "cycle.closed", "cycle.no-shortlist", "cycle.shortlist-decided", "cycle.window-still-open", "cycle.nothing-to-rank", "concurrency.conflict")]
+    [Refuses(409, "cycle.closed", "cycle.no-shortlist", "cycle.shortlist-decided", "cycle.window-still-open", "cycle.nothing-to-rank", "cycle.notice-open", "cycle.objections-open", "concurrency.conflict")]
     [Refuses(422, "cycle.places-invalid")]
     public Task<IResult> DecideShortlist([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/shortlist")] HttpRequest req, string cycleId, CancellationToken ct)
     {
@@ -206,7 +206,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Api(Tag, "The deciding body's result: the committee's equal-number vote (Changde §23) or the leading group's deliberation, within the quotas as the policy groups them; places may stay empty. Only the body the policy names: the committee role, or the office where the policy has it decide (Xinzhou §17).", Body = typeof(WinnersRequest), Returns = typeof(WinnersProposed))]
     [Refuses(403, "cycle.deliberating-body-only")]
     [Refuses(404, "cycle.not-found")]
-    [Refuses(409, "cycle.closed", "cycle.winners-proposed", "cycle.out-of-order", "cycle.not-a-candidate", "cycle.tier-mismatch", "cycle.not-competitive", "award.quota-exceeded", "cycle.vote-not-carried", "concurrency.conflict")]
+    [Refuses(409, "cycle.closed", "cycle.winners-proposed", "cycle.out-of-order", "cycle.not-a-candidate", "cycle.tier-mismatch", "cycle.not-competitive", "award.quota-exceeded", "cycle.vote-not-carried", "cycle.notice-open", "cycle.objections-open", "concurrency.conflict")]
     [Refuses(422, "cycle.winner-repeated", "cycle.minutes-missing", "cycle.vote-missing", "cycle.vote-invalid")]
     public Task<IResult> RecordWinners([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/winners")] HttpRequest req, string cycleId, CancellationToken ct)
     {
@@ -277,7 +277,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Allow(Roles.Office)]
     [Api(Tag, "The government's announcement: every remaining proposed winner is awarded (tier, year, prizes, money as the policy says). The same announcement again changes nothing.", Body = typeof(AnnounceRequest), Returns = typeof(AwardsAnnounced))]
     [Refuses(404, "cycle.not-found")]
-    [Refuses(409, "cycle.closed", "cycle.announced", "cycle.out-of-order", "concurrency.conflict")]
+    [Refuses(409, "cycle.closed", "cycle.announced", "cycle.out-of-order", "cycle.notice-open", "cycle.objections-open", "cycle.winners-not-approved", "concurrency.conflict")]
     [Refuses(422, "cycleId.malformed", "cycle.reference-missing", "cycle.date-future")]
     public async Task<IResult> Announce([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/announce")] HttpRequest req, string cycleId, CancellationToken ct)
     {

@@ -308,7 +308,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     [Api(Tag, "A reviewer's independent score: every item of the policy's sheet, within its maximum. Once only, unless the team leader sends items back.", Body = typeof(ScoreRequest), Returns = typeof(ReviewRecordedView))]
     [Refuses(403, "review.not-assigned")]
     [Refuses(404, "application.not-found")]
-    [Refuses(409, "review.report-signed", "review.already-scored", "concurrency.conflict")]
+    [Refuses(409, "review.report-signed", "review.already-scored", "review.rescore-outside-items", "concurrency.conflict")]
     [Refuses(422, "review.stage-not-scored", "score.sheet-invalid")]
     public Task<IResult> SubmitScores([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/scores")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
         WithStage(req.HttpContext, stage, kind => RunAsync<ScoreRequest>(req.HttpContext, applicationId, Roles.Reviewer, r => new SubmitReviewScore(applicationId, kind, r.Items ?? new Dictionary<string, decimal>()), ct));
@@ -358,7 +358,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     [Api(Tag, "The team leader sends items back to a reviewer for re-scoring (the office may, where the policy has no team leader for the stage). The office and supervisors are answered with the application's review; a reviewer, with what was recorded.", Body = typeof(RescoreRequest), Returns = typeof(ApplicationReviewView))]
     [Refuses(403, "review.leader-only")]
     [Refuses(404, "application.not-found", "review.not-assigned")]
-    [Refuses(409, "review.report-signed", "review.not-scored", "concurrency.conflict")]
+    [Refuses(409, "review.report-signed", "review.not-scored", "review.leader-recused", "concurrency.conflict")]
     [Refuses(422, "review.stage-not-scored", "review.rescore-items-invalid", "reason.missing", "reason.too-long")]
     public Task<IResult> Rescore([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/rescore")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
         WithStage(req.HttpContext, stage, kind => RunAsync<RescoreRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new RequestRescore(applicationId, kind, r.ExpertId ?? string.Empty, r.ItemCodes ?? [], r.Reason ?? string.Empty), ct));
@@ -368,7 +368,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     [Api(Tag, "The team leader signs the panel report; the panel score (the policy's mean or trimmed mean) becomes the application's stage score. The office and supervisors are answered with the application's review; a reviewer, with what was recorded.", Body = typeof(PanelReportRequest), Returns = typeof(ApplicationReviewView))]
     [Refuses(403, "review.leader-only")]
     [Refuses(404, "application.not-found", "review.not-assigned")]
-    [Refuses(409, "review.conflict-pending", "review.scores-missing", "review.no-scores", "review.too-few-scores", "concurrency.conflict")]
+    [Refuses(409, "review.conflict-pending", "review.scores-missing", "review.no-scores", "review.too-few-scores", "review.leader-recused", "concurrency.conflict")]
     [Refuses(422, "review.stage-not-scored", "reason.missing", "reason.too-long")]
     public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
         WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct));

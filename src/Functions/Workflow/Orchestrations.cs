@@ -89,7 +89,7 @@ public static partial class Orchestrations
 /// waits, its status shows the clock epoch it last read (<see cref="WaitingFor.Seen"/>), so whoever
 /// moved the clock can tell when every orchestration has looked at it again.
 /// </summary>
-public sealed class Progress(TaskOrchestrationContext context)
+public sealed class Waits(TaskOrchestrationContext context)
 {
     public long Seen { get; private set; }
 

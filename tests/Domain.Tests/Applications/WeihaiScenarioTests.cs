@@ -3,6 +3,7 @@ using QualityAward.Domain.Awards;
 using QualityAward.Domain.Calendar;
 using QualityAward.Domain.Cycles;
 using QualityAward.Domain.Eligibility;
+using QualityAward.Domain.Notices;
 using QualityAward.Domain.Policies;
 using QualityAward.Domain.Tests.Builders;
 
@@ -20,6 +21,7 @@ public class WeihaiScenarioTests
     private readonly List<ICycleEvent> _cycle = [];
     private readonly Dictionary<string, List<IApplicationEvent>> _apps = new(StringComparer.Ordinal);
     private readonly List<string> _steps = [];
+    private readonly Dictionary<string, NoticeState> _notices = new(StringComparer.Ordinal);
 
     private CycleState Cycle => CycleState.Fold(_cycle);
 
@@ -27,7 +29,8 @@ public class WeihaiScenarioTests
 
     private void DecideCycle(ICycleCommand command, DateTimeOffset now)
     {
-        var decision = CycleDecider.Decide(command, Cycle, new CycleContext(now, Actors.Office, []));
+        var winners = _apps.Where(a => Cycle.ProposedWinners.Any(w => w.ApplicationId == a.Key)).ToDictionary(a => a.Key, a => ApplicationState.Fold(a.Value));
+        var decision = CycleDecider.Decide(command, Cycle, new CycleContext(now, Actors.Office, [], _notices, winners));
         Assert.False(decision.IsRefused, $"{command.GetType().Name}: {decision}");
         _cycle.AddRange(decision.Events);
         CheckInvariants($"cycle {command.GetType().Name}");
@@ -41,6 +44,14 @@ public class WeihaiScenarioTests
         Assert.False(decision.IsRefused, $"{id} {command.GetType().Name}: {decision}");
         events.AddRange(decision.Events);
         CheckInvariants($"{id} {command.GetType().Name}");
+    }
+
+    private void DecideNotice(string noticeId, INoticeCommand command, DateTimeOffset now)
+    {
+        var state = _notices.GetValueOrDefault(noticeId) ?? NoticeState.Initial;
+        var decision = NoticeDecider.Decide(command, state, new NoticeContext(now, WorkingDayCalendar.MainlandChina, Actors.Office));
+        Assert.False(decision.IsRefused, $"{command.GetType().Name}: {decision}");
+        _notices[noticeId] = decision.Events.Aggregate(state, NoticeState.Evolve);
     }
 
     /// <summary>What must hold after every step, whatever the step.</summary>
@@ -122,7 +133,13 @@ public class WeihaiScenarioTests
 
         // §15: the candidate list is published for exactly 5 working days, then the leading group decides.
         var noticeId = NoticeId.For(Domain.CycleId.Parse("weihai-2026").Value, NoticeList.Candidates).Value;
+        var stage = _policy.Stages.First(s => s.Kind == StageKind.PublicNotice);
+        DecideNotice(noticeId, new OpenNotice(noticeId, "weihai-2026", stage, "认定候选名单公示", [.. ids.Select(id => new NoticeEntry(id, id, ApplicantCategory.Organisation, "环翠区", AwardTier.Recognition))], ShanghaiTime.DateOf(review), 5, true), review);
         DecideCycle(new RecordNoticePublished(noticeId, NoticeList.Candidates), review);
+
+        // While the notice runs the leading group may not decide (§15: 公示结束后，提交…审议).
+        Then.Refused(CycleDecider.Decide(new ProposeWinners([], null, "纪要"), Cycle, new CycleContext(review.AddDays(3), Actors.Office, [], _notices)), "cycle.notice-open", RefusalKind.Rule);
+        DecideNotice(noticeId, new CloseNotice(), _notices[noticeId].Opened!.ClosesAt);
         foreach (var id in ids)
         {
             DecideApp(id, new PassNotice(noticeId, NoticeList.Candidates), office, review.AddDays(8));
@@ -154,7 +171,7 @@ public class WeihaiScenarioTests
         var sixth = CycleDecider.Decide(
             new ProposeWinners([.. ids.Select(id => Scored.Winner(id, AwardTier.Recognition))], null, "纪要"),
             CycleState.Fold(_cycle.Where(e => e is not WinnersProposed and not AwardsAnnounced)),
-            new CycleContext(Dates.Awarding, Actors.Office, []));
+            new CycleContext(Dates.Awarding, Actors.Office, [], _notices));
         Then.Refused(sixth, "award.quota-exceeded", RefusalKind.Rule);
         Assert.Equal(100, _steps.Count); // every step above was followed by the invariant check
     }

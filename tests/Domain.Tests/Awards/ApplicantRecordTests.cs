@@ -28,7 +28,7 @@ public sealed class ApplicantRecordTests
     private static ApplicationState Awarded(string id, string cycleId, AwardPolicy policy) => Submitted(id, cycleId) with
     {
         Status = ApplicationStatus.Awarded,
-        Award = new ApplicationAwarded(policy.Tiers[0], 2026, D("2026-06-30"), [], 200_000, false, "本政发〔2026〕1号", At),
+        Award = new ApplicationAwarded(policy.Tiers[0], 2026, D("2026-06-30"), [], 200_000, false, "本政发〔2026〕1号", null, null, At),
     };
 
     private static HolderState Linked(params string[] ids) =>

@@ -9,7 +9,8 @@ public partial class CycleDeciderTests
     private static CycleBuilder WeihaiProposed() =>
         WeihaiCandidatesPublished()
             .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Recognition), Scored.Winner("app-b", AwardTier.Recognition)], null, Minutes))
-            .Then(new RemoveProposedWinner("app-a", "异议查证属实"));
+            .Then(new RemoveProposedWinner("app-a", "异议查证属实"))
+            .WinnersApproved();
 
     [Fact]
     public void Announce_AfterTheProposal_PublishesTheWinnersStillOnTheList()
@@ -35,7 +36,8 @@ public partial class CycleDeciderTests
             .Then(new DecideCycleShortlist(scores, 5))
             .Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award), ("app-c", AwardTier.Award), ("app-d", AwardTier.Nomination), ("app-e", AwardTier.Nomination)))
             .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award), Scored.Winner("app-b", AwardTier.Award), Scored.Winner("app-d", AwardTier.Nomination)], Majority("app-a", "app-b", "app-d"), Minutes))
-            .NoticePublished(NoticeList.ProposedWinners);
+            .NoticeRan(NoticeList.ProposedWinners)
+            .WinnersApproved();
 
         var announced = Then.Single<AwardsAnnounced, ICycleEvent>(given.Decide(new AnnounceAwards("常政函〔2026〕5号", Dates.AwardedOn), Dates.Awarding));
 
@@ -89,7 +91,7 @@ public partial class CycleDeciderTests
             .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award)], Majority("app-a"), Minutes));
         if (published)
         {
-            given.NoticePublished(NoticeList.ProposedWinners);
+            given.NoticeRan(NoticeList.ProposedWinners).WinnersApproved();
         }
 
         var decision = given.Decide(new AnnounceAwards("政府公告〔2026〕1号", Dates.AwardedOn), Dates.Awarding);
@@ -102,5 +104,24 @@ public partial class CycleDeciderTests
         {
             Assert.Contains("§", Then.Refused(decision, refusal, RefusalKind.Rule).Zh);
         }
+    }
+
+    [Fact]
+    public void Announce_BeforeEveryProposedWinnerIsApproved_IsRefused()
+    {
+        // Changde §24: 经评委会主任审核，市长审定后，由市人民政府公告 — the mayor's approval of app-a is missing.
+        ScoredApplication[] scores = [Scored.Org("app-a", 90m), Scored.Org("app-b", 85m), Scored.Org("app-c", 80m)];
+        var given = ChangdeShortlisted(scores)
+            .Then(Nominate(scores, ("app-a", AwardTier.Award), ("app-b", AwardTier.Award), ("app-c", AwardTier.Award)))
+            .Then(new ProposeWinners([Scored.Winner("app-a", AwardTier.Award), Scored.Winner("app-b", AwardTier.Award)], Majority("app-a", "app-b"), Minutes))
+            .NoticeRan(NoticeList.ProposedWinners)
+            .WinnersApproved();
+        var winners = given.Winners.ToDictionary();
+        winners["app-a"] = winners["app-a"] with { ApprovalsGranted = ["committee-director"] };
+
+        var refusal = Then.Refused(CycleDecider.Decide(new AnnounceAwards("常政发〔2026〕8号", Dates.AwardedOn), given.State, new CycleContext(Dates.Awarding, Actors.Office, [], given.Notices, winners)), "cycle.winners-not-approved", RefusalKind.Rule);
+        Assert.Contains("app-a", refusal.Zh);
+        Assert.DoesNotContain("app-b", refusal.Zh);
+        Assert.Contains("§24", refusal.Zh);
     }
 }

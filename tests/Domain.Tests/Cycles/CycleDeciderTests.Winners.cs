@@ -6,11 +6,11 @@ namespace QualityAward.Domain.Tests.Cycles;
 
 public partial class CycleDeciderTests
 {
-    /// <summary>Weihai: app-a and app-b are recognition candidates and the list has been published (§15).</summary>
+    /// <summary>Weihai: app-a and app-b are recognition candidates and the list has passed its notice (§15).</summary>
     private static CycleBuilder WeihaiCandidatesPublished() =>
         CycleBuilder.Opened("weihai").SubmissionsClosed()
             .Then(Nominate(WeihaiComposite, ("app-a", AwardTier.Recognition), ("app-b", AwardTier.Recognition)))
-            .NoticePublished(NoticeList.Candidates);
+            .NoticeRan(NoticeList.Candidates);
 
     /// <summary>Changde: o1-o3 and p1-p3 are all award candidates (the list is 差额 against the 4 places of §3).</summary>
     private static CycleBuilder ChangdeSixAwardCandidates()

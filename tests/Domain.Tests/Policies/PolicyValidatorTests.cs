@@ -85,6 +85,8 @@ public class PolicyValidatorTests
         ["two tiers numbered alike"] = ("changde", p => p["certificate"]!["tiers"]![1]!["numberPattern"] = "常质奖〔{year}〕第{seq:4}号"),
         ["certificate without an issuing body"] = ("benxi", p => p["certificate"]!["issuedBy"] = " "),
         ["id with capitals and spaces"] = ("weihai", p => p["id"] = "Weihai City"),
+        ["trimmed mean resting on two scores"] = ("weihai", p => p["scoring"]!["minPanelScores"] = 2),
+        ["panel report on no score"] = ("changde", p => p["scoring"]!["minPanelScores"] = 0),
     };
 
     public static TheoryData<string, string, string> Cases => new()
@@ -119,6 +121,8 @@ public class PolicyValidatorTests
         { "individual conditions where individuals may not apply", "$.eligibility.individual", "must be present exactly when individuals may apply" },
         { "weights not summing to one", "$.scoring.composite", "weights must sum to 1 (they sum to 1.1)" },
         { "ban counted in cycles when cycles are not fixed", "$.bans[0].unit", "cycles cannot be counted when the cycle length is not fixed" },
+        { "trimmed mean resting on two scores", "$.scoring.minPanelScores", "must be 1 to 30, and at least 3 for the trimmed mean" },
+        { "panel report on no score", "$.scoring.minPanelScores", "must be 1 to 30" },
         { "negative money", "$.money.amounts[0].yuan", "must not be negative" },
         { "revocation window of zero", "$.revocation.windowYears", "must be 1 to 50 years, or null for any time" },
         { "unsupported schema version", "$.schemaVersion", "unsupported version 3; expected 2" },

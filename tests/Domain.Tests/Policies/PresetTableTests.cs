@@ -656,4 +656,23 @@ public class PresetTableTests
         Assert.Equal(sharingArticle, after.SharingDutyArticle);
         Assert.Equal(changeReport, after.ChangeReportRequired);
     }
+
+    [Theory]
+    // §19-20 组长负责制 (a recused leader, §36, is replaced by the office); no size fixed: 2 scores at least (office).
+    [InlineData("changde", true, PanelScoreRule.Mean, 2)]
+    // §17 组长负责制 (a recused leader, §33, is replaced); no size fixed: 2 scores at least (office).
+    [InlineData("benxi", true, PanelScoreRule.Mean, 2)]
+    // §8, §15: a commissioned third party; no team leader named; the trimmed mean needs 3.
+    [InlineData("jinan", false, PanelScoreRule.TrimmedMean, 3)]
+    // §16 评审组, no team leader named; the trimmed mean needs 3.
+    [InlineData("xinzhou", false, PanelScoreRule.TrimmedMean, 3)]
+    // §14 评审组, no team leader named; the trimmed mean needs 3.
+    [InlineData("weihai", false, PanelScoreRule.TrimmedMean, 3)]
+    public void Panels_LeaderAndMinimumOfScores_MatchRegulation(string id, bool teamLeader, PanelScoreRule rule, int minimum)
+    {
+        var policy = P(id);
+
+        Assert.All(policy.Stages.Where(s => s.Kind is StageKind.MaterialReview or StageKind.SiteReview), s => Assert.Equal(teamLeader, s.TeamLeader));
+        Assert.Equal((rule, minimum), (policy.Scoring.PanelRule, policy.Scoring.MinimumPanelScores));
+    }
 }

@@ -7,10 +7,10 @@ namespace QualityAward.Domain.Tests.Review;
 
 /// <summary>
 /// Expert review: given the review's events, when a command, then events or a refusal. The
-/// application is walked to its stage by <see cref="ApplicationBuilder"/>; the pool holds four
-/// experts, one of whom works for the applicant (same credit code).
+/// application is walked to its stage by <see cref="ApplicationBuilder"/>; the pool holds six
+/// experts, one of whom works for the applicant (same credit code), and two more to join panels later.
 /// </summary>
-public sealed class ReviewDeciderTests
+public sealed partial class ReviewDeciderTests
 {
     private static readonly Actor Office = Actors.Office;
     private static readonly Actor Supervisor = new("supervisor-1", Roles.Supervisor, "监督组");
@@ -26,6 +26,8 @@ public sealed class ReviewDeciderTests
             ("exp-b", "威海市标准化研究院", null),
             ("exp-c", "哈尔滨工业大学（威海）", null),
             ("exp-x", "某关联公司", Forms.CreditCodeValue),
+            ("exp-d", "山东省质量评价协会", null),
+            ("exp-e", "哈尔滨工业大学", null),
         })
         {
             var d = ExpertPoolDecider.Decide(new RegisterExpert(id, new ExpertDetails(id, employer, code, "卓越绩效", ["C3670"], "0631-1234567")), pool, Office, Dates.Review);
@@ -216,11 +218,15 @@ public sealed class ReviewDeciderTests
         Then.Refused(given.Decide(new RequestRescore(given.AppId, StageKind.MaterialReview, "exp-c", ["4.7.2"], "结果类评分偏高"), Expert("exp-b")), "review.leader-only", RefusalKind.Forbidden);
         given.Do(new RequestRescore(given.AppId, StageKind.MaterialReview, "exp-c", ["4.7.2"], "结果类评分偏高，请依证据复评"), Expert("exp-a"));
         Then.Refused(given.Decide(new SignPanelReport(given.AppId, StageKind.MaterialReview, "报告"), Expert("exp-a")), "review.scores-missing", RefusalKind.Rule);
-        given.Do(new SubmitReviewScore(given.AppId, StageKind.MaterialReview, given.Sheet(0.85m)), Expert("exp-c"));
+        // Only 4.7.2 was sent back: a resubmission that moves every item is refused (issue 16), one that moves 4.7.2 is taken.
+        Then.Refused(given.Decide(new SubmitReviewScore(given.AppId, StageKind.MaterialReview, given.Sheet(0.85m)), Expert("exp-c")), "review.rescore-outside-items", RefusalKind.Rule);
+        var rescored = given.Sheet(0.9m).ToDictionary();
+        rescored["4.7.2"] = 32m;
+        given.Do(new SubmitReviewScore(given.AppId, StageKind.MaterialReview, rescored), Expert("exp-c"));
 
         var report = Then.Single<PanelReportSigned, IReviewEvent>(given.Decide(new SignPanelReport(given.AppId, StageKind.MaterialReview, "材料审查报告"), Expert("exp-a")));
 
-        var totals = new[] { 0.6m, 0.62m, 0.85m, 0.3m }.Select(s => given.Sheet(s).Values.Sum()).Order().ToList();
+        var totals = new[] { given.Sheet(0.6m).Values.Sum(), given.Sheet(0.62m).Values.Sum(), rescored.Values.Sum(), given.Sheet(0.3m).Values.Sum() }.Order().ToList();
         Assert.Equal(decimal.Round((totals[1] + totals[2]) / 2, 2, MidpointRounding.AwayFromZero), report.Points);
         Assert.Equal((PanelScoreRule.TrimmedMean, 1000m, "exp-a"), (report.Rule, report.MaxPoints, report.SignedBy));
         Assert.Equal(["exp-c", "exp-x"], report.Disagreements);

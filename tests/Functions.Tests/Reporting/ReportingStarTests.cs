@@ -188,7 +188,8 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
                 var item = (await _flow.SheetAsync()).Keys.First();
                 _app.Clock.SetUtcNow(Bj(2025, 4, 1, 10, 0));
                 await (await _flow.Reviewer("cd-1").PostJsonAsync($"/api/applications/{id}/reviews/materialReview/rescore", new { expertId = "cd-2", itemCodes = new[] { item }, reason = RescoreReason })).ExpectAsync(200);
-                await (await _flow.ScoreAsync("cd-2", id, "materialReview", 0.7m)).ExpectAsync(200);
+                // A re-score changes only the item sent back (issue 16).
+                await (await _flow.Reviewer("cd-2").PostJsonAsync($"/api/applications/{id}/reviews/materialReview/scores", new { items = new Dictionary<string, decimal> { [item] = (await _flow.ItemsAsync(0.7m))[item] } })).ExpectAsync(200);
                 await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/recusals", new { expertId = "cd-3", recuse = true, reason = RecusalReason })).ExpectAsync(200);
                 await (await _flow.Reviewer("cd-1").PostJsonAsync($"/api/applications/{id}/reviews/materialReview/report", new { summary = "材料评审组报告：符合标准要求" })).ExpectAsync(200);
                 await _app.DrainReactionsAsync();
