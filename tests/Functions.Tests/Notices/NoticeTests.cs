@@ -155,9 +155,23 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
     {
         var a = await AcceptedAsync("本溪丁公司");
         var b = await AcceptedAsync("本溪戊公司");
-        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var published = await OpenAcceptanceNoticeAsync();
+        var noticeId = published.Str("noticeId");
+        int EntryOf(string name) => published.GetProperty("entries").EnumerateArray().Single(e => e.Str("name") == name).GetProperty("entry").GetInt32();
 
-        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
+        // Neither the public API nor the page gives away an application id (internal keys).
+        var publicJson = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).Content.ReadAsStringAsync();
+        var page = await (await _app.Anonymous().GetAsync($"/notices/{noticeId}")).Content.ReadAsStringAsync();
+        foreach (var text in new[] { publicJson, page })
+        {
+            Assert.DoesNotContain(a, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(b, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"<option value=\"{EntryOf("本溪丁公司")}\">", page, StringComparison.Ordinal);
+
+        // The public names the entry by its number on the list (序号), the only handle the list gives.
+        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { entry = EntryOf("本溪丁公司"), realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
         var code = (await filed.ExpectAsync(201)).Str("receiptCode");
         Assert.Null(filed.Headers.Location); // the code is a secret: no URL carries it
 
@@ -181,7 +195,10 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         var notice = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200);
         Assert.Equal("closed", notice.Str("status"));
-        Assert.Equal([b], notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
+        // The public list names its entries by number, never by application id; b keeps its number.
+        var left = Assert.Single(notice.GetProperty("entries").EnumerateArray());
+        Assert.Equal((EntryOf("本溪戊公司"), "本溪戊公司"), (left.GetProperty("entry").GetInt32(), left.Str("name")));
+        Assert.False(left.TryGetProperty("applicationId", out _));
         Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
         var told = await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200);
