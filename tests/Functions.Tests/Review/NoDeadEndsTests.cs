@@ -286,6 +286,49 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         Assert.Contains(why, appointed.Str("summary"));
     }
 
+    // ---- another panel for a stage ------------------------------------------------------------
+
+    [Fact]
+    public async Task ReassignPanel_GivesTheStageToAnotherPanel_WhoseLeaderSigns_CountingOnlyTheScoresOfItsOwnMembers()
+    {
+        var flow = await WeihaiAsync();
+        var a = await WeihaiAcceptedAsync(flow, "威海戊电子有限公司", 5);
+        await WeihaiPanelAsync(flow);
+        await flow.AddExpertAsync("exp-4", "烟台大学");
+        await flow.AddExpertAsync("exp-5", "中国海洋大学");
+        await flow.FormPanelAsync("panel-2", "exp-4", "exp-1", "exp-4", "exp-5");
+        await flow.AssignAsync(a, "materialReview", "panel-1");
+        foreach (var m in new[] { "exp-1", "exp-2", "exp-3" })
+        {
+            await (await flow.ScoreAsync(m, a, "materialReview", m == "exp-1" ? 0.8m : 0.2m)).ExpectAsync(200);
+        }
+
+        var reassign = $"/api/applications/{a}/reviews/materialReview/reassign";
+        await (await flow.Reviewer("exp-1").PostJsonAsync(reassign, new { panelId = "panel-2", reason = "改派" })).ExpectAsync(403);
+        Assert.Equal("text.no-visible-character", (await (await flow.Office.PostJsonAsync(reassign, new { panelId = "panel-2", reason = Invisible })).ExpectAsync(422)).Str("code"));
+        Assert.Equal("review.panel-not-found", (await (await flow.Office.PostJsonAsync(reassign, new { panelId = "panel-9", reason = "改派" })).ExpectAsync(404)).Str("code"));
+        Assert.Equal("review.stage-not-scored", (await (await flow.Office.PostJsonAsync($"/api/applications/{a}/reviews/deliberation/reassign", new { panelId = "panel-2", reason = "改派" })).ExpectAsync(422)).Str("code"));
+        const string why = "监督组反映评审组panel-1两名成员评分明显失当，改由panel-2评审";
+        var review = await (await flow.Office.PostJsonAsync(reassign, new { panelId = "panel-2", reason = why })).ExpectAsync(200);
+        Assert.Equal("panel-2", review.GetProperty("assignments").EnumerateArray().Single().Str("panelId"));
+
+        // exp-1 sits on both panels: its score stands; exp-2 and exp-3 are off the stage and cannot read the application now.
+        await (await flow.Reviewer("exp-2").GetAsync($"/api/applications/{a}")).ExpectAsync(404);
+        foreach (var m in new[] { "exp-4", "exp-5" })
+        {
+            await (await flow.ScoreAsync(m, a, "materialReview", 0.8m)).ExpectAsync(200);
+        }
+
+        await (await flow.Reviewer("exp-1").PostJsonAsync($"/api/applications/{a}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(403);
+        await (await flow.Reviewer("exp-4").PostJsonAsync($"/api/applications/{a}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
+        var report = (await (await flow.Office.GetAsync($"/api/applications/{a}/review")).ExpectAsync(200)).GetProperty("reports")[0];
+        Assert.Equal(["exp-1", "exp-4", "exp-5"], report.GetProperty("totals").EnumerateObject().Select(t => t.Name).Order().ToArray());
+        Assert.Equal("review.report-signed", (await (await flow.Office.PostJsonAsync(reassign, new { panelId = "panel-1", reason = "再改派" })).ExpectAsync(409)).Str("code"));
+
+        var trail = (await (await flow.Supervisor.GetAsync($"/api/cycles/weihai-2026/review-history?applicationId={a}")).ExpectAsync(200)).EnumerateArray().ToList();
+        Assert.Contains(why, trail.Single(e => e.Str("type") == "PanelReassigned").Str("summary"));
+    }
+
     // ---- case 4 ----------------------------------------------------------------------------------
 
     [Fact]
