@@ -138,7 +138,7 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
     [Refuses(409, "upload.busy", "upload.not-uploaded", "document.upload-in-progress", "application.not-a-draft", "application.window-closed", "application.too-many-documents", "concurrency.conflict")]
     [Refuses(410, "upload.expired")]
     [Refuses(413, "document.too-large")]
-    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(415, "document.type-not-allowed", "document.pdf-active-content", "document.pdf-uninspectable", "document.polyglot", "document.office-macros", "document.zip-entry-name", "document.zip-unpacked-too-large")]
     [Refuses(422, "document.size-mismatch", "document.hash-mismatch", "document.empty")]
     public async Task<IResult> CompleteDirectUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/uploads/{uploadId}/complete")] HttpRequest req, string applicationId, string uploadId, CancellationToken ct)
     {

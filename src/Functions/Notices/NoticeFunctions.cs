@@ -246,8 +246,8 @@ public sealed class NoticeFunctions(
     [Refuses(404, "notice.not-found", "notice.entry-not-found")]
     [Refuses(409, "notice.not-open", "notice.not-started", "notice.period-over", "objection.real-name-required", "concurrency.conflict")]
     [Refuses(413, "document.too-large")]
-    [Refuses(415, "document.type-not-allowed")]
-    [Refuses(422, "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
+    [Refuses(415, "document.type-not-allowed", "document.pdf-active-content", "document.pdf-uninspectable", "document.polyglot", "document.office-macros", "document.zip-entry-name", "document.zip-unpacked-too-large")]
+    [Refuses(422, "objection.anonymous-identified", "text.no-visible-character", "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
     public async Task<IResult> FileObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/notices/{noticeId}/objections")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;

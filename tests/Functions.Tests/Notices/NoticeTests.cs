@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -78,6 +80,31 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
+    }
+
+    [Fact]
+    public async Task TerminatedNoticeOrchestration_IsStartedAfresh_ByPublishingTheNoticeAgain_AndStillClosesOnce()
+    {
+        var a = await AcceptedAsync("本溪丙公司");
+        var notice = await OpenAcceptanceNoticeAsync();
+        var noticeId = notice.Str("noticeId");
+        var instance = QualityAward.Functions.Workflow.Orchestrations.Notice(noticeId);
+
+        // An operator ends the orchestration (or it failed): the notice would never close.
+        await _app.Durable.TerminateInstanceAsync(instance, "operator test");
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _app.Durable.WaitForInstanceCompletionAsync(instance)).RuntimeStatus);
+
+        // Publishing the same notice again is a retry (200, nothing appended) that sets it going.
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12" })).ExpectAsync(200);
+        Assert.Contains((await _app.Durable.GetInstanceAsync(instance))!.RuntimeStatus, new[] { OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running });
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.SettleAsync();
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await _app.WaitForOrchestrationAsync(instance)).RuntimeStatus);
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        var closes = (await _app.Services.GetRequiredService<QualityAward.Functions.Storage.EventStore>().ReadAsync(NoticeId.Parse(noticeId).Value.StreamId, default)).Count(e => e.Event is QualityAward.Domain.Notices.NoticeClosed);
+        Assert.Equal(1, closes);
     }
 
     [Fact]
