@@ -73,6 +73,10 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         await _app.DrainReactionsAsync();
         Assert.Equal("Approval", (await flow.ApplicationAsync(a)).Str("stage"));
 
+        // One application cannot be sent back while the decision that moved it stands.
+        Assert.Equal("application.decision-stands", (await (await flow.Office.PostJsonAsync($"/api/applications/{a}/reopen", new { stage = "deliberation", reason = "名单有误" })).ExpectAsync(409)).Str("code"));
+        await (await flow.Committee.PostJsonAsync($"/api/applications/{a}/reopen", new { stage = "deliberation", reason = "名单有误" })).ExpectAsync(403);
+
         // Withdrawn before the announcement: only by the office, only with a reason someone can read.
         const string withdraw = "/api/cycles/weihai-2026/decisions/winners/withdraw";
         await (await flow.Committee.PostJsonAsync(withdraw, new { reason = "会议纪要有误" })).ExpectAsync(403);
