@@ -4,11 +4,9 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
-using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Policies;
 using QualityAward.Functions.Applications;
-using QualityAward.Functions.Awards;
 using QualityAward.Functions.Mail;
 using QualityAward.Functions.Notices;
 using QualityAward.Functions.Workflow;
@@ -49,7 +47,7 @@ public sealed record ConcludeOutcome(IReadOnlyList<string> Held, IReadOnlyList<S
 /// wake-up: what was answered is read from the record); a reminder goes, the configured working
 /// days before the deadline, to the departments still waiting; at the deadline the late
 /// departments are recorded and the office is mailed. Adverse records are reported on their
-/// applications (or, for a round about an award holder, on the holder). Once the round is closed —
+/// applications. Once the round is closed —
 /// every answer in, or the office ended it after the deadline — each application without an open
 /// adverse record concludes its consultation, exactly once; one held by a record waits for the
 /// office's decision. Supplementary rounds are rounds of their own, each with its orchestration.
@@ -214,7 +212,6 @@ public sealed partial class MailDeferredException(string mailId, TimeSpan retryA
 public sealed partial class ConsultationSteps(
     ConsultationCommands consultations,
     ApplicationCommands applications,
-    HolderCommands holders,
     Streams streams,
     MailLog log,
     ConsultationMail composer,
@@ -330,44 +327,35 @@ public sealed partial class ConsultationSteps(
 
     /// <summary>
     /// Each adverse record a department reported, on its application (which is then held until the
-    /// office decides) or, for a round about an award holder, on the holder. Keyed by round,
-    /// department and application: recorded once however often this runs.
+    /// office decides). Keyed by round, department and application: recorded once however often
+    /// this runs. (A round about an award holder: the holder's own orchestration records them.)
     /// </summary>
     [Function(RecordAnswers)]
     public async Task<IReadOnlyList<StepRefusal>> RecordAnswersAsync([ActivityTrigger] string consultationId)
     {
         var round = await LoadAsync(consultationId);
-        var o = round.Opened!;
         var refused = new List<StepRefusal>();
+        if (round.Opened!.IsAboutHolder)
+        {
+            // A round about an award holder: the holder's duty orchestration records its answers on the holder.
+            return refused;
+        }
+
         foreach (var answered in round.Answers.Values.OrderBy(a => a.Department))
         {
             foreach (var a in answered.Answers.Where(a => a.Verdict == ConsultationVerdict.AdverseRecord))
             {
-                Refusal? refusal;
-                if (o.HolderKey is { } holderKey)
+                var refusal = (await applications.RunAsync(
+                    a.ApplicationId,
+                    new ReportAdverseRecord(consultationId, answered.Department, a.Details!),
+                    Actor.System,
+                    $"adverse-{consultationId}-{answered.Department}-{a.ApplicationId}",
+                    CancellationToken.None)).Refusal;
+                if (refusal?.Code == "application.ended")
                 {
-                    refusal = (await holders.RunAsync(
-                        HolderKey.Parse(holderKey).Value,
-                        new ReportHolderAdverseRecord(consultationId, a.ApplicationId, answered.Department, a.Details!, a.FileId),
-                        Actor.System,
-                        null,
-                        $"holder-adverse-{consultationId}-{answered.Department}-{a.ApplicationId}",
-                        CancellationToken.None)).Refusal;
-                }
-                else
-                {
-                    refusal = (await applications.RunAsync(
-                        a.ApplicationId,
-                        new ReportAdverseRecord(consultationId, answered.Department, a.Details!),
-                        Actor.System,
-                        $"adverse-{consultationId}-{answered.Department}-{a.ApplicationId}",
-                        CancellationToken.None)).Refusal;
-                    if (refusal?.Code == "application.ended")
-                    {
-                        // Withdrawn or refused meanwhile: nothing left for the record to hold up.
-                        LogSkipped(logger, "report", a.ApplicationId, consultationId, refusal.Code);
-                        continue;
-                    }
+                    // Withdrawn or refused meanwhile: nothing left for the record to hold up.
+                    LogSkipped(logger, "report", a.ApplicationId, consultationId, refusal.Code);
+                    continue;
                 }
 
                 if (Refused(refusal, a.ApplicationId, "report", consultationId) is { } step)

@@ -110,8 +110,20 @@ public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<Consult
 /// </summary>
 public static partial class ConsultationWorkflow
 {
-    /// <summary>What the round's orchestration is started with (for a caller that starts it from an orchestration, as a sub-orchestration or a new instance with id <see cref="Orchestrations.Consultation"/>).</summary>
+    /// <summary>What the round's orchestration is started with.</summary>
     public static ConsultationWork WorkFor(ConsultationOpened opened) => new(opened.ConsultationId, opened.CycleId);
+
+    /// <summary>
+    /// From an orchestration that opened a round in an activity (a consultation about an award
+    /// holder): run the round's orchestration as a sub-orchestration under its own instance id
+    /// (<see cref="Orchestrations.Consultation"/>), so the office and the answers' wake-ups find it
+    /// there, and wait for it to end (the round closed). <paramref name="cycleId"/> is the clock's scope.
+    /// </summary>
+    public static Task<ConsultationOutcome> RunAsync(TaskOrchestrationContext context, string consultationId, string cycleId) =>
+        context.CallSubOrchestratorAsync<ConsultationOutcome>(
+            nameof(ConsultationOrchestration),
+            new ConsultationWork(consultationId, cycleId),
+            new SubOrchestrationOptions((TaskRetryOptions?)null, Orchestrations.Consultation(consultationId)));
 
     /// <summary>
     /// Start the orchestration of an opened round, once: every opener calls this after its
