@@ -31,7 +31,7 @@ public sealed record NoticeEntryStep(string NoticeId, string ApplicationId);
 /// application still listed moves on, each exactly once.
 /// </summary>
 /// <remarks>
-/// Versioning (decision 0015): the sequence of calls below is what a running notice replays. A
+/// Versioning (decision 0018): the sequence of calls below is what a running notice replays. A
 /// change to it is made under a new <see cref="Version"/>, branching on <see cref="NoticeWork.Version"/>,
 /// so a notice published under the old code closes under the new.
 /// </remarks>

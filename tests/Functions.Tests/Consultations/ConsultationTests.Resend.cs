@@ -16,6 +16,11 @@ public sealed partial class ConsultationTests
         await OpenAsync();
         var failed = Assert.Single((await RoundAsync()).GetProperty("mails").EnumerateArray(), m => m.Str("status") == "failed");
         var key = failed.Str("key");
+
+        // The office reads a neutral reason; Graph's own error text (which can name the credential chain) stays in the log.
+        Assert.Contains("HTTP 400", failed.Str("lastError"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Stand-in told to fail", failed.Str("lastError"), StringComparison.Ordinal);
+        Assert.Contains(_logs.Errors, e => e.Contains("Stand-in told to fail", StringComparison.Ordinal));
         var department = failed.Str("department");
         Assert.Equal(4, _graph.Delivered.Count);
 

@@ -263,6 +263,8 @@ public sealed class ReportingProcessTests(Azurite azurite)
     /// <summary>The department answers on the page its mail links to, with the signed token from that mail.</summary>
     internal static async Task AnswerAsync(TestApp app, GraphStandIn graph, string roundId, string department, Dictionary<string, string> answers)
     {
+        // The round's orchestration sends its mails: let it catch up first.
+        await app.SettleAsync();
         var mail = Assert.Single(graph.Delivered, m => m.Link is { } link && link.Contains($"/consultations/{roundId}/{department}?t=", StringComparison.Ordinal) && !m.Subject.StartsWith("【提醒】", StringComparison.Ordinal));
         var token = Uri.UnescapeDataString(new Uri(mail.Link!).Query.Split("t=")[1]);
         var fields = new Dictionary<string, string>(answers) { ["t"] = token, ["respondentName"] = Respondent };
