@@ -46,6 +46,10 @@ public sealed class PackageTests(Azurite azurite)
             var metadata = JsonNode.Parse(await ReadAsync(archive, "functions.metadata"))!.AsArray();
             await using var app = await TestApp.StartAsync(azurite);
             Assert.Equal(Served(app), Declared(metadata));
+
+            // The daily supervision of award holders, at 01:00 Asia/Shanghai, starting orchestrations.
+            Assert.Contains("HolderSupervision timer 0 0 17 * * *", Declared(metadata));
+            Assert.Contains(metadata, f => (string)f!["name"]! == "HolderSupervision" && f["bindings"]!.AsArray().Any(b => (string)b!["type"]! == "durableClient"));
         }
         finally
         {
@@ -60,7 +64,8 @@ public sealed class PackageTests(Azurite azurite)
         foreach (var function in metadata)
         {
             var name = (string)function!["name"]!;
-            var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["direction"]!) == "In" || ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
+            // The trigger, not an input binding beside it ([DurableClient] is an "In" binding too).
+            var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
             var type = (string)trigger["type"]!;
             lines.Add(type switch
             {
@@ -74,7 +79,7 @@ public sealed class PackageTests(Azurite azurite)
         return lines;
     }
 
-    /// <summary>What the local host serves: the endpoints it mapped, and the timers and queues it runs.</summary>
+    /// <summary>What the local host serves: the endpoints it mapped, the timers and queues it runs, and its orchestrators and activities.</summary>
     private static SortedSet<string> Served(TestApp app)
     {
         var lines = new SortedSet<string>(StringComparer.Ordinal);
@@ -97,6 +102,17 @@ public sealed class PackageTests(Azurite azurite)
         foreach (var queue in catalog.Queues)
         {
             lines.Add($"{queue.Name} queue {queue.Queue} {queue.Connection}");
+        }
+
+        // The orchestrators and activities it runs on the Durable Task SDK.
+        foreach (var orchestrator in catalog.Orchestrators)
+        {
+            lines.Add($"{orchestrator.Name} orchestrationTrigger");
+        }
+
+        foreach (var activity in catalog.Activities)
+        {
+            lines.Add($"{activity.Name} activityTrigger");
         }
 
         return lines;
