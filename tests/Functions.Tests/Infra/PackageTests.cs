@@ -45,10 +45,18 @@ public sealed class PackageTests(Azurite azurite)
 
             var metadata = JsonNode.Parse(await ReadAsync(archive, "functions.metadata"))!.AsArray();
             await using var app = await TestApp.StartAsync(azurite);
-            Assert.Equal(Served(app), Declared(metadata));
+            var declared = Declared(metadata);
+            Assert.Equal(Served(app), declared);
 
-            // The daily supervision of award holders, at 01:00 Asia/Shanghai, starting orchestrations.
-            Assert.Contains("HolderSupervision timer 0 0 17 * * *", Declared(metadata));
+            // The host runs the orchestrations from the same metadata: the notice's orchestrator and its activities are there.
+            Assert.Contains("NoticeOrchestration orchestrationTrigger", declared);
+            Assert.Contains("CloseNotice activityTrigger", declared);
+            Assert.Contains("ReadClock activityTrigger", declared);
+
+            // The daily supervision of award holders, at 01:00 Asia/Shanghai, starting orchestrations through its client.
+            Assert.Contains("HolderSupervision timer 0 0 17 * * *", declared);
+            Assert.Contains("HolderDutyOrchestration orchestrationTrigger", declared);
+            Assert.Contains("SubmissionWindowOrchestration orchestrationTrigger", declared);
             Assert.Contains(metadata, f => (string)f!["name"]! == "HolderSupervision" && f["bindings"]!.AsArray().Any(b => (string)b!["type"]! == "durableClient"));
         }
         finally
@@ -64,7 +72,7 @@ public sealed class PackageTests(Azurite azurite)
         foreach (var function in metadata)
         {
             var name = (string)function!["name"]!;
-            // The trigger, not an input binding beside it ([DurableClient] is an "In" binding too).
+            // The trigger, not the other inputs (a [DurableClient] is an input binding too).
             var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
             var type = (string)trigger["type"]!;
             lines.Add(type switch
@@ -79,7 +87,7 @@ public sealed class PackageTests(Azurite azurite)
         return lines;
     }
 
-    /// <summary>What the local host serves: the endpoints it mapped, the timers and queues it runs, and its orchestrators and activities.</summary>
+    /// <summary>What the local host serves: the endpoints it mapped, and the timers and queues it runs.</summary>
     private static SortedSet<string> Served(TestApp app)
     {
         var lines = new SortedSet<string>(StringComparer.Ordinal);
@@ -104,7 +112,7 @@ public sealed class PackageTests(Azurite azurite)
             lines.Add($"{queue.Name} queue {queue.Queue} {queue.Connection}");
         }
 
-        // The orchestrators and activities it runs on the Durable Task SDK.
+        // The orchestrators and activities the local host registered with the Durable Task worker.
         foreach (var orchestrator in catalog.Orchestrators)
         {
             lines.Add($"{orchestrator.Name} orchestrationTrigger");
