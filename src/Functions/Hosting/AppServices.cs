@@ -57,14 +57,12 @@ public static class AppServices
         services.AddSingleton<AwardRegister>();
         services.AddSingleton<ApplicationCommands>();
         services.AddSingleton<CycleCommands>();
-        services.AddSingleton<SubmissionDeadline>();
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
         services.AddSingleton<HolderCommands>();
-        services.AddSingleton<HolderSchedule>();
         services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<DirectUploadSweeper>();
@@ -75,19 +73,12 @@ public static class AppServices
         services.AddSingleton<IEventHandler, CycleIndex>();
         services.AddSingleton<IEventHandler, ApplicationIndex>();
         services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
         services.AddSingleton<IEventHandler, NoticeIndex>();
         services.AddSingleton<IEventHandler, HolderRegister>();
         services.AddSingleton<IEventHandler, ReportIndex>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
         // Timers and reactions.
-        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
-        services.AddSingleton<ITimerHandler, ValidityEndTimer>();
-        services.AddSingleton<ITimerHandler, InspectionDueTimer>();
-        services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
-        services.AddSingleton<IReaction, HolderConsultations>();
         services.AddSingleton<IReaction, CycleReactions>();
         services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<Review.ReviewCommands>();

@@ -17,6 +17,7 @@ public sealed partial class DemoSeeder(
     IOptions<DemoOptions> demo,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
+    IServiceProvider services,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string PolicyId = "weihai";
@@ -42,6 +43,11 @@ public sealed partial class DemoSeeder(
             if (outcome.Refused && outcome.Refusal!.Code != "cycle.exists")
             {
                 LogSeedRefused(logger, outcome.Refusal.Code, outcome.Refusal.En);
+            }
+            else if (services.GetService<Microsoft.DurableTask.Client.DurableTaskClient>() is { } durable)
+            {
+                // The local host's task hub: the demo window closes by itself, as one opened through the API does.
+                await SubmissionWindowWorkflow.StartAsync(durable, cycleId, logger, ct);
             }
 
             Print(cycleId, now);
