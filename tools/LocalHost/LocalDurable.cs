@@ -172,7 +172,12 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
     {
         var function = bindings[context.Name];
         var target = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, function.Method.DeclaringType!);
-        var arguments = function.Method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object)CancellationToken.None : input).ToArray();
+        // The input, and what the worker binds beside it: a [DurableClient] (activities may start or
+        // signal other orchestrations) and the cancellation token.
+        var arguments = function.Method.GetParameters().Select(p =>
+            p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
+            : p.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient) ? services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()
+            : (object?)input).ToArray();
         object? returned;
         try
         {

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
@@ -41,7 +42,7 @@ public sealed record HolderDutyOutcome(string InstanceId, string Ended, string? 
 /// the status with its reason (the office's worklist reads it), never dropped.
 /// </summary>
 /// <remarks>
-/// Versioning (decision 0015): the sequence of calls below is what a running duty replays. A change
+/// Versioning (decision 0018): the sequence of calls below is what a running duty replays. A change
 /// to it is made under a new <see cref="Version"/>, branching on <see cref="HolderDutyWork.Version"/>.
 /// </remarks>
 public sealed class HolderDutyOrchestration : TaskOrchestrator<HolderDutyWork, HolderDutyOutcome>
@@ -159,7 +160,7 @@ public sealed partial class HolderDutySteps(
     /// date): the departments the policy's first consultation stage names for the holder's sector.
     /// </summary>
     [Function(OpenRound)]
-    public async Task<HolderRoundOpening> OpenRoundAsync([ActivityTrigger] HolderDutyWork work)
+    public async Task<HolderRoundOpening> OpenRoundAsync([ActivityTrigger] HolderDutyWork work, [DurableClient] DurableTaskClient durable)
     {
         var due = work.Duty;
         var (app, policy) = await holders.ApplicationAsync(due.ApplicationId, CancellationToken.None);
@@ -205,6 +206,9 @@ public sealed partial class HolderDutySteps(
             LogOpened(logger, consultationId, due.ApplicationId, departments.Count);
         }
 
+        // The round's own orchestration mails the departments, reminds them and records who is late
+        // (started once; this step run again finds it running).
+        await ConsultationWorkflow.StartAsync(durable, outcome.State.Opened!, logger, CancellationToken.None);
         return new HolderRoundOpening(consultationId, null);
     }
 

@@ -24,7 +24,7 @@ public sealed record SubmissionWindowOutcome(string CycleId, DateTimeOffset Clos
 /// tried again, never dropped. If the cycle is ended first, there is nothing to close.
 /// </summary>
 /// <remarks>
-/// Versioning (decision 0015): the sequence of calls below is what a running window replays. A
+/// Versioning (decision 0018): the sequence of calls below is what a running window replays. A
 /// change to it is made under a new <see cref="Version"/>, branching on <see cref="SubmissionWindowWork.Version"/>.
 /// </remarks>
 public sealed class SubmissionWindowOrchestration : TaskOrchestrator<SubmissionWindowWork, SubmissionWindowOutcome>

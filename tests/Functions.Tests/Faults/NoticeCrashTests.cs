@@ -117,7 +117,9 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
             await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = chunk, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
         }
 
-        Assert.Contains("1 timers fired", await second.FireTimersAsync());
+        // The last finding wakes the notice's orchestration, which closes it and moves each listed application on.
+        await second.SettleAsync();
+        await second.WaitForOrchestrationAsync(QualityAward.Functions.Workflow.Orchestrations.Notice(noticeId));
 
         // The close's reaction is delivered twice, as after a host that died before deleting it.
         var twice = await second.DeliverReactionsTwiceAsync();
