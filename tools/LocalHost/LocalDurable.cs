@@ -34,9 +34,9 @@ public sealed class LocalDurableOptions
     public string Backend { get; set; } = "AzureStorage";
 
     /// <summary>
-    /// The task hub (its queues, tables and lease blobs). Unset: the <c>DurableTaskHub</c> setting
-    /// that host.json's <c>hubName</c> (<c>%DurableTaskHub%</c>) reads in Azure, else one named from
-    /// Storage:Prefix (so test apps do not share one), else <c>qualityaward</c>.
+    /// The task hub (its queues, tables and lease blobs). Unset: one named from Storage:Prefix when
+    /// there is one (so test apps never share one), else the <c>DurableTaskHub</c> setting that
+    /// host.json's <c>hubName</c> (<c>%DurableTaskHub%</c>) reads in Azure, else <c>qualityaward</c>.
     /// </summary>
     public string? TaskHub { get; set; }
 
@@ -138,7 +138,7 @@ public static class LocalDurable
         return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connection == "UseDevelopmentStorage=true" ? AzuriteConnection : connection),
-            TaskHubName = options.TaskHub ?? configuration[HubNameSetting] ?? (prefix.Length > 0 ? $"qa{prefix}hub" : "qualityaward"),
+            TaskHubName = options.TaskHub ?? (prefix.Length > 0 ? $"qa{prefix}hub" : configuration[HubNameSetting] ?? "qualityaward"),
             PartitionCount = 1,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             WorkItemQueueVisibilityTimeout = options.WorkItemVisibilityTimeout,
