@@ -147,6 +147,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
 var disabledInStaging = [
   { name: 'AzureWebJobs.AuditAnchor.Disabled', value: 'true' }
   { name: 'AzureWebJobs.Backup.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.HolderSupervision.Disabled', value: 'true' }
   { name: 'AzureWebJobs.OutboxSweep.Disabled', value: 'true' }
   { name: 'AzureWebJobs.Reactions.Disabled', value: 'true' }
   { name: 'AzureWebJobs.ReportingExport.Disabled', value: 'true' }
