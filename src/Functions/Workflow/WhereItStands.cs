@@ -67,7 +67,7 @@ public sealed class WhereItStands(Standings standings)
             return Problems.For(req.HttpContext, Refusal.NotFound("application.not-found", "申报不存在。", "No such application."));
         }
 
-        var instance = await durable.GetInstanceAsync(Orchestrations.Application(app.ApplicationId), getInputsAndOutputs: false, ct);
+        var instance = await durable.GetInstanceAsync(Orchestrations.Application(app.ApplicationId), getInputsAndOutputs: true, ct);
         return Results.Ok(new ApplicationWorkflowView(app.ApplicationId, app.CycleId, standing, instance is null ? null : View(instance)));
     }
 
@@ -83,7 +83,7 @@ public sealed class WhereItStands(Standings standings)
             return CycleNotFound(req.HttpContext);
         }
 
-        var instances = await InstancesAsync(durable, record, getOutputs: false, ct);
+        var instances = await InstancesAsync(durable, record, ct);
         return Results.Ok(new CycleWorkflowView(record.Cycle.CycleId, instances.Select(View).ToList()));
     }
 
@@ -109,7 +109,7 @@ public sealed class WhereItStands(Standings standings)
                 $"已超过本环节预期期限：{s.Zh}", $"Past what its stage expects: {s.En}", s.Since, s.DueAt, s.Steps));
         }
 
-        foreach (var instance in await InstancesAsync(durable, record, getOutputs: true, ct))
+        foreach (var instance in await InstancesAsync(durable, record, ct))
         {
             var status = StatusOf(instance);
             var applicationId = instance.InstanceId.StartsWith("application-", StringComparison.Ordinal) ? instance.InstanceId["application-".Length..] : null;
@@ -151,8 +151,8 @@ public sealed class WhereItStands(Standings standings)
         return Results.Ok(items);
     }
 
-    /// <summary>The cycle's orchestrations: its window, its notices, its consultation rounds and its applications'.</summary>
-    private static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient durable, CycleRecord record, bool getOutputs, CancellationToken ct)
+    /// <summary>The cycle's orchestrations: its window, its notices, its consultation rounds and its applications' (with their status and output: the task hub sends the custom status only with them).</summary>
+    private static async Task<IReadOnlyList<OrchestrationMetadata>> InstancesAsync(DurableTaskClient durable, CycleRecord record, CancellationToken ct)
     {
         var found = new List<OrchestrationMetadata>();
         var ids = new List<string> { Orchestrations.SubmissionWindow(record.Cycle.CycleId) };
@@ -160,7 +160,7 @@ public sealed class WhereItStands(Standings standings)
         ids.AddRange(record.Applications.Keys.Order(StringComparer.Ordinal).Select(Orchestrations.Application));
         foreach (var id in ids)
         {
-            if (await durable.GetInstanceAsync(id, getOutputs, ct) is { } instance)
+            if (await durable.GetInstanceAsync(id, getInputsAndOutputs: true, ct) is { } instance)
             {
                 found.Add(instance);
             }
@@ -168,7 +168,7 @@ public sealed class WhereItStands(Standings standings)
 
         // Consultation rounds are named after the cycle ({cycleId}-c{stage}[-{round}]).
         var prefix = Orchestrations.Consultation($"{record.Cycle.CycleId}-c");
-        await foreach (var instance in durable.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = getOutputs }).WithCancellation(ct))
+        await foreach (var instance in durable.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true }).WithCancellation(ct))
         {
             if (instance.InstanceId.StartsWith(prefix, StringComparison.Ordinal))
             {
