@@ -33,7 +33,7 @@ try
 
     app = Start(Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost"), AppContext.BaseDirectory, new Dictionary<string, string>
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing", // the local host takes the development key in Development and Testing only
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),

@@ -35,7 +35,7 @@ try
     var exe = Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost");
     app = Start(exe, AppContext.BaseDirectory, new Dictionary<string, string>
     {
-        ["ASPNETCORE_ENVIRONMENT"] = "Production",
+        ["ASPNETCORE_ENVIRONMENT"] = "Testing", // the local host takes the development key in Development and Testing only
         ["Storage__ConnectionString"] = connection,
         ["Auth__DevSigningKey"] = key,
         ["Audit__ChainKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),

@@ -30,7 +30,7 @@ switch (command)
         return 0;
 
     case "dev-token":
-        return CommandLine.DevToken(rest, Settings(), TimeProvider.System);
+        return CommandLine.DevToken(rest, Settings(), environment, TimeProvider.System);
 
     case "restore":
         return await QualityAward.Functions.Backup.RestoreCommand.RunAsync(rest, Settings(), Console.Out, Console.Error, CancellationToken.None);

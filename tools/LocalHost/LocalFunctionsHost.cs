@@ -29,7 +29,8 @@ public static class LocalFunctionsHost
             k.Limits.MaxRequestBodySize = 100 * 1024 * 1024;
         });
         configure?.Invoke(builder);
-        builder.AddQualityAward();
+        // The local host: also the tests' host, so the development key is accepted in Testing too.
+        builder.AddQualityAward(localHost: true);
         builder.Services.AddOptions<LocalTriggerOptions>().Bind(builder.Configuration.GetSection(LocalTriggerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.AddLocalDurable();

@@ -380,6 +380,7 @@ public static class HistoryText
         ApplicationAwarded d => $"获得{d.Year}年度{EligibilityRules.TierZh(d.Tier)}（{d.AnnouncementReference}）",
         ApplicationDisqualified d => $"取消资格：{d.Reason}",
         AwardRevoked d => $"撤销奖励：{d.Reason}（{d.DecisionReference}）",
+        StageReopened d => $"退回“{StageNames.Zh(d.Stage)}”环节：{d.Reason}",
         _ => e.GetType().Name,
     };
 }

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Azure.Storage.Sas;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
@@ -46,6 +48,16 @@ public sealed record CompleteUploadRequest(
 /// file, and a grant marked swept is refused (410 <c>upload.expired</c>) before its blob is read.
 /// Expiry is on the <see cref="WallClock"/>, the clock storage checks the SAS against.
 /// </para>
+/// <para>
+/// What one address can do is bounded: storage cannot limit a SAS to a size, so completion counts
+/// everything written to the staging blob (its committed length and any uncommitted blocks) and
+/// refuses, deleting it, a file larger than the grant's declared size or Documents:MaxBytes; an
+/// applicant holds at most Documents:MaxOpenDirectUploads live addresses; a completed grant's
+/// staging blob is replaced by an empty tombstone under an infinite lease, so the address, though
+/// not yet expired, can write nothing any more (every write to a leased blob needs the lease id);
+/// and the sweep deletes any staging blob without an open grant once the longest-lived address
+/// for it has expired.
+/// </para>
 /// </summary>
 public sealed partial class DirectUploadFunctions(ApplicationCommands commands, Workflow.Streams streams, StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILogger<DirectUploadFunctions> logger)
 {
@@ -62,7 +74,7 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
     [Allow(Roles.Applicant)]
     [Api(Tag, "Ask for a short-lived address to upload one large file straight to storage (create-only). Then call .../complete with its SHA-256.", Body = typeof(DirectUploadRequest), Returns = typeof(DirectUploadGrant))]
     [Refuses(404, "application.not-found")]
-    [Refuses(409, "application.not-a-draft", "application.window-closed", "application.too-many-documents")]
+    [Refuses(409, "application.not-a-draft", "application.window-closed", "application.too-many-documents", "upload.too-many-open")]
     [Refuses(413, "document.size-invalid")]
     [Refuses(422, "document.kind-invalid", "document.name-missing", "document.name-too-long", "document.size-invalid")]
     public async Task<IResult> StartDirectUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/uploads/")] HttpRequest req, string applicationId, CancellationToken ct)
@@ -104,6 +116,15 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
             return Problems.For(http, refused);
         }
 
+        // At most so many live addresses per applicant: each can park up to 5,000 MiB until it expires.
+        if (await OpenGrantsAsync(storage, actor.Subject, wall.UtcNow, ct) >= limits.MaxOpenDirectUploads)
+        {
+            return Problems.For(http, Refusal.Rule(
+                "upload.too-many-open",
+                $"您已有{limits.MaxOpenDirectUploads}个上传地址尚未使用完毕。请先完成这些上传，或等待地址过期（{(int)limits.DirectUploadLifetime.TotalMinutes}分钟）后再申请。",
+                $"You already hold {limits.MaxOpenDirectUploads} upload addresses not yet completed; complete them, or wait until they expire ({(int)limits.DirectUploadLifetime.TotalMinutes} minutes)."));
+        }
+
         // Save the grant, then hand out its address.
         var uploadId = $"doc-{Guid.NewGuid():N}";
         var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(StagingName(applicationId, uploadId));
@@ -138,7 +159,7 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
     [Refuses(409, "upload.busy", "upload.not-uploaded", "document.upload-in-progress", "application.not-a-draft", "application.window-closed", "application.too-many-documents", "concurrency.conflict")]
     [Refuses(410, "upload.expired")]
     [Refuses(413, "document.too-large")]
-    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(415, "document.type-not-allowed", "document.pdf-active-content", "document.pdf-uninspectable", "document.polyglot", "document.office-macros", "document.zip-entry-name", "document.zip-unpacked-too-large")]
     [Refuses(422, "document.size-mismatch", "document.hash-mismatch", "document.empty")]
     public async Task<IResult> CompleteDirectUpload([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/uploads/{uploadId}/complete")] HttpRequest req, string applicationId, string uploadId, CancellationToken ct)
     {
@@ -228,19 +249,30 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
     private static async Task<DocumentFunctions.StoreOutcome> VerifyAndAttachAsync(
         string applicationId, string uploadId, TableEntity row, string claimedSha256, BlobClient staging, BlobClient final, Actor actor, ApplicationCommands commands, DocumentsOptions limits, ILogger logger, CancellationToken ct)
     {
-        long size;
+        long size, uncommitted;
         try
         {
             size = (await staging.GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
+            // Blocks staged and never committed take storage too: everything the address wrote counts.
+            var blocks = (await staging.GetParentBlobContainerClient().GetBlockBlobClient(staging.Name).GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: ct)).Value;
+            uncommitted = blocks.UncommittedBlocks.Sum(b => b.SizeLong);
         }
         catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
         {
             return Fail(Refusal.Rule("upload.not-uploaded", "文件尚未上传到存储地址。", "Nothing was uploaded to the address yet."), StatusCodes.Status409Conflict);
         }
 
+        var attached = false;
         try
         {
-            if (size > limits.MaxBytes || size != row.GetInt64("Size"))
+            var declared = row.GetInt64("Size") ?? 0;
+            if (size + uncommitted > declared || size > limits.MaxBytes)
+            {
+                LogOverGrant(logger, applicationId, uploadId, size, uncommitted, declared);
+                return Fail(Refusal.Invalid("document.too-large", $"写入上传地址的数据（{size + uncommitted}字节）超过申请时声明的大小（{declared}字节）或上限，已删除。请按实际大小重新申请上传地址。", $"More was written to the address ({size + uncommitted} bytes) than the size declared ({declared} bytes) or the limit; it was deleted. Ask for a new address with the real size.", "size"), StatusCodes.Status413PayloadTooLarge);
+            }
+
+            if (size != declared)
             {
                 return Fail(Refusal.Invalid("document.size-mismatch", "上传的文件大小与申请时不符或超过上限。", "The stored size differs from the one announced, or exceeds the limit.", "size"), StatusCodes.Status422UnprocessableEntity);
             }
@@ -251,7 +283,7 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
             var name = row.GetString("Name");
             var kind = Enum.Parse<DocumentKind>(row.GetString("Kind"));
             var tradeSecret = row.GetBoolean("TradeSecret") ?? false;
-            await using var content = await staging.OpenReadAsync(new Azure.Storage.Blobs.Models.BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
+            await using var content = await staging.OpenReadAsync(new BlobOpenReadOptions(allowModifications: false) { BufferSize = 4 * 1024 * 1024 }, ct);
             var stored = await DocumentFunctions.StoreFileAsync(
                 final,
                 content,
@@ -293,13 +325,99 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
             }
 
             LogCompleted(logger, applicationId, uploadId, file.Type.Id, size);
+            attached = true;
             return new DocumentFunctions.StoreOutcome(outcome.State.Documents.First(d => d.DocumentId == uploadId), null, StatusCodes.Status201Created);
         }
         finally
         {
-            // The staging blob is never part of the application: it goes whatever the outcome.
-            await DocumentFunctions.DeleteQuietlyAsync(staging, logger);
+            // The staging blob is never part of the application. After a refusal it goes (the grant
+            // stays until it expires, so the client may upload again and complete); once the file is
+            // attached the grant is spent, and its address must not write again: a tombstone.
+            if (attached)
+            {
+                await RetireStagingAsync(staging, logger);
+            }
+            else
+            {
+                try
+                {
+                    // Not the request's token: a client that hung up must not leave its bytes behind.
+                    await DeleteStagingAsync(staging, CancellationToken.None);
+                }
+                catch (RequestFailedException ex)
+                {
+                    LogDeleteFailed(logger, ex, staging.Name);
+                }
+            }
         }
+    }
+
+    /// <summary>
+    /// Replace a spent grant's staging blob with an empty one under an infinite lease: every write
+    /// to a leased blob (Put Blob, Put Block, Put Block List) must carry the lease id, which no
+    /// address has, so the address can no longer store anything, however long it still runs. The
+    /// lease is taken first, so nothing the address writes meanwhile can survive the emptying; the
+    /// sweep deletes the tombstone once the address has expired. If anything fails the blob is left
+    /// to the sweep, which deletes staging blobs without an open grant.
+    /// </summary>
+    internal static async Task RetireStagingAsync(BlobClient staging, ILogger logger)
+    {
+        try
+        {
+            var lease = staging.GetBlobLeaseClient();
+            try
+            {
+                await lease.AcquireAsync(BlobLeaseClient.InfiniteLeaseDuration);
+            }
+            catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+            {
+                // Gone already: create the tombstone, then take it.
+                await staging.UploadAsync(BinaryData.Empty, overwrite: false);
+                await lease.AcquireAsync(BlobLeaseClient.InfiniteLeaseDuration);
+            }
+
+            await staging.UploadAsync(BinaryData.Empty, new BlobUploadOptions
+            {
+                Conditions = new BlobRequestConditions { LeaseId = lease.LeaseId },
+                Metadata = new Dictionary<string, string> { [TombstoneMetadata] = "true" },
+            });
+        }
+        catch (RequestFailedException ex)
+        {
+            LogRetireFailed(logger, ex, staging.Name);
+        }
+    }
+
+    /// <summary>Delete a staging blob (a leased tombstone too: its lease is broken first). True if one was deleted.</summary>
+    internal static async Task<bool> DeleteStagingAsync(BlobClient staging, CancellationToken ct)
+    {
+        try
+        {
+            return (await staging.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status == StatusCodes.Status412PreconditionFailed)
+        {
+            await staging.GetBlobLeaseClient().BreakAsync(TimeSpan.Zero, cancellationToken: ct);
+            return (await staging.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value;
+        }
+    }
+
+    /// <summary>Metadata on a spent grant's empty, leased staging blob.</summary>
+    internal const string TombstoneMetadata = "retired";
+
+    /// <summary>The applicant's grants whose address still works (not expired, not swept, not completed).</summary>
+    private static async Task<int> OpenGrantsAsync(StorageClients storage, string owner, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = 0;
+        await foreach (var row in Table(storage).QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Owner eq {owner}"), cancellationToken: ct))
+        {
+            if (row.GetDateTimeOffset(SweptAt) is null && row.GetDateTimeOffset("ExpiresAt") is { } expires && expires > now)
+            {
+                open++;
+            }
+        }
+
+        return open;
     }
 
     /// <summary>
@@ -329,7 +447,10 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
     }
 
     /// <summary>Where the client's SAS writes; the application's file is a copy under another name.</summary>
-    internal static string StagingName(string applicationId, string uploadId) => $"uploads/{applicationId}/{uploadId}";
+    internal static string StagingName(string applicationId, string uploadId) => $"{StagingPrefix}{applicationId}/{uploadId}";
+
+    /// <summary>Where every staging blob lives, in the documents container.</summary>
+    internal const string StagingPrefix = "uploads/";
 
     private static DocumentFunctions.StoreOutcome Fail(Refusal refusal, int status) => new(null, refusal, status);
 
@@ -346,6 +467,15 @@ public sealed partial class DirectUploadFunctions(ApplicationCommands commands, 
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Direct upload {UploadId} of {ApplicationId}: {Committed} bytes committed and {Uncommitted} in uncommitted blocks were written for a grant of {Declared} bytes; refused and deleted")]
+    private static partial void LogOverGrant(ILogger logger, string applicationId, string uploadId, long committed, long uncommitted, long declared);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The staging blob {Blob} of a completed direct upload could not be retired; the upload sweep deletes it once its address has expired")]
+    private static partial void LogRetireFailed(ILogger logger, Exception ex, string blob);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The staging blob {Blob} could not be deleted; the upload sweep deletes it later")]
+    private static partial void LogDeleteFailed(ILogger logger, Exception ex, string blob);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Direct upload {UploadId} of {ApplicationId}: the stored file's SHA-256 differs from the one claimed; deleted")]
     private static partial void LogHashMismatch(ILogger logger, string applicationId, string uploadId);

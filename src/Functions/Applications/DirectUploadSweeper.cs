@@ -7,7 +7,7 @@ using QualityAward.Functions.Storage;
 namespace QualityAward.Functions.Applications;
 
 /// <summary>What one sweep did.</summary>
-public sealed record UploadSweepResult(int Swept, int BlobsDeleted, int MarkersRemoved, int StillPending, int LeftToCompletion, int Raced);
+public sealed record UploadSweepResult(int Swept, int BlobsDeleted, int MarkersRemoved, int StillPending, int LeftToCompletion, int Raced, int StrayBlobsDeleted);
 
 /// <summary>
 /// Takes away direct uploads that were never completed. A grant whose address expired longer ago
@@ -20,6 +20,14 @@ public sealed record UploadSweepResult(int Swept, int BlobsDeleted, int MarkersR
 /// alone until the claim is older than the grace (a completion that died). The sweep never
 /// touches an application's file (another blob name) nor its events. Running it twice changes
 /// nothing the second time.
+/// <para>
+/// Then the staging area itself (<c>uploads/</c>): a blob there that no open grant accounts for —
+/// a completed grant's tombstone, or whatever an address wrote after its grant was completed or
+/// swept — is deleted once it is older than <see cref="DocumentsOptions.DirectUploadLifetime"/>.
+/// An address is given with its grant and lives that long, and a blob is written after the grant
+/// it belongs to, so by then every address that could write that name has expired: the blob
+/// cannot come back.
+/// </para>
 /// </summary>
 public sealed partial class DirectUploadSweeper(StorageClients storage, WallClock wall, IOptions<DocumentsOptions> options, ILogger<DirectUploadSweeper> logger)
 {
@@ -92,16 +100,43 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
             LogSwept(logger, row.RowKey, row.GetString("ApplicationId"), row.GetInt64("Size") ?? 0, row.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue, deleted);
         }
 
-        var result = new UploadSweepResult(swept, blobs, markers, pending, completing, raced);
-        LogSweep(logger, swept, blobs, markers, pending, completing, raced);
+        var stray = await SweepStagingAreaAsync(rows, limits, now, ct);
+        var result = new UploadSweepResult(swept, blobs, markers, pending, completing, raced, stray);
+        LogSweep(logger, swept, blobs, markers, pending, completing, raced, stray);
         return result;
+    }
+
+    /// <summary>Delete staging blobs without an open grant once every address for them has expired. Returns how many.</summary>
+    private async Task<int> SweepStagingAreaAsync(IReadOnlyList<TableEntity> rows, DocumentsOptions limits, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = rows
+            .Where(r => r.GetDateTimeOffset(DirectUploadFunctions.SweptAt) is null)
+            .Select(r => DirectUploadFunctions.StagingName(r.GetString("ApplicationId"), r.RowKey))
+            .ToHashSet(StringComparer.Ordinal);
+        var container = storage.Container(StorageClients.DocumentsContainer);
+        var deleted = 0;
+        await foreach (var blob in container.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, DirectUploadFunctions.StagingPrefix, ct))
+        {
+            if (open.Contains(blob.Name) || blob.Properties.LastModified is not { } written || written + limits.DirectUploadLifetime > now)
+            {
+                continue;
+            }
+
+            if (await DirectUploadFunctions.DeleteStagingAsync(container.GetBlobClient(blob.Name), ct))
+            {
+                deleted++;
+                LogStray(logger, blob.Name, written, blob.Properties.ContentLength ?? 0);
+            }
+        }
+
+        return deleted;
     }
 
     /// <summary>Delete the grant's staging blob if any, then note on the marker that it is gone. True if a blob was deleted.</summary>
     private async Task<bool> DeleteStagingAsync(TableEntity row, ETag markerETag, CancellationToken ct)
     {
         var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DirectUploadFunctions.StagingName(row.GetString("ApplicationId"), row.RowKey));
-        var deleted = (await blob.DeleteIfExistsAsync(Azure.Storage.Blobs.Models.DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: ct)).Value;
+        var deleted = await DirectUploadFunctions.DeleteStagingAsync(blob, ct);
         try
         {
             await Table.UpdateEntityAsync(new TableEntity(DirectUploadFunctions.Partition, row.RowKey) { [DirectUploadFunctions.BlobCleared] = true }, markerETag, TableUpdateMode.Merge, ct);
@@ -132,8 +167,11 @@ public sealed partial class DirectUploadSweeper(StorageClients storage, WallCloc
     [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: direct upload {UploadId} of {ApplicationId} was claimed by a completion while the sweep read it; left to the completion")]
     private static partial void LogRaced(ILogger logger, string uploadId, string applicationId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: {Swept} expired direct uploads removed ({Blobs} staging blobs deleted), {Markers} old markers of swept uploads removed; {Pending} still within their time, {Completing} being completed, {Raced} claimed during the sweep")]
-    private static partial void LogSweep(ILogger logger, int swept, int blobs, int markers, int pending, int completing, int raced);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: {Swept} expired direct uploads removed ({Blobs} staging blobs deleted), {Markers} old markers of swept uploads removed; {Pending} still within their time, {Completing} being completed, {Raced} claimed during the sweep; {Stray} staging blobs without an open grant deleted")]
+    private static partial void LogSweep(ILogger logger, int swept, int blobs, int markers, int pending, int completing, int raced, int stray);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Upload sweep: staging blob {Blob} ({Size} bytes, written {Written:O}) belongs to no open grant (a completed upload's tombstone, or written after its grant ended); deleted")]
+    private static partial void LogStray(ILogger logger, string blob, DateTimeOffset written, long size);
 }
 
 /// <summary>UploadSweep: remove direct uploads that expired without being completed (hourly).</summary>
@@ -144,7 +182,7 @@ public sealed partial class UploadSweepFunction(DirectUploadSweeper sweeper, ILo
     public async Task<string> Run([TimerTrigger("0 20 * * * *")] TimerInfo timer, CancellationToken ct)
     {
         var r = await sweeper.SweepAsync(ct);
-        var summary = $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep";
+        var summary = $"{r.Swept} expired uploads swept, {r.BlobsDeleted} staging blobs deleted, {r.MarkersRemoved} markers removed, {r.StillPending} pending, {r.LeftToCompletion} being completed, {r.Raced} claimed during the sweep, {r.StrayBlobsDeleted} staging blobs without an open grant deleted";
         LogSwept(logger, summary);
         return summary;
     }

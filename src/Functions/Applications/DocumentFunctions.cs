@@ -64,7 +64,7 @@ public sealed partial class DocumentFunctions(ApplicationCommands commands, Stre
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-a-draft", "application.window-closed", "application.too-many-documents", "document.idempotency-key-used", "document.upload-in-progress", "concurrency.conflict")]
     [Refuses(413, "document.too-large")]
-    [Refuses(415, "document.type-not-allowed")]
+    [Refuses(415, "document.type-not-allowed", "document.pdf-active-content", "document.pdf-uninspectable", "document.polyglot", "document.office-macros", "document.zip-entry-name", "document.zip-unpacked-too-large")]
     [Refuses(422, "document.kind-invalid", "document.trade-secret-invalid", "document.name-missing", "document.name-too-long", "document.empty")]
     public async Task<IResult> UploadDocument([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/documents/")] HttpRequest req, string applicationId, CancellationToken ct)
     {

@@ -44,7 +44,25 @@ public sealed record DepartmentView(
     bool Overdue,
     IReadOnlyList<AnswerView> Answers);
 
-public sealed record MailView(string Key, string? Department, string To, string Status, int Attempts, DateTimeOffset? SentAt, string? LastError);
+public sealed record MailView(
+    string Key,
+    string? Department,
+    string To,
+    string Status,
+    int Attempts,
+    DateTimeOffset? SentAt,
+    [property: Description("Whether the last attempt failed, in neutral words (zh-CN); the mail service's own error stays in the app's log.")] string? LastError)
+{
+    /// <summary>
+    /// What the office reads when an attempt failed. The mail service's error (Microsoft Graph, the
+    /// credential chain) names accounts, tenants and the app's configuration: it goes to the log,
+    /// never into an answer.
+    /// </summary>
+    public static string? Neutral(string status, string? error) =>
+        error is null ? null
+        : status == Mail.MailOutbox.Failed ? "发送未成功，系统不再自动重试。请核实收件地址后重新发送；原因请系统管理员查看运行日志。"
+        : "上次发送未成功，系统将自动重试；如一直未成功，请系统管理员查看运行日志。";
+}
 
 public sealed record ConsultationView(
     string ConsultationId,
@@ -674,7 +692,7 @@ public sealed partial class ConsultationFunctions(
                     answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details, a.FileId)).ToList() ?? []);
             }).ToList(),
             round.Overdue.Where(d => !round.HasAnswered(d)).Select(Camel).ToList(),
-            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList(),
+            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, MailView.Neutral(m.Status, m.LastError))).ToList(),
             round.ClosedWithoutAnswers?.Unanswered.Select(Camel).ToList() ?? [],
             round.ClosedWithoutAnswers?.Reason);
     }

@@ -21,6 +21,9 @@ public sealed class ReplyTokens(IOptionsMonitor<ConsultationOptions> options, Ti
 {
     private const string Version = "v1";
 
+    /// <summary>The last second a date can hold (9999-12-31T23:59:59Z): a later expiry is no date, and the link is invalid.</summary>
+    private static readonly long MaxExpiry = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+
     private byte[] Key => Encoding.UTF8.GetBytes(options.CurrentValue.SigningKey
         ?? throw new InvalidOperationException("Consultations:SigningKey is not set."));
 
@@ -64,7 +67,8 @@ public sealed class ReplyTokens(IOptionsMonitor<ConsultationOptions> options, Ti
         var fields = Encoding.UTF8.GetString(payload).Split('|');
         if (fields.Length != 4 || fields[0] != Version
             || !Enum.TryParse<Department>(fields[2], out var signedFor)
-            || !long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry))
+            || !long.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var expiry)
+            || expiry > MaxExpiry)
         {
             return Invalid();
         }

@@ -24,11 +24,16 @@ namespace QualityAward.Functions.Hosting;
 /// </summary>
 public static class AppServices
 {
-    public static IHostApplicationBuilder AddQualityAward(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// The app's services. <paramref name="localHost"/>: the caller is the local host (tools/LocalHost,
+    /// never deployed), which also accepts the development token key in the Testing environment.
+    /// </summary>
+    public static IHostApplicationBuilder AddQualityAward(this IHostApplicationBuilder builder, bool localHost = false)
     {
         var services = builder.Services;
         services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(new DevKeyRule(builder.Environment, localHost));
         services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
@@ -104,8 +109,10 @@ public static class AppServices
             services.AddHostedService<DemoSeeder>();
         }
 
-        AddAuthentication(builder);
+        AddAuthentication(builder, AuthOptions.DevKeyAllowed(builder.Environment, localHost));
         services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersSettings>().Bind(builder.Configuration.GetSection(ForwardedHeadersSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<TrustedProxies>();
         services.AddExceptionHandler<MalformedBodyHandler>();
         services.AddExceptionHandler<StorageUnavailable>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
@@ -140,9 +147,19 @@ public static class AppServices
         return builder;
     }
 
-    private static void AddAuthentication(IHostApplicationBuilder builder)
+    /// <summary>
+    /// The bearer handlers. Outside the environments that allow it (<paramref name="devKeyAllowed"/>)
+    /// the development key is never handed to a handler, whatever the settings say (the app does not
+    /// start then anyway: <see cref="DevKeyRule"/>).
+    /// </summary>
+    private static void AddAuthentication(IHostApplicationBuilder builder, bool devKeyAllowed)
     {
         var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        if (!devKeyAllowed)
+        {
+            auth.DevSigningKey = null;
+        }
+
         var authentication = builder.Services
             .AddAuthentication(WebSignIn.CallerScheme)
             // The zh-CN pages read their session cookie (unless the request carries a bearer token);
@@ -154,6 +171,8 @@ public static class AppServices
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                o.IncludeErrorDetails = false;
+                o.Events = new JwtBearerEvents { OnTokenValidated = TokenRules.OnTokenValidated, OnChallenge = TokenRules.OnChallenge };
                 if (!string.IsNullOrWhiteSpace(auth.Authority))
                 {
                     // Microsoft Entra ID; the authority's host decides the cloud (global or 21Vianet).
@@ -180,8 +199,11 @@ public static class AppServices
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = WebSignIn.SessionValidation(auth);
+                o.IncludeErrorDetails = false;
                 o.Events = new JwtBearerEvents
                 {
+                    OnTokenValidated = TokenRules.OnTokenValidated,
+                    OnChallenge = TokenRules.OnChallenge,
                     // Only the session cookie, only on the page paths: never the Authorization header.
                     OnMessageReceived = ctx =>
                     {

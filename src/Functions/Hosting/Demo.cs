@@ -139,10 +139,17 @@ public static class CommandLine
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    public static int DevToken(string[] args, IConfiguration configuration, TimeProvider clock)
+    public static int DevToken(string[] args, IConfiguration configuration, string environment, TimeProvider clock)
     {
         var key = configuration[$"{AuthOptions.Section}:{nameof(AuthOptions.DevSigningKey)}"];
         var role = Option(args, "--role");
+        if (!string.Equals(environment, Environments.Development, StringComparison.OrdinalIgnoreCase))
+        {
+            // The worker accepts the development key only in Development (AuthOptions.DevKeyAllowed): a token for any other app is useless, and suggests a mistake.
+            Console.Error.WriteLine($"dev-token works only in Development (this is {environment}): Auth:DevSigningKey is refused in any other environment. Set ASPNETCORE_ENVIRONMENT=Development for a local run.");
+            return 2;
+        }
+
         if (string.IsNullOrEmpty(key))
         {
             Console.Error.WriteLine("Auth:DevSigningKey is not set (run with ASPNETCORE_ENVIRONMENT=Development, or set it).");

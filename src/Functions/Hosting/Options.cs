@@ -66,8 +66,23 @@ public sealed class AuthOptions : IValidatableObject
 
     public string? Audience { get; set; }
 
-    /// <summary>Base64 or plain text of at least 32 bytes. Set only for local runs and tests.</summary>
+    /// <summary>
+    /// Base64 or plain text of at least 32 bytes. Set only for local runs and tests: its value is
+    /// public (appsettings.Development.json), so anyone holding it signs in with any role. The app
+    /// refuses to start with it outside <see cref="DevKeyAllowed"/>.
+    /// </summary>
     public string? DevSigningKey { get; set; }
+
+    /// <summary>The environment the tests run in; only the local host (tools/LocalHost, never deployed) accepts the development key there.</summary>
+    public const string TestingEnvironment = "Testing";
+
+    /// <summary>
+    /// Whether the development key may be used: in Development (scripts/run.sh), and — on the local
+    /// host only — in Testing (the tests). The isolated worker the Functions host runs in Azure
+    /// accepts it in Development only, and the Functions host runs Production unless told otherwise.
+    /// </summary>
+    public static bool DevKeyAllowed(IHostEnvironment environment, bool localHost) =>
+        environment.IsDevelopment() || (localHost && environment.IsEnvironment(TestingEnvironment));
 
     /// <summary>Section Auth:Web: sign-in for the zh-CN pages.</summary>
     public WebSignInOptions Web { get; set; } = new();
@@ -93,6 +108,22 @@ public sealed class AuthOptions : IValidatableObject
             yield return new ValidationResult("Auth:DevSigningKey must be at least 32 bytes.", [nameof(DevSigningKey)]);
         }
     }
+}
+
+/// <summary>
+/// Stops the app at start when <c>Auth:DevSigningKey</c> is set outside the environments where it
+/// is allowed (<see cref="AuthOptions.DevKeyAllowed"/>), naming the setting: a production app that
+/// accepted tokens signed with a key published in the repository would let anyone in as anyone.
+/// </summary>
+public sealed class DevKeyRule(IHostEnvironment environment, bool localHost) : Microsoft.Extensions.Options.IValidateOptions<AuthOptions>
+{
+    public Microsoft.Extensions.Options.ValidateOptionsResult Validate(string? name, AuthOptions options) =>
+        string.IsNullOrWhiteSpace(options.DevSigningKey) || AuthOptions.DevKeyAllowed(environment, localHost)
+            ? Microsoft.Extensions.Options.ValidateOptionsResult.Success
+            : Microsoft.Extensions.Options.ValidateOptionsResult.Fail(
+                $"Auth:DevSigningKey is set in the {environment.EnvironmentName} environment. The development token key is public, so an app that accepted it would let anyone sign in with any role; "
+                + (localHost ? "it is accepted only in Development and, on the local host, Testing. " : "it is accepted only in Development. ")
+                + "Remove Auth:DevSigningKey (app setting Auth__DevSigningKey) and configure Auth:Authority and Auth:Audience (Microsoft Entra ID).");
 }
 
 /// <summary>
@@ -223,6 +254,15 @@ public sealed class DocumentsOptions : IValidatableObject
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "365.00:00:00")]
     public TimeSpan SweptUploadRetention { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>
+    /// How many direct-upload addresses one applicant may hold at once (addresses not yet expired
+    /// and not completed). Each address can write up to 5,000 MiB to storage whatever size was
+    /// declared (a SAS cannot limit size; completion refuses a larger file), so this bounds what
+    /// one account can park in the staging area before the sweep removes it.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxOpenDirectUploads { get; set; } = 10;
 
     /// <summary>The accepted types, resolved.</summary>
     public IReadOnlyList<Domain.Applications.FileType> Allowed =>

@@ -138,6 +138,71 @@ public sealed partial class RateLimitGate(IOptions<RateLimitOptions> options, IL
 }
 
 /// <summary>
+/// Which hops may tell the app who the client is (section <c>ForwardedHeaders</c>). Only a request
+/// whose connection comes from one of these has its <c>X-Forwarded-For</c> read, and only the
+/// entries these proxies appended count (see <see cref="ClientAddress"/>). Empty by default: the
+/// connection's own address is the client.
+/// <para>
+/// In Azure without Azure Front Door, leave both empty: the isolated worker's ASP.NET Core
+/// integration already sets the connection's address from the <c>X-Forwarded-For</c> entry the App
+/// Service front end appended (the address that connected to it), and the entries to its left
+/// are the client's own writing. Behind Azure Front Door, that address is Front Door's: put its
+/// back-end ranges (service tag <c>AzureFrontDoor.Backend</c>) in <see cref="KnownNetworks"/>;
+/// Front Door appends the address that connected to it, which is then the client. (Front Door also
+/// sends <c>X-Azure-ClientIP</c>, the same address; the app does not read it, since anyone reaching
+/// the app directly could send it.) The local host and tests: <c>127.0.0.1</c> when something on
+/// the same machine plays the front end.
+/// </para>
+/// </summary>
+public sealed class ForwardedHeadersSettings : IValidatableObject
+{
+    public const string Section = "ForwardedHeaders";
+
+    /// <summary>Addresses of trusted proxies, e.g. <c>["127.0.0.1"]</c> (app setting <c>ForwardedHeaders__KnownProxies__0</c>).</summary>
+    public string[] KnownProxies { get; set; } = [];
+
+    /// <summary>Networks of trusted proxies in CIDR form, e.g. <c>["147.243.0.0/16"]</c> (app setting <c>ForwardedHeaders__KnownNetworks__0</c>).</summary>
+    public string[] KnownNetworks { get; set; } = [];
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var proxy in KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)))
+        {
+            if (!IPAddress.TryParse(proxy.Trim(), out _))
+            {
+                yield return new ValidationResult($"ForwardedHeaders:KnownProxies lists '{proxy}', which is not an IP address.", [nameof(KnownProxies)]);
+            }
+        }
+
+        foreach (var network in KnownNetworks.Where(n => !string.IsNullOrWhiteSpace(n)))
+        {
+            if (!IPNetwork.TryParse(network.Trim(), out _))
+            {
+                yield return new ValidationResult($"ForwardedHeaders:KnownNetworks lists '{network}', which is not a network in CIDR form (e.g. 147.243.0.0/16).", [nameof(KnownNetworks)]);
+            }
+        }
+    }
+}
+
+/// <summary>The trusted proxies, parsed once.</summary>
+public sealed class TrustedProxies
+{
+    private readonly HashSet<IPAddress> _proxies;
+    private readonly List<IPNetwork> _networks;
+
+    public TrustedProxies(IOptions<ForwardedHeadersSettings> options)
+    {
+        var o = options.Value;
+        _proxies = [.. o.KnownProxies.Where(p => !string.IsNullOrWhiteSpace(p)).Select(p => ClientAddress.Normalise(IPAddress.Parse(p.Trim()))!)];
+        _networks = [.. o.KnownNetworks.Where(n => !string.IsNullOrWhiteSpace(n)).Select(n => IPNetwork.Parse(n.Trim()))];
+    }
+
+    public static TrustedProxies None { get; } = new(Microsoft.Extensions.Options.Options.Create(new ForwardedHeadersSettings()));
+
+    public bool Contains(IPAddress address) => _proxies.Contains(address) || _networks.Any(n => n.Contains(address));
+}
+
+/// <summary>
 /// The address a request comes from, as the rate limits count it.
 /// </summary>
 public static class ClientAddress
@@ -145,42 +210,48 @@ public static class ClientAddress
     public const string ForwardedFor = "X-Forwarded-For";
 
     /// <summary>
-    /// Behind the Functions host every request reaches this process from loopback, so the client
-    /// is taken from X-Forwarded-For when (and only when) the connection is from loopback. Only
-    /// the RIGHT-MOST entry counts: it is the one the trusted front end appended; every entry to its
-    /// left came from the client, which can write anything there. A direct connection from
-    /// elsewhere is counted by its own address and its header ignored. IPv6 clients count by their
-    /// /64 (one host can rotate through its whole /64).
+    /// The right-most untrusted hop. The connection's address, unless it is a trusted proxy
+    /// (<see cref="ForwardedHeadersSettings"/>); then X-Forwarded-For is walked from the right,
+    /// over the entries trusted proxies appended, to the first address that is not one: every
+    /// entry to its left is that client's own writing and may say anything. An entry that is no
+    /// address stops the walk at the last hop reached. No proxy is trusted by default, not even
+    /// loopback: a header from a client that reached the app directly changes nothing. IPv6
+    /// clients count by their /64 (one host can rotate through its whole /64).
     /// </summary>
     public static string Of(HttpContext http)
     {
-        var remote = Normalise(http.Connection.RemoteIpAddress);
-        if (remote is null)
+        var hop = Normalise(http.Connection.RemoteIpAddress);
+        if (hop is null)
         {
             return "unknown";
         }
 
-        if (IPAddress.IsLoopback(remote) && RightMost(http.Request.Headers[ForwardedFor]) is { } forwarded)
+        var trusted = http.RequestServices?.GetService<TrustedProxies>() ?? TrustedProxies.None;
+        if (!trusted.Contains(hop))
         {
-            return Key(forwarded);
+            return Key(hop);
         }
 
-        return Key(remote);
-    }
-
-    private static IPAddress? RightMost(Microsoft.Extensions.Primitives.StringValues headers)
-    {
+        var headers = http.Request.Headers[ForwardedFor];
         for (var h = headers.Count - 1; h >= 0; h--)
         {
             var entries = (headers[h] ?? string.Empty).Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-            if (entries.Length > 0)
+            for (var e = entries.Length - 1; e >= 0; e--)
             {
-                // The right-most entry only: if it does not parse, nothing to its left is trusted instead.
-                return Parse(entries[^1]);
+                if (Parse(entries[e]) is not { } address)
+                {
+                    return Key(hop);
+                }
+
+                hop = address;
+                if (!trusted.Contains(hop))
+                {
+                    return Key(hop);
+                }
             }
         }
 
-        return null;
+        return Key(hop);
     }
 
     /// <summary>"203.0.113.7", "203.0.113.7:51234", "2001:db8::1" or "[2001:db8::1]:443".</summary>
@@ -189,7 +260,7 @@ public static class ClientAddress
         : IPEndPoint.TryParse(entry, out var endPoint) ? Normalise(endPoint.Address)
         : null;
 
-    private static IPAddress? Normalise(IPAddress? address) =>
+    internal static IPAddress? Normalise(IPAddress? address) =>
         address is { IsIPv4MappedToIPv6: true } ? address.MapToIPv4() : address;
 
     private static string Key(IPAddress address)

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -44,10 +45,14 @@ public static class Telemetry
             }
         }
 
+        // host.json's telemetryMode is OpenTelemetry: the host and the worker each export their own
+        // spans once (no duplicate request logs); UseFunctionsWorkerDefaults ties the worker's spans
+        // to the host's invocation and names the function app in the resource.
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("QualityAward.Functions"))
             .WithTracing(t => t.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddAzureMonitorTraceExporter(Configure))
-            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddAzureMonitorMetricExporter(Configure));
+            .WithMetrics(m => m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddAzureMonitorMetricExporter(Configure))
+            .UseFunctionsWorkerDefaults();
         builder.Logging.AddOpenTelemetry(o =>
         {
             o.IncludeFormattedMessage = true;

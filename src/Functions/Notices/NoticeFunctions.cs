@@ -24,7 +24,8 @@ public sealed record ObjectionRequest(
     [property: Description("Real-name (实名): name and contact are then required. false is anonymous, refused where the policy takes real-name objections only.")] bool RealName,
     [property: Description("The objector's name or organisation (at most 100 characters); required when realName.")] string? Name = null,
     [property: Description("How to reach the objector (at most 200 characters); required when realName. Seen only by the office and the supervision group.")] string? Contact = null,
-    [property: Description("The application on the list the objection concerns; none for the list as a whole.")] string? ApplicationId = null);
+    [property: Description("The office's own tools only: the application the objection concerns (the public list does not show application ids; give entry instead).")] string? ApplicationId = null,
+    [property: Description("The entry on the list the objection concerns: its number (entries[].entry, 序号); none for the list as a whole.")] int? Entry = null);
 
 [Description("The office's finding on one objection after investigating it.")]
 public sealed record FindingRequest(
@@ -46,7 +47,17 @@ public sealed record ReceiptLookupRequest(
 /// <summary>A published notice in the list of notices.</summary>
 public sealed record NoticeSummaryView(string NoticeId, string? CycleId, string? Title, string? FirstDay, string? LastDay, bool Closed);
 
-public sealed record PublicEntry(string ApplicationId, string Name, string Category, string District, string? Tier);
+/// <summary>
+/// One line of a public list. No application id: those are internal keys (they open the office's
+/// and the applicant's records). An entry is named by its number on the list as published (序号),
+/// which stays the same when an upheld objection takes another entry off.
+/// </summary>
+public sealed record PublicEntry(
+    [property: Description("The entry's number on the list as published (序号, from 1); an objection names it as entry.")] int Entry,
+    string Name,
+    string Category,
+    string District,
+    string? Tier);
 
 [Description("A public notice (公示): its list, its period on the official calendar, its status.")]
 public sealed record PublicNotice(
@@ -246,8 +257,8 @@ public sealed class NoticeFunctions(
     [Refuses(404, "notice.not-found", "notice.entry-not-found")]
     [Refuses(409, "notice.not-open", "notice.not-started", "notice.period-over", "objection.real-name-required", "concurrency.conflict")]
     [Refuses(413, "document.too-large")]
-    [Refuses(415, "document.type-not-allowed")]
-    [Refuses(422, "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
+    [Refuses(415, "document.type-not-allowed", "document.pdf-active-content", "document.pdf-uninspectable", "document.polyglot", "document.office-macros", "document.zip-entry-name", "document.zip-unpacked-too-large")]
+    [Refuses(422, "objection.anonymous-identified", "text.no-visible-character", "objection.text-invalid", "objection.identity-missing", "objection.identity-too-long", "objection.too-many-files", "objection.form-invalid", "objection.field-too-long", "document.empty")]
     public async Task<IResult> FileObjection([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/notices/{noticeId}/objections")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -415,10 +426,9 @@ public sealed class NoticeFunctions(
             .Append("<p>公示期：").Append(n.FirstDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)).Append("至").Append(n.LastDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
             .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Article)).Append("）。状态：<strong id=\"status\">").Append(Html.E(n.StatusText)).Append("</strong></p>")
             .Append("<table><thead><tr><th>序号</th><th>名称</th><th>类别</th><th>所在区县</th></tr></thead><tbody>");
-        var i = 0;
         foreach (var e in n.Entries)
         {
-            body.Append("<tr><td>").Append(++i).Append("</td><td>").Append(Html.E(e.Name)).Append("</td><td>")
+            body.Append("<tr><td>").Append(e.Entry).Append("</td><td>").Append(Html.E(e.Name)).Append("</td><td>")
                 .Append(e.Category == "individual" ? "个人" : "组织").Append("</td><td>").Append(Html.E(e.District)).Append("</td></tr>");
         }
 
@@ -436,11 +446,11 @@ public sealed class NoticeFunctions(
         }
 
         body.Append("<form method=\"post\" enctype=\"multipart/form-data\" action=\"/forms/notices/").Append(Html.E(n.NoticeId)).Append("/objections\">")
-            .Append("<label for=\"applicationId\">异议对象</label><select id=\"applicationId\" name=\"applicationId\"><option value=\"\">（整个名单）</option>");
+            .Append("<label for=\"entry\">异议对象</label><select id=\"entry\" name=\"entry\"><option value=\"\">（整个名单）</option>");
         foreach (var e in n.Entries)
         {
-            var selected = input?.ApplicationId == e.ApplicationId ? " selected" : string.Empty;
-            body.Append("<option value=\"").Append(Html.E(e.ApplicationId)).Append('"').Append(selected).Append('>').Append(Html.E(e.Name)).Append("</option>");
+            var selected = input?.Entry == e.Entry ? " selected" : string.Empty;
+            body.Append("<option value=\"").Append(e.Entry).Append('"').Append(selected).Append('>').Append(e.Entry).Append(". ").Append(Html.E(e.Name)).Append("</option>");
         }
 
         body.Append("</select>")
@@ -500,7 +510,7 @@ public sealed class NoticeFunctions(
         else if (http.Request.HasFormContentType)
         {
             var form = await http.Request.ReadFormAsync(ct);
-            input = new ObjectionRequest(form["text"].ToString(), form["realName"] == "true", NullIfEmpty(form["name"].ToString()), NullIfEmpty(form["contact"].ToString()), NullIfEmpty(form["applicationId"].ToString()));
+            input = new ObjectionRequest(form["text"].ToString(), form["realName"] == "true", NullIfEmpty(form["name"].ToString()), NullIfEmpty(form["contact"].ToString()), NullIfEmpty(form["applicationId"].ToString()), EntryOf(form["entry"].ToString()));
             objectionId = NoticeCommands.NewObjectionId();
         }
         else
@@ -515,7 +525,23 @@ public sealed class NoticeFunctions(
             objectionId = NoticeCommands.NewObjectionId();
         }
 
-        var (outcome, id, receipt) = await notices.FileObjectionAsync(noticeId, objectionId, input.ApplicationId, input.RealName, NullIfEmpty(input.Name), NullIfEmpty(input.Contact), input.Text ?? string.Empty, evidence, ct);
+        // The public names an entry by its number; the record keeps the application it is.
+        var applicationId = input.ApplicationId;
+        if (input.Entry is { } entry)
+        {
+            var notice = await LoadAsync(noticeId, ct);
+            applicationId = notice?.Opened is { } opened && entry >= 1 && entry <= opened.Entries.Count && notice.Entries.Any(e => e.ApplicationId == opened.Entries[entry - 1].ApplicationId)
+                ? opened.Entries[entry - 1].ApplicationId
+                : null;
+            if (applicationId is null && notice is not null)
+            {
+                await ObjectionEvidence.DeleteAsync(blobs, logger);
+                var missing = Refusal.NotFound("notice.entry-not-found", $"名单上没有序号为{entry}的条目。", $"The list has no entry {entry}.");
+                return (new FiledOutcome(true, missing, StatusCodes.Status404NotFound), objectionId, string.Empty, input);
+            }
+        }
+
+        var (outcome, id, receipt) = await notices.FileObjectionAsync(noticeId, objectionId, applicationId, input.RealName, NullIfEmpty(input.Name), NullIfEmpty(input.Contact), input.Text ?? string.Empty, evidence, ct);
         if (outcome.Refused)
         {
             await ObjectionEvidence.DeleteAsync(blobs, logger);
@@ -552,7 +578,21 @@ public sealed class NoticeFunctions(
             status,
             text,
             o.AnonymousAllowed,
-            notice.Entries.Select(e => new PublicEntry(e.ApplicationId, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant())).ToList());
+            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant())).ToList());
+    }
+
+    /// <summary>An application's number on the list as published (from 1), or null if it was not on it.</summary>
+    private static int? EntryNumber(Domain.Notices.NoticeOpened opened, string applicationId)
+    {
+        for (var i = 0; i < opened.Entries.Count; i++)
+        {
+            if (opened.Entries[i].ApplicationId == applicationId)
+            {
+                return i + 1;
+            }
+        }
+
+        return null;
     }
 
     private async Task<NoticeState?> LoadAsync(string noticeId, CancellationToken ct)
@@ -573,6 +613,10 @@ public sealed class NoticeFunctions(
     private static string ReceiptMessage(string receipt) => $"异议已受理。查询码：{receipt}，请妥善保存，凭码查询处理结果。";
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+
+    /// <summary>The entry number a form names; 0 (no such entry) for anything that is not a number.</summary>
+    private static int? EntryOf(string? s) =>
+        string.IsNullOrWhiteSpace(s) ? null : int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     private static IResult NotFound(HttpContext http) => Problems.For(http, Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice."));
 }

@@ -178,12 +178,16 @@ public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationComma
 /// <summary>How the notice functions reach a notice's orchestration.</summary>
 public static partial class NoticeWorkflow
 {
-    /// <summary>Start the notice's orchestration, once: publishing the same notice again (a retry) finds it running.</summary>
+    /// <summary>
+    /// Start the notice's orchestration, once: publishing the same notice again (a retry) finds it
+    /// running or completed. One that failed or an operator terminated is started afresh, so
+    /// publishing again is how the office (or an operator) sets a stuck notice going.
+    /// </summary>
     public static async Task StartAsync(DurableTaskClient durable, NoticeState notice, ILogger logger, CancellationToken ct)
     {
         var o = notice.Opened!;
         var instance = Orchestrations.Notice(o.NoticeId);
-        if (await durable.GetInstanceAsync(instance, ct) is not null)
+        if (await durable.GetInstanceAsync(instance, ct) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
         {
             return;
         }
@@ -196,7 +200,7 @@ public static partial class NoticeWorkflow
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is null)
+            if (await durable.GetInstanceAsync(instance, ct) is null or { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
             {
                 throw;
             }

@@ -77,7 +77,7 @@ public static partial class ObjectionEvidence
             if (!disposition.IsFileDisposition())
             {
                 var fieldName = disposition.Name.Value ?? string.Empty;
-                if (fieldName is not ("text" or "realName" or "name" or "contact" or "applicationId"))
+                if (fieldName is not ("text" or "realName" or "name" or "contact" or "applicationId" or "entry"))
                 {
                     continue; // only the objection's own fields are kept
                 }
@@ -134,7 +134,8 @@ public static partial class ObjectionEvidence
             fields.GetValueOrDefault("realName") == "true",
             Empty(fields.GetValueOrDefault("name")),
             Empty(fields.GetValueOrDefault("contact")),
-            Empty(fields.GetValueOrDefault("applicationId")));
+            Empty(fields.GetValueOrDefault("applicationId")),
+            Empty(fields.GetValueOrDefault("entry")) is { } entry ? (int.TryParse(entry, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0) : null);
         return (new ObjectionUpload(objectionId, objection, evidence, blobs), null, StatusCodes.Status200OK);
     }
 

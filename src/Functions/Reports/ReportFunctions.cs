@@ -74,7 +74,7 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
     [Public]
     [RateLimited(RateLimitGate.PublicWrites)]
     [Api(PublicTag, "Report a holder or a breach to the supervision group, real-name (encouraged) or anonymous. Keep the receipt code to read the result.", Body = typeof(ReportRequest), Returns = typeof(ReportReceipt), Status = 201)]
-    [Refuses(422, "report.invalid", "holder.key-malformed")]
+    [Refuses(422, "report.invalid", "report.anonymous-identified", "report.contact-missing", "text.no-visible-character", "holder.key-malformed")]
     public async Task<IResult> FileReport([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/public/reports/")] HttpRequest req, CancellationToken ct)
     {
         var http = req.HttpContext;

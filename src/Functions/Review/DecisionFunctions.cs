@@ -63,6 +63,11 @@ public sealed record AnnounceRequest(
     [property: Description("The announcing document's reference (文号).")] string Reference,
     [property: Description("The day it was announced (Asia/Shanghai date), not in the future.")] DateOnly AnnouncedOn);
 
+[Description("Send an application back to a decision stage, with the reason, once the cycle's decision there is withdrawn.")]
+public sealed record ReopenRequest(
+    [property: Description("The decision stage to go back to: materialReview (the shortlist), compositeEvaluation (the candidate list) or deliberation (the proposed winners); an application the decision ended comes back where it ended.")] StageKind Stage,
+    [property: Description("Why, as the application's audit trail records it and the applicant reads it (at most 2,000 characters, at least one visible character).")] string Reason);
+
 /// <summary>
 /// From the scores to the announcement: customer satisfaction import (Changde §21), the shortlist
 /// for site review (Changde §19, Benxi §18), the composite ranking with the policy's tie-break and
@@ -303,6 +308,44 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<AnnounceRequest>(http, ct);
         return problem ?? await DecidedAsync(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement, durable, ct);
+    }
+
+    // ---- corrections before the announcement (issue 16, docs/decisions/0015) ----
+
+    [Function("WithdrawCycleDecision")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Withdraw the cycle's latest cohort decision (shortlist, candidates or winners), with the reason, so that it can be taken again. No regulation provides for it, so the conservative rule: only the latest decision, only before the list it made is published (a published list changes only through the objections its notice takes: Changde §24, Benxi §22, Jinan §17, Xinzhou §17, Weihai §15) and never after the announcement, when only revocation applies (Changde §28/§30, Benxi §31-32, Jinan §29-30, Xinzhou §26, Weihai §27-28). The applications it moved on go back to where it was taken, those it ended come back; each records why.", Body = typeof(ReasonRequest), Returns = typeof(CycleDecisionWithdrawn))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.announced", "cycle.nothing-to-withdraw", "cycle.later-decision-stands", "cycle.list-published", "concurrency.conflict")]
+    [Refuses(422, "cycle.decision-unknown", "cycle.reason-missing", FreeText.Code)]
+    public Task<IResult> WithdrawCycleDecision([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/decisions/{decision}/withdraw")] HttpRequest req, string cycleId, string decision, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<ReasonRequest>(http, cycleId, ct, async (request, _) =>
+        {
+            if (!Enum.TryParse<CycleDecision>(decision, ignoreCase: true, out var which) || !Enum.IsDefined(which) || !decision.All(char.IsAsciiLetter))
+            {
+                return Problems.For(http, Refusal.Invalid("cycle.decision-unknown", "可撤回的决定是shortlist（现场评审名单）、candidates（候选名单）或winners（获奖建议名单）。", "The decisions that can be withdrawn are shortlist, candidates and winners.", "decision"));
+            }
+
+            var outcome = await cycles.RunAsync(cycleId, new WithdrawCycleDecision(which, request.Reason ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return outcome.Refused
+                ? Problems.For(http, outcome.Refusal!)
+                : Results.Ok(outcome.Appended.Select(e => e.Event).OfType<CycleDecisionWithdrawn>().Single());
+        });
+    }
+
+    [Function("ReopenStage")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Send an application back to a decision stage, with the reason: where the withdrawal of the cycle's decision did not bring it back itself. Refused while the cycle's decision at that stage stands (withdraw it first), for an application that ended otherwise, and after the announcement (only revocation applies then).", Body = typeof(ReopenRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.announced", "application.reopen-where-ended", "application.decision-stands", "application.cannot-reopen", "application.stage-not-reached", "concurrency.conflict")]
+    [Refuses(422, "application.stage-not-reopenable", "reason.missing", "reason.too-long", FreeText.Code)]
+    public async Task<IResult> ReopenStage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reopen")] HttpRequest req, string applicationId, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ReopenRequest>(http, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new ReopenStage(request!.Stage, request.Reason ?? string.Empty), Roles.Office, ct);
     }
 
     [Function("DownloadCertificate")]

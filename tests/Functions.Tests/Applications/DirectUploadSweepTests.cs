@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Security.Cryptography;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
@@ -232,5 +233,113 @@ public sealed class DirectUploadSweepTests(Azurite azurite) : IAsyncLifetime
             var download = await _applicant.GetAsync($"/api/applications/{_applicationId}/documents/{id}");
             Assert.Equal(contents[ids.IndexOf(id)], await download.Content.ReadAsByteArrayAsync());
         }
+    }
+
+    [Fact]
+    public async Task ACompletedGrantsAddress_CanWriteNothingMore_AndItsTombstoneIsSweptOnceTheAddressHasExpired()
+    {
+        var content = Pdf(64 * 1024);
+        var grant = await (await _applicant.PostJsonAsync($"/api/applications/{_applicationId}/documents/uploads", new { kind = "evidence", tradeSecret = false, name = "证明材料.pdf", size = content.Length })).ExpectAsync(200);
+        var (uploadId, sas) = (grant.Str("uploadId"), new Uri(grant.Str("uploadUrl")));
+        await new BlobClient(sas).UploadAsync(new MemoryStream(content));
+        await (await CompleteAsync(uploadId, content)).ExpectAsync(201);
+
+        // The address has not expired, but its grant is spent: a whole blob, a staged block and a
+        // block list are all refused (the staging name is an empty blob under a lease it lacks).
+        var put = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => new BlobClient(sas).UploadAsync(new MemoryStream(Pdf(200 * 1024, seed: 9)), overwrite: true));
+        Assert.Equal(412, put.Status);
+        var block = Convert.ToBase64String("block-0001"u8.ToArray());
+        var staged = await Assert.ThrowsAsync<Azure.RequestFailedException>(() => new Azure.Storage.Blobs.Specialized.BlockBlobClient(sas).StageBlockAsync(block, new MemoryStream(Pdf(64 * 1024, seed: 3))));
+        Assert.Equal(412, staged.Status);
+        var staging = _app.Storage.Container("documents").GetBlobClient($"uploads/{_applicationId}/{uploadId}");
+        Assert.Equal(0, (await staging.GetPropertiesAsync()).Value.ContentLength);
+
+        // Once every address that could write that name has expired, the tombstone goes too.
+        _wall.Advance(TimeSpan.FromMinutes(20));
+        Assert.EndsWith("1 staging blobs without an open grant deleted", await _app.FireUploadSweepAsync(), StringComparison.Ordinal);
+        Assert.Equal([$"applications/{_applicationId}/{uploadId}"], await BlobsAsync());
+        Assert.Equal(content, (await (await _applicant.GetAsync($"/api/applications/{_applicationId}/documents/{uploadId}")).Content.ReadAsByteArrayAsync()));
+    }
+
+    [Fact]
+    public async Task AStagingBlobOfNoOpenGrant_IsDeletedOnceOlderThanAnAddressLives_NeverBefore()
+    {
+        // What an address wrote after its grant ended (here: the grant row is gone, as after a completion).
+        var content = Pdf(64 * 1024);
+        var uploadId = await GrantAsync(content);
+        await Index.DeleteEntityAsync("upload", uploadId);
+
+        _wall.Advance(TimeSpan.FromMinutes(5));
+        Assert.EndsWith("0 staging blobs without an open grant deleted", await _app.FireUploadSweepAsync(), StringComparison.Ordinal);
+        Assert.Equal([$"uploads/{_applicationId}/{uploadId}"], await BlobsAsync());
+
+        _wall.Advance(TimeSpan.FromMinutes(15));
+        Assert.EndsWith("1 staging blobs without an open grant deleted", await _app.FireUploadSweepAsync(), StringComparison.Ordinal);
+        Assert.Empty(await BlobsAsync());
+    }
+
+    [Fact]
+    public async Task MoreWrittenThanDeclared_IsRefusedAndDeleted_CommittedOrInUncommittedBlocks()
+    {
+        // A grant for 1,000 bytes and a file of 110 KiB through its address.
+        var large = Pdf(110 * 1024);
+        var grant = await (await _applicant.PostJsonAsync($"/api/applications/{_applicationId}/documents/uploads", new { kind = "evidence", tradeSecret = false, name = "证明材料.pdf", size = 1000 })).ExpectAsync(200);
+        await new BlobClient(new Uri(grant.Str("uploadUrl"))).UploadAsync(new MemoryStream(large));
+        var refused = await (await CompleteAsync(grant.Str("uploadId"), large)).ExpectAsync(413);
+        Assert.Equal("document.too-large", refused.Str("code"));
+        Assert.Contains("超过申请时声明的大小", refused.Str("detail"), StringComparison.Ordinal);
+
+        // The declared size committed, and 64 KiB more staged beside it and never committed.
+        var content = Pdf(32 * 1024);
+        var second = await (await _applicant.PostJsonAsync($"/api/applications/{_applicationId}/documents/uploads", new { kind = "evidence", tradeSecret = false, name = "证明材料.pdf", size = content.Length })).ExpectAsync(200);
+        var sas = new Uri(second.Str("uploadUrl"));
+        await new BlobClient(sas).UploadAsync(new MemoryStream(content));
+        await new Azure.Storage.Blobs.Specialized.BlockBlobClient(sas).StageBlockAsync(Convert.ToBase64String("extra-0001"u8.ToArray()), new MemoryStream(Pdf(64 * 1024, seed: 5)));
+        Assert.Equal("document.too-large", (await (await CompleteAsync(second.Str("uploadId"), content)).ExpectAsync(413)).Str("code"));
+
+        Assert.Empty(await BlobsAsync());
+        Assert.Empty(await DocumentIdsAsync());
+    }
+
+    [Fact]
+    public async Task OpenAddresses_AreCappedPerApplicant_WithAStableCode_AndFreedByCompletionOrExpiry()
+    {
+        var wall = new FakeTimeProvider(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
+        await using var app = await TestApp.StartAsync(azurite, configure: b =>
+        {
+            b.Services.AddSingleton(new WallClock(wall));
+            b.Configuration["Documents:MaxOpenDirectUploads"] = "2";
+        });
+        await (await app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        var applicant = app.As(Roles.Applicant, subject: "cap-owner");
+        var applicationId = (await (await applicant.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
+        Task<HttpResponseMessage> Ask(HttpClient who, string application, long size = 64 * 1024) =>
+            who.PostJsonAsync($"/api/applications/{application}/documents/uploads", new { kind = "evidence", tradeSecret = false, name = "证明材料.pdf", size });
+
+        var content = Pdf(64 * 1024);
+        var first = await (await Ask(applicant, applicationId, content.Length)).ExpectAsync(200);
+        await (await Ask(applicant, applicationId)).ExpectAsync(200);
+        var refused = await (await Ask(applicant, applicationId)).ExpectAsync(409);
+        Assert.Equal("upload.too-many-open", refused.Str("code"));
+        Assert.Contains("上传地址尚未使用完毕", refused.Str("detail"), StringComparison.Ordinal);
+        var english = await (await applicant.SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/applications/{applicationId}/documents/uploads")
+        {
+            Content = JsonContent.Create(new { kind = "evidence", tradeSecret = false, name = "a.pdf", size = 1000 }),
+            Headers = { { "Accept-Language", "en" } },
+        })).ExpectAsync(409);
+        Assert.Contains("upload addresses", english.Str("detail"), StringComparison.Ordinal);
+
+        // Another applicant has addresses of their own.
+        var other = app.As(Roles.Applicant, subject: "cap-other");
+        var theirs = (await (await other.PostJsonAsync("/api/cycles/weihai-2026/applications", new { category = "organisation" })).ExpectAsync(201)).Str("applicationId");
+        await (await Ask(other, theirs)).ExpectAsync(200);
+
+        // A completed upload frees its place; so does an address that expired.
+        await new BlobClient(new Uri(first.Str("uploadUrl"))).UploadAsync(new MemoryStream(content));
+        await (await applicant.PostJsonAsync($"/api/applications/{applicationId}/documents/uploads/{first.Str("uploadId")}/complete", new { sha256 = Sha(content) })).ExpectAsync(201);
+        await (await Ask(applicant, applicationId)).ExpectAsync(200);
+        await (await Ask(applicant, applicationId)).ExpectAsync(409);
+        wall.Advance(TimeSpan.FromMinutes(15) + TimeSpan.FromSeconds(1));
+        await (await Ask(applicant, applicationId)).ExpectAsync(200);
     }
 }

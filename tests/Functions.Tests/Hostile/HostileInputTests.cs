@@ -249,6 +249,15 @@ public sealed class HostileInputTests(Azurite azurite)
         new("FormName_OfAZeroWidthSpaceOnly_IsRefused", "PUT", "/api/applications/{D}/form", J, FormJson(name: "\u200b\u2060"), "A", 422, Code: "application.form-invalid"),
         new("AnotherCitysDistrictOfTheSameId_RecommendingMyApplication_IsRefused", "POST", "/api/applications/{S}/recommend", J, "{\"opinion\":\"同意推荐\"}", "recommender-benxi", 404),
         new("ARecommenderTokenNamingNoCity_ReadingMyApplication_IsNotFound", "GET", "/api/applications/{S}", null, null, "recommender-no-city", 404),
+
+        // Tokens that must not sign anyone in, told nothing about why; queries that must not 500 (issue 17).
+        new("Token_WithAnUnknownCritHeader_IsUnauthorized", "GET", "/api/applications/{S}", null, null, "token:crit", 401),
+        new("Token_WithAnEmptySubject_IsUnauthorized_NotOneSharedApplicant", "POST", "/api/cycles/{C}/applications", J, "{\"category\":\"organisation\"}", "token:empty-subject", 401),
+        new("Token_WithoutASubject_IsUnauthorized_NotA500", "POST", "/api/cycles/{C}/applications", J, "{\"category\":\"organisation\"}", "token:no-subject", 401),
+        new("Token_Expired_IsUnauthorized_WithoutSayingWhy", "GET", "/api/applications/{S}", null, null, "token:expired", 401),
+        new("Token_SignedWithAnotherKey_IsUnauthorized_WithoutSayingWhy", "GET", "/api/applications/{S}", null, null, "token:other-key", 401),
+        new("ReviewerAssignments_WithoutACycle_IsRefused", "GET", "/api/reviewer/assignments", null, null, "reviewer", 400, Code: "cycleId.missing"),
+        new("ReviewerAssignments_WithAnEmptyCycle_IsRefused", "GET", "/api/reviewer/assignments?cycleId=", null, null, "reviewer", 400, Code: "cycleId.missing"),
     ];
 
     private static string ActivePdf(string object3) =>
@@ -371,6 +380,12 @@ public sealed class HostileInputTests(Azurite azurite)
         var status = (int)response.StatusCode;
         var text = await response.Content.ReadAsStringAsync();
         var after = await StorageSnapshot.TakeAsync(world.App);
+        if (status == 401)
+        {
+            // The challenge says a token failed, never why (expired, which key, which claim).
+            var challenge = string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString()));
+            Assert.True(challenge is "Bearer" or "Bearer error=\"invalid_token\"", $"{row.Name}: WWW-Authenticate: {challenge}");
+        }
 
         Assert.True(row.Expected == 4 ? status is >= 400 and < 500 : status == row.Expected, $"{row.Name}: expected {row.Expected}, got {status}: {text[..Math.Min(text.Length, 600)]}");
         var type = response.Content.Headers.ContentType?.MediaType;
@@ -483,9 +498,39 @@ public sealed class HostileInputTests(Azurite azurite)
         Assert.True(difference.Length == 0, $"the second submit changed storage:\n{difference}");
     }
 
+    /// <summary>An applicant's token that is wrong in one way: signed with the app's key unless the kind says otherwise.</summary>
+    private static string HostileToken(string kind)
+    {
+        var now = DateTime.UtcNow;
+        var claims = new Dictionary<string, object> { ["roles"] = Roles.Applicant, ["name"] = "applicant" };
+        if (kind != "no-subject")
+        {
+            claims["sub"] = kind == "empty-subject" ? string.Empty : "applicant-a";
+        }
+
+        var key = kind == "other-key" ? "another-signing-key-of-32-bytes-or-more-0123456789" : TestApp.SigningKey;
+        return new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = AuthOptions.DevIssuer,
+            Audience = AuthOptions.DevAudience,
+            Claims = claims,
+            NotBefore = kind == "expired" ? now.AddHours(-3) : now.AddMinutes(-1),
+            IssuedAt = kind == "expired" ? now.AddHours(-3) : now,
+            Expires = kind == "expired" ? now.AddHours(-2) : now.AddHours(1),
+            AdditionalHeaderClaims = kind == "crit" ? new Dictionary<string, object> { ["crit"] = new[] { "qa-must-understand" }, ["qa-must-understand"] = true } : null,
+            SigningCredentials = new Microsoft.IdentityModel.Tokens.SigningCredentials(DevTokens.Key(key), Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+    }
+
     private static HttpClient Caller(TestApp app, string caller, HttpRequestMessage request)
     {
         var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(60) };
+        if (caller.StartsWith("token:", StringComparison.Ordinal))
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", HostileToken(caller["token:".Length..]));
+            return client;
+        }
+
         var (role, subject, affiliation, cookie) = caller switch
         {
             "A" => (Roles.Applicant, "applicant-a", (string?)null, false),

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Hostile;
@@ -12,8 +14,9 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// <summary>
 /// The anonymous public endpoints are rate limited per client address: a flood of objections,
 /// reports or receipt lookups from one address gets 429 with Retry-After and a zh-CN problem, and
-/// stores nothing. The address is the right-most X-Forwarded-For entry behind the (loopback)
-/// Functions host; the tests connect from loopback, so they play the front end with that header.
+/// stores nothing. The address is the right-most untrusted hop: X-Forwarded-For is read only from
+/// configured proxies (ForwardedHeaders:KnownProxies/KnownNetworks). TestApp trusts loopback, so
+/// the tests play the front end with that header; some tests here trust nothing on loopback.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class RateLimitTests(Azurite azurite)
@@ -185,23 +188,38 @@ public sealed class RateLimitTests(Azurite azurite)
     }
 
     [Theory]
-    // Behind the Functions host: the right-most entry, the one the front end appended.
-    [InlineData("127.0.0.1", "198.51.100.1, 203.0.113.7", "203.0.113.7")]
+    // Loopback (playing the Functions host) trusted: the right-most entry, the one the front end appended.
+    [InlineData("front", "127.0.0.1", "198.51.100.1, 203.0.113.7", "203.0.113.7")]
     // With the client's port, as Azure's front end writes it.
-    [InlineData("127.0.0.1", "203.0.113.7:51234", "203.0.113.7")]
+    [InlineData("front", "127.0.0.1", "203.0.113.7:51234", "203.0.113.7")]
     // IPv6 with a port, counted by its /64.
-    [InlineData("::1", "[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64")]
+    [InlineData("front", "::1", "[2001:db8:1:2:3:4:5:6]:443", "2001:db8:1:2::/64")]
     // An IPv4-mapped loopback connection is loopback too.
-    [InlineData("::ffff:127.0.0.1", "203.0.113.7", "203.0.113.7")]
+    [InlineData("front", "::ffff:127.0.0.1", "203.0.113.7", "203.0.113.7")]
     // A right-most entry that is no address: nothing to its left is trusted instead.
-    [InlineData("127.0.0.1", "203.0.113.7, not-an-address", "127.0.0.1")]
+    [InlineData("front", "127.0.0.1", "203.0.113.7, not-an-address", "127.0.0.1")]
     // No header: the connection itself.
-    [InlineData("127.0.0.1", null, "127.0.0.1")]
-    // A direct connection from elsewhere: its header is the client's own and is ignored.
-    [InlineData("198.51.100.20", "203.0.113.7", "198.51.100.20")]
-    public void ClientAddress_IsTheRightMostForwardedEntry_OnlyBehindLoopback(string connection, string? forwardedFor, string expected)
+    [InlineData("front", "127.0.0.1", null, "127.0.0.1")]
+    // A direct connection from an untrusted address: its header is the client's own and is ignored.
+    [InlineData("front", "198.51.100.20", "203.0.113.7", "198.51.100.20")]
+    // Behind Azure Front Door (its back-end network trusted): walk over its hop to the client it appended.
+    [InlineData("front", "127.0.0.1", "198.51.100.1, 203.0.113.7, 147.243.2.10:1234", "203.0.113.7")]
+    // In the worker, the ASP.NET Core integration has already taken the front end's entry: the connection is Front Door.
+    [InlineData("front", "147.243.2.10", "198.51.100.1, 203.0.113.7", "203.0.113.7")]
+    // Every hop trusted: the left-most reached.
+    [InlineData("front", "127.0.0.1", "147.243.2.10", "147.243.2.10")]
+    // Nothing trusted (the default): loopback is no exception, the header changes nothing (issue 17, item 5).
+    [InlineData("none", "127.0.0.1", "203.0.113.7", "127.0.0.1")]
+    [InlineData("none", "::1", "203.0.113.7", "::1")]
+    public void ClientAddress_IsTheRightMostUntrustedHop(string trust, string connection, string? forwardedFor, string expected)
     {
-        var http = new DefaultHttpContext();
+        var settings = trust == "front"
+            ? new ForwardedHeadersSettings { KnownProxies = ["127.0.0.1", "::1"], KnownNetworks = ["147.243.0.0/16"] }
+            : new ForwardedHeadersSettings();
+        var http = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().AddSingleton(new TrustedProxies(Options.Create(settings))).BuildServiceProvider(),
+        };
         http.Connection.RemoteIpAddress = IPAddress.Parse(connection);
         if (forwardedFor is not null)
         {
@@ -209,6 +227,46 @@ public sealed class RateLimitTests(Azurite azurite)
         }
 
         Assert.Equal(expected, ClientAddress.Of(http));
+    }
+
+    [Fact]
+    public async Task ForwardedFor_FromAnUntrustedHop_IsIgnored_RotatingItStillGets429()
+    {
+        // Loopback is not a trusted proxy here (only an unrelated address is): the tests' client is a client.
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Configuration["ForwardedHeaders:KnownProxies:0"] = "192.0.2.254");
+        for (var i = 0; i < DefaultWrites; i++)
+        {
+            await (await From(app, $"203.0.113.{i + 1}").PostJsonAsync("/api/public/reports", Report(i))).ExpectAsync(201);
+        }
+
+        var refused = await From(app, "203.0.113.200").PostJsonAsync("/api/public/reports", Report(99));
+        Assert.Equal(RateLimitGate.Code, (await refused.ExpectAsync(429)).Str("code"));
+    }
+
+    [Fact]
+    public async Task ForwardedFor_ThroughATrustedFrontDoor_CountsTheClientItAppended_NotWhatTheClientWrote()
+    {
+        // The tests' loopback plays the Functions host; 147.243.0.0/16 plays Front Door's back end.
+        await using var app = await TestApp.StartAsync(azurite, configure: b => b.Configuration["ForwardedHeaders:KnownNetworks:0"] = "147.243.0.0/16");
+        for (var i = 0; i < DefaultWrites; i++)
+        {
+            // The client rotates what it writes; Front Door appends its real address, then its own hop follows.
+            await (await From(app, $"198.51.100.{i + 1}, 203.0.113.5, 147.243.2.10:4431").PostJsonAsync("/api/public/reports", Report(i))).ExpectAsync(201);
+        }
+
+        await (await From(app, "198.51.100.200, 203.0.113.5, 147.243.2.11:4431").PostJsonAsync("/api/public/reports", Report(99))).ExpectAsync(429);
+
+        // Another client through the same Front Door has a budget of its own: the header is honoured.
+        await (await From(app, "203.0.113.6, 147.243.2.10:4431").PostJsonAsync("/api/public/reports", Report(100))).ExpectAsync(201);
+    }
+
+    [Fact]
+    public async Task Start_WithAForwardedNetworkThatIsNoNetwork_Fails()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() =>
+            TestApp.StartAsync(azurite, configure: b => b.Configuration["ForwardedHeaders:KnownNetworks:0"] = "147.243.0.0/99"));
+
+        Assert.Contains("ForwardedHeaders:KnownNetworks", failure.Message);
     }
 
     /// <summary>Keeps the app's warnings.</summary>
@@ -241,7 +299,10 @@ public sealed class RateLimitTests(Azurite azurite)
     [Fact]
     public void ClientAddress_ReadsTheLastOfSeveralForwardedHeaders()
     {
-        var http = new DefaultHttpContext();
+        var http = new DefaultHttpContext
+        {
+            RequestServices = new ServiceCollection().AddSingleton(new TrustedProxies(Options.Create(new ForwardedHeadersSettings { KnownProxies = ["127.0.0.1"] }))).BuildServiceProvider(),
+        };
         http.Connection.RemoteIpAddress = IPAddress.Loopback;
         http.Request.Headers[ClientAddress.ForwardedFor] = new Microsoft.Extensions.Primitives.StringValues(["198.51.100.1", "203.0.113.8"]);
 

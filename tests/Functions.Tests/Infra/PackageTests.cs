@@ -45,7 +45,13 @@ public sealed class PackageTests(Azurite azurite)
 
             var metadata = JsonNode.Parse(await ReadAsync(archive, "functions.metadata"))!.AsArray();
             await using var app = await TestApp.StartAsync(azurite);
-            Assert.Equal(Served(app), Declared(metadata));
+            var declared = Declared(metadata);
+            Assert.Equal(Served(app), declared);
+
+            // The host runs the orchestrations from the same metadata: the notice's orchestrator and its activities are there.
+            Assert.Contains("NoticeOrchestration orchestrationTrigger", declared);
+            Assert.Contains("CloseNotice activityTrigger", declared);
+            Assert.Contains("ReadClock activityTrigger", declared);
         }
         finally
         {
@@ -60,7 +66,8 @@ public sealed class PackageTests(Azurite azurite)
         foreach (var function in metadata)
         {
             var name = (string)function!["name"]!;
-            var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["direction"]!) == "In" || ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
+            // The trigger, not the other inputs (a [DurableClient] is an input binding too).
+            var trigger = function["bindings"]!.AsArray().Single(b => ((string)b!["type"]!).EndsWith("Trigger", StringComparison.Ordinal))!;
             var type = (string)trigger["type"]!;
             lines.Add(type switch
             {
@@ -97,6 +104,17 @@ public sealed class PackageTests(Azurite azurite)
         foreach (var queue in catalog.Queues)
         {
             lines.Add($"{queue.Name} queue {queue.Queue} {queue.Connection}");
+        }
+
+        // The orchestrators and activities the local host registered with the Durable Task worker.
+        foreach (var orchestrator in catalog.Orchestrators)
+        {
+            lines.Add($"{orchestrator.Name} orchestrationTrigger");
+        }
+
+        foreach (var activity in catalog.Activities)
+        {
+            lines.Add($"{activity.Name} activityTrigger");
         }
 
         return lines;

@@ -70,6 +70,9 @@ public sealed class TestApp : IAsyncDisposable
                 ["Storage:ConnectionString"] = connectionString,
                 ["Storage:Prefix"] = prefix,
                 ["Auth:DevSigningKey"] = SigningKey,
+                // Tests connect from loopback and play the front end with X-Forwarded-For (each
+                // objector its own address). RateLimitTests start apps where loopback is not trusted.
+                ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
                 ["Audit:ChainKey"] = ChainKey,
                 ["Certificates:PublicBaseUrl"] = "http://127.0.0.1:7071",
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",

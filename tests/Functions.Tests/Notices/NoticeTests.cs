@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -81,6 +83,31 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TerminatedNoticeOrchestration_IsStartedAfresh_ByPublishingTheNoticeAgain_AndStillClosesOnce()
+    {
+        var a = await AcceptedAsync("本溪丙公司");
+        var notice = await OpenAcceptanceNoticeAsync();
+        var noticeId = notice.Str("noticeId");
+        var instance = QualityAward.Functions.Workflow.Orchestrations.Notice(noticeId);
+
+        // An operator ends the orchestration (or it failed): the notice would never close.
+        await _app.Durable.TerminateInstanceAsync(instance, "operator test");
+        Assert.Equal(OrchestrationRuntimeStatus.Terminated, (await _app.Durable.WaitForInstanceCompletionAsync(instance)).RuntimeStatus);
+
+        // Publishing the same notice again is a retry (200, nothing appended) that sets it going.
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12" })).ExpectAsync(200);
+        Assert.Contains((await _app.Durable.GetInstanceAsync(instance))!.RuntimeStatus, new[] { OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running });
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        await _app.SettleAsync();
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await _app.WaitForOrchestrationAsync(instance)).RuntimeStatus);
+        Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        var closes = (await _app.Services.GetRequiredService<QualityAward.Functions.Storage.EventStore>().ReadAsync(NoticeId.Parse(noticeId).Value.StreamId, default)).Count(e => e.Event is QualityAward.Domain.Notices.NoticeClosed);
+        Assert.Equal(1, closes);
+    }
+
+    [Fact]
     public async Task Notice_ShorterThanThePolicysWorkingDays_IsRefused()
     {
         await AcceptedAsync("本溪丙公司");
@@ -128,9 +155,23 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
     {
         var a = await AcceptedAsync("本溪丁公司");
         var b = await AcceptedAsync("本溪戊公司");
-        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        var published = await OpenAcceptanceNoticeAsync();
+        var noticeId = published.Str("noticeId");
+        int EntryOf(string name) => published.GetProperty("entries").EnumerateArray().Single(e => e.Str("name") == name).GetProperty("entry").GetInt32();
 
-        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = a, realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
+        // Neither the public API nor the page gives away an application id (internal keys).
+        var publicJson = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).Content.ReadAsStringAsync();
+        var page = await (await _app.Anonymous().GetAsync($"/notices/{noticeId}")).Content.ReadAsStringAsync();
+        foreach (var text in new[] { publicJson, page })
+        {
+            Assert.DoesNotContain(a, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(b, text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"<option value=\"{EntryOf("本溪丁公司")}\">", page, StringComparison.Ordinal);
+
+        // The public names the entry by its number on the list (序号), the only handle the list gives.
+        var filed = await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { entry = EntryOf("本溪丁公司"), realName = false, text = "该公司2025年发生重大质量事故，有报道为证。" });
         var code = (await filed.ExpectAsync(201)).Str("receiptCode");
         Assert.Null(filed.Headers.Location); // the code is a secret: no URL carries it
 
@@ -154,7 +195,10 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         var notice = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200);
         Assert.Equal("closed", notice.Str("status"));
-        Assert.Equal([b], notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
+        // The public list names its entries by number, never by application id; b keeps its number.
+        var left = Assert.Single(notice.GetProperty("entries").EnumerateArray());
+        Assert.Equal((EntryOf("本溪戊公司"), "本溪戊公司"), (left.GetProperty("entry").GetInt32(), left.Str("name")));
+        Assert.False(left.TryGetProperty("applicationId", out _));
         Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
         var told = await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200);

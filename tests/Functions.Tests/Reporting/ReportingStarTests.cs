@@ -103,7 +103,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
 
         const string declinedOwner = "declined-owner";
         var declined = await Applicants.SubmitAsync(_app, _app.As(Roles.Applicant, subject: declinedOwner), declinedOwner, Cycle, ConsultationTests.ChangdeForm("常德乙电子有限公司", ReviewFlow.CreditCodeFor(7)));
-        await (await _app.As(Roles.Recommender, affiliation: "wuling").PostJsonAsync($"/api/applications/{declined}/decline", new { reason = "近三年有行政处罚记录。" })).ExpectAsync(200);
+        await (await _app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{declined}/decline", new { reason = "近三年有行政处罚记录。" })).ExpectAsync(200);
 
         // Submitted at 00:30 Beijing time on 4 March: still 3 March in UTC.
         _app.Clock.SetUtcNow(Bj(2025, 3, 4, 0, 30));
