@@ -318,7 +318,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.closed", "cycle.announced", "cycle.nothing-to-withdraw", "cycle.later-decision-stands", "cycle.list-published", "concurrency.conflict")]
     [Refuses(422, "cycle.decision-unknown", "cycle.reason-missing", FreeText.Code)]
-    public Task<IResult> WithdrawCycleDecision([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/decisions/{decision}/withdraw")] HttpRequest req, string cycleId, string decision, CancellationToken ct)
+    public Task<IResult> WithdrawCycleDecision([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/decisions/{decision}/withdraw")] HttpRequest req, string cycleId, string decision, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         return OnCycleAsync<ReasonRequest>(http, cycleId, ct, async (request, _) =>
@@ -329,9 +329,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
             }
 
             var outcome = await cycles.RunAsync(cycleId, new WithdrawCycleDecision(which, request.Reason ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return outcome.Refused
-                ? Problems.For(http, outcome.Refusal!)
-                : Results.Ok(outcome.Appended.Select(e => e.Event).OfType<CycleDecisionWithdrawn>().Single());
+            return await DecidedAsync(http, outcome, _ => outcome.Appended.Select(e => e.Event).OfType<CycleDecisionWithdrawn>().Single(), durable, ct);
         });
     }
 
@@ -341,11 +339,11 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.announced", "application.reopen-where-ended", "application.decision-stands", "application.cannot-reopen", "application.stage-not-reached", "concurrency.conflict")]
     [Refuses(422, "application.stage-not-reopenable", "reason.missing", "reason.too-long", FreeText.Code)]
-    public async Task<IResult> ReopenStage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reopen")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> ReopenStage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reopen")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<ReopenRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new ReopenStage(request!.Stage, request.Reason ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new ReopenStage(request!.Stage, request.Reason ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("DownloadCertificate")]
