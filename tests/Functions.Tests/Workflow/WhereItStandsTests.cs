@@ -111,14 +111,15 @@ public sealed class WhereItStandsTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await _office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = new Dictionary<string, string> { [a] = "recognition", [c] = "recognition" } })).ExpectAsync(200);
         var notice = await (await _office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "candidates", firstDay = "2026-04-13" })).ExpectAsync(201);
-        Assert.Equal(new[] { a, c }.Order(), notice.GetProperty("entries").EnumerateArray().Select(e => e.Str("applicationId")).Order());
+        var entries = notice.GetProperty("entries").EnumerateArray().ToDictionary(e => e.Str("name"), e => e.GetProperty("entry").GetInt32());
+        Assert.Equal(new[] { "威海丙医疗器械有限公司", "威海甲精密机械有限公司" }.Order(), entries.Keys.Order());
         Assert.Equal("NotSelected", (await ApplicationAsync(b)).Str("status"));
         var noticeId = notice.Str("noticeId");
 
         // During the notice a department reports an adverse record on a (as a consultation answer records it),
         // and someone objects to c.
         await Holders.RunAsync(_app, a, new ReportAdverseRecord("weihai-2026-c9", Department.Tax, "2025年度存在欠缴税款记录。"), Actor.System);
-        await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { applicationId = c, realName = false, text = "该公司产品曾被抽检不合格。" })).ExpectAsync(201);
+        await (await _app.Anonymous().PostJsonAsync($"/api/public/notices/{noticeId}/objections", new { entry = entries["威海丙医疗器械有限公司"], realName = false, text = "该公司产品曾被抽检不合格。" })).ExpectAsync(201);
 
         // The period ends with the objection open: both wait past what the notice stage expects.
         var closesAt = notice.GetProperty("closesAt").GetDateTimeOffset();
