@@ -78,11 +78,11 @@ public static class AppServices
         services.AddSingleton<IEventHandler, ReportIndex>();
         services.AddSingleton<IEventHandler, ReactionQueue>();
 
-        // Timers and reactions.
-        services.AddSingleton<IReaction, CycleReactions>();
-        services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<Review.ReviewCommands>();
-        services.AddSingleton<IReaction, Review.ReviewReactions>();
+
+        // Where applications stand, and the steps the system owes them (taken by the functions that append, and by each application's orchestration).
+        services.AddSingleton<Standings>();
+        services.AddSingleton<FollowUps>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
         builder.AddConsultations();

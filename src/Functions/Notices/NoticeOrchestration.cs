@@ -94,7 +94,7 @@ public sealed class NoticeOrchestration : TaskOrchestrator<NoticeWork, NoticeOut
 }
 
 /// <summary>The notice orchestration's activities: each loads a stream, decides, appends; running one twice changes nothing.</summary>
-public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationCommands applications, Streams streams, ILogger<NoticeSteps> logger)
+public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationCommands applications, Cycles.FollowUps followUps, Streams streams, ILogger<NoticeSteps> logger)
 {
     public const string Close = "CloseNotice";
     public const string ApplyUpheldObjections = "ApplyUpheldObjections";
@@ -132,6 +132,12 @@ public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationComma
             {
                 // Already ended (withdrawn, refused): nothing left to take it out of.
                 LogNotDisqualified(logger, removed.ApplicationId, noticeId, refusal.Code);
+            }
+
+            // A proposed winner disqualified leaves the list; its place stays empty (a conflict fails the attempt, so it is retried).
+            if (await followUps.LeaveProposedWinnersAsync(removed.ApplicationId, $"{Orchestrations.Notice(noticeId)}:leave:{removed.ApplicationId}", CancellationToken.None) is { Code: "concurrency.conflict" } busy)
+            {
+                throw new InvalidOperationException($"{removed.ApplicationId} leaving the proposed winners: {busy}");
             }
         }
     }

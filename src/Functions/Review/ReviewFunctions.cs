@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Policies;
@@ -147,8 +148,10 @@ public sealed record SiteReviewerView(
 /// scores on the policy's sheets, the team leader's report, and the candidates' rating of the
 /// site reviewers. Reviewers sign in with the reviewer role; their subject is their expert id.
 /// </summary>
-public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
+public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycles.FollowUps followUps, ILoggerFactory loggers)
 {
+    private readonly ILogger _log = loggers.CreateLogger<ReviewFunctions>();
+
     private const string Tag = "Expert review";
 
     // ---- the expert pool ----
@@ -440,8 +443,15 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     [Refuses(404, "application.not-found", "review.not-assigned")]
     [Refuses(409, "review.conflict-pending", "review.scores-missing", "review.no-scores", "review.too-few-scores", "review.leader-recused", "concurrency.conflict")]
     [Refuses(422, "review.stage-not-scored", "reason.missing", "reason.too-long")]
-    public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
-        WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct));
+    public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct, async signed =>
+        {
+            // The signed report's score becomes the application's stage score now, before the answer
+            // (a refusal is taken again, and shown, by the application's orchestration).
+            var signedReport = signed.Appended.First(e => e.Event is PanelReportSigned);
+            await followUps.MoveOnAsync(applicationId, $"{signedReport.StreamId}:{signedReport.Version}", ct);
+            await ApplicationWorkflow.ChangedAsync(durable, await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(applicationId).Value.StreamId, ct), "report-signed", _log, ct);
+        }));
 
     [Function("GetReviewHistory")]
     [Allow(Roles.Office, Roles.Supervisor)]
@@ -541,7 +551,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
             : Problems.For(http, Refusal.Invalid("review.stage-not-scored", "该环节不由评审组评分。", "That stage is not scored by a panel.", "stage"));
 
     /// <summary>Load the application to find its cycle, then run the review command in the caller's role.</summary>
-    private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct)
+    private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct, Func<CommandOutcome<ReviewState>, Task>? then = null)
         where TRequest : class
     {
         // Who may see the application is settled before the body is read: a reviewer not on its panel
@@ -562,6 +572,11 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         if (outcome.Refused)
         {
             return Problems.For(http, outcome.Refusal!);
+        }
+
+        if (then is not null && outcome.Appended.Count > 0)
+        {
+            await then(outcome);
         }
 
         return http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor)

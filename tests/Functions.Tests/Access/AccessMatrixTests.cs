@@ -210,6 +210,11 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
 
         // Reporting.
         ["POST /api/reporting/export"] = (Kind.Role, OfficeOnly),
+
+        // Where it stands: the orchestrations and the worklist, for the office and the supervision group.
+        ["GET /api/applications/{applicationId}/workflow"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/workflow"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/worklist"] = (Kind.Role, OfficeAndSupervision),
     };
 
     private TestApp _app = null!;
