@@ -140,18 +140,17 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-// The staging slot disables every timer and queue function of the app (their [Function] names:
-// FunctionCatalog.Timers and .Queues), so a staged build never runs the backup, the audit
-// anchoring, the report export or the workflow timers, nor takes production's reactions off the
-// queue. BicepTests fails when a function the app declares is missing here.
+// The staging slot disables every timer function of the app (their [Function] names:
+// FunctionCatalog.Timers), so a staged build never runs the backup, the audit anchoring, the
+// report export, the holders' supervision or the sweeps against production data (its
+// orchestrations run in a task hub of its own). BicepTests fails when a timer the app declares is
+// missing here.
 var disabledInStaging = [
   { name: 'AzureWebJobs.AuditAnchor.Disabled', value: 'true' }
   { name: 'AzureWebJobs.Backup.Disabled', value: 'true' }
   { name: 'AzureWebJobs.HolderSupervision.Disabled', value: 'true' }
-  { name: 'AzureWebJobs.OutboxSweep.Disabled', value: 'true' }
-  { name: 'AzureWebJobs.Reactions.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.ProjectionSweep.Disabled', value: 'true' }
   { name: 'AzureWebJobs.ReportingExport.Disabled', value: 'true' }
-  { name: 'AzureWebJobs.Timers.Disabled', value: 'true' }
   { name: 'AzureWebJobs.UploadSweep.Disabled', value: 'true' }
 ]
 

@@ -48,12 +48,10 @@ public static class AppServices
         services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
         services.AddSingleton<EventStore>();
         services.AddSingleton<StateLoader>();
-        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Projections>();
         services.AddSingleton<Streams>();
         services.AddSingleton<ReadModels>();
-        services.AddSingleton<TimerStore>();
         services.AddSingleton<CalendarProvider>();
-        services.AddSingleton<ReactionRunner>();
         services.AddSingleton<AwardRegister>();
         services.AddSingleton<ApplicationCommands>();
         services.AddSingleton<CycleCommands>();
@@ -69,14 +67,13 @@ public static class AppServices
         services.AddOptions<Review.CertificateOptions>().Bind(builder.Configuration.GetSection(Review.CertificateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CertificateVerifier>();
 
-        // Side effects of stored events (run from the outbox, at least once each).
-        services.AddSingleton<IEventHandler, CycleIndex>();
-        services.AddSingleton<IEventHandler, ApplicationIndex>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
-        services.AddSingleton<IEventHandler, NoticeIndex>();
-        services.AddSingleton<IEventHandler, HolderRegister>();
-        services.AddSingleton<IEventHandler, ReportIndex>();
-        services.AddSingleton<IEventHandler, ReactionQueue>();
+        // Read models kept from stored events (projected after each append, at least once each).
+        services.AddSingleton<IProjection, CycleIndex>();
+        services.AddSingleton<IProjection, ApplicationIndex>();
+        services.AddSingleton<IProjection>(sp => sp.GetRequiredService<AwardRegister>());
+        services.AddSingleton<IProjection, NoticeIndex>();
+        services.AddSingleton<IProjection, HolderRegister>();
+        services.AddSingleton<IProjection, ReportIndex>();
 
         services.AddSingleton<Review.ReviewCommands>();
 
@@ -88,9 +85,9 @@ public static class AppServices
         builder.AddConsultations();
 
         services.AddSingleton(new StorageNeeds(
-            [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
+            [StorageClients.EventsTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer],
-            [StorageClients.ReactionsQueue]));
+            []));
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));

@@ -64,13 +64,13 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 29, 23, 59, 0, TimeSpan.FromHours(8)));
         Assert.Equal("0 started, 0 woken", await SuperviseAsync());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, AboutHolder);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 30, 0, 0, 1, TimeSpan.FromHours(8)));
         // The consultation, and the yearly visit (Changde §29, office interval 12 months).
         Assert.Equal("2 started, 0 woken", await SuperviseAsync());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // One mail per department of Changde §13 (国防、国家安全 only for flagged applicants), each with its own link.
         var mails = _graph.Delivered.Where(AboutHolder).ToList();
@@ -101,7 +101,7 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         var form = new Dictionary<string, string> { ["t"] = token, ["respondentName"] = "王科长", ["v-" + id] = "adverse", ["d-" + id] = "2026年5月因重大税收违法行为被列入失信名单。" };
         var answered = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var record = Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
         Assert.Equal("tax", record.Str("department"));
@@ -116,14 +116,14 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         var again = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("不能更改", await again.Content.ReadAsStringAsync());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
 
         // A clean answer records nothing on the holder; the round is not an application round.
         var clean = new Uri(Assert.Single(mails, m => m.Link!.Contains("/marketregulation?t=", StringComparison.Ordinal)).Link!);
         var cleanForm = new Dictionary<string, string> { ["t"] = Uri.UnescapeDataString(clean.Query.Split("?t=")[1]), ["v-" + id] = "none" };
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/marketregulation", new FormUrlEncodedContent(cleanForm))).StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
         Assert.Equal("Awarded", (await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
 

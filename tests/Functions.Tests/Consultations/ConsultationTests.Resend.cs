@@ -26,7 +26,7 @@ public sealed partial class ConsultationTests
 
         // The timers alone never send it again.
         _app.Clock.Advance(TimeSpan.FromHours(2));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.Equal(4, _graph.Delivered.Count);
 
         // The office corrects the department's address, then resends.
@@ -43,8 +43,8 @@ public sealed partial class ConsultationTests
         var again = await (await office.PostAsync($"/api/cycles/changde-2026/consultations/{RoundId}/mails/{key}/resend", null)).ExpectAsync(409);
         Assert.Equal("mail.not-failed", again.Str("code"));
 
-        await _app.FireTimersAsync();
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
+        await _app.SettleAsync();
         var delivered = Assert.Single(_graph.Delivered, m => m.To == "corrected@example.gov.cn");
         Assert.Contains($"/consultations/{RoundId}/{department}?t=", delivered.Link, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(5, _graph.Delivered.Count);

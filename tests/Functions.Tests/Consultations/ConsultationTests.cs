@@ -201,7 +201,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
 
         // Opening again sends nothing more.
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(200);
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.Equal(5, _graph.Requests.Count);
     }
 
@@ -236,7 +236,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync(department, TokenOf(department), Clean(a, b))).StatusCode);
         }
 
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var round = await RoundAsync();
         Assert.Equal("closed", round.Str("status"));
@@ -256,7 +256,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         // Only the office decides on the record.
         await (await _app.As(Roles.Applicant).PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = RoundId, department = "tax", reason = "已补缴" })).ExpectAsync(403);
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = RoundId, department = "tax", reason = "经核实，罚款已缴清，情节轻微，不影响申报。" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         Assert.Equal("FormalReview", (await ApplicationAsync(a)).Str("stage"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/accept", new { })).ExpectAsync(200);
@@ -269,7 +269,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         await OpenAsync();
         var taxAnswer = new Dictionary<string, string> { ["v-" + a] = "adverse", ["d-" + a] = "2025年存在重大税收违法失信行为。" };
         Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync("tax", TokenOf("tax"), taxAnswer)).StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var office = _app.As(Roles.Office);
 
         Assert.Equal("reason.missing", (await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "tax", reason = " " })).ExpectAsync(422)).Str("code"));
@@ -393,21 +393,21 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync("tax", TokenOf("tax"), Clean(a))).StatusCode);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 8, 59, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, m => m.Subject.StartsWith("【提醒】", StringComparison.Ordinal));
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         var reminders = _graph.Delivered.Where(m => m.Subject.StartsWith("【提醒】", StringComparison.Ordinal)).ToList();
         Assert.Equal(Addresses.Where(x => x.Key != "tax").Select(x => x.Value).Order(), reminders.Select(m => m.To).Order());
         Assert.All(reminders, m => Assert.NotNull(m.Link));
 
         // The last reply day is still inside the period; the next midnight is not.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 16, 23, 59, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, m => m.To == "office@example.gov.cn");
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
 
         var office = Assert.Single(_graph.Delivered, m => m.To == "office@example.gov.cn");
         Assert.Contains("逾期", office.Subject);

@@ -4,7 +4,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Hosting;
 
-/// <summary>The timer and queue functions, run the way the host runs them (through the local host's invoker).</summary>
+/// <summary>The timer functions, run the way the host runs them (through the local host's invoker).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TriggerFunctionTests(Azurite azurite) : IAsyncLifetime
 {
@@ -26,9 +26,25 @@ public sealed class TriggerFunctionTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReactionsFunction_WithAMessageNamingNoEvent_Throws_SoTheHostRetries()
+    public void TheHomeMadeEngine_IsGone_NoTimerRows_NoReactionsQueue_NoOutbox()
     {
-        await Assert.ThrowsAnyAsync<Exception>(() => _app.DeliverAsync("Reactions", """{"streamId": "cycle-none", "version": 7}"""));
+        // Deadlines and waits are Durable orchestrations; what follows an event is taken by the function that appended it.
+        var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
+        Assert.Empty(catalog.Queues);
+        Assert.DoesNotContain(catalog.Timers, t => t.Name is "Timers" or "OutboxSweep");
+        var types = typeof(FunctionCatalog).Assembly.GetTypes().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in new[] { "TimerStore", "ITimerHandler", "IReaction", "ReactionQueue", "ReactionRunner", "OutboxDispatcher", "MailOutbox" })
+        {
+            Assert.DoesNotContain(gone, types);
+        }
+
+        Assert.NotEmpty(catalog.Orchestrators);
+    }
+
+    [Fact]
+    public async Task ProjectionSweep_WithNothingPending_RunsNothing()
+    {
+        Assert.Equal("0 pending projections run", await _app.RunTimerAsync("ProjectionSweep"));
     }
 
     [Fact]

@@ -59,8 +59,7 @@ public sealed class ReportingProcessTests(Azurite azurite)
         Assert.Equal("decided", (await (await app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = upheld.Str("receiptCode") })).ExpectAsync(200)).Str("status"));
 
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, Shanghai));
-        await app.FireTimersAsync();
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
         Assert.Equal("closed", (await (await app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         await (await office.PostAsync("/api/reporting/export", null)).ExpectAsync(200);
@@ -145,13 +144,13 @@ public sealed class ReportingProcessTests(Azurite azurite)
         await AnswerAsync(app, graph, roundId, "tax", new() { ["v-" + a] = "adverse", ["d-" + a] = AdverseDetails, ["v-" + b] = "none" });
 
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 1, Shanghai));
-        await app.FireTimersAsync();
+        await app.SettleAsync();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 0, 0, 1, Shanghai));
-        await app.FireTimersAsync();
+        await app.SettleAsync();
         Assert.Single(graph.Delivered, m => m.To == "office@example.gov.cn");
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 18, 10, 0, 0, Shanghai));
         await AnswerAsync(app, graph, roundId, "emergencymanagement", new() { ["v-" + a] = "none", ["v-" + b] = "none" });
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
 
         await (await office.PostAsync("/api/reporting/export", null)).ExpectAsync(200);
 

@@ -44,7 +44,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
 
         await (await flow.Office.PostJsonAsync("/api/cycles/weihai-2026/composite", new { })).ExpectAsync(200);
         await (await flow.Office.PostJsonAsync("/api/cycles/weihai-2026/candidates", new { candidates = new Dictionary<string, string> { [a] = "recognition" } })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // §15: the candidate list is under notice for 5 working days (13-17 April); the leading group deliberates after it.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
@@ -66,11 +66,10 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
 
         // The notice closes after its fifth working day: the same decision goes through.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("Deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
         await (await flow.Committee.PostJsonAsync("/api/cycles/weihai-2026/winners", winners)).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("Approval", (await flow.ApplicationAsync(a)).Str("stage"));
 
         // One application cannot be sent back while the decision that moved it stands.
@@ -87,7 +86,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         var withdrawn = await (await flow.Office.PostJsonAsync(withdraw, new { reason = why })).ExpectAsync(200);
         Assert.Equal(("winners", why), (withdrawn.Str("decision").ToLowerInvariant(), withdrawn.Str("reason")));
         Assert.Equal([a], withdrawn.GetProperty("returned").EnumerateArray().Select(e => e.GetString()!).ToArray());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // The application is back before the leading group, and its trail says why.
         Assert.Equal("Deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
@@ -98,11 +97,11 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
 
         // Taken again, approved, announced: after the announcement only revocation applies.
         await (await flow.Committee.PostJsonAsync("/api/cycles/weihai-2026/winners", winners)).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 24, 10, 0, 0, TimeSpan.FromHours(8)));
         await (await flow.Office.PostJsonAsync($"/api/applications/{a}/approvals", new { stepCode = "city-government", reference = "威政字〔2026〕9号" })).ExpectAsync(200);
         await (await flow.Office.PostJsonAsync("/api/cycles/weihai-2026/announce", new { reference = "威政发〔2026〕5号", announcedOn = "2026-04-24" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("Awarded", (await flow.ApplicationAsync(a)).Str("status"));
 
         var late = await (await flow.Office.PostJsonAsync(withdraw, new { reason = why })).ExpectAsync(409);
@@ -155,7 +154,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         await (await flow.Reviewer("exp-1").PostJsonAsync($"/api/applications/{a}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
         var aReport = (await (await flow.Office.GetAsync($"/api/applications/{a}/review")).ExpectAsync(200)).GetProperty("reports")[0];
         Assert.Equal(["exp-1", "exp-2", "exp-4"], aReport.GetProperty("totals").EnumerateObject().Select(t => t.Name).Order().ToArray());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("SiteReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         // b: all four score; the office then replaces exp-2, whose score on b stops counting; exp-5 scores in its place.
@@ -209,8 +208,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await flow.Office.PostJsonAsync("/api/cycles/changde-2026/notices", new { list = "acceptance", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("MaterialReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         await RecusedLeaderIsReplacedByAppointmentAsync(flow, "changde-2026", a, "§19", ["湖南文理学院", "常德市质量技术研究所", "湖南省标准化研究院"]);
@@ -233,8 +231,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 12, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await flow.Office.PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("MaterialReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         await RecusedLeaderIsReplacedByAppointmentAsync(flow, "benxi-2026", a, "§17", ["东北大学", "本溪市质量技术监督检验所", "辽宁科技学院"]);
@@ -281,7 +278,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
         var signed = (await (await flow.Office.GetAsync($"/api/applications/{a}/review")).ExpectAsync(200)).GetProperty("reports")[0];
         Assert.Equal("ld-2", signed.Str("signedBy"));
         Assert.Equal(["ld-2", "ld-3"], signed.GetProperty("totals").EnumerateObject().Select(t => t.Name).Order().ToArray());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Contains("StageScored", await flow.HistoryTypesAsync(a));
 
         var trail = (await (await flow.Supervisor.GetAsync($"/api/cycles/{cycleId}/review-history?applicationId={a}")).ExpectAsync(200)).EnumerateArray().ToList();
