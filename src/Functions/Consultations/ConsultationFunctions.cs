@@ -61,7 +61,7 @@ public sealed record MailView(
     /// </summary>
     public static string? Neutral(string status, string? error) =>
         error is null ? null
-        : status == Mail.MailOutbox.Failed ? "发送未成功，系统不再自动重试。请核实收件地址后重新发送；原因请系统管理员查看运行日志。"
+        : status == Mail.MailLog.Failed ? "发送未成功，系统不再自动重试。请核实收件地址后重新发送；原因请系统管理员查看运行日志。"
         : "上次发送未成功，系统将自动重试；如一直未成功，请系统管理员查看运行日志。";
 }
 
