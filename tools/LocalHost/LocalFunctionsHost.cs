@@ -52,6 +52,7 @@ public static class LocalFunctionsHost
         {
             // Graph:BaseUrl points here (scripts/run.sh sets it): mails stay on this machine.
             app.MapLocalMailbox();
+            app.Lifetime.ApplicationStarted.Register(() => LocalMailbox.LogAddresses(app));
         }
 
         return app;

@@ -7,8 +7,10 @@ using Azure;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using QualityAward.Functions.Storage;
@@ -223,7 +225,7 @@ public sealed partial class LocalMailbox(StorageClients storage, TimeProvider cl
     private static IResult Page(string title, string body, int status = StatusCodes.Status200OK) => Results.Content(
         $"""
         <!DOCTYPE html>
-        <html lang="zh-CN"><head><meta charset="utf-8"><title>{H(title)} · 本地邮箱</title>
+        <html lang="zh-CN"><head><meta charset="utf-8"><title>{H(title == "本地邮箱" ? title : title + " · 本地邮箱")}</title>
         <style>{Style}</style>
         </head><body>
         {body}
@@ -240,6 +242,19 @@ public sealed partial class LocalMailbox(StorageClients storage, TimeProvider cl
 
     [GeneratedRegex("href=\"([^\"]+)\"")]
     private static partial Regex Href();
+
+    /// <summary>Say where the mailbox is, once the host listens.</summary>
+    internal static void LogAddresses(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILogger<LocalMailbox>>();
+        foreach (var address in app.Urls)
+        {
+            LogMailboxAt(logger, address.TrimEnd('/') + PagePath);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Local mailbox: mails the app sends through Graph are read at {Address}")]
+    private static partial void LogMailboxAt(ILogger logger, string address);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Local mailbox: a mail to {To} ({Subject}) is at /_mailbox/{Id}")]
     private static partial void LogReceived(ILogger logger, string to, string subject, string id);
@@ -267,5 +282,33 @@ public static class LocalMailboxSetup
         group.MapGet(string.Empty, (HttpContext http, LocalMailbox mailbox) => mailbox.ListPageAsync(http));
         group.MapGet("/{id:regex(^[0-9]{{19}}-[0-9a-f]{{8}}$)}", (string id, HttpContext http, LocalMailbox mailbox) => mailbox.MailPageAsync(id, http));
         group.MapPost("/graph/v1.0/users/{mailbox}/sendMail", (string mailbox, HttpContext http, LocalMailbox box) => box.SendMailAsync(mailbox, http));
+    }
+}
+
+/// <summary>
+/// The local mailbox alone, for a local run where Core Tools' Functions host runs the app
+/// (<c>func start</c>): scripts/run.sh starts it beside the host on its own loopback port
+/// (<c>dotnet run --project tools/LocalHost -- --mailbox-only --urls http://127.0.0.1:7072</c>)
+/// and points Graph:BaseUrl at it. It serves nothing but the mailbox.
+/// </summary>
+public static class LocalMailboxHost
+{
+    public const string Switch = "--mailbox-only";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != Switch).ToArray(), ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+        builder.Services.AddOptions<QualityAward.Functions.Hosting.StorageOptions>()
+            .Bind(builder.Configuration.GetSection(QualityAward.Functions.Hosting.StorageOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton<StorageClients>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<LocalMailbox>();
+        var app = builder.Build();
+        app.MapLocalMailbox();
+        app.Lifetime.ApplicationStarted.Register(() => LocalMailbox.LogAddresses(app));
+        return app;
     }
 }
