@@ -176,7 +176,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
 
     [Function("SaveForm")]
     [Allow(Roles.Applicant)]
-    [Api(Tag, "Save the draft form (the whole form each time).", Body = typeof(ApplicationForm), Returns = typeof(ApplicationView))]
+    [Api(Tag, "Save the draft form (the whole form each time).", Body = typeof(ApplicationForm), BodyExamples = "forms", Returns = typeof(ApplicationView))]
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-a-draft", "application.window-closed", "concurrency.conflict")]
     [Refuses(422, "application.form-invalid")]
