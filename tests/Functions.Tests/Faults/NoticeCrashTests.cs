@@ -32,7 +32,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
     public async Task AppKilledWhileObjectionsAreFiled_EveryReceiptIsStoredOnce_TheNoticeClosesOnce_AndMovesEachApplicationOnOnce()
     {
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
-        var first = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 1, 5, 9, 0, 0, Shanghai), prefix: prefix);
+        var first = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 1, 5, 9, 0, 0, Shanghai), prefix: prefix, configure: TestApp.DurableOnAzurite);
         await (await first.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "benxi", year = 2026, submissionOpensOn = "2026-01-05", submissionClosesOn = "2026-03-31", acknowledgeWarnings = true })).ExpectAsync(201);
         var applications = new List<string>();
         foreach (var name in new[] { "本溪丑钢铁有限公司", "本溪寅药业有限公司", "本溪卯装备有限公司" })
@@ -73,8 +73,8 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
             $"{beforeKill.Count(a => a.ReceiptCode is not null)} answered 201, {cutOff} without a receipt ({Outcomes(beforeKill.Where(a => a.ReceiptCode is null))}).");
         Assert.True(cutOff > 0, "No objection was in flight when the app was killed: the kill did not land mid-stream.");
 
-        // The restart on the same storage; the host's outbox sweep finishes what the dead process left.
-        await using var second = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 2, 12, 9, 5, 0, Shanghai), prefix: prefix);
+        // The restart on the same storage and task hub; the projection sweep finishes what the dead process left.
+        await using var second = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 2, 12, 9, 5, 0, Shanghai), prefix: prefix, configure: TestApp.DurableOnAzurite);
         await SweepAsync(second);
 
         // Those without a receipt file again (nothing tells them it was taken); the others keep filing.

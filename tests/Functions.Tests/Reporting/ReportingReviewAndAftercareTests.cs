@@ -62,7 +62,8 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
         var maxTotal = (await _flow.SheetAsync()).Values.Sum();
 
         var awarded = await Holders.AwardAsync(_app, Cycle, "holder-owner", Forms.WeihaiOrganisation(), new DateOnly(2026, 6, 30));
-        _app.Clock.SetUtcNow(At(2027, 6, 30, 0, 0, 1));
+        _app.Clock.SetUtcNow(At(2027, 6, 30, 1, 0, 0));
+        await _app.RunTimerAsync("HolderSupervision");
         await _app.SettleAsync();
         _app.Clock.SetUtcNow(At(2027, 7, 6, 10, 0));
         var office = _app.As(Roles.Office);

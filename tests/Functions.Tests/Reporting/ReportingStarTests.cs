@@ -110,7 +110,8 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
         var winner = await Holders.AwardAsync(_app, Cycle, WinnerOwner, ConsultationTests.ChangdeForm(WinnerName, WinnerKey), new DateOnly(2025, 6, 30), DoStageAsync);
 
         // A year on: the visit and the consultation about the holder fall due; tax reports an adverse record.
-        _app.Clock.SetUtcNow(Bj(2026, 6, 30, 0, 0, 1));
+        _app.Clock.SetUtcNow(Bj(2026, 6, 30, 1, 0, 0));
+        await _app.RunTimerAsync("HolderSupervision");
         await _app.SettleAsync();
         var holderRound = ConsultationIds.ForHolder(winner, new DateOnly(2026, 6, 30));
         _app.Clock.SetUtcNow(Bj(2026, 7, 2, 10, 0));

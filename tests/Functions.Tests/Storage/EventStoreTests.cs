@@ -82,10 +82,10 @@ public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task SideEffects_LeftInTheOutboxByACrash_AreDoneByTheSweep()
+    public async Task ReadModels_LeftPendingByACrash_AreProjectedByTheSweep()
     {
         // A crash right after the append: the events are stored, their side effects (here the
-        // cycle index that lists cycles) never ran. The outbox sweep timer finishes them.
+        // cycle index that lists cycles) never ran. The projection sweep timer finishes them.
         var store = NewStore();
         await store.AppendAsync("cycle-crashed-2026", 0, [Opened("crashed-2026")], Meta, CancellationToken.None);
         var before = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
@@ -93,7 +93,7 @@ public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
 
         var swept = await _app.RunTimerAsync("ProjectionSweep");
 
-        Assert.Contains("1 outbox entries", swept);
+        Assert.Contains("1 pending projections run", swept);
         var after = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
         Assert.Contains("crashed-2026", after.EnumerateArray().Select(c => c.Str("cycleId")));
         Assert.Empty(await store.ReadPendingProjectionsAsync("cycle-crashed-2026", CancellationToken.None));
