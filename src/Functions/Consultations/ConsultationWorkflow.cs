@@ -25,6 +25,7 @@ public sealed partial class ConsultationMail(
     StateLoader loader,
     ReplyTokens tokens,
     IOptionsMonitor<ConsultationOptions> options,
+    IOptions<OfficeOptions> offices,
     ILogger<ConsultationMail> logger) : IEventHandler, IMailComposer
 {
     public const string Request = "request";
@@ -94,12 +95,18 @@ public sealed partial class ConsultationMail(
         var ask = round.Ask(department)!;
         var link = LinkFor(o, department);
         var applicants = o.Applicants.Where(a => ask.ApplicationIds.Contains(a.ApplicationId)).ToList();
+
+        // The regulation by name with its article, and the office that asks with its contact (issue 19, item 4).
+        var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(o.CycleId).Value.StreamId, ct);
+        var basis = cycle.Exists ? Regulation.Cite(cycle.Policy.Document, o.Article) : o.Article;
+        var office = cycle.Exists ? cycle.Policy.Office?.Name : null;
+        var contact = cycle.Exists && offices.Value.For(cycle.PolicyId) is { } c ? OfficeOptions.Line(c) : null;
         var html = new StringBuilder()
             .Append("<p>").Append(Html.E(NameOf(department))).Append("：</p>")
             .Append(row.Key.StartsWith(Reminder, StringComparison.Ordinal) ? "<p><strong>提醒：</strong>贵单位尚未答复以下征求意见，答复期限即将届满。</p>" : string.Empty)
             .Append(o.IsAboutHolder
                 ? $"<p>现就以下获奖者获奖后有无重大质量、安全、环境等事故或严重违法违规行为征求贵单位意见，请于{replyBy}前通过下方链接答复（无不良记录，或有不良记录并说明具体情况）。</p>"
-                : $"<p>根据{Html.E(o.Article)}的规定，现就以下{applicants.Count}个申报者近年有无不良记录征求贵单位意见，请于{replyBy}前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
+                : $"<p>根据{Html.E(basis)}的规定，现就以下{applicants.Count}个申报者近年有无不良记录征求贵单位意见，请于{replyBy}前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
             .Append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>序号</th><th>申报者</th><th>类别</th><th>统一社会信用代码或身份证号码</th></tr></thead><tbody>");
         var i = 0;
         foreach (var a in applicants)
@@ -110,7 +117,8 @@ public sealed partial class ConsultationMail(
 
         html.Append("</tbody></table>")
             .Append("<p>答复链接（仅供贵单位使用，请勿转发）：<a href=\"").Append(Html.E(link)).Append("\">").Append(Html.E(link)).Append("</a></p>")
-            .Append("<p>意见提交后即为最终答复，不能更改。如有疑问，请与评审办公室联系。</p>");
+            .Append("<p>意见提交后即为最终答复，不能更改。如有疑问，请与").Append(Html.E(office ?? "评审办公室")).Append("联系").Append(contact is null ? string.Empty : "（" + Html.E(contact) + "）").Append("。</p>")
+            .Append(office is null ? string.Empty : "<p style=\"text-align:right\">" + Html.E(office) + "<br>" + Html.Date(ShanghaiTime.DateOf(o.At)) + "</p>");
         var subject = row.Key.StartsWith(Reminder, StringComparison.Ordinal)
             ? $"【提醒】{o.Title}（请于{replyBy}前答复）"
             : $"{o.Title}（请于{replyBy}前答复）";
