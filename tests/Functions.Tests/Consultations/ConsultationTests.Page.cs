@@ -1,0 +1,36 @@
+using Microsoft.Playwright;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Consultations;
+
+/// <summary>The reply page as a department reads it (issue 19, item 4): the regulation by name with its article, the office that asks and how to reach it; at 390 px and through axe-core.</summary>
+public sealed partial class ConsultationTests
+{
+    [Fact]
+    public async Task ReplyPage_NamesTheRegulationAndTheOffice_AndFitsAPhone()
+    {
+        await AtConsultationAsync("常德癸陶瓷有限公司");
+        await OpenAsync();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium.ExecutablePath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BypassCSP = true });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_app.Address, LinkPath("tax")).ToString());
+
+        var basis = await page.Locator("#basis").InnerTextAsync();
+        Assert.StartsWith("《常德市市长质量奖管理办法》", basis);
+        Assert.Contains("条", basis);
+        Assert.DoesNotContain("§", basis);
+        var sender = await page.Locator("#sender").InnerTextAsync();
+        Assert.Contains("常德市市长质量奖评审委员会办公室", sender);
+        Assert.Contains("award-office@changde.example.gov.cn", sender);
+        Assert.Contains("常德市市长质量奖", await page.Locator("header.site").InnerTextAsync());
+        await PageChecks.AssertFitAsync(page, "consultation-reply");
+    }
+}
