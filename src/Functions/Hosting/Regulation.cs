@@ -12,7 +12,7 @@ public static partial class Regulation
 {
     /// <summary>《title》（number）: the regulation by name, with its document number where it has one.</summary>
     public static string Name(PolicyDocument document) =>
-        $"《{document.Title}》" + (document.Number is { Length: > 0 } n ? $"（{n}）" : string.Empty) + (document.Status == PolicyStatus.Draft ? "（征求意见稿）" : string.Empty);
+        $"《{document.Title}》" + (document.Number is { Length: > 0 } n ? $"（{n}）" : string.Empty) + (document.Status == PolicyStatus.Draft && !document.Title.Contains("征求意见稿", StringComparison.Ordinal) ? "（征求意见稿）" : string.Empty);
 
     /// <summary>The regulation by name followed by its articles.</summary>
     public static string Cite(PolicyDocument document, string article) => Name(document) + Articles(article);
