@@ -12,6 +12,11 @@ public sealed partial class ConsultationTests
         await AtConsultationAsync("常德癸陶瓷有限公司");
         await OpenAsync();
 
+        // The mail says the same: the regulation by name with its articles, the office that asks and how to reach it.
+        var mail = MailTo("tax").Html;
+        Assert.Contains("根据《常德市市长质量奖管理办法（征求意见稿）》第十三条至第十四条的规定", mail);
+        Assert.Contains("请与常德市市长质量奖评审委员会办公室联系（地址：常德市示例路1号 质量奖办公室；电话：0000-1234567；电子邮箱：award-office@changde.example.gov.cn）", mail);
+
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
