@@ -36,16 +36,43 @@ fi
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development AZURE_FUNCTIONS_ENVIRONMENT=Development
 export Demo__Enabled=true Demo__BaseUrl="$url"
 
+# The local mailbox: every mail the app sends through Microsoft Graph (requests to departments,
+# reminders, the office's notes) goes, through the same Graph SDK, to a loopback stand-in of Graph's
+# sendMail in the local host, and is read at $mailbox_url. Set Graph__BaseUrl yourself to send
+# through a real Graph instead (and Graph__Credential=Default to sign in with your account).
+if [ -z "${Graph__BaseUrl:-}" ]; then
+  if command -v func >/dev/null 2>&1; then
+    mailbox_host="${QUALITYAWARD_MAILBOX_URL:-http://127.0.0.1:$((port + 1))}"
+  else
+    mailbox_host="$url"
+  fi
+  mailbox_url="$mailbox_host/_mailbox"
+  export LocalMailbox__Enabled=true Graph__BaseUrl="$mailbox_host/_mailbox/graph/v1.0" Graph__Credential=Anonymous
+  export Demo__MailboxUrl="$mailbox_url"
+else
+  mailbox_url=""
+fi
+
+echo "==> dotnet build (first run restores packages)"
+dotnet build tools/LocalHost/LocalHost.csproj --nologo -v quiet -clp:ErrorsOnly
+
 if command -v func >/dev/null 2>&1; then
   echo "==> Azure Functions Core Tools found: the Functions host runs the worker (func start)"
   if [ ! -f src/Functions/local.settings.json ]; then
     cp src/Functions/local.settings.example.json src/Functions/local.settings.json
   fi
+  if [ -n "$mailbox_url" ]; then
+    # The Functions host serves only the function app: the mailbox runs beside it, on its own port.
+    dotnet run --project tools/LocalHost/LocalHost.csproj --no-build -- --mailbox-only --urls "$mailbox_host" &
+    MAILBOX_PID=$!
+    trap '[ -n "${AZURITE_PID:-}" ] && kill "$AZURITE_PID" 2>/dev/null; kill "$MAILBOX_PID" 2>/dev/null || true' EXIT
+    echo "==> local mailbox: $mailbox_url"
+  fi
   cd src/Functions
-  exec func start --port "$port"
+  func start --port "$port"
+  exit $?
 fi
 
-echo "==> dotnet build (first run restores packages)"
-dotnet build tools/LocalHost/LocalHost.csproj --nologo -v quiet -clp:ErrorsOnly
 echo "==> no Azure Functions Core Tools on PATH: the local host runs the functions (tools/LocalHost)"
+[ -n "$mailbox_url" ] && echo "==> local mailbox: $mailbox_url (mails appear once the app sends them)"
 dotnet run --project tools/LocalHost/LocalHost.csproj --no-build -- --urls "$url"

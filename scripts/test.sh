@@ -44,7 +44,11 @@ dotnet build QualityAward.sln --no-restore --nologo -v quiet -warnaserror -warnn
 
 echo "==> dotnet test"
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+# Tests that explore or measure write one line each here (the model-based test's sequences and
+# steps); they are printed before the totals.
+QUALITYAWARD_TEST_REPORTS="$(mktemp -d)"
+export QUALITYAWARD_TEST_REPORTS
+trap 'rm -rf "$log" "$QUALITYAWARD_TEST_REPORTS"' EXIT
 set +e
 dotnet test QualityAward.sln --no-build --nologo -v quiet 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -58,5 +62,8 @@ if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then
   echo "dotnet test exited with $status without reporting a failed test (a test host crashed or did not start)."
   failed=1
 fi
+for report in "$QUALITYAWARD_TEST_REPORTS"/*.txt; do
+  [ -e "$report" ] && cat "$report"
+done
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -1,8 +1,10 @@
 // QualityAward (市长质量奖) in Azure: the function app (.NET 10 isolated worker, Linux; Flex
 // Consumption where offered, Elastic Premium or Dedicated by parameter), its data storage
 // (tables, blobs, queues; no shared keys), Key Vault, Log Analytics + Application Insights, one
-// user-assigned identity and the roles it needs. Works in the global cloud and in Azure operated
-// by 21Vianet: every endpoint comes from environment() or from the resources themselves.
+// user-assigned identity and the roles it needs; optionally a staging slot and private networking.
+// Works in the global cloud and in Azure operated by 21Vianet: every endpoint comes from
+// environment() or from the resources themselves. `azd up` runs it (azure.yaml, main.parameters.json);
+// env/*.bicepparam hold each environment's values.
 targetScope = 'resourceGroup'
 
 @description('Azure region for every resource. Defaults to the resource group\'s region (e.g. chinanorth3 in Azure China).')
@@ -97,6 +99,22 @@ param storageSku string = 'Standard_ZRS'
 @description('Object ids of the office\'s users or groups who read the Power BI files (Storage Blob Data Reader on the reporting container only).')
 param reportReaderPrincipalIds array = []
 
+@description('How Elastic Premium and Dedicated run the package: blob (scripts/package.sh, uploaded to the deployments container; WEBSITE_RUN_FROM_PACKAGE is its URL) or zipDeploy (azd deploy / az functionapp deployment source config-zip; WEBSITE_RUN_FROM_PACKAGE=1). zipDeploy is the default with a staging slot (a swap moves a zip-deployed package). Flex Consumption ignores it.')
+@allowed([
+  'blob'
+  'zipDeploy'
+])
+param packageSource string = stagingSlot ? 'zipDeploy' : 'blob'
+
+@description('Elastic Premium or Dedicated: add a deployment slot "staging" (its own Durable task hub, every timer and queue function disabled, all sticky) to check a build before swapping it into production. Flex Consumption has no slots, so it is ignored there: deploy to a test environment first (env/test.bicepparam).')
+param stagingSlot bool = false
+
+@description('Storage and Key Vault reachable only from the app: a VNet (app integration subnet + private endpoint subnet), private endpoints and private DNS zones for blob, queue, table and Key Vault, public network access off, all the app\'s outbound traffic through the VNet. Uploading a package to storage and Power BI then need a network path (see docs/deploy.md).')
+param privateNetworking bool = false
+
+@description('Private networking: the VNet\'s address space, at least a /23 (first /24: app integration, second /24: private endpoints).')
+param vnetAddressPrefix string = '10.40.0.0/23'
+
 @description('Tags for every resource.')
 param tags object = {}
 
@@ -128,6 +146,7 @@ module storage 'modules/storage.bicep' = {
     name: '${prefix}st${resourceToken}'
     sku: storageSku
     anchorRetentionDays: anchorRetentionDays
+    publicNetworkAccess: !privateNetworking
   }
 }
 
@@ -142,6 +161,20 @@ module keyVault 'modules/keyvault.bicep' = {
     auditChainKey: auditChainKey
     webClientSecret: webClientSecret
     webSessionKey: webSessionKey
+    publicNetworkAccess: !privateNetworking
+  }
+}
+
+module network 'modules/network.bicep' = if (privateNetworking) {
+  name: 'network'
+  params: {
+    location: location
+    tags: allTags
+    vnetName: '${prefix}-vnet-${resourceToken}'
+    addressPrefix: vnetAddressPrefix
+    hostingPlan: hostingPlan
+    storageAccountId: storage.outputs.id
+    keyVaultId: keyVault.outputs.id
   }
 }
 
@@ -162,6 +195,10 @@ module functionApp 'modules/functionapp.bicep' = {
   params: {
     location: location
     tags: allTags
+    // azd deploys the service "api" (azure.yaml) to the one resource with this tag.
+    siteTags: {
+      'azd-service-name': 'api'
+    }
     planName: '${prefix}-plan-${resourceToken}'
     appName: '${prefix}-func-${resourceToken}'
     hostingPlan: hostingPlan
@@ -188,8 +225,11 @@ module functionApp 'modules/functionapp.bicep' = {
     officeEmail: officeEmail
     departments: departments
     authorityHost: environment().authentication.loginEndpoint
+    packageSource: packageSource
+    stagingSlot: stagingSlot
+    integrationSubnetId: privateNetworking ? network!.outputs.integrationSubnetId : ''
   }
-  // The app reads storage and Key Vault with the identity from its first start.
+  // The app reads storage and Key Vault with the identity from its first start (through the private endpoints if any).
   dependsOn: [
     roles
   ]
@@ -200,6 +240,9 @@ output functionAppUrl string = functionApp.outputs.url
 
 @description('The function app\'s name (for az functionapp commands).')
 output functionAppName string = functionApp.outputs.name
+
+@description('The staging slot\'s base URL (empty without a slot).')
+output stagingUrl string = functionApp.outputs.stagingUrl
 
 @description('The data storage account\'s name.')
 output storageAccountName string = storage.outputs.name

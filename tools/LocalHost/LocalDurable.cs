@@ -33,7 +33,11 @@ public sealed class LocalDurableOptions
     [RegularExpression("^(AzureStorage|InMemory)$")]
     public string Backend { get; set; } = "AzureStorage";
 
-    /// <summary>The task hub (its queues, tables and lease blobs); default from Storage:Prefix, so test apps do not share one.</summary>
+    /// <summary>
+    /// The task hub (its queues, tables and lease blobs). Unset: one named from Storage:Prefix when
+    /// there is one (so test apps never share one), else the <c>DurableTaskHub</c> setting that
+    /// host.json's <c>hubName</c> (<c>%DurableTaskHub%</c>) reads in Azure, else <c>qualityaward</c>.
+    /// </summary>
     public string? TaskHub { get; set; }
 
     /// <summary>The longest pause between polls of an empty queue (the provider backs off up to this).</summary>
@@ -57,6 +61,9 @@ public sealed class LocalDurableOptions
 /// </summary>
 public static class LocalDurable
 {
+    /// <summary>The app setting host.json's <c>durableTask.hubName</c> names (<c>%DurableTaskHub%</c>): production and the staging slot each have their own hub.</summary>
+    public const string HubNameSetting = "DurableTaskHub";
+
     public static void AddLocalDurable(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -131,7 +138,7 @@ public static class LocalDurable
         return new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
         {
             StorageAccountClientProvider = new StorageAccountClientProvider(connection == "UseDevelopmentStorage=true" ? AzuriteConnection : connection),
-            TaskHubName = options.TaskHub ?? (prefix.Length > 0 ? $"qa{prefix}hub" : "qualityaward"),
+            TaskHubName = options.TaskHub ?? (prefix.Length > 0 ? $"qa{prefix}hub" : configuration[HubNameSetting] ?? "qualityaward"),
             PartitionCount = 1,
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             WorkItemQueueVisibilityTimeout = options.WorkItemVisibilityTimeout,
@@ -172,7 +179,12 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
     {
         var function = bindings[context.Name];
         var target = function.Method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, function.Method.DeclaringType!);
-        var arguments = function.Method.GetParameters().Select(p => p.ParameterType == typeof(CancellationToken) ? (object)CancellationToken.None : input).ToArray();
+        // The input, and what the worker binds beside it: a [DurableClient] (activities may start or
+        // signal other orchestrations) and the cancellation token.
+        var arguments = function.Method.GetParameters().Select(p =>
+            p.ParameterType == typeof(CancellationToken) ? CancellationToken.None
+            : p.ParameterType == typeof(Microsoft.DurableTask.Client.DurableTaskClient) ? services.GetRequiredService<Microsoft.DurableTask.Client.DurableTaskClient>()
+            : (object?)input).ToArray();
         object? returned;
         try
         {

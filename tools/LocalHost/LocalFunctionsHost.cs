@@ -14,6 +14,7 @@ namespace QualityAward.LocalHost;
 /// running through the same <see cref="FunctionGate"/>, and — unless <c>Workflow:RunLocalTriggers</c>
 /// is false (tests drive them by hand) — the timer and queue functions on their schedules; the
 /// orchestrator and activity functions run on the Durable Task SDK (<see cref="LocalDurable"/>).
+/// With <c>LocalMailbox:Enabled</c> it also serves the local mailbox (<see cref="LocalMailbox"/>).
 /// </summary>
 public static class LocalFunctionsHost
 {
@@ -39,8 +40,21 @@ public static class LocalFunctionsHost
             builder.Services.AddHostedService<LocalTriggers>();
         }
 
+        var mailbox = builder.Configuration.GetValue($"{LocalMailboxOptions.Section}:{nameof(LocalMailboxOptions.Enabled)}", false);
+        if (mailbox)
+        {
+            builder.Services.AddSingleton<LocalMailbox>();
+        }
+
         var app = builder.Build();
         MapHttpFunctions(app);
+        if (mailbox)
+        {
+            // Graph:BaseUrl points here (scripts/run.sh sets it): mails stay on this machine.
+            app.MapLocalMailbox();
+            app.Lifetime.ApplicationStarted.Register(() => LocalMailbox.LogAddresses(app));
+        }
+
         return app;
     }
 

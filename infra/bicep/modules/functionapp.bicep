@@ -1,8 +1,8 @@
 // The function app: the Functions host on Linux runs the .NET 10 isolated worker
 // (scripts/package.sh: host.json, functions.metadata and the worker at the package root).
 // Flex Consumption where the region offers it (the package in a blob container, read with the
-// identity), or Elastic Premium / Dedicated (run from the package blob URL, read with the identity;
-// no Azure Files share, which would need shared keys). Storage, the queue trigger, the host and
+// identity), or Elastic Premium / Dedicated (run from the package blob URL, read with the identity,
+// or zip-deployed; no Azure Files share, which would need shared keys), optionally with a staging slot. Storage, the queue trigger, the host and
 // the Durable task hub use the user-assigned identity; secrets are Key Vault references resolved with it.
 
 @description('Region.')
@@ -10,6 +10,9 @@ param location string
 
 @description('Tags.')
 param tags object
+
+@description('Tags of the function app (production slot) only, e.g. azd-service-name, which must name one resource.')
+param siteTags object = {}
 
 @description('App Service plan name.')
 param planName string
@@ -97,7 +100,28 @@ param departments object
 @description('Microsoft Entra authority host for Graph tokens (this cloud\'s login endpoint).')
 param authorityHost string
 
+@description('How Elastic Premium and Dedicated get the package: blob (WEBSITE_RUN_FROM_PACKAGE is the package blob\'s URL, read with the identity) or zipDeploy (WEBSITE_RUN_FROM_PACKAGE=1: azd deploy or az functionapp deployment source config-zip puts it in the app\'s own storage, per slot, so a swap moves it). Not used by Flex Consumption.')
+@allowed([
+  'blob'
+  'zipDeploy'
+])
+param packageSource string = 'blob'
+
+@description('Elastic Premium or Dedicated: a deployment slot "staging" with its own Durable task hub and every timer and queue function disabled (sticky settings), to warm up and check a build before swapping it into production. Flex Consumption has no slots: ignored there.')
+param stagingSlot bool = false
+
+@description('Resource id of the VNet integration subnet the app\'s outbound traffic goes through (all of it); empty: no VNet integration.')
+param integrationSubnetId string = ''
+
+@description('The Durable task hub of production (app setting DurableTaskHub, read by host.json\'s %DurableTaskHub%).')
+param taskHub string = 'qualityaward'
+
+@description('The staging slot\'s own Durable task hub, so a staged build never works on production\'s orchestrations.')
+param stagingTaskHub string = 'qualityawardstaging'
+
 var flex = hostingPlan == 'FlexConsumption'
+var withSlot = stagingSlot && !flex
+var vnet = !empty(integrationSubnetId)
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
@@ -116,9 +140,31 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
+// The staging slot disables every timer function of the app (their [Function] names:
+// FunctionCatalog.Timers), so a staged build never runs the backup, the audit anchoring, the
+// report export, the holders' supervision or the sweeps against production data (its
+// orchestrations run in a task hub of its own). BicepTests fails when a timer the app declares is
+// missing here.
+var disabledInStaging = [
+  { name: 'AzureWebJobs.AuditAnchor.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.Backup.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.HolderSupervision.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.ProjectionSweep.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.ReportingExport.Disabled', value: 'true' }
+  { name: 'AzureWebJobs.UploadSweep.Disabled', value: 'true' }
+]
+
+// Settings only the staging slot has, all sticky (they stay with the slot when it is swapped):
+// its own Durable task hub and the disabled functions.
+var stagingOnlySettings = concat([
+  { name: 'DurableTaskHub', value: stagingTaskHub }
+], disabledInStaging)
+
 // What every plan sets: the host's own storage and the app's data, identity-based; sign-in;
 // secrets as Key Vault references; mail; telemetry.
 var commonSettings = concat([
+  // host.json's durableTask.hubName is %DurableTaskHub%: production's hub (the staging slot sets its own).
+  { name: 'DurableTaskHub', value: taskHub }
   // The host's own storage (timers' leases, the Durable task hub), identity-based.
   { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
   { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
@@ -163,17 +209,25 @@ var commonSettings = concat([
 
 // Elastic Premium and Dedicated name the runtime in settings and run from the package's blob URL
 // (read with the identity); Flex Consumption names it in functionAppConfig and forbids these settings.
-var classicSettings = [
+var classicRuntime = [
   { name: 'FUNCTIONS_EXTENSION_VERSION', value: '~4' }
   { name: 'FUNCTIONS_WORKER_RUNTIME', value: 'dotnet-isolated' }
+]
+var fromBlob = [
   { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '${deploymentContainerUrl}/qualityaward.zip' }
   { name: 'WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID', value: identityId }
 ]
+// Zip deploy (azd deploy, az functionapp deployment source config-zip [--slot staging]) keeps the
+// package in each slot's own storage; a swap moves it with the slot's content.
+var fromZipDeploy = [
+  { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
+]
+var classicSettings = concat(classicRuntime, packageSource == 'zipDeploy' ? fromZipDeploy : fromBlob)
 
 resource site 'Microsoft.Web/sites@2024-04-01' = {
   name: appName
   location: location
-  tags: tags
+  tags: union(tags, siteTags)
   kind: 'functionapp,linux'
   identity: {
     type: 'UserAssigned'
@@ -186,6 +240,9 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     httpsOnly: true
     reserved: true
     keyVaultReferenceIdentity: identityId
+    // Private networking: every outbound call (storage, Key Vault, Graph) leaves through the VNet.
+    virtualNetworkSubnetId: vnet ? integrationSubnetId : null
+    vnetRouteAllEnabled: vnet ? true : null
     functionAppConfig: flex ? {
       deployment: {
         storage: {
@@ -218,6 +275,66 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// The staging slot (Elastic Premium, Dedicated): the same app and identity on the same plan, its
+// own task hub, no timers and no queue triggers. Deploy to it, check it at its own address, then
+// swap (az functionapp deployment slot swap): production's sticky settings stay in production.
+resource staging 'Microsoft.Web/sites/slots@2024-04-01' = if (withSlot) {
+  parent: site
+  name: 'staging'
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    reserved: true
+    keyVaultReferenceIdentity: identityId
+    virtualNetworkSubnetId: vnet ? integrationSubnetId : null
+    vnetRouteAllEnabled: vnet ? true : null
+    siteConfig: {
+      linuxFxVersion: 'DOTNET-ISOLATED|10.0'
+      alwaysOn: hostingPlan == 'Dedicated' ? true : null
+      ftpsState: 'Disabled'
+      minTlsVersion: '1.2'
+      http20Enabled: true
+      healthCheckPath: '/healthz/ready'
+      // The slot is always zip-deployed (its own package) and has its own task hub, not production's.
+      appSettings: concat(classicRuntime, fromZipDeploy, filter(commonSettings, c => c.name != 'DurableTaskHub'), stagingOnlySettings)
+    }
+  }
+}
+
+// Sticky (slot) settings: the task hub and the disabled functions stay with their slot on a swap.
+resource stickySettings 'Microsoft.Web/sites/config@2024-04-01' = if (withSlot) {
+  parent: site
+  name: 'slotConfigNames'
+  properties: {
+    appSettingNames: map(stagingOnlySettings, s => s.name)
+  }
+}
+
+resource stagingFtpCredentials 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies@2024-04-01' = if (withSlot) {
+  parent: staging
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource stagingScmCredentials 'Microsoft.Web/sites/slots/basicPublishingCredentialsPolicies@2024-04-01' = if (withSlot) {
+  parent: staging
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 resource ftpCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
   parent: site
   name: 'ftp'
@@ -236,3 +353,4 @@ resource scmCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@
 
 output name string = site.name
 output url string = 'https://${site.properties.defaultHostName}'
+output stagingUrl string = withSlot ? 'https://${staging!.properties.defaultHostName}' : ''

@@ -6,6 +6,9 @@ param location string
 @description('Tags.')
 param tags object
 
+@description('False: reachable only through private endpoints (public network access disabled).')
+param publicNetworkAccess bool = true
+
 @description('Key Vault name (3-24 characters).')
 @minLength(3)
 @maxLength(24)
@@ -44,7 +47,11 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
+    networkAcls: {
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: 'None'
+    }
   }
 }
 
@@ -94,6 +101,7 @@ resource webSession 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
 }
 
 output name string = vault.name
+output id string = vault.id
 output uri string = vault.properties.vaultUri
 output replyLinkSigningKeySecretUri string = replyLinkKey.properties.secretUri
 output graphSenderMailboxSecretUri string = senderMailbox.properties.secretUri

@@ -8,6 +8,9 @@ param location string
 @description('Tags.')
 param tags object
 
+@description('False: reachable only through private endpoints (public network access disabled).')
+param publicNetworkAccess bool = true
+
 @description('Storage account name (3-24 lowercase letters and digits).')
 @minLength(3)
 @maxLength(24)
@@ -49,7 +52,11 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
     allowCrossTenantReplication: false
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess ? 'Enabled' : 'Disabled'
+    networkAcls: {
+      defaultAction: publicNetworkAccess ? 'Allow' : 'Deny'
+      bypass: 'None'
+    }
   }
 }
 
@@ -182,6 +189,7 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
 }
 
 output name string = account.name
+output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
 output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table

@@ -639,6 +639,11 @@ public static class CycleDecider
             return Refusal.Invalid("cycle.reason-missing", "请说明撤回原因。", "Give a reason.", "reason");
         }
 
+        if (FreeText.Visible(c.Reason, "reason") is { } invisible)
+        {
+            return invisible;
+        }
+
         var (returned, reinstated) = c.Decision switch
         {
             CycleDecision.Shortlist => (state.Shortlist!.Shortlisted.Select(x => x.ApplicationId), state.Shortlist.NotShortlisted.Select(x => x.ApplicationId)),

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
@@ -64,7 +65,7 @@ public sealed record ApplicationListItem(string ApplicationId, string CycleId, s
 /// Applicants' drafts and submissions, and who may read them. A caller who may not see an
 /// application is told it does not exist (404 <c>application.not-found</c>), whatever else is wrong.
 /// </summary>
-public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModels readModels, Streams streams, Review.ReviewCommands review)
+public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModels readModels, Streams streams, Review.ReviewCommands review, Cycles.FollowUps followUps)
 {
     private const string Tag = "Applications";
 
@@ -175,7 +176,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
 
     [Function("SaveForm")]
     [Allow(Roles.Applicant)]
-    [Api(Tag, "Save the draft form (the whole form each time).", Body = typeof(ApplicationForm), Returns = typeof(ApplicationView))]
+    [Api(Tag, "Save the draft form (the whole form each time).", Body = typeof(ApplicationForm), BodyExamples = "forms", Returns = typeof(ApplicationView))]
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-a-draft", "application.window-closed", "concurrency.conflict")]
     [Refuses(422, "application.form-invalid")]
@@ -197,8 +198,8 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-a-draft", "application.window-not-open", "application.window-closed", "eligibility.category", "eligibility.years-operating", "eligibility.years-in-quality-work", "eligibility.already-awarded", "eligibility.reapplication-too-soon", "eligibility.banned", "concurrency.conflict")]
     [Refuses(422, "application.incomplete")]
-    public Task<IResult> SubmitApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/submit")] HttpRequest req, string applicationId, CancellationToken ct) =>
-        RunAsync(req.HttpContext, commands, applicationId, new Submit(), Roles.Applicant, ct);
+    public Task<IResult> SubmitApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/submit")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        RunAsync(req.HttpContext, commands, applicationId, new Submit(), Roles.Applicant, ct, durable);
 
     [Function("WithdrawApplication")]
     [Allow(Roles.Applicant)]
@@ -206,8 +207,16 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.cannot-withdraw", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public Task<IResult> WithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/withdraw")] HttpRequest req, string applicationId, CancellationToken ct) =>
-        RunAsync<ReasonRequest>(req.HttpContext, commands, streams, applicationId, request => new Withdraw(request.Reason), Roles.Applicant, ct);
+    public async Task<IResult> WithdrawApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/withdraw")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var answer = await RunAsync<ReasonRequest>(http, commands, streams, applicationId, request => new Withdraw(request.Reason), Roles.Applicant, ct, durable);
+
+        // A proposed winner that withdraws leaves the list now; its place stays empty (a refusal is
+        // taken again, and shown, by the application's orchestration).
+        await followUps.LeaveProposedWinnersAsync(applicationId, $"{http.TraceIdentifier}:leave", ct);
+        return answer;
+    }
 
     [Function("GetApplicationHistory")]
     [SignedIn]
@@ -241,7 +250,8 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     }
 
     /// <summary>Run a command for the caller in a role, and answer with the application as the caller may see it.</summary>
-    public static async Task<IResult> RunAsync(HttpContext http, ApplicationCommands commands, string applicationId, IApplicationCommand command, string role, CancellationToken ct)
+    /// <remarks>With <paramref name="durable"/>, the application's orchestration is told (started at submission).</remarks>
+    public static async Task<IResult> RunAsync(HttpContext http, ApplicationCommands commands, string applicationId, IApplicationCommand command, string role, CancellationToken ct, DurableTaskClient? durable = null)
     {
         if (ApplicationId.Parse(applicationId) is { IsOk: false })
         {
@@ -249,7 +259,17 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         var outcome = await commands.RunAsync(applicationId, command, Caller.As(http.User, role), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(View(outcome.State, http.User));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        if (durable is not null && outcome.Appended.Count > 0)
+        {
+            await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct);
+        }
+
+        return Results.Ok(View(outcome.State, http.User));
     }
 
     /// <summary>
@@ -257,7 +277,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     /// for commands with a body: a caller who may not see the application is answered 404 before the
     /// body is read, so what they send tells them nothing and a stranger's malformed body is not a 400.
     /// </summary>
-    public static async Task<IResult> RunAsync<TRequest>(HttpContext http, ApplicationCommands commands, Streams streams, string applicationId, Func<TRequest, IApplicationCommand> command, string role, CancellationToken ct)
+    public static async Task<IResult> RunAsync<TRequest>(HttpContext http, ApplicationCommands commands, Streams streams, string applicationId, Func<TRequest, IApplicationCommand> command, string role, CancellationToken ct, DurableTaskClient? durable = null)
         where TRequest : class
     {
         if (await LoadVisibleAsync(applicationId, http.User, streams, ct) is null)
@@ -266,7 +286,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
-        return problem ?? await RunAsync(http, commands, applicationId, command(request!), role, ct);
+        return problem ?? await RunAsync(http, commands, applicationId, command(request!), role, ct, durable);
     }
 
     /// <summary>The application if the caller may read it; null otherwise (answered as 404: nobody learns it exists).</summary>
@@ -360,6 +380,7 @@ public static class HistoryText
         ApplicationAwarded d => $"获得{d.Year}年度{EligibilityRules.TierZh(d.Tier)}（{d.AnnouncementReference}）",
         ApplicationDisqualified d => $"取消资格：{d.Reason}",
         AwardRevoked d => $"撤销奖励：{d.Reason}（{d.DecisionReference}）",
+        StageReopened d => $"退回“{StageNames.Zh(d.Stage)}”环节：{d.Reason}",
         _ => e.GetType().Name,
     };
 }

@@ -9,7 +9,7 @@ namespace QualityAward.Functions.Applications;
 /// Application summaries for lists: one row per application in its cycle's partition (office and
 /// recommender lists) and one in its owner's partition (the applicant's own list).
 /// </summary>
-public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) : IEventHandler
+public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) : IProjection
 {
     public static string CyclePartition(string cycleId) => $"apps-{cycleId}";
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Policies;
@@ -47,8 +48,8 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "concurrency.conflict")]
     [Refuses(422, "application.opinion-missing", "application.government-approval-missing")]
-    public Task<IResult> RecommendApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/recommend")] HttpRequest req, string applicationId, CancellationToken ct) =>
-        ApplicationFunctions.RunAsync<RecommendRequest>(req.HttpContext, commands, streams, applicationId, request => new Recommend(request.Opinion, request.GovernmentApprovalReference), Roles.Recommender, ct);
+    public Task<IResult> RecommendApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/recommend")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        ApplicationFunctions.RunAsync<RecommendRequest>(req.HttpContext, commands, streams, applicationId, request => new Recommend(request.Opinion, request.GovernmentApprovalReference), Roles.Recommender, ct, durable);
 
     [Function("DeclineRecommendation")]
     [Allow(Roles.Recommender)]
@@ -57,8 +58,8 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public Task<IResult> DeclineRecommendation([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/decline")] HttpRequest req, string applicationId, CancellationToken ct) =>
-        ApplicationFunctions.RunAsync<ReasonRequest>(req.HttpContext, commands, streams, applicationId, request => new DeclineRecommendation(request.Reason), Roles.Recommender, ct);
+    public Task<IResult> DeclineRecommendation([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/decline")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        ApplicationFunctions.RunAsync<ReasonRequest>(req.HttpContext, commands, streams, applicationId, request => new DeclineRecommendation(request.Reason), Roles.Recommender, ct, durable);
 
     [Function("RecordOpinionSurvey")]
     [Allow(Roles.Office)]
@@ -66,11 +67,11 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> RecordOpinionSurvey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/opinion-survey")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> RecordOpinionSurvey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/opinion-survey")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<OpinionSurveyRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new RecordOpinionSurvey(request!.Favourable, request.Summary ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new RecordOpinionSurvey(request!.Favourable, request.Summary ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("FlagSecurityReview")]
@@ -79,11 +80,11 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> FlagSecurityReview([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/security-review")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> FlagSecurityReview([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/security-review")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<SecurityReviewRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new FlagSecurityReview(request!.Flagged, request.Reason ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new FlagSecurityReview(request!.Flagged, request.Reason ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("AcceptApplication")]
@@ -92,11 +93,11 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "application.adverse-record-open", "eligibility.category", "eligibility.years-operating", "eligibility.years-in-quality-work", "eligibility.already-awarded", "eligibility.reapplication-too-soon", "eligibility.banned", "concurrency.conflict")]
     [Refuses(422, "application.note-too-long")]
-    public async Task<IResult> AcceptApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/accept")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> AcceptApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/accept")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<AcceptRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Accept(request!.Note), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Accept(request!.Note), Roles.Office, ct, durable);
     }
 
     [Function("RefuseApplication")]
@@ -105,11 +106,11 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> RefuseApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/refuse")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> RefuseApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/refuse")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<ReasonRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Refuse(request!.Reason ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Refuse(request!.Reason ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("GetAcceptanceList")]

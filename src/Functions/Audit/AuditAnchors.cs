@@ -167,8 +167,8 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
         }
 
         var filter = anchored is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey lt {EventRows.OutboxPrefix}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(anchored.Version)} and RowKey lt {EventRows.OutboxPrefix}");
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey lt {EventRows.PendingPrefix}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(anchored.Version)} and RowKey lt {EventRows.PendingPrefix}");
         var head = anchored;
         await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {

@@ -180,11 +180,11 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
 /// </summary>
 internal static class EventRows
 {
-    /// <summary>Outbox rows of a stream's partition sort at and after this key; events before it.</summary>
-    public const string OutboxPrefix = "~outbox-";
+    /// <summary>Pending-projection markers of a stream's partition sort at and after this key; events before it.</summary>
+    public const string PendingPrefix = "~pending-";
 
-    /// <summary>Every event row, no outbox row.</summary>
-    public const string Filter = "RowKey lt '~outbox-'";
+    /// <summary>Every event row, no pending-projection marker.</summary>
+    public const string Filter = "RowKey lt '~pending-'";
 
     /// <summary>The row's version, or null when its key is not one.</summary>
     public static int? Version(TableEntity row) =>

@@ -16,7 +16,7 @@ namespace QualityAward.Functions.Awards;
 /// The table rows are a cache built from application events, for people to read; what intake
 /// decides on (<see cref="HistoryAsync"/>) is read from the events themselves.
 /// </summary>
-public sealed class AwardRegister(StorageClients storage, ReadModels readModels, StateLoader loader) : IEventHandler
+public sealed class AwardRegister(StorageClients storage, ReadModels readModels, StateLoader loader) : IProjection
 {
     private TableClient Table => storage.Table(StorageClients.RegisterTable);
 

@@ -17,7 +17,7 @@ namespace QualityAward.Functions.Awards;
 /// stream are also written to the register table for the office's view of the holder; intake never
 /// reads that row (<see cref="AwardRegister.HistoryAsync"/> reads the ban event itself).
 /// </summary>
-public sealed class HolderRegister(ReadModels readModels, StorageClients storage, HolderCommands holders, StateLoader loader) : IEventHandler
+public sealed class HolderRegister(ReadModels readModels, StorageClients storage, HolderCommands holders, StateLoader loader) : IProjection
 {
     public const string Partition = "register";
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
 using Microsoft.Net.Http.Headers;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
@@ -51,18 +52,7 @@ public sealed record MailView(
     string Status,
     int Attempts,
     DateTimeOffset? SentAt,
-    [property: Description("Whether the last attempt failed, in neutral words (zh-CN); the mail service's own error stays in the app's log.")] string? LastError)
-{
-    /// <summary>
-    /// What the office reads when an attempt failed. The mail service's error (Microsoft Graph, the
-    /// credential chain) names accounts, tenants and the app's configuration: it goes to the log,
-    /// never into an answer.
-    /// </summary>
-    public static string? Neutral(string status, string? error) =>
-        error is null ? null
-        : status == Mail.MailOutbox.Failed ? "发送未成功，系统不再自动重试。请核实收件地址后重新发送；原因请系统管理员查看运行日志。"
-        : "上次发送未成功，系统将自动重试；如一直未成功，请系统管理员查看运行日志。";
-}
+    [property: Description("Whether the last attempt failed, in neutral words (zh-CN); the mail service's own error stays in the app's log.")] string? LastError);
 
 public sealed record ConsultationView(
     string ConsultationId,
@@ -97,7 +87,7 @@ public sealed partial class ConsultationFunctions(
     ConsultationCommands consultations,
     ApplicationCommands applications,
     Streams streams,
-    MailOutbox mail,
+    MailLog mail,
     ReplyTokens tokens,
     IOptionsMonitor<ConsultationOptions> options,
     StorageClients storage,
@@ -114,7 +104,7 @@ public sealed partial class ConsultationFunctions(
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "consultation.not-in-policy", "consultation.not-configured", "consultation.department-not-configured", "consultation.too-many-rounds", "consultation.exists", "consultation.no-reply-period", "consultation.empty", "calendar.year-missing", "concurrency.conflict")]
     [Refuses(422, "cycleId.malformed", "cycleId.missing", "consultation.stage-invalid", "consultation.reminder-invalid")]
-    public async Task<IResult> OpenConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations")] HttpRequest req, string cycleId, CancellationToken ct)
+    public async Task<IResult> OpenConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var request = new OpenConsultationRequest();
@@ -135,6 +125,8 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(http, outcome.Refusal!);
         }
 
+        // Opened now, or before (a retry after a crash between opening and starting): its orchestration runs once.
+        await ConsultationWorkflow.StartAsync(durable, outcome.State.Opened!, logger, ct);
         var view = await ViewAsync(outcome.State, options.CurrentValue, ct);
         return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}/consultations/{view.ConsultationId}", view);
     }
@@ -181,10 +173,10 @@ public sealed partial class ConsultationFunctions(
 
     [Function("ResendConsultationMail")]
     [Allow(Roles.Office)]
-    [Api(Tag, "Send again a mail Graph refused for good (status failed), to the address configured now (after correcting it); answers the round.", Returns = typeof(ConsultationView))]
+    [Api(Tag, "Send again a mail Graph refused for good or whose retries ran out (status failed), or whose delivery is unconfirmed, to the address configured now (after correcting it); the round's orchestration sends it. Answers the round.", Returns = typeof(ConsultationView))]
     [Refuses(404, "consultation.not-found", "consultation.mail-not-found")]
     [Refuses(409, "mail.not-failed")]
-    public async Task<IResult> ResendConsultationMail([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend")] HttpRequest req, string cycleId, string consultationId, string mailKey, CancellationToken ct)
+    public async Task<IResult> ResendConsultationMail([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/mails/{mailKey}/resend")] HttpRequest req, string cycleId, string consultationId, string mailKey, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var round = await consultations.LoadAsync(consultationId, ct);
@@ -193,21 +185,20 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(http, RoundNotFound());
         }
 
-        // The address configured now: a mail refused for a wrong address goes to the corrected one.
+        // Sent to the address configured when it goes: a mail refused for a wrong address goes to the corrected one.
         var config = options.CurrentValue;
         var actor = Caller.As(http.User, Roles.Office);
-        var (outcome, _) = await mail.ResendAsync(
-            round.Opened.ConsultationId,
-            mailKey,
-            m => Enum.TryParse<Department>(m.Tag, out var department) ? config.Contact(department)?.Email : config.OfficeEmail,
-            actor.Subject,
-            ct);
-        return outcome switch
+        var (outcome, _) = await mail.ResendAsync(round.Opened.ConsultationId, mailKey, actor.Subject, ct);
+        if (outcome != ResendOutcome.Resent)
         {
-            ResendOutcome.NotFound => Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail.")),
-            ResendOutcome.NotFailed => Problems.For(http, Refusal.Rule("mail.not-failed", "只有发送失败的邮件可以重发；这封邮件已发出或正在发送。", "Only a mail that failed can be sent again; this one is sent or on its way.")),
-            _ => Results.Ok(await ViewAsync(round, config, ct)),
-        };
+            return outcome == ResendOutcome.NotFound
+                ? Problems.For(http, Refusal.NotFound("consultation.mail-not-found", "本轮征求意见没有这封邮件。", "This round has no such mail."))
+                : Problems.For(http, Refusal.Rule("mail.not-failed", "只有发送失败或结果不明的邮件可以重发；这封邮件已发出或正在发送。", "Only a mail that failed, or whose delivery is unconfirmed, can be sent again; this one is sent or on its way."));
+        }
+
+        var view = await ViewAsync(round, config, ct);
+        await ConsultationWorkflow.ResendAsync(durable, round.Opened, logger, ct);
+        return Results.Ok(view);
     }
 
     [Function("CloseConsultationRound")]
@@ -216,7 +207,7 @@ public sealed partial class ConsultationFunctions(
     [Refuses(404, "consultation.not-found")]
     [Refuses(409, "consultation.closed", "consultation.not-overdue", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> CloseConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/close")] HttpRequest req, string cycleId, string consultationId, CancellationToken ct)
+    public async Task<IResult> CloseConsultationRound([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/consultations/{consultationId}/close")] HttpRequest req, string cycleId, string consultationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var round = await consultations.LoadAsync(consultationId, ct);
@@ -232,7 +223,13 @@ public sealed partial class ConsultationFunctions(
         }
 
         var outcome = await consultations.RunAsync(consultationId, new CloseWithoutAnswers(request!.Reason), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(await ViewAsync(outcome.State, options.CurrentValue, ct));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        await ConsultationWorkflow.ChangedAsync(durable, consultationId, "closed", logger, ct);
+        return Results.Ok(await ViewAsync(outcome.State, options.CurrentValue, ct));
     }
 
     [Function("DismissAdverseRecord")]
@@ -241,7 +238,7 @@ public sealed partial class ConsultationFunctions(
     [Refuses(404, "application.not-found", "consultation.no-open-record")]
     [Refuses(409, "application.not-submitted", "application.ended", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> DismissAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/dismiss")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> DismissAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/dismiss")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
@@ -257,7 +254,14 @@ public sealed partial class ConsultationFunctions(
 
         var command = new Domain.Applications.DismissAdverseRecord(request!.ConsultationId ?? string.Empty, request.Department, request.Reason ?? string.Empty);
         var outcome = await applications.RunAsync(applicationId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        // The round's orchestration moves the application on once the round is closed.
+        await ConsultationWorkflow.ChangedAsync(durable, command.ConsultationId, "adverse-record-dismissed", logger, ct);
+        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
     }
 
     [Function("UpholdAdverseRecord")]
@@ -266,7 +270,7 @@ public sealed partial class ConsultationFunctions(
     [Refuses(404, "application.not-found", "consultation.no-open-record")]
     [Refuses(409, "application.awarded", "application.not-in-process", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> UpholdAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/uphold")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> UpholdAdverseRecord([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/adverse-records/uphold")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<DismissAdverseRequest>(http, ct);
@@ -283,7 +287,14 @@ public sealed partial class ConsultationFunctions(
 
         var command = new Disqualify(DisqualificationGround.AdverseRecord, AdverseRecordRules.DisqualificationReason(request.Department, request.Reason));
         var outcome = await applications.RunAsync(applicationId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        // The round's orchestration no longer waits for this application.
+        await ConsultationWorkflow.ChangedAsync(durable, request.ConsultationId!, "adverse-record-upheld", logger, ct);
+        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
     }
 
     [Function("DownloadReplyFile")]
@@ -346,7 +357,7 @@ public sealed partial class ConsultationFunctions(
     [Function("SubmitReply")]
     [Public]
     [Api(PagesTag, "The reply page's form: the department's final answer on each applicant (none or adverse, with details), optionally a file per adverse record (f-{applicationId}, streamed through the document checks). In a multipart form the link's token t comes first and is checked before anything else is read or stored.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html")]
-    public async Task<IResult> SubmitReply([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/consultations/{consultationId}/{department}")] HttpRequest req, string consultationId, string department, CancellationToken ct)
+    public async Task<IResult> SubmitReply([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/consultations/{consultationId}/{department}")] HttpRequest req, string consultationId, string department, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         NoReferrer(http);
@@ -401,6 +412,8 @@ public sealed partial class ConsultationFunctions(
                 : ErrorPage(outcome.Refusal);
         }
 
+        // The round's orchestration reads the answer (and closes in on the round once all are in).
+        await ConsultationWorkflow.ChangedAsync(durable, consultationId, "answered", logger, ct);
         var sender = await SenderAsync(outcome.State, ct);
         return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, sender, "已收到贵单位的意见，谢谢。"), site: sender.AwardName);
     }
@@ -715,7 +728,7 @@ public sealed partial class ConsultationFunctions(
                     answered?.Answers.Select(a => new AnswerView(a.ApplicationId, names.GetValueOrDefault(a.ApplicationId, a.ApplicationId), JsonNamingPolicy.CamelCase.ConvertName(a.Verdict.ToString()), VerdictZh(a.Verdict), a.Details, a.FileId)).ToList() ?? []);
             }).ToList(),
             round.Overdue.Where(d => !round.HasAnswered(d)).Select(Camel).ToList(),
-            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, MailView.Neutral(m.Status, m.LastError))).ToList(),
+            mails.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new MailView(m.Key, m.Tag is { } t && Enum.TryParse<Department>(t, out var dd) ? Camel(dd) : m.Tag, m.To, m.Status, m.Attempts, m.SentAt, m.LastError)).ToList(),
             round.ClosedWithoutAnswers?.Unanswered.Select(Camel).ToList() ?? [],
             round.ClosedWithoutAnswers?.Reason);
     }
@@ -735,17 +748,10 @@ public static class ConsultationSetup
         }
 
         services.AddGraphMail(builder.Configuration, validateOnStart: configured);
-        services.AddSingleton<MailOutbox>();
+        services.AddSingleton<MailLog>();
         services.AddSingleton<ReplyTokens>();
         services.AddSingleton<ConsultationCommands>();
         services.AddSingleton<ConsultationMail>();
-        services.AddSingleton<ConsultationTimers>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<ConsultationMail>());
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<ConsultationTimers>());
-        services.AddSingleton<IMailComposer>(sp => sp.GetRequiredService<ConsultationMail>());
-        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<MailOutbox>());
-        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<ConsultationTimers>());
-        services.AddSingleton<IReaction, ConsultationReactions>();
-        services.AddSingleton(new StorageNeeds([MailOutbox.TableName], [], []));
+        services.AddSingleton(new StorageNeeds([MailLog.TableName], [], []));
     }
 }

@@ -46,6 +46,14 @@ public sealed class ConsultationOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00", "60.00:00:00")]
     public TimeSpan LinkGrace { get; set; } = TimeSpan.FromDays(10);
 
+    /// <summary>
+    /// How long the round's orchestration waits before sending a mail again when Graph failed
+    /// without a Retry-After (5xx, no token, unreachable); doubled each attempt, at most an hour.
+    /// A throttled send (429) waits what Graph's Retry-After says.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
+    public TimeSpan MailRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
+
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Mailbox) && ReplyBaseUrl is not null && !string.IsNullOrWhiteSpace(SigningKey);
 
     public DepartmentContact? Contact(Department department) =>

@@ -55,32 +55,3 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
             ct);
     }
 }
-
-/// <summary>Closes submissions when the window ends: a timer set when the cycle opens, moved when the window is extended.</summary>
-public sealed class SubmissionDeadline(TimerStore timers, StateLoader loader, CycleCommands cycles) : IEventHandler, ITimerHandler
-{
-    public string Kind => "cycle.close-submissions";
-
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
-    {
-        if (e.Event is not (CycleOpened or SubmissionWindowExtended))
-        {
-            return;
-        }
-
-        var cycle = await loader.LoadAsync(StreamKinds.Cycle, e.StreamId, ct);
-        if (!cycle.SubmissionsClosed)
-        {
-            await timers.SetAsync(new WorkflowTimer(TimerPayload.Id(Kind, cycle.CycleId), cycle.SubmissionClosesAt, Kind, cycle.CycleId), ct);
-        }
-    }
-
-    public async Task FireAsync(WorkflowTimer timer, CancellationToken ct)
-    {
-        var outcome = await cycles.RunAsync(timer.Target, new CloseSubmissions(), Actor.System, timer.Id, ct);
-        if (outcome.Refusal is { Code: not ("cycle.closed") } refusal)
-        {
-            throw new InvalidOperationException($"Closing submissions of {timer.Target} was refused: {refusal}");
-        }
-    }
-}

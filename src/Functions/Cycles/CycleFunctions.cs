@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Awards;
 using QualityAward.Domain.Cycles;
@@ -75,7 +76,7 @@ public sealed record CalendarYearLoadedView(int Year, int Holidays, int MakeUpWo
 public sealed record PolicySummaryView(string Id, string City, string AwardName, string Title, string? Number, string Status, DateOnly? ValidFrom, DateOnly? ValidTo, bool InForceToday, IReadOnlyList<string> Warnings);
 
 /// <summary>Cycles (editions), the policies they run, and the working-day calendar.</summary>
-public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, Streams streams, CalendarProvider calendars, TimeProvider clock)
+public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, Streams streams, CalendarProvider calendars, TimeProvider clock, ILogger<CycleFunctions> logger)
 {
     private const string Tag = "Cycles";
 
@@ -158,10 +159,10 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
 
     [Function("OpenCycle")]
     [Allow(Roles.Office)]
-    [Api(Tag, "Open a cycle from a preset (policyId) or the office's own policy (policy). Repeating the same opening answers 200; a different one for an existing id, 409.", Body = typeof(OpenCycleRequest), Returns = typeof(CycleView), Status = 201)]
+    [Api(Tag, "Open a cycle from a preset (policyId) or the office's own policy (policy); submissions close by themselves at the window's deadline. Repeating the same opening answers 200; a different one for an existing id, 409.", Body = typeof(OpenCycleRequest), Returns = typeof(CycleView), Status = 201)]
     [Refuses(409, "cycle.exists", "cycle.policy-warning")]
     [Refuses(422, "policy.not-found", "policy.missing", "policy.invalid", "cycle.year-invalid", "cycle.title-invalid", "cycle.window-invalid", "cycle.window-past", "cycle.window-year", "calendar.year-missing")]
-    public async Task<IResult> Open([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles")] HttpRequest req, CancellationToken ct)
+    public async Task<IResult> Open([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles")] HttpRequest req, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<OpenCycleRequest>(http, ct);
@@ -185,18 +186,20 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
             return Problems.For(http, outcome.Refusal!);
         }
 
-        // The same opening sent again (a retry) changes nothing and answers 200 with the cycle.
+        // The window's orchestration closes submissions at the deadline. Started on a retry too (the
+        // same opening sent again changes nothing, answers 200, and finds the orchestration or starts it).
+        await SubmissionWindowWorkflow.StartAsync(durable, cycleId, logger, ct);
         var view = CycleView.Of(outcome.State, clock.GetUtcNow());
         return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}", view);
     }
 
     [Function("ExtendSubmissionWindow")]
     [Allow(Roles.Office)]
-    [Api(Tag, "Extend the submission window.", Body = typeof(ExtendWindowRequest), Returns = typeof(CycleView))]
+    [Api(Tag, "Extend the submission window: submissions then close at the new deadline (midnight Asia/Shanghai after the new last day).", Body = typeof(ExtendWindowRequest), Returns = typeof(CycleView))]
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.window-closed", "cycle.closed")]
     [Refuses(422, "cycle.extension-invalid", "cycle.reason-missing", "calendar.year-missing")]
-    public async Task<IResult> ExtendSubmissionWindow([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/extend")] HttpRequest req, string cycleId, CancellationToken ct)
+    public async Task<IResult> ExtendSubmissionWindow([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/extend")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<ExtendWindowRequest>(http, ct);
@@ -206,7 +209,14 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
         }
 
         var outcome = await cycles.RunAsync(cycleId, new ExtendSubmissionWindow(request!.NewClosesOn, request.Reason), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(CycleView.Of(outcome.State, clock.GetUtcNow()));
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        // The window's orchestration reads the new deadline from the cycle; this wakes it to wait for that one.
+        await SubmissionWindowWorkflow.ChangedAsync(durable, cycleId, "window-extended", logger, ct);
+        return Results.Ok(CycleView.Of(outcome.State, clock.GetUtcNow()));
     }
 
     [Function("GetCalendar")]

@@ -6,7 +6,7 @@ using QualityAward.Functions.Workflow;
 namespace QualityAward.Functions.Cycles;
 
 /// <summary>The list of cycles (partition <c>cycles</c> of the read-model table).</summary>
-public sealed class CycleIndex(ReadModels readModels, StateLoader loader) : IEventHandler
+public sealed class CycleIndex(ReadModels readModels, StateLoader loader) : IProjection
 {
     public const string Partition = "cycles";
 

@@ -35,6 +35,12 @@ public sealed class ApiAttribute(string tag, string summary) : Attribute
     /// <summary>Request headers the function reads (<c>Idempotency-Key</c>).</summary>
     public string[] Headers { get; init; } = [];
 
+    /// <summary>
+    /// A folder under the repository's <c>examples/</c> whose JSON files are examples of the request
+    /// body (<c>"forms"</c>: examples/forms/*.json, embedded in the app); each file's name is its example's key.
+    /// </summary>
+    public string? BodyExamples { get; init; }
+
     /// <summary>A longer description (Markdown) of what it does and why.</summary>
     public string? Description { get; init; }
 }

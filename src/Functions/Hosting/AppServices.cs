@@ -48,23 +48,19 @@ public static class AppServices
         services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
         services.AddSingleton<EventStore>();
         services.AddSingleton<StateLoader>();
-        services.AddSingleton<OutboxDispatcher>();
+        services.AddSingleton<Projections>();
         services.AddSingleton<Streams>();
         services.AddSingleton<ReadModels>();
-        services.AddSingleton<TimerStore>();
         services.AddSingleton<CalendarProvider>();
-        services.AddSingleton<ReactionRunner>();
         services.AddSingleton<AwardRegister>();
         services.AddSingleton<ApplicationCommands>();
         services.AddSingleton<CycleCommands>();
-        services.AddSingleton<SubmissionDeadline>();
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
         services.AddSingleton<HolderCommands>();
-        services.AddSingleton<HolderSchedule>();
         services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<DirectUploadSweeper>();
@@ -78,35 +74,27 @@ public static class AppServices
             }
         }).ValidateDataAnnotations().ValidateOnStart();
 
-        // Side effects of stored events (run from the outbox, at least once each).
-        services.AddSingleton<IEventHandler, CycleIndex>();
-        services.AddSingleton<IEventHandler, ApplicationIndex>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<AwardRegister>());
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
-        services.AddSingleton<IEventHandler, NoticeIndex>();
-        services.AddSingleton<IEventHandler, HolderRegister>();
-        services.AddSingleton<IEventHandler, ReportIndex>();
-        services.AddSingleton<IEventHandler>(sp => sp.GetRequiredService<HolderSchedule>());
-        services.AddSingleton<IEventHandler, ReactionQueue>();
+        // Read models kept from stored events (projected after each append, at least once each).
+        services.AddSingleton<IProjection, CycleIndex>();
+        services.AddSingleton<IProjection, ApplicationIndex>();
+        services.AddSingleton<IProjection>(sp => sp.GetRequiredService<AwardRegister>());
+        services.AddSingleton<IProjection, NoticeIndex>();
+        services.AddSingleton<IProjection, HolderRegister>();
+        services.AddSingleton<IProjection, ReportIndex>();
 
-        // Timers and reactions.
-        services.AddSingleton<ITimerHandler>(sp => sp.GetRequiredService<SubmissionDeadline>());
-        services.AddSingleton<ITimerHandler, ValidityEndTimer>();
-        services.AddSingleton<ITimerHandler, InspectionDueTimer>();
-        services.AddSingleton<ITimerHandler, HolderConsultationTimer>();
-        services.AddSingleton<IReaction, HolderConsultations>();
-        services.AddSingleton<IReaction, CycleReactions>();
-        services.AddSingleton<IReaction, ApplicationToCycleReactions>();
         services.AddSingleton<Review.ReviewCommands>();
-        services.AddSingleton<IReaction, Review.ReviewReactions>();
+
+        // Where applications stand, and the steps the system owes them (taken by the functions that append, and by each application's orchestration).
+        services.AddSingleton<Standings>();
+        services.AddSingleton<FollowUps>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
         builder.AddConsultations();
 
         services.AddSingleton(new StorageNeeds(
-            [StorageClients.EventsTable, StorageClients.TimersTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
+            [StorageClients.EventsTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer],
-            [StorageClients.ReactionsQueue]));
+            []));
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));

@@ -17,6 +17,7 @@ public sealed partial class DemoSeeder(
     IOptions<DemoOptions> demo,
     IHostApplicationLifetime lifetime,
     TimeProvider clock,
+    IServiceProvider services,
     ILogger<DemoSeeder> logger) : IHostedService
 {
     public const string PolicyId = "weihai";
@@ -43,6 +44,11 @@ public sealed partial class DemoSeeder(
             {
                 LogSeedRefused(logger, outcome.Refusal.Code, outcome.Refusal.En);
             }
+            else if (services.GetService<Microsoft.DurableTask.Client.DurableTaskClient>() is { } durable)
+            {
+                // The local host's task hub: the demo window closes by itself, as one opened through the API does.
+                await SubmissionWindowWorkflow.StartAsync(durable, cycleId, logger, ct);
+            }
 
             Print(cycleId, now);
         }
@@ -66,9 +72,17 @@ public sealed partial class DemoSeeder(
             $"  Health         {baseUrl}/healthz",
             $"  Applicants     {baseUrl}/apply  (zh-CN form pages; local sign-in at {baseUrl}/signin)",
             $"  Public notices {baseUrl}/notices",
+        };
+        if (!string.IsNullOrWhiteSpace(demo.Value.MailboxUrl))
+        {
+            lines.Add($"  Local mailbox  {demo.Value.MailboxUrl}  (mails sent through Graph: requests to departments, reminders, notes to the office)");
+        }
+
+        lines.AddRange(
+        [
             string.Empty,
             "Development tokens (12 hours; send as 'Authorization: Bearer <token>'):",
-        };
+        ]);
         if (key is null)
         {
             lines.Add("  (none: Auth:DevSigningKey is not set, so tokens come from Microsoft Entra ID)");
@@ -116,6 +130,9 @@ public sealed class DemoOptions
     public bool Enabled { get; set; }
 
     public string BaseUrl { get; set; } = "http://127.0.0.1:7071";
+
+    /// <summary>Where a local run reads the mails it sends (scripts/run.sh sets it when the local mailbox is on); printed only.</summary>
+    public string? MailboxUrl { get; set; }
 }
 
 /// <summary>The command line: the worker (default), dev-token, restore, verify.</summary>

@@ -86,6 +86,28 @@ public sealed class OpenApiDocument(FunctionCatalog catalog, IOptions<JsonOption
         };
     }
 
+    /// <summary>
+    /// The example bodies kept in the repository's <c>examples/{folder}/</c> (embedded as resources
+    /// named <c>examples/{folder}/{file}</c>): one OpenAPI example per file, keyed by its name
+    /// (<c>weihai-organisation</c>). The files are the source; tests submit each of them.
+    /// </summary>
+    public static JsonObject Examples(string folder)
+    {
+        var assembly = typeof(OpenApiDocument).Assembly;
+        var prefix = $"examples/{folder}/";
+        var examples = new JsonObject();
+        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)!;
+            var key = name[prefix.Length..^".json".Length];
+            var parts = key.Split('-', 2);
+            var summary = parts.Length == 2 ? $"{parts[0]}: {(parts[1] == "individual" ? "an individual (个人)" : "an organisation (组织)")}" : key;
+            examples[key] = new JsonObject { ["summary"] = summary, ["value"] = JsonNode.Parse(stream) };
+        }
+
+        return examples;
+    }
+
     private static JsonObject Operation(HttpFunction function, SchemaSet schemas)
     {
         var api = function.Api ?? throw new InvalidOperationException($"HTTP function {function.Name} has no [Api] description.");
@@ -138,6 +160,10 @@ public sealed class OpenApiDocument(FunctionCatalog catalog, IOptions<JsonOption
             if (api.Body is { } body)
             {
                 content["application/json"] = new JsonObject { ["schema"] = schemas.Request(body) };
+                if (api.BodyExamples is { } folder && Examples(folder) is { Count: > 0 } examples)
+                {
+                    content["application/json"]!["examples"] = examples;
+                }
             }
 
             foreach (var media in api.BodyMediaTypes.Where(m => m != "application/json" || api.Body is null))

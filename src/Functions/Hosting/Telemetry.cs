@@ -61,7 +61,7 @@ public static class Telemetry
     }
 }
 
-/// <summary>Ready means storage answers: the events table, the documents container and the reactions queue.</summary>
+/// <summary>Ready means storage answers: the events table and the documents container. (The Durable task hub's queues are the host's; it reports them itself.)</summary>
 public sealed class StorageReadinessCheck(StorageClients storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -76,8 +76,7 @@ public sealed class StorageReadinessCheck(StorageClients storage) : IHealthCheck
             }
 
             await storage.Container(StorageClients.DocumentsContainer).GetPropertiesAsync(cancellationToken: timeout.Token);
-            await storage.Queue(StorageClients.ReactionsQueue).GetPropertiesAsync(timeout.Token);
-            return HealthCheckResult.Healthy("Tables, blobs and queues answer.");
+            return HealthCheckResult.Healthy("Tables and blobs answer.");
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or AuthenticationFailedException or OperationCanceledException or HttpRequestException)
         {

@@ -78,17 +78,20 @@ public sealed class GraphOptions : IValidatableObject
 /// <summary>One mail to send.</summary>
 public sealed record OutgoingMail(string MailId, string To, string? ToName, string Subject, string HtmlBody);
 
-/// <summary>What a send attempt came to.</summary>
-public sealed record SendResult(bool Sent, bool Retry, TimeSpan? RetryAfter, string? Error)
+/// <summary>
+/// What a send attempt came to. <see cref="Error"/> is Graph's or the sign-in's own text, for the
+/// log only (it can name the credential chain); <see cref="Neutral"/> is what the office may read.
+/// </summary>
+public sealed record SendResult(bool Sent, bool Retry, TimeSpan? RetryAfter, string? Error, string? Neutral = null)
 {
     public static SendResult Ok { get; } = new(true, false, null, null);
 }
 
 /// <summary>
 /// Sends a mail from the configured mailbox through Graph's <c>sendMail</c>. The SDK's own retry
-/// handler is switched off for these calls: the mail outbox keeps the retry state in storage
-/// (next attempt at Retry-After), so a throttled send waits without holding a request open and
-/// survives a restart. Every mail carries its outbox id in an <c>X-QualityAward-Mail-Id</c> header.
+/// handler is switched off for these calls: the orchestration that sends the mail retries it
+/// (after Retry-After, with a durable timer), so a throttled send waits without holding a request
+/// open and survives a restart. Every mail carries its log id in an <c>X-QualityAward-Mail-Id</c> header.
 /// </summary>
 public sealed class GraphMailSender(GraphServiceClient graph)
 {
@@ -116,20 +119,26 @@ public sealed class GraphMailSender(GraphServiceClient graph)
         {
             var status = ex.ResponseStatusCode;
             var transient = status is 429 or 408 || status >= 500;
-            return new SendResult(false, transient, RetryAfter(ex), $"Graph answered {status}: {ex.Message}");
+            var neutral = status switch
+            {
+                429 => "邮件服务限流（HTTP 429），按其要求稍后重试。",
+                408 or >= 500 => $"邮件服务暂时不可用（HTTP {status}），稍后重试。",
+                _ => $"邮件服务拒收（HTTP {status}），请核对收件地址和发件邮箱的权限后重发。",
+            };
+            return new SendResult(false, transient, RetryAfter(ex), $"Graph answered {status}: {ex.Message}", neutral);
         }
         catch (AuthenticationFailedException ex)
         {
             // No token (identity not assigned, consent missing, a sign-in outage): keep the mail and try later.
-            return new SendResult(false, true, null, $"Could not sign in to Graph: {ex.Message}");
+            return new SendResult(false, true, null, $"Could not sign in to Graph: {ex.Message}", "无法登录邮件服务，稍后重试；详情见运行日志。");
         }
         catch (HttpRequestException ex)
         {
-            return new SendResult(false, true, null, $"Graph could not be reached: {ex.Message}");
+            return new SendResult(false, true, null, $"Graph could not be reached: {ex.Message}", "无法连接邮件服务，稍后重试。");
         }
         catch (TaskCanceledException ex) when (!ct.IsCancellationRequested)
         {
-            return new SendResult(false, true, null, $"Graph timed out: {ex.Message}");
+            return new SendResult(false, true, null, $"Graph timed out: {ex.Message}", "邮件服务响应超时，稍后重试。");
         }
     }
 

@@ -31,7 +31,7 @@ public sealed record NoticeEntryStep(string NoticeId, string ApplicationId);
 /// application still listed moves on, each exactly once.
 /// </summary>
 /// <remarks>
-/// Versioning (decision 0015): the sequence of calls below is what a running notice replays. A
+/// Versioning (decision 0018): the sequence of calls below is what a running notice replays. A
 /// change to it is made under a new <see cref="Version"/>, branching on <see cref="NoticeWork.Version"/>,
 /// so a notice published under the old code closes under the new.
 /// </remarks>
@@ -94,7 +94,7 @@ public sealed class NoticeOrchestration : TaskOrchestrator<NoticeWork, NoticeOut
 }
 
 /// <summary>The notice orchestration's activities: each loads a stream, decides, appends; running one twice changes nothing.</summary>
-public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationCommands applications, Streams streams, ILogger<NoticeSteps> logger)
+public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationCommands applications, Cycles.FollowUps followUps, Streams streams, ILogger<NoticeSteps> logger)
 {
     public const string Close = "CloseNotice";
     public const string ApplyUpheldObjections = "ApplyUpheldObjections";
@@ -132,6 +132,12 @@ public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationComma
             {
                 // Already ended (withdrawn, refused): nothing left to take it out of.
                 LogNotDisqualified(logger, removed.ApplicationId, noticeId, refusal.Code);
+            }
+
+            // A proposed winner disqualified leaves the list; its place stays empty (a conflict fails the attempt, so it is retried).
+            if (await followUps.LeaveProposedWinnersAsync(removed.ApplicationId, $"{Orchestrations.Notice(noticeId)}:leave:{removed.ApplicationId}", CancellationToken.None) is { Code: "concurrency.conflict" } busy)
+            {
+                throw new InvalidOperationException($"{removed.ApplicationId} leaving the proposed winners: {busy}");
             }
         }
     }

@@ -10,7 +10,7 @@ namespace QualityAward.Functions.Notices;
 /// Keeps the public list of notices and the receipt-code lookup up to date (read models, rebuilt
 /// from the notice stream, so running twice changes nothing).
 /// </summary>
-public sealed class NoticeIndex(ReadModels readModels, StateLoader loader) : IEventHandler
+public sealed class NoticeIndex(ReadModels readModels, StateLoader loader) : IProjection
 {
     public const string Partition = "notices";
     public const string ReceiptPartition = "receipts";

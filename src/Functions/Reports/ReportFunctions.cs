@@ -295,7 +295,7 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
 }
 
 /// <summary>Lists reports and maps receipt-code hashes to reports (read models; nothing that names a reporter).</summary>
-public sealed class ReportIndex(ReadModels readModels) : IEventHandler
+public sealed class ReportIndex(ReadModels readModels) : IProjection
 {
     public async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
@@ -62,6 +63,11 @@ public sealed record AnnounceRequest(
     [property: Description("The announcing document's reference (文号).")] string Reference,
     [property: Description("The day it was announced (Asia/Shanghai date), not in the future.")] DateOnly AnnouncedOn);
 
+[Description("Send an application back to a decision stage, with the reason, once the cycle's decision there is withdrawn.")]
+public sealed record ReopenRequest(
+    [property: Description("The decision stage to go back to: materialReview (the shortlist), compositeEvaluation (the candidate list) or deliberation (the proposed winners); an application the decision ended comes back where it ended.")] StageKind Stage,
+    [property: Description("Why, as the application's audit trail records it and the applicant reads it (at most 2,000 characters, at least one visible character).")] string Reason);
+
 /// <summary>
 /// From the scores to the announcement: customer satisfaction import (Changde §21), the shortlist
 /// for site review (Changde §19, Benxi §18), the composite ranking with the policy's tie-break and
@@ -69,8 +75,10 @@ public sealed record AnnounceRequest(
 /// committee's vote or the leading group's deliberation within the quotas, approvals by the
 /// people the policy names, the announcement, and each winner's certificate.
 /// </summary>
-public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register, Microsoft.Extensions.Options.IOptions<CertificateOptions> certificates)
+public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register, FollowUps followUps, ILoggerFactory loggers, Microsoft.Extensions.Options.IOptions<CertificateOptions> certificates)
 {
+    private readonly ILogger _log = loggers.CreateLogger<DecisionFunctions>();
+
     private const string Tag = "Decision";
 
     [Function("ImportCustomerSatisfaction")]
@@ -79,7 +87,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         Description = "CSV: one `applicationId,index` line per applicant (a header line is allowed), UTF-8, at most 1 MB. JSON: an array of `{\"applicationId\": \"app-…\", \"index\": 86.5}`. A row that cannot be recorded does not stop the others.")]
     [Refuses(413, "request.too-large")]
     [Refuses(422, "satisfaction.type", "satisfaction.json-invalid", "satisfaction.csv-invalid")]
-    public async Task<IResult> ImportCustomerSatisfaction([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/customer-satisfaction")] HttpRequest req, string cycleId, CancellationToken ct)
+    public async Task<IResult> ImportCustomerSatisfaction([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/customer-satisfaction")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var rows = await ReadSatisfactionAsync(http, ct);
@@ -111,6 +119,10 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
             results.Add(outcome.Refusal is { } r
                 ? new SatisfactionResult(row.ApplicationId, row.Index, "refused", r.Code, Lang.Pick(http, r.Zh, r.En))
                 : new SatisfactionResult(row.ApplicationId, row.Index, "recorded", null, null));
+            if (outcome.Appended.Count > 0)
+            {
+                await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "satisfaction", _log, ct);
+            }
         }
 
         return Results.Ok(results);
@@ -122,7 +134,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.closed", "cycle.no-shortlist", "cycle.shortlist-decided", "cycle.window-still-open", "cycle.nothing-to-rank", "cycle.notice-open", "cycle.objections-open", "concurrency.conflict")]
     [Refuses(422, "cycle.places-invalid")]
-    public Task<IResult> DecideShortlist([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/shortlist")] HttpRequest req, string cycleId, CancellationToken ct)
+    public Task<IResult> DecideShortlist([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/shortlist")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         return OnCycleAsync<ShortlistRequest>(http, cycleId, ct, async (request, cycle) =>
@@ -132,7 +144,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
                 .Select(a => Scored(cycle.Policy, a, a.Scores[StageKind.MaterialReview].Percent))
                 .ToList();
             var outcome = await cycles.RunAsync(cycleId, new DecideCycleShortlist(scores, request.Places), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-            return Answer(http, outcome, state => state.Shortlist);
+            return await DecidedAsync(http, outcome, state => state.Shortlist, durable, ct);
         });
     }
 
@@ -142,7 +154,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "score.stage-missing", "concurrency.conflict")]
     [Refuses(422, "score.preference-unknown")]
-    public Task<IResult> Composite([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/composite")] HttpRequest req, string cycleId, CancellationToken ct)
+    public Task<IResult> Composite([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/composite")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         return OnCycleAsync<CompositeRequest>(http, cycleId, ct, async (request, cycle) =>
@@ -157,6 +169,8 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
                 {
                     return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
                 }
+
+                await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "composite", _log, ct);
             }
 
             return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(cycleId, ct)));
@@ -179,7 +193,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.closed", "cycle.no-candidates", "cycle.candidates-decided", "cycle.out-of-order", "cycle.candidate-unknown", "cycle.no-repeat-nomination", "cycle.candidates-not-by-score", "concurrency.conflict")]
     [Refuses(422, "cycle.candidates-empty", "cycle.tier-invalid")]
-    public Task<IResult> ProposeCandidates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/candidates")] HttpRequest req, string cycleId, CancellationToken ct)
+    public Task<IResult> ProposeCandidates([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/candidates")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         return OnCycleAsync<CandidatesRequest>(http, cycleId, ct, async (request, cycle) =>
@@ -197,7 +211,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
             }
 
             var command = new NominateCandidates(scored.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)).ToList(), request.Candidates ?? new Dictionary<string, AwardTier>(), barred);
-            return Answer(http, await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Candidates);
+            return await DecidedAsync(http, await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Candidates, durable, ct);
         });
     }
 
@@ -208,7 +222,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.closed", "cycle.winners-proposed", "cycle.out-of-order", "cycle.not-a-candidate", "cycle.tier-mismatch", "cycle.not-competitive", "award.quota-exceeded", "cycle.vote-not-carried", "cycle.notice-open", "cycle.objections-open", "concurrency.conflict")]
     [Refuses(422, "cycle.winner-repeated", "cycle.minutes-missing", "cycle.vote-missing", "cycle.vote-invalid")]
-    public Task<IResult> RecordWinners([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/winners")] HttpRequest req, string cycleId, CancellationToken ct)
+    public Task<IResult> RecordWinners([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/winners")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         return OnCycleAsync<WinnersRequest>(
@@ -230,11 +244,11 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
                     winners.Add(new WinnerEntry(a.ApplicationId, a.Category, w.Tier, outsideQuota));
                 }
 
-                // The reactions apply the proposal to each application. Where the policy consults departments on the
+                // The proposal is applied to each application before the answer. Where the policy consults departments on the
                 // proposed winners (Xinzhou §17), they then stand at the consultation stage until the consultations
                 // slice concludes it (ConcludeConsultation): that is the seam; nothing here asks departments.
                 var outcome = await cycles.RunAsync(cycleId, new ProposeWinners(winners, request.Vote, request.Minutes ?? string.Empty), Caller.As(http.User, DeliberatingRole(cycle)), http.TraceIdentifier, ct);
-                return Answer(http, outcome, state => state.Deliberation);
+                return await DecidedAsync(http, outcome, state => state.Deliberation, durable, ct);
             },
             mayAct: cycle =>
             {
@@ -253,11 +267,21 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.awarded", "application.not-in-process", "concurrency.conflict")]
     [Refuses(422, "reason.missing", "reason.too-long")]
-    public async Task<IResult> DisqualifyApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/disqualify")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> DisqualifyApplication([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/disqualify")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<DisqualifyRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var answer = await ApplicationFunctions.RunAsync(http, commands, applicationId, new Disqualify(request!.Ground, request.Reason ?? string.Empty), Roles.Office, ct, durable);
+
+        // A proposed winner leaves the list now; its place stays empty (a refusal is taken again, and
+        // shown, by the application's orchestration).
+        await followUps.LeaveProposedWinnersAsync(applicationId, $"{http.TraceIdentifier}:leave", ct);
+        return answer;
     }
 
     [Function("RecordApproval")]
@@ -266,11 +290,11 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "application.not-found")]
     [Refuses(409, "application.not-submitted", "application.ended", "application.stage-not-in-policy", "application.out-of-order", "approval.out-of-order", "concurrency.conflict")]
     [Refuses(422, "approval.unknown-step", "approval.reference-missing")]
-    public async Task<IResult> RecordApproval([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/approvals")] HttpRequest req, string applicationId, CancellationToken ct)
+    public async Task<IResult> RecordApproval([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/approvals")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<ApprovalRequest>(http, ct);
-        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new GrantApproval(request!.StepCode ?? string.Empty, request.Reference ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("AnnounceAwards")]
@@ -279,11 +303,47 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     [Refuses(404, "cycle.not-found")]
     [Refuses(409, "cycle.closed", "cycle.announced", "cycle.out-of-order", "cycle.notice-open", "cycle.objections-open", "cycle.winners-not-approved", "concurrency.conflict")]
     [Refuses(422, "cycleId.malformed", "cycle.reference-missing", "cycle.date-future")]
-    public async Task<IResult> Announce([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/announce")] HttpRequest req, string cycleId, CancellationToken ct)
+    public async Task<IResult> Announce([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/announce")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var (request, problem) = await JsonBody.ReadAsync<AnnounceRequest>(http, ct);
-        return problem ?? Answer(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement);
+        return problem ?? await DecidedAsync(http, await cycles.RunAsync(cycleId, new AnnounceAwards(request!.Reference ?? string.Empty, request.AnnouncedOn), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct), state => state.Announcement, durable, ct);
+    }
+
+    // ---- corrections before the announcement (issue 16, docs/decisions/0015) ----
+
+    [Function("WithdrawCycleDecision")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Withdraw the cycle's latest cohort decision (shortlist, candidates or winners), with the reason, so that it can be taken again. No regulation provides for it, so the conservative rule: only the latest decision, only before the list it made is published (a published list changes only through the objections its notice takes: Changde §24, Benxi §22, Jinan §17, Xinzhou §17, Weihai §15) and never after the announcement, when only revocation applies (Changde §28/§30, Benxi §31-32, Jinan §29-30, Xinzhou §26, Weihai §27-28). The applications it moved on go back to where it was taken, those it ended come back; each records why.", Body = typeof(ReasonRequest), Returns = typeof(CycleDecisionWithdrawn))]
+    [Refuses(404, "cycle.not-found")]
+    [Refuses(409, "cycle.closed", "cycle.announced", "cycle.nothing-to-withdraw", "cycle.later-decision-stands", "cycle.list-published", "concurrency.conflict")]
+    [Refuses(422, "cycle.decision-unknown", "cycle.reason-missing", FreeText.Code)]
+    public Task<IResult> WithdrawCycleDecision([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/decisions/{decision}/withdraw")] HttpRequest req, string cycleId, string decision, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        return OnCycleAsync<ReasonRequest>(http, cycleId, ct, async (request, _) =>
+        {
+            if (!Enum.TryParse<CycleDecision>(decision, ignoreCase: true, out var which) || !Enum.IsDefined(which) || !decision.All(char.IsAsciiLetter))
+            {
+                return Problems.For(http, Refusal.Invalid("cycle.decision-unknown", "可撤回的决定是shortlist（现场评审名单）、candidates（候选名单）或winners（获奖建议名单）。", "The decisions that can be withdrawn are shortlist, candidates and winners.", "decision"));
+            }
+
+            var outcome = await cycles.RunAsync(cycleId, new WithdrawCycleDecision(which, request.Reason ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            return await DecidedAsync(http, outcome, _ => outcome.Appended.Select(e => e.Event).OfType<CycleDecisionWithdrawn>().Single(), durable, ct);
+        });
+    }
+
+    [Function("ReopenStage")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Send an application back to a decision stage, with the reason: where the withdrawal of the cycle's decision did not bring it back itself. Refused while the cycle's decision at that stage stands (withdraw it first), for an application that ended otherwise, and after the announcement (only revocation applies then).", Body = typeof(ReopenRequest), Returns = typeof(ApplicationView))]
+    [Refuses(404, "application.not-found")]
+    [Refuses(409, "application.announced", "application.reopen-where-ended", "application.decision-stands", "application.cannot-reopen", "application.stage-not-reached", "concurrency.conflict")]
+    [Refuses(422, "application.stage-not-reopenable", "reason.missing", "reason.too-long", FreeText.Code)]
+    public async Task<IResult> ReopenStage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reopen")] HttpRequest req, string applicationId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
+    {
+        var http = req.HttpContext;
+        var (request, problem) = await JsonBody.ReadAsync<ReopenRequest>(http, ct);
+        return problem ?? await ApplicationFunctions.RunAsync(http, commands, applicationId, new ReopenStage(request!.Stage, request.Reason ?? string.Empty), Roles.Office, ct, durable);
     }
 
     [Function("DownloadCertificate")]
@@ -390,9 +450,23 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
     private static string DeliberatingRole(CycleState cycle) =>
         cycle.Policy.Stage(StageKind.Deliberation)?.Method == DeliberationMethod.OfficeDecision ? Roles.Office : Roles.Committee;
 
-    /// <summary>The refusal as a problem, or 200 with the part of the new state the caller asked about.</summary>
-    private static IResult Answer<TState>(HttpContext http, CommandOutcome<TState> outcome, Func<TState, object?> view) =>
-        outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(view(outcome.State));
+    /// <summary>
+    /// A cycle decision taken: each application it names moves on now, before the answer, so the
+    /// office can act at once on what it is told (issue 16, case 5: the candidates' notice right
+    /// after the candidates). A step refused here is taken again by the application's orchestration,
+    /// which shows the refusal on the office's worklist; none is dropped.
+    /// </summary>
+    private async Task<IResult> DecidedAsync(HttpContext http, CommandOutcome<CycleState> outcome, Func<CycleState, object?> view, DurableTaskClient durable, CancellationToken ct)
+    {
+        if (outcome.Refused)
+        {
+            return Problems.For(http, outcome.Refusal!);
+        }
+
+        var (_, touched) = await followUps.ApplyDecisionAsync(outcome, ct);
+        await ApplicationWorkflow.ChangedAsync(durable, streams, touched, "cycle-decision", _log, ct);
+        return Results.Ok(view(outcome.State));
+    }
 
     private static IResult CycleNotFound(HttpContext http) => Problems.For(http, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
 

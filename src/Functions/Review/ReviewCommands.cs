@@ -75,23 +75,3 @@ public static class ReviewAccess
         return review.NeedsToKnow(app, subject);
     }
 }
-
-/// <summary>The signed panel report becomes the application's score for the stage.</summary>
-public sealed partial class ReviewReactions(ApplicationCommands applications, ILogger<ReviewReactions> logger) : IReaction
-{
-    public bool Handles(StoredEvent e) => e.Event is PanelReportSigned;
-
-    public async Task ReactAsync(StoredEvent e, CancellationToken ct)
-    {
-        var report = (PanelReportSigned)e.Event;
-        var reference = $"{e.StreamId}#{e.Version}";
-        var outcome = await applications.RunAsync(report.ApplicationId, new RecordStageScore(report.Stage, report.Points, reference), Actor.System, $"{e.StreamId}:{e.Version}", ct);
-        if (outcome.Refusal is { } refusal)
-        {
-            LogRefused(logger, report.ApplicationId, report.Stage.ToString(), refusal.Code, refusal.En);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The signed panel score of {ApplicationId} at {Stage} was refused: {Code} {Reason}")]
-    private static partial void LogRefused(ILogger logger, string applicationId, string stage, string code, string reason);
-}

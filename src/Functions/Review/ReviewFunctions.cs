@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Policies;
@@ -74,6 +75,38 @@ public sealed record PanelReportRequest(
 public sealed record RatingsRequest(
     [property: Description("One rating per site reviewer: expertId, rating 1 to 5, an optional comment of at most 2,000 characters. A reviewer already rated is skipped.")] IReadOnlyList<ConductRating>? Ratings);
 
+[Description("The office adds an expert to a panel, with the reason (e.g. a recusal left the panel short of the policy's minimum of scores). The new member scores, independently, every application the panel has not reported on.")]
+public sealed record AddMemberRequest(
+    [property: Description("The expert's id; active in the pool.")] string ExpertId,
+    [property: Description("Why, as the review's audit trail records it (at most 2,000 characters, at least one visible character).")] string Reason);
+
+[Description("The office replaces a member of a panel, with the reason (e.g. Changde §33, Jinan §27, Weihai §25: a reviewer stripped of the task). The replaced member's scores on what the panel has not reported on no longer count; a replaced team leader's place as leader goes to the replacement.")]
+public sealed record ReplaceMemberRequest(
+    [property: Description("The expert who takes the place: active in the pool, not a member already.")] string ReplacementId,
+    [property: Description("Why, as the review's audit trail records it (at most 2,000 characters, at least one visible character).")] string Reason);
+
+[Description("The office appoints another member as the panel's team leader (组长负责制: Changde §19-20, Benxi §17), with the reason, e.g. the leader was recused (Changde §36, Benxi §33).")]
+public sealed record AppointLeaderRequest(
+    [property: Description("The new team leader's expert id: a member of the panel.")] string ExpertId,
+    [property: Description("Why, as the review's audit trail records it (at most 2,000 characters, at least one visible character).")] string Reason);
+
+[Description("The office gives an application's stage to another panel, with the reason. Scores given by experts who sit on both panels still count; the others' no longer do.")]
+public sealed record ReassignRequest(
+    [property: Description("The panel that takes the stage over.")] string PanelId,
+    [property: Description("Why, as the review's audit trail records it (at most 2,000 characters, at least one visible character).")] string Reason);
+
+/// <summary>A panel as it stands now: its members, its team leader, and the members it had and replaced.</summary>
+public sealed record PanelView(
+    string PanelId,
+    string Name,
+    string? IndustryGroup,
+    IReadOnlyList<string> Members,
+    [property: Description("The team leader (组长负责制): signs the report, sends items back.")] string Leader,
+    [property: Description("Members the office replaced: their scores on work the panel had not reported on no longer count.")] IReadOnlyList<string> FormerMembers)
+{
+    public static PanelView Of(Panel p) => new(p.PanelId, p.Name, p.IndustryGroup, p.Members, p.Leader, p.FormerMembers);
+}
+
 public sealed record AssignmentView(string ApplicationId, string Stage, string PanelId, bool Leader, bool Submitted, bool ReportSigned);
 
 public sealed record ReviewerScoreView(string ExpertId, IReadOnlyDictionary<string, decimal> Items, decimal Total, bool SentBack);
@@ -115,8 +148,10 @@ public sealed record SiteReviewerView(
 /// scores on the policy's sheets, the team leader's report, and the candidates' rating of the
 /// site reviewers. Reviewers sign in with the reviewer role; their subject is their expert id.
 /// </summary>
-public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
+public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycles.FollowUps followUps, ILoggerFactory loggers)
 {
+    private readonly ILogger _log = loggers.CreateLogger<ReviewFunctions>();
+
     private const string Tag = "Expert review";
 
     // ---- the expert pool ----
@@ -240,6 +275,44 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         var outcome = await review.RunAsync(cycleId, request!.ApplicationId, new AssignPanel(request.ApplicationId ?? string.Empty, request.Stage, request.PanelId ?? string.Empty), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
         return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(ApplicationReview(outcome.State, request.ApplicationId!));
     }
+
+    // ---- corrections: the office changes a panel, its leader, or the panel of a stage (issue 16, docs/decisions/0015) ----
+
+    [Function("AddPanelMember")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Add an expert to a panel, with the reason: the new member scores, independently like the others, every application the panel has not reported on; obvious conflicts with those applicants are flagged. Adding a member again changes nothing. No regulation fixes a panel's size; the policy's minimum of scores (scoring.minPanelScores) decides when a report can be signed.", Body = typeof(AddMemberRequest), Returns = typeof(PanelView))]
+    [Refuses(404, "cycle.not-found", "review.panel-not-found")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "review.expert-not-in-pool", "review.panel-members-invalid", "reason.missing", "reason.too-long", FreeText.Code)]
+    public Task<IResult> AddPanelMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/panels/{panelId}/members")] HttpRequest req, string cycleId, string panelId, CancellationToken ct) =>
+        ChangePanelAsync<AddMemberRequest>(req.HttpContext, cycleId, panelId, r => new AddPanelMember(panelId, r.ExpertId ?? string.Empty, r.Reason ?? string.Empty), ct);
+
+    [Function("ReplacePanelMember")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Replace a member of a panel, with the reason (Changde §33, Jinan §27, Weihai §25: a reviewer stripped of the task). The replaced member's scores on what the panel has not reported on no longer count (the trail keeps them); a replaced team leader's place goes to the replacement.", Body = typeof(ReplaceMemberRequest), Returns = typeof(PanelView))]
+    [Refuses(404, "cycle.not-found", "review.panel-not-found", "review.not-a-member")]
+    [Refuses(409, "review.already-member", "concurrency.conflict")]
+    [Refuses(422, "review.expert-not-in-pool", "reason.missing", "reason.too-long", FreeText.Code)]
+    public Task<IResult> ReplacePanelMember([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/panels/{panelId}/members/{expertId}/replace")] HttpRequest req, string cycleId, string panelId, string expertId, CancellationToken ct) =>
+        ChangePanelAsync<ReplaceMemberRequest>(req.HttpContext, cycleId, panelId, r => new ReplacePanelMember(panelId, expertId, r.ReplacementId ?? string.Empty, r.Reason ?? string.Empty), ct);
+
+    [Function("AppointTeamLeader")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Appoint another member as the panel's team leader, with the reason. Under 组长负责制 (Changde §19-20, Benxi §17) a leader recused from an application (Changde §36, Benxi §33) leads nothing on it and the office never signs in its place: the office appoints another leader (or gives the stage to another panel), who then sends back and signs.", Body = typeof(AppointLeaderRequest), Returns = typeof(PanelView))]
+    [Refuses(404, "cycle.not-found", "review.panel-not-found")]
+    [Refuses(409, "concurrency.conflict")]
+    [Refuses(422, "review.leader-not-member", "reason.missing", "reason.too-long", FreeText.Code)]
+    public Task<IResult> AppointTeamLeader([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/panels/{panelId}/leader")] HttpRequest req, string cycleId, string panelId, CancellationToken ct) =>
+        ChangePanelAsync<AppointLeaderRequest>(req.HttpContext, cycleId, panelId, r => new AppointTeamLeader(panelId, r.ExpertId ?? string.Empty, r.Reason ?? string.Empty), ct);
+
+    [Function("ReassignPanel")]
+    [Allow(Roles.Office)]
+    [Api(Tag, "Give an application's stage to another panel, with the reason, while the application stands at that stage and before the report is signed. Scores of experts who sit on both panels still count; obvious conflicts on the new panel are flagged.", Body = typeof(ReassignRequest), Returns = typeof(ApplicationReviewView))]
+    [Refuses(404, "application.not-found", "cycle.not-found", "review.panel-not-found", "review.not-assigned")]
+    [Refuses(409, "review.report-signed", "review.not-at-stage", "concurrency.conflict")]
+    [Refuses(422, "review.stage-not-scored", "reason.missing", "reason.too-long", FreeText.Code)]
+    public Task<IResult> ReassignPanel([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/reassign")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<ReassignRequest>(req.HttpContext, applicationId, Roles.Office, r => new ReassignPanel(applicationId, kind, r.PanelId ?? string.Empty, r.Reason ?? string.Empty), ct));
 
     [Function("ListReviewerAssignments")]
     [Allow(Roles.Reviewer)]
@@ -370,8 +443,15 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     [Refuses(404, "application.not-found", "review.not-assigned")]
     [Refuses(409, "review.conflict-pending", "review.scores-missing", "review.no-scores", "review.too-few-scores", "review.leader-recused", "concurrency.conflict")]
     [Refuses(422, "review.stage-not-scored", "reason.missing", "reason.too-long")]
-    public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, CancellationToken ct) =>
-        WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct));
+    public Task<IResult> Sign([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/applications/{applicationId}/reviews/{stage}/report")] HttpRequest req, string applicationId, string stage, [DurableClient] DurableTaskClient durable, CancellationToken ct) =>
+        WithStage(req.HttpContext, stage, kind => RunAsync<PanelReportRequest>(req.HttpContext, applicationId, LeaderRole(req.HttpContext), r => new SignPanelReport(applicationId, kind, r.Summary ?? string.Empty), ct, async signed =>
+        {
+            // The signed report's score becomes the application's stage score now, before the answer
+            // (a refusal is taken again, and shown, by the application's orchestration).
+            var signedReport = signed.Appended.First(e => e.Event is PanelReportSigned);
+            await followUps.MoveOnAsync(applicationId, $"{signedReport.StreamId}:{signedReport.Version}", ct);
+            await ApplicationWorkflow.ChangedAsync(durable, await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(applicationId).Value.StreamId, ct), "report-signed", _log, ct);
+        }));
 
     [Function("GetReviewHistory")]
     [Allow(Roles.Office, Roles.Supervisor)]
@@ -386,8 +466,18 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
 
         var applicationId = req.QueryValue("applicationId");
         var events = await streams.Store.ReadAsync(ReviewState.StreamIdFor(cycleId), ct);
+
+        // For one application: its own events, and the changes to every panel that has had a stage of it.
+        var panels = events.Select(e => e.Event switch
+            {
+                PanelAssigned x when x.ApplicationId == applicationId => x.PanelId,
+                PanelReassigned x when x.ApplicationId == applicationId => x.FromPanelId,
+                _ => null,
+            })
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
         return Results.Ok(events
-            .Where(e => applicationId is null || ApplicationOf(e.Event) == applicationId)
+            .Where(e => applicationId is null || ApplicationOf(e.Event) == applicationId || (PanelOf(e.Event) is { } panel && panels.Contains(panel)))
             .Select(e => new HistoryEntry(e.Version, e.Type, e.RecordedAt, e.Metadata.Actor.Role, e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject, Describe(e.Event))));
     }
 
@@ -436,6 +526,20 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
     public async Task<IResult> ListReviewerRatings([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/reviewer-ratings")] HttpRequest req, string cycleId, CancellationToken ct) =>
         Results.Ok((await review.LoadAsync(cycleId, ct)).Ratings);
 
+    /// <summary>Read the body, run the office's change to a panel of the cycle, answer with the panel as it now stands.</summary>
+    private async Task<IResult> ChangePanelAsync<TRequest>(HttpContext http, string cycleId, string panelId, Func<TRequest, IReviewCommand> command, CancellationToken ct)
+        where TRequest : class
+    {
+        var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var outcome = await review.RunAsync(cycleId, null, command(request!), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+        return outcome.Refused ? Problems.For(http, outcome.Refusal!) : Results.Ok(PanelView.Of(outcome.State.Panels[panelId]));
+    }
+
     private Task<ExpertPoolState> LoadPoolAsync(CancellationToken ct) =>
         streams.LoadAsync(ReviewStreams.Pool, ExpertPoolState.StreamId, ct);
 
@@ -447,7 +551,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
             : Problems.For(http, Refusal.Invalid("review.stage-not-scored", "该环节不由评审组评分。", "That stage is not scored by a panel.", "stage"));
 
     /// <summary>Load the application to find its cycle, then run the review command in the caller's role.</summary>
-    private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct)
+    private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct, Func<CommandOutcome<ReviewState>, Task>? then = null)
         where TRequest : class
     {
         // Who may see the application is settled before the body is read: a reviewer not on its panel
@@ -468,6 +572,11 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         if (outcome.Refused)
         {
             return Problems.For(http, outcome.Refusal!);
+        }
+
+        if (then is not null && outcome.Appended.Count > 0)
+        {
+            await then(outcome);
         }
 
         return http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor)
@@ -498,6 +607,15 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         PanelReportSigned x => x.ApplicationId,
         ReviewerConductRated x => x.ApplicationId,
         ApplicationViewedByReviewer x => x.ApplicationId,
+        PanelReassigned x => x.ApplicationId,
+        _ => null,
+    };
+
+    private static string? PanelOf(IDomainEvent e) => e switch
+    {
+        PanelMemberAdded x => x.PanelId,
+        PanelMemberReplaced x => x.PanelId,
+        TeamLeaderAppointed x => x.PanelId,
         _ => null,
     };
 
@@ -516,6 +634,10 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams)
         PanelReportSigned x => $"{x.SignedBy}签署“{Domain.Awards.StageNames.Zh(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
         ReviewerConductRated x => $"申报者评价现场评审员{x.ExpertId}：{x.Rating}分",
         ApplicationViewedByReviewer x => $"{x.ExpertId}查阅申报材料",
+        PanelMemberAdded x => $"评审组{x.PanelId}增补评审员{x.ExpertId}：{x.Reason}",
+        PanelMemberReplaced x => $"评审组{x.PanelId}由{x.ReplacementId}替换{x.ExpertId}（{x.ExpertId}尚未报告事项的评分不再计入）：{x.Reason}",
+        TeamLeaderAppointed x => $"评审组{x.PanelId}另行指定{x.ExpertId}为组长：{x.Reason}",
+        PanelReassigned x => $"“{Domain.Awards.StageNames.Zh(x.Stage)}”由评审组{x.FromPanelId}改派评审组{x.PanelId}：{x.Reason}",
         _ => e.GetType().Name,
     };
 

@@ -32,20 +32,20 @@ public sealed class ConcurrencyConflictException(string streamId, int expectedVe
     public string StreamId { get; } = streamId;
 }
 
-/// <summary>A pending outbox entry: events of a stream whose side effects have not all run.</summary>
-public sealed record OutboxEntry(string StreamId, int FromVersion, int ToVersion, DateTimeOffset CreatedAt);
+/// <summary>A pending projection: events of a stream whose read models are not all updated yet.</summary>
+public sealed record PendingProjection(string StreamId, int FromVersion, int ToVersion, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// The event store on Azure Table storage. A stream is a partition; an event is a row whose key
 /// is its version. An append is one entity-group transaction that adds the new event rows and an
-/// outbox row: if another writer took one of those versions, the whole transaction fails and
-/// nothing is written. The outbox row says "these events' side effects are still due"; it is
-/// deleted only once they have all run (see <see cref="Workflow.OutboxDispatcher"/>).
+/// pending-projection marker: if another writer took one of those versions, the whole transaction
+/// fails and nothing is written. The marker says "these events' read models are still due"; it is
+/// deleted only once they have all run (see <see cref="Workflow.Projections"/>).
 /// </summary>
 public sealed class EventStore(StorageClients storage, EventCatalog catalog, AuditKey chainKey, TimeProvider clock)
 {
-    /// <summary>Row keys of events sort below this; outbox rows sort above.</summary>
-    private const string OutboxPrefix = "~outbox-";
+    /// <summary>Row keys of events sort below this; pending-projection markers sort above.</summary>
+    private const string PendingPrefix = "~pending-";
     private const int ChunkChars = 30_000;
     private const int MaxChunks = 14;
 
@@ -78,7 +78,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
     /// <summary>Events with a version above <paramref name="afterVersion"/>, straight from storage.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAfterAsync(string streamId, int afterVersion, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey gt {Key(afterVersion)} and RowKey lt {OutboxPrefix}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey gt {Key(afterVersion)} and RowKey lt {PendingPrefix}");
         var result = new List<StoredEvent>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
@@ -89,7 +89,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
     }
 
     /// <summary>
-    /// Append events at the expected version, with their outbox row, in one transaction.
+    /// Append events at the expected version, with their pending-projection marker, in one transaction.
     /// Throws <see cref="ConcurrencyConflictException"/> if the stream moved on.
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(
@@ -130,13 +130,13 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
             prevHash = hash;
         }
 
-        var outbox = new TableEntity(streamId, OutboxKey(expectedVersion + 1))
+        var pending = new TableEntity(streamId, PendingKey(expectedVersion + 1))
         {
             ["FromVersion"] = expectedVersion + 1,
             ["ToVersion"] = expectedVersion + events.Count,
             ["CreatedAt"] = now,
         };
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, outbox));
+        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, pending));
 
         try
         {
@@ -152,34 +152,34 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         return stored;
     }
 
-    /// <summary>Pending outbox entries of one stream.</summary>
-    public async Task<IReadOnlyList<OutboxEntry>> ReadOutboxAsync(string streamId, CancellationToken ct)
+    /// <summary>Pending projections of one stream.</summary>
+    public async Task<IReadOnlyList<PendingProjection>> ReadPendingProjectionsAsync(string streamId, CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey ge {OutboxPrefix}");
-        var result = new List<OutboxEntry>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {streamId} and RowKey ge {PendingPrefix}");
+        var result = new List<PendingProjection>();
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
         {
-            result.Add(OutboxFromRow(row));
+            result.Add(PendingFromRow(row));
         }
 
         return result;
     }
 
-    /// <summary>Every pending outbox entry in the store (a scan: run by the sweeper, not on a request).</summary>
-    public async IAsyncEnumerable<OutboxEntry> ScanOutboxAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Every pending projection in the store (a scan: run by the sweep, not on a request).</summary>
+    public async IAsyncEnumerable<PendingProjection> ScanPendingProjectionsAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
-        var filter = TableClient.CreateQueryFilter($"RowKey ge {OutboxPrefix} and RowKey lt {"~outbox."}");
+        var filter = TableClient.CreateQueryFilter($"RowKey ge {PendingPrefix} and RowKey lt {"~pending."}");
         await foreach (var row in Table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "FromVersion", "ToVersion", "CreatedAt"], cancellationToken: ct))
         {
-            yield return OutboxFromRow(row);
+            yield return PendingFromRow(row);
         }
     }
 
-    public async Task CompleteOutboxAsync(OutboxEntry entry, CancellationToken ct)
+    public async Task CompletePendingProjectionAsync(PendingProjection entry, CancellationToken ct)
     {
         try
         {
-            await Table.DeleteEntityAsync(entry.StreamId, OutboxKey(entry.FromVersion), ETag.All, ct);
+            await Table.DeleteEntityAsync(entry.StreamId, PendingKey(entry.FromVersion), ETag.All, ct);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
@@ -214,7 +214,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
 
     public static string Key(int version) => version.ToString("D10", CultureInfo.InvariantCulture);
 
-    private static string OutboxKey(int fromVersion) => OutboxPrefix + Key(fromVersion);
+    private static string PendingKey(int fromVersion) => PendingPrefix + Key(fromVersion);
 
     private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset t) => new(t.UtcTicks - (t.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
 
@@ -287,7 +287,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
             json);
     }
 
-    private static OutboxEntry OutboxFromRow(TableEntity row) => new(
+    private static PendingProjection PendingFromRow(TableEntity row) => new(
         row.PartitionKey,
         row.GetInt32("FromVersion") ?? 0,
         row.GetInt32("ToVersion") ?? 0,

@@ -16,12 +16,10 @@ namespace QualityAward.Functions.Storage;
 public sealed class StorageClients
 {
     public const string EventsTable = "events";
-    public const string TimersTable = "timers";
     public const string IndexTable = "appindex";
     public const string RegisterTable = "register";
     public const string SettingsTable = "settings";
     public const string DocumentsContainer = "documents";
-    public const string ReactionsQueue = "reactions";
 
     private readonly string _prefix;
 

@@ -159,7 +159,10 @@ public sealed record WaitingFor(
     [property: Description("Until when it waits, by the app's clock (a deadline), if it has one.")] DateTimeOffset? Until = null,
     [property: Description("A refused step: the problem code, which the office's worklist shows with its reason.")] string? Problem = null,
     [property: Description("The refusal's reason (zh-CN).")] string? ProblemZh = null,
-    [property: Description("While it waits: the last clock move it has taken in (tests and rehearsals move the clock and wait for this); empty while it works.")] long? Seen = null);
+    [property: Description("While it waits: the last clock move it has taken in (tests and rehearsals move the clock and wait for this); empty while it works.")] long? Seen = null,
+    [property: Description("Who holds the next step: a role, and the one person or body when only one may take it (role:subject).")] string? Holder = null,
+    [property: Description("Since when it waits at this step, by the app's clock.")] DateTimeOffset? Since = null,
+    [property: Description("It waits past what its stage expects (past Until).")] bool? Overdue = null);
 
 /// <summary>The app's clock, as orchestrations may read it: through an activity, so that replays see the same answer.</summary>
 public sealed class WorkflowClock(TimeProvider clock, ClockEpoch epoch)

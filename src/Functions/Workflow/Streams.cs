@@ -29,9 +29,9 @@ public sealed record CommandOutcome<TState>(TState State, IReadOnlyList<StoredEv
 /// <summary>
 /// Load → decide → append, with the retry that optimistic concurrency needs: if another writer
 /// appended first, the stream is read again and the command decided again against the new state.
-/// After an append the outbox is dispatched at once; if that fails, the sweeper finishes it.
+/// After an append the read models are projected at once; if that fails, the projection sweep finishes it.
 /// </summary>
-public sealed partial class Streams(EventStore store, StateLoader loader, OutboxDispatcher dispatcher, ILogger<Streams> logger)
+public sealed partial class Streams(EventStore store, StateLoader loader, Projections projections, ILogger<Streams> logger)
 {
     /// <summary>
     /// Enough for a burst of writers on one stream (fifty reviewers scoring one cycle at once): each
@@ -74,7 +74,7 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Outbox
             {
                 var appended = await store.AppendAsync(streamId, events.Count, decision.Events.Cast<IDomainEvent>().ToList(), metadata, ct);
                 var after = loader.Fold(kind, streamId, [.. events, .. appended]);
-                await DispatchQuietlyAsync(streamId, appended[0].Version, ct);
+                await ProjectQuietlyAsync(streamId, appended[0].Version, ct);
                 return new CommandOutcome<TState>(after, appended, null);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
@@ -93,15 +93,15 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Outbox
         }
     }
 
-    private async Task DispatchQuietlyAsync(string streamId, int fromVersion, CancellationToken ct)
+    private async Task ProjectQuietlyAsync(string streamId, int fromVersion, CancellationToken ct)
     {
         try
         {
-            await dispatcher.DispatchStreamAsync(streamId, ct);
+            await projections.ProjectStreamAsync(streamId, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The events are stored; their side effects stay in the outbox for the sweeper.
+            // The events are stored; their projection stays pending for the sweep.
             LogDispatchDeferred(logger, ex, streamId, fromVersion);
         }
     }
@@ -109,7 +109,7 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Outbox
     [LoggerMessage(Level = LogLevel.Information, Message = "Concurrent append on {StreamId}; retrying (attempt {Attempt})")]
     private static partial void LogConflict(ILogger logger, string streamId, int attempt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Side effects of {StreamId} from v{FromVersion} deferred to the outbox sweeper")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Read models of {StreamId} from v{FromVersion} deferred to the projection sweep")]
     private static partial void LogDispatchDeferred(ILogger logger, Exception ex, string streamId, int fromVersion);
 }
 

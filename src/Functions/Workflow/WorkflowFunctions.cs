@@ -1,53 +1,25 @@
 namespace QualityAward.Functions.Workflow;
 
 /// <summary>
-/// The workflow engine's periodic work and its queue: due timers (deadlines, reminders, notice
-/// ends), side effects a crash or an outage left in the outbox, and the reactions to stored
-/// events. Failures propagate, so the host retries (a queue message goes to the poison queue after
-/// host.json's maxDequeueCount).
+/// The read models' safety net: events whose projection a crash or an outage interrupted are
+/// projected again. (Deadlines and waits are Durable orchestrations; see <see cref="Orchestrations"/>.)
+/// A failure propagates, so the host records it and the next run tries again.
 /// </summary>
-public sealed partial class WorkflowFunctions(TimerStore timers, OutboxDispatcher dispatcher, ReactionRunner reactions, ILogger<WorkflowFunctions> logger)
+public sealed partial class WorkflowFunctions(Projections projections, ILogger<WorkflowFunctions> logger)
 {
-    /// <summary>Fires every workflow timer that is due (every minute).</summary>
-    [Function("Timers")]
-    public async Task<string> FireDueTimers([TimerTrigger("0 * * * * *")] TimerInfo timer, CancellationToken ct)
+    /// <summary>Projects what a crash or an outage left pending (every two minutes).</summary>
+    [Function("ProjectionSweep")]
+    public async Task<string> SweepProjections([TimerTrigger("30 */2 * * * *")] TimerInfo timer, CancellationToken ct)
     {
-        var fired = await timers.FireDueAsync(ct);
-        if (fired > 0)
+        var projected = await projections.SweepAsync(ct);
+        if (projected > 0)
         {
-            LogFired(logger, fired);
+            LogSwept(logger, projected);
         }
 
-        return $"{fired} timers fired";
+        return $"{projected} pending projections run";
     }
 
-    /// <summary>Dispatches side effects that a crash or an outage left in the outbox (every two minutes).</summary>
-    [Function("OutboxSweep")]
-    public async Task<string> SweepOutbox([TimerTrigger("30 */2 * * * *")] TimerInfo timer, CancellationToken ct)
-    {
-        var dispatched = await dispatcher.SweepAsync(ct);
-        if (dispatched > 0)
-        {
-            LogSwept(logger, dispatched);
-        }
-
-        return $"{dispatched} outbox entries dispatched";
-    }
-
-    /// <summary>Runs the workflow reactions to one stored event (a message of the reactions queue).</summary>
-    [Function("Reactions")]
-    public async Task<string> React([QueueTrigger(Storage.StorageClients.ReactionsQueue, Connection = QueueConnection)] string message, CancellationToken ct)
-    {
-        await reactions.RunAsync(message, ct);
-        return "reacted";
-    }
-
-    /// <summary>The one connection setting queue triggers use (identity-based in Azure: Storage__queueServiceUri).</summary>
-    public const string QueueConnection = "Storage";
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Timers: {Count} workflow timers fired")]
-    private static partial void LogFired(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "OutboxSweep: {Count} outbox entries dispatched")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "ProjectionSweep: {Count} pending projections run")]
     private static partial void LogSwept(ILogger logger, int count);
 }

@@ -126,6 +126,8 @@ public partial class CycleDeciderTests
         // Weihai §15: a published candidate list changes only through its objections.
         { "the candidate list is published", WeihaiCandidatesPublished, new(CycleDecision.Candidates, "撤回"), "cycle.list-published", RefusalKind.Rule },
         { "no reason", () => WeihaiCandidatesPublished().Then(WeihaiChoosesA), new(CycleDecision.Winners, "  "), "cycle.reason-missing", RefusalKind.Invalid },
+        // Zero-width spaces and a direction mark: a reason nobody can read is no reason.
+        { "an invisible reason", () => WeihaiCandidatesPublished().Then(WeihaiChoosesA), new(CycleDecision.Winners, "\u200B\u200B\u202E"), FreeText.Code, RefusalKind.Invalid },
         // After the announcement only revocation applies.
         {
             "announced",

@@ -81,8 +81,15 @@ public sealed class ProcessModelTests(ITestOutputHelper output)
             Merge(total, stats);
         }
 
-        output.WriteLine($"all      {total.Sequences,4} sequences {total.Steps,6} steps, {total.StepsVerified} next steps verified, in {clock.Elapsed.TotalSeconds:F1} s");
+        var summary = $"all      {total.Sequences,4} sequences {total.Steps,6} steps, {total.StepsVerified} next steps verified, in {clock.Elapsed.TotalSeconds:F1} s";
+        output.WriteLine(summary);
         output.WriteLine("commands given: " + string.Join(", ", total.Commands.OrderByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value}")));
+
+        // scripts/test.sh prints this beside its totals (its test run is quiet, so output above shows only in a detailed run).
+        if (Environment.GetEnvironmentVariable("QUALITYAWARD_TEST_REPORTS") is { Length: > 0 } reports)
+        {
+            File.WriteAllText(Path.Combine(reports, "process-model.txt"), $"model-based test (issue 16): {summary.Substring(9).Trim()}\n");
+        }
 
         // The model reached the process's ends and tried every kind of disturbance.
         Assert.True(total.Outcomes.GetValueOrDefault(nameof(ApplicationStatus.Awarded)) > 0, "no sequence reached an award");

@@ -147,6 +147,10 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /api/cycles/{cycleId}/panels"] = (Kind.Role, Staff),
         ["POST /api/cycles/{cycleId}/panels"] = (Kind.Role, OfficeOnly),
         ["POST /api/cycles/{cycleId}/assignments"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/panels/{panelId}/members"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/panels/{panelId}/members/{expertId}/replace"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/panels/{panelId}/leader"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/reviews/{stage}/reassign"] = (Kind.Role, OfficeOnly),
         ["GET /api/reviewer/assignments"] = (Kind.Role, Reviewers),
         ["GET /api/applications/{applicationId}/review"] = (Kind.Role, Staff),
         ["POST /api/applications/{applicationId}/conflicts"] = (Kind.Own, [Assigned]),
@@ -170,6 +174,8 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["POST /api/applications/{applicationId}/disqualify"] = (Kind.Role, OfficeOnly),
         ["POST /api/applications/{applicationId}/approvals"] = (Kind.Role, OfficeOnly),
         ["POST /api/cycles/{cycleId}/announce"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/decisions/{decision}/withdraw"] = (Kind.Role, OfficeOnly),
+        ["POST /api/applications/{applicationId}/reopen"] = (Kind.Role, OfficeOnly),
         ["GET /api/applications/{applicationId}/certificate"] = (Kind.Role, [A, B, Office]),
 
         // After the award: the register, holders' reports, revocation; reports from the public.
@@ -206,6 +212,11 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
 
         // Reporting.
         ["POST /api/reporting/export"] = (Kind.Role, OfficeOnly),
+
+        // Where it stands: the orchestrations and the worklist, for the office and the supervision group.
+        ["GET /api/applications/{applicationId}/workflow"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/workflow"] = (Kind.Role, OfficeAndSupervision),
+        ["GET /api/cycles/{cycleId}/worklist"] = (Kind.Role, OfficeAndSupervision),
     };
 
     private TestApp _app = null!;
@@ -267,7 +278,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         .Replace("{policyId}", "weihai").Replace("{year:int}", "2027").Replace("{documentName}", "v1").Replace("{documentName?}", "v1")
         .Replace("{noticeId}", "weihai-2026-candidates").Replace("{objectionId}", "obj-0").Replace("{evidenceId}", "evidence-1")
         .Replace("{consultationId}", "weihai-2026-c3").Replace("{department}", "tax").Replace("{mailKey}", "request-Tax").Replace("{uploadId}", "doc-0")
-        .Replace("{receiptCode}", "ABCDEFGHJKMN").Replace("{stage}", "materialReview").Replace("{expertId}", "expert-0")
+        .Replace("{receiptCode}", "ABCDEFGHJKMN").Replace("{stage}", "materialReview").Replace("{expertId}", "expert-0").Replace("{panelId}", "panel-1").Replace("{decision}", "winners")
         .Replace("{applicantKey}", "91350100M000100Y43").Replace("{changeId}", "change-0").Replace("{reportId}", "report-0").Replace("{*path}", "no-such-address");
 
     [Fact]

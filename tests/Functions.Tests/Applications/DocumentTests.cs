@@ -425,7 +425,7 @@ public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
     /// <summary>The subjects of the application's recorded reads, in order.</summary>
     private async Task<string[]> ReadersAsync(string applicationId)
     {
-        var events = await _app.Services.GetRequiredService<Workflow.Streams>().Store.ReadAsync(QualityAward.Domain.ApplicationId.Parse(applicationId).Value.StreamId, CancellationToken.None);
+        var events = await _app.Services.GetRequiredService<QualityAward.Functions.Workflow.Streams>().Store.ReadAsync(QualityAward.Domain.ApplicationId.Parse(applicationId).Value.StreamId, CancellationToken.None);
         return [.. events.Where(e => e.Event is QualityAward.Domain.Applications.DocumentRead).Select(e => e.Metadata.Actor.Subject)];
     }
 

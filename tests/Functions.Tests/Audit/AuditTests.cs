@@ -130,7 +130,7 @@ public sealed partial class AuditTests(Azurite azurite) : IAsyncLifetime
         await (await applicant.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
 
         // The office opens the secret (the command the download endpoint records) and the ordinary report.
-        var app = await _app.Services.GetRequiredService<Workflow.Streams>().LoadAsync(Workflow.StreamKinds.Application, ApplicationId.Parse(id).Value.StreamId, CancellationToken.None);
+        var app = await _app.Services.GetRequiredService<QualityAward.Functions.Workflow.Streams>().LoadAsync(QualityAward.Functions.Workflow.StreamKinds.Application, ApplicationId.Parse(id).Value.StreamId, CancellationToken.None);
         var report = app.Documents.Single(d => !d.TradeSecret).DocumentId;
         var office = new Actor("office-li", Roles.Office, "李科长");
         Assert.Null((await commands.RunAsync(id, new RecordDocumentRead(secret.DocumentId), office, "read-1", CancellationToken.None)).Refusal);

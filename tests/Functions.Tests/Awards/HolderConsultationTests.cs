@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
+using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
+using QualityAward.Functions.Awards;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Consultations;
 using QualityAward.Functions.Tests.Infrastructure;
@@ -12,10 +14,11 @@ namespace QualityAward.Functions.Tests.Awards;
 
 /// <summary>
 /// Changde: an organisation awarded on 2025-06-30; the office's 12-month interval makes the
-/// consultation about it due on 2026-06-30. The five departments of the policy's §13 list are
-/// asked through the consultation mail (Graph stand-in) with signed links; the tax office answers
-/// with an adverse record, which the office sees on the holder and on its worklist, and acts on
-/// by proposing revocation.
+/// consultation about it due on 2026-06-30, which the daily HolderSupervision function takes up.
+/// The five departments of the policy's §13 list are asked through the consultation mail (Graph
+/// stand-in) with signed links; the tax office answers with an adverse record, which the holder's
+/// duty orchestration records: the office sees it on the holder and on its worklist, and acts on
+/// it by proposing revocation.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
@@ -37,6 +40,14 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         await _graph.DisposeAsync();
     }
 
+    /// <summary>What the host does each day at 01:00 Shanghai time, and the orchestrations it started or woke taking their steps.</summary>
+    private async Task<string> SuperviseAsync()
+    {
+        var report = await _app.RunTimerAsync("HolderSupervision");
+        await _app.SettleAsync();
+        return report;
+    }
+
     private async Task<JsonElement> HolderAsync() =>
         await (await _app.As(Roles.Office).GetAsync($"/api/register/holders/{Key}")).ExpectAsync(200);
 
@@ -52,13 +63,14 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         bool AboutHolder(RecordedMail m) => m.Html.Contains("常德获奖精密制造有限公司", StringComparison.Ordinal) && m.Html.Contains("严重违法违规", StringComparison.Ordinal);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 29, 23, 59, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        Assert.Equal("0 started, 0 woken", await SuperviseAsync());
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, AboutHolder);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 30, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        // The consultation, and the yearly visit (Changde §29, office interval 12 months).
+        Assert.Equal("2 started, 0 woken", await SuperviseAsync());
+        await _app.SettleAsync();
 
         // One mail per department of Changde §13 (国防、国家安全 only for flagged applicants), each with its own link.
         var mails = _graph.Delivered.Where(AboutHolder).ToList();
@@ -69,14 +81,17 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         var consultationDue = Assert.Single((await HolderAsync()).GetProperty("consultationsDue").EnumerateArray());
         Assert.Equal(roundId, consultationDue.Str("consultationId"));
 
-        // The timer again, and the due event's reaction delivered again: nothing more is sent.
+        // The daily function again the same day: the duty's orchestration waits for the departments, so it is only woken; nothing more is sent or recorded.
         var sent = _graph.Requests.Count;
-        Assert.Equal("0 timers fired", await _app.FireTimersAsync());
+        Assert.Equal("0 started, 1 woken", await SuperviseAsync());
         var store = _app.Services.GetRequiredService<EventStore>();
-        var due = Assert.Single(await store.ReadAfterAsync($"holder-{Key}", 0, CancellationToken.None), e => e.Type == "HolderConsultationDue");
-        await _app.Storage.Queue(StorageClients.ReactionsQueue).SendMessageAsync(JsonSerializer.Serialize(new ReactionMessage(due.StreamId, due.Version), EventCatalog.JsonOptions));
-        Assert.Equal(1, await _app.DrainReactionsAsync());
+        Assert.Single(await store.ReadAfterAsync($"holder-{Key}", 0, CancellationToken.None), e => e.Type == "HolderConsultationDue");
+        Assert.Single(await store.ReadAfterAsync(ConsultationIds.StreamId(roundId), 0, CancellationToken.None), e => e.Type == "ConsultationOpened");
         Assert.Equal(sent, _graph.Requests.Count);
+        var instance = HolderDutyOrchestration.InstanceId(Key, new HolderDuty(id, HolderDutyKind.Consultation, new DateOnly(2026, 6, 30), null));
+        var waiting = JsonSerializer.Deserialize<WaitingFor>((await _app.Durable.GetInstanceAsync(instance, getInputsAndOutputs: true))!.SerializedCustomStatus!, Json.Options)!;
+        Assert.Equal("department-answers", waiting.Code);
+        Assert.Equal(new DateTimeOffset(2026, 7, 15, 0, 0, 0, TimeSpan.FromHours(8)), waiting.Until);
 
         // The tax office answers through its link: the same reply page as for applications.
         var link = new Uri(Assert.Single(mails, m => m.Link!.Contains("/tax?t=", StringComparison.Ordinal)).Link!);
@@ -86,7 +101,7 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         var form = new Dictionary<string, string> { ["t"] = token, ["respondentName"] = "王科长", ["v-" + id] = "adverse", ["d-" + id] = "2026年5月因重大税收违法行为被列入失信名单。" };
         var answered = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var record = Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
         Assert.Equal("tax", record.Str("department"));
@@ -101,14 +116,14 @@ public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
         var again = await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("不能更改", await again.Content.ReadAsStringAsync());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
 
         // A clean answer records nothing on the holder; the round is not an application round.
         var clean = new Uri(Assert.Single(mails, m => m.Link!.Contains("/marketregulation?t=", StringComparison.Ordinal)).Link!);
         var cleanForm = new Dictionary<string, string> { ["t"] = Uri.UnescapeDataString(clean.Query.Split("?t=")[1]), ["v-" + id] = "none" };
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/marketregulation", new FormUrlEncodedContent(cleanForm))).StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
         Assert.Equal("Awarded", (await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
 

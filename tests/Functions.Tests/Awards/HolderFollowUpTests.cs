@@ -1,13 +1,17 @@
+using System.Text.Json;
 using QualityAward.Domain;
+using QualityAward.Domain.Awards;
+using QualityAward.Functions.Awards;
 using QualityAward.Functions.Tests.Infrastructure;
+using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Tests.Awards;
 
 /// <summary>
 /// Weihai after the recognition of 2026-06-30: yearly visits (§26, office interval 12 months) and
-/// yearly department consultations fall due on workflow timers; the office records a visit; the
-/// holder reports it was taken over (§27(九)); the office opens revocation and revokes on that
-/// ground, which stops the timers.
+/// yearly department consultations fall due by the daily HolderSupervision function; the office
+/// records a visit; the holder reports it was taken over (§27(九)); the office opens revocation and
+/// revokes on that ground, which ends its duties.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
@@ -25,6 +29,14 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
 
     private static DateTimeOffset At(int y, int m, int d, int h, int min, int s = 0) => new(y, m, d, h, min, s, TimeSpan.FromHours(8));
 
+    /// <summary>What the host does each day at 01:00 Shanghai time, and the orchestrations it started taking their steps.</summary>
+    private async Task<string> SuperviseAsync()
+    {
+        var report = await _app.RunTimerAsync("HolderSupervision");
+        await _app.SettleAsync();
+        return report;
+    }
+
     private async Task<System.Text.Json.JsonElement> HolderAsync() =>
         await (await _app.As(Roles.Office).GetAsync($"/api/register/holders/{Key}")).ExpectAsync(200);
 
@@ -38,13 +50,19 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
         Assert.Contains("被撤销市长质量奖的单位和个人，不得再使用该称号", mine.Str("useOfTitle"));
         Assert.Empty((await (await _app.As(Roles.Applicant).GetAsync("/api/register/mine")).ExpectAsync(200)).EnumerateArray());
 
-        // The last minute of the first year: only the cycle's own submission deadline has fired.
+        // The last minute of the first year: nothing is due yet.
         _app.Clock.SetUtcNow(At(2027, 6, 29, 23, 59));
-        await _app.FireTimersAsync();
+        Assert.Equal("0 started, 0 woken", await SuperviseAsync());
         Assert.Empty((await HolderAsync()).GetProperty("inspectionsDue").EnumerateArray());
         _app.Clock.SetUtcNow(At(2027, 6, 30, 0, 0, 1));
-        Assert.Equal("2 timers fired", await _app.FireTimersAsync());
-        Assert.Equal("0 timers fired", await _app.FireTimersAsync());
+        Assert.Equal("2 started, 0 woken", await SuperviseAsync());
+        Assert.Equal("0 started, 0 woken", await SuperviseAsync());
+
+        // Weihai's process has no consultation stage naming the departments: the consultation is recorded due, and its orchestration says why no round was opened.
+        var consultation = await _app.WaitForOrchestrationAsync(HolderDutyOrchestration.InstanceId(Key, new HolderDuty(id, HolderDutyKind.Consultation, new DateOnly(2027, 6, 30), null)));
+        var status = JsonSerializer.Deserialize<WaitingFor>(consultation.SerializedCustomStatus!, Json.Options)!;
+        Assert.Equal(("round-not-opened", "consultation.not-in-policy"), (status.Code, status.Problem));
+        Assert.Contains("请办公室以其他方式了解获奖者情况", status.ProblemZh);
         var holder = await HolderAsync();
         Assert.Equal("2027-06-30", Assert.Single(holder.GetProperty("inspectionsDue").EnumerateArray()).Str("dueOn"));
         Assert.Equal("2027-06-30", Assert.Single(holder.GetProperty("consultationsDue").EnumerateArray()).Str("dueOn"));
@@ -83,7 +101,9 @@ public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("recovery.amount-invalid", (await (await office.PostJsonAsync($"/api/register/awards/{id}/recoveries", new { yuan = 1, recoveredOn = "2027-10-08", reference = "收据1" })).ExpectAsync(422)).Str("code"));
         await (await office.PostJsonAsync($"/api/register/awards/{id}/inspections", new { visitedOn = "2027-10-08", findings = "撤销后回访。" })).ExpectAsync(200);
 
+        // A year on, the revoked award has no duties.
         _app.Clock.SetUtcNow(At(2028, 7, 1, 0, 0, 1));
-        Assert.Equal("0 timers fired", await _app.FireTimersAsync());
+        Assert.Equal("0 started, 0 woken", await SuperviseAsync());
+        Assert.DoesNotContain((await HolderAsync()).GetProperty("inspectionsDue").EnumerateArray(), d => d.Str("dueOn") == "2028-06-30");
     }
 }

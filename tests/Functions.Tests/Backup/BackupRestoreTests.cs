@@ -70,7 +70,7 @@ public sealed class BackupRestoreTests(Azurite azurite) : IAsyncLifetime
         await SeedAsync();
         var folder = await PostBackupAsync();
         var target = "r" + Guid.NewGuid().ToString("N")[..12];
-        var occupied = new TableClient(azurite.ConnectionString, target + StorageClients.TimersTable);
+        var occupied = new TableClient(azurite.ConnectionString, target + StorageClients.SettingsTable);
         await occupied.CreateIfNotExistsAsync();
         await occupied.AddEntityAsync(new TableEntity("someone", "else") { ["Note"] = "already here" });
 
@@ -79,7 +79,7 @@ public sealed class BackupRestoreTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(1, code);
         Assert.Contains("not empty", error);
         Assert.Empty(await EntitiesAsync(target + StorageClients.EventsTable));
-        Assert.Single(await EntitiesAsync(target + StorageClients.TimersTable));
+        Assert.Single(await EntitiesAsync(target + StorageClients.SettingsTable));
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed partial class ConsultationTests
         Assert.Equal("周科长 0736-7111111", tax.Str("respondent"));
         Assert.Equal("adverseRecord", tax.GetProperty("answers")[0].Str("verdict"));
 
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{a}/history")).ExpectAsync(200);
         Assert.Single(history.EnumerateArray(), h => h.Str("type") == "AdverseRecordReported");
     }

@@ -24,8 +24,7 @@ public sealed partial class ConsultationTests
 
         // After the last reply day (16 March) the deadline timer records the four late departments.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 9, 0, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal(4, (await RoundAsync()).GetProperty("overdueDepartments").GetArrayLength());
 
         await (await _app.As(Roles.Supervisor).PostJsonAsync(close, new { reason = "逾期" })).ExpectAsync(403);
@@ -39,7 +38,7 @@ public sealed partial class ConsultationTests
         Assert.DoesNotContain("tax", closed.GetProperty("closedWithoutAnswersOf").EnumerateArray().Select(d => d.GetString()));
         Assert.Equal("四个部门逾期未答复，经评审办公室主任批准结束征求意见。", closed.Str("closeReason"));
 
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("FormalReview", (await ApplicationAsync(a)).Str("stage"));
         Assert.True(await EventCountAsync(a) > before);
 

@@ -16,12 +16,17 @@ public sealed partial class ConsultationTests
         await OpenAsync();
         var failed = Assert.Single((await RoundAsync()).GetProperty("mails").EnumerateArray(), m => m.Str("status") == "failed");
         var key = failed.Str("key");
+
+        // The office reads a neutral reason; Graph's own error text (which can name the credential chain) stays in the log.
+        Assert.Contains("HTTP 400", failed.Str("lastError"), StringComparison.Ordinal);
+        Assert.DoesNotContain("Stand-in told to fail", failed.Str("lastError"), StringComparison.Ordinal);
+        Assert.Contains(_logs.Errors, e => e.Contains("Stand-in told to fail", StringComparison.Ordinal));
         var department = failed.Str("department");
         Assert.Equal(4, _graph.Delivered.Count);
 
         // The timers alone never send it again.
         _app.Clock.Advance(TimeSpan.FromHours(2));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.Equal(4, _graph.Delivered.Count);
 
         // The office corrects the department's address, then resends.
@@ -38,8 +43,8 @@ public sealed partial class ConsultationTests
         var again = await (await office.PostAsync($"/api/cycles/changde-2026/consultations/{RoundId}/mails/{key}/resend", null)).ExpectAsync(409);
         Assert.Equal("mail.not-failed", again.Str("code"));
 
-        await _app.FireTimersAsync();
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
+        await _app.SettleAsync();
         var delivered = Assert.Single(_graph.Delivered, m => m.To == "corrected@example.gov.cn");
         Assert.Contains($"/consultations/{RoundId}/{department}?t=", delivered.Link, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(5, _graph.Delivered.Count);

@@ -28,7 +28,7 @@ public sealed partial class ConsultationTests
         Assert.Equal(roundTwo, supplementary.Str("consultationId"));
         Assert.Equal([late], supplementary.GetProperty("applicants").EnumerateArray().Select(a => a.Str("applicationId")));
         Assert.Contains("补充第1轮", supplementary.Str("title"), StringComparison.Ordinal);
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         var roundTwoMails = _graph.Delivered.Where(m => m.Link?.Contains($"/consultations/{roundTwo}/", StringComparison.Ordinal) == true).ToList();
         Assert.Equal(Addresses.Values.Order(), roundTwoMails.Select(m => m.To).Order());
 
@@ -45,7 +45,7 @@ public sealed partial class ConsultationTests
             Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundTwo}/{department}", new FormUrlEncodedContent(fields))).StatusCode);
         }
 
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("FormalReview", (await ApplicationAsync(late)).Str("stage"));
         Assert.Equal("Consultation", (await ApplicationAsync(first)).Str("stage"));
     }

@@ -50,11 +50,12 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         await _graph.DisposeAsync();
     }
 
-    private Task<TestApp> StartAppAsync(DateTimeOffset now, string? prefix = null) =>
+    private Task<TestApp> StartAppAsync(DateTimeOffset now, string? prefix = null, Action<WebApplicationBuilder>? also = null) =>
         TestApp.StartAsync(azurite, now, prefix: prefix, configure: b =>
         {
             Configure(_graph)(b);
             b.Logging.AddProvider(_logs);
+            also?.Invoke(b);
         });
 
     public static Action<WebApplicationBuilder> Configure(GraphStandIn graph, string signingKey = "consultation-test-signing-key-0123456789abcdef") => builder =>
@@ -67,6 +68,8 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
             ["Consultations:SigningKey"] = signingKey,
             ["Consultations:ReminderWorkingDays"] = "1",
             ["Consultations:LinkGrace"] = "2.00:00:00",
+            // Graph failing without a Retry-After: the round's orchestration tries again after 1 s, 2 s, 4 s ….
+            ["Consultations:MailRetryInterval"] = "00:00:01",
             ["Consultations:Departments:Tax:Name"] = "常德市税务局",
             ["Graph:BaseUrl"] = graph.BaseUrl.ToString(),
             ["Graph:Credential"] = "Anonymous",
@@ -112,8 +115,23 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         return id;
     }
 
-    private async Task<JsonElement> OpenAsync() =>
-        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(201);
+    /// <summary>Open the round, and let its orchestration send the mails.</summary>
+    private async Task<JsonElement> OpenAsync()
+    {
+        var round = await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(201);
+        await _app.SettleAsync();
+        return round;
+    }
+
+    /// <summary>Wait (real time: Graph's Retry-After and the retries' backoff are durable timers) until Graph has had <paramref name="count"/> requests.</summary>
+    private async Task GraphRequestsAsync(int count)
+    {
+        for (var waited = TimeSpan.Zero; _graph.Requests.Count < count; waited += TimeSpan.FromMilliseconds(50))
+        {
+            Assert.True(waited < TimeSpan.FromSeconds(60), $"Graph had {_graph.Requests.Count} requests, not {count}.");
+            await Task.Delay(50);
+        }
+    }
 
     private async Task<JsonElement> RoundAsync() =>
         await (await _app.As(Roles.Office).GetAsync($"/api/cycles/changde-2026/consultations/{RoundId}")).ExpectAsync(200);
@@ -183,7 +201,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
 
         // Opening again sends nothing more.
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(200);
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.Equal(5, _graph.Requests.Count);
     }
 
@@ -218,7 +236,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync(department, TokenOf(department), Clean(a, b))).StatusCode);
         }
 
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var round = await RoundAsync();
         Assert.Equal("closed", round.Str("status"));
@@ -238,7 +256,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         // Only the office decides on the record.
         await (await _app.As(Roles.Applicant).PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = RoundId, department = "tax", reason = "已补缴" })).ExpectAsync(403);
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = RoundId, department = "tax", reason = "经核实，罚款已缴清，情节轻微，不影响申报。" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         Assert.Equal("FormalReview", (await ApplicationAsync(a)).Str("stage"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/accept", new { })).ExpectAsync(200);
@@ -251,7 +269,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         await OpenAsync();
         var taxAnswer = new Dictionary<string, string> { ["v-" + a] = "adverse", ["d-" + a] = "2025年存在重大税收违法失信行为。" };
         Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync("tax", TokenOf("tax"), taxAnswer)).StatusCode);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var office = _app.As(Roles.Office);
 
         Assert.Equal("reason.missing", (await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "tax", reason = " " })).ExpectAsync(422)).Str("code"));
@@ -304,35 +322,34 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task GraphThrottlingThenOutage_IsRetriedOnTheTimer_AndEachMailGoesExactlyOnce()
+    public async Task GraphThrottlingThenOutage_IsRetriedByTheOrchestration_AfterRetryAfter_AndEachMailGoesExactlyOnce()
     {
         await AtConsultationAsync("常德己建材有限公司");
-        _graph.FailNext(5, 429, retryAfterSeconds: 30);
+        _graph.FailNext(5, 429, retryAfterSeconds: 3);
 
-        await OpenAsync();
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(201);
+        await GraphRequestsAsync(5);
 
         Assert.Empty(_graph.Delivered);
-        Assert.Equal(5, _graph.Requests.Count);
         Assert.All((await RoundAsync()).GetProperty("mails").EnumerateArray(), m => Assert.Equal("pending", m.Str("status")));
 
-        // Before Retry-After nothing is tried again.
-        _app.Clock.Advance(TimeSpan.FromSeconds(20));
-        await _app.FireTimersAsync();
+        // Before Retry-After (Graph's seconds, waited with a durable timer) nothing is tried again.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
         Assert.Equal(5, _graph.Requests.Count);
 
+        // Then Graph is down (no Retry-After): the orchestration backs off and tries once more.
         _graph.FailNext(5, 503);
-        _app.Clock.Advance(TimeSpan.FromSeconds(10));
-        await _app.FireTimersAsync();
-        Assert.Equal(10, _graph.Requests.Count);
-        Assert.Empty(_graph.Delivered);
-
-        _app.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _app.FireTimersAsync();
-        await _app.FireTimersAsync();
+        await GraphRequestsAsync(10);
+        await _app.SettleAsync();
 
         Assert.Equal(15, _graph.Requests.Count);
         Assert.Equal(Addresses.Values.Order(), _graph.Delivered.Select(m => m.To).Order());
         Assert.All(Addresses.Values, to => Assert.Equal([429, 503, 202], _graph.Requests.Where(r => r.To == to).Select(r => r.Answered)));
+        Assert.All(Addresses.Values, to =>
+        {
+            var waited = _graph.Requests.Single(r => r.To == to && r.Answered == 503).At - _graph.Requests.Single(r => r.To == to && r.Answered == 429).At;
+            Assert.True(waited >= TimeSpan.FromSeconds(2.9), $"{to} was retried {waited} after its 429 (Retry-After 3 s)");
+        });
         Assert.All((await RoundAsync()).GetProperty("mails").EnumerateArray(), m =>
         {
             Assert.Equal("sent", m.Str("status"));
@@ -341,22 +358,28 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AppStoppedBetweenTheEventAndTheMail_SendsEachMailExactlyOnceAfterTheRestart()
+    public async Task AppStoppedWhileMailsAreOwed_SendsEachMailExactlyOnceAfterTheRestart()
     {
+        // Orchestrations on Azurite (a restart keeps them); the first process retries Graph only after 10 s.
+        var prefix = _app.Prefix;
+        await _app.DisposeAsync();
+        _app = await StartAppAsync(Start, prefix, b =>
+        {
+            TestApp.DurableOnAzurite(b);
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Consultations:MailRetryInterval"] = "00:00:10" });
+        });
         await AtConsultationAsync("常德庚医药有限公司");
         _graph.FailNext(5, 503);
-        await OpenAsync();
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles/changde-2026/consultations", new { })).ExpectAsync(201);
+        await GraphRequestsAsync(5);
         Assert.Empty(_graph.Delivered);
-        var prefix = _app.Prefix;
 
         // A redeploy: the process goes while every mail is still owed; a new one starts on the same storage.
         await _app.DisposeAsync();
-        _app = await StartAppAsync(Start.AddMinutes(5), prefix);
+        _app = await StartAppAsync(Start.AddMinutes(5), prefix, TestApp.DurableOnAzurite);
 
-        await _app.FireTimersAsync();
-        await _app.FireTimersAsync();
-        _app.Clock.Advance(TimeSpan.FromHours(1));
-        await _app.FireTimersAsync();
+        await GraphRequestsAsync(10);
+        await _app.SettleAsync();
 
         Assert.Equal(Addresses.Values.Order(), _graph.Delivered.Select(m => m.To).Order());
         Assert.Equal(10, _graph.Requests.Count);
@@ -370,21 +393,21 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync("tax", TokenOf("tax"), Clean(a))).StatusCode);
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 8, 59, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, m => m.Subject.StartsWith("【提醒】", StringComparison.Ordinal));
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         var reminders = _graph.Delivered.Where(m => m.Subject.StartsWith("【提醒】", StringComparison.Ordinal)).ToList();
         Assert.Equal(Addresses.Where(x => x.Key != "tax").Select(x => x.Value).Order(), reminders.Select(m => m.To).Order());
         Assert.All(reminders, m => Assert.NotNull(m.Link));
 
         // The last reply day is still inside the period; the next midnight is not.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 16, 23, 59, 0, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         Assert.DoesNotContain(_graph.Delivered, m => m.To == "office@example.gov.cn");
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
 
         var office = Assert.Single(_graph.Delivered, m => m.To == "office@example.gov.cn");
         Assert.Contains("逾期", office.Subject);

@@ -1,6 +1,13 @@
 using System.Net;
+using System.Text.Json;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
+using QualityAward.Domain.Cycles;
+using QualityAward.Functions.Cycles;
+using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
+using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Tests.Cycles;
 
@@ -30,6 +37,72 @@ public sealed class CycleApiTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(["recognition"], read.GetProperty("tiers").EnumerateArray().Select(t => t.GetString()!).ToArray()); // Weihai: 认定 only
         // The submission window closes at the end of its last day in Shanghai (2026-04-30 24:00 +08:00).
         Assert.Equal(new DateTimeOffset(2026, 4, 30, 16, 0, 0, TimeSpan.Zero), read.GetProperty("submissionClosesAt").GetDateTimeOffset());
+    }
+
+    private async Task<JsonElement> CycleAsync(string cycleId) => await (await _app.Anonymous().GetAsync($"/api/cycles/{cycleId}")).ExpectAsync(200);
+
+    private async Task<List<StoredEvent>> ClosingsAsync(string cycleId) =>
+        (await _app.Services.GetRequiredService<EventStore>().ReadAsync($"cycle-{cycleId}", CancellationToken.None)).Where(e => e.Type == "SubmissionsClosed").ToList();
+
+    private async Task<WaitingFor> WindowStatusAsync(string cycleId) =>
+        JsonSerializer.Deserialize<WaitingFor>((await _app.Durable.GetInstanceAsync(Orchestrations.SubmissionWindow(cycleId), getInputsAndOutputs: true))!.SerializedCustomStatus!, Json.Options)!;
+
+    [Fact]
+    public async Task SubmissionWindow_ClosesOnceAtMidnightShanghaiAfterItsLastDay()
+    {
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        await _app.SettleAsync();
+        var waiting = await WindowStatusAsync("weihai-2026");
+        Assert.Equal(("submission-window", new DateTimeOffset(2026, 4, 30, 16, 0, 0, TimeSpan.Zero)), (waiting.Code, waiting.Until));
+
+        // The last second of the last day (23:59:59 Shanghai time): still open.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 30, 15, 59, 59, TimeSpan.Zero));
+        await _app.SettleAsync();
+        Assert.True((await CycleAsync("weihai-2026")).GetProperty("acceptingSubmissions").GetBoolean());
+        Assert.Empty(await ClosingsAsync("weihai-2026"));
+
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 30, 16, 0, 1, TimeSpan.Zero));
+        await _app.SettleAsync();
+        var done = await _app.WaitForOrchestrationAsync(Orchestrations.SubmissionWindow("weihai-2026"));
+        Assert.Equal("closed", done.ReadOutputAs<SubmissionWindowOutcome>()!.Ended);
+        Assert.False((await CycleAsync("weihai-2026")).GetProperty("acceptingSubmissions").GetBoolean());
+
+        // Time passing further, and the same opening sent again, change nothing: it closed once.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 2, 9, 0, 0, TimeSpan.Zero));
+        await _app.SettleAsync();
+        await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(200);
+        await _app.SettleAsync();
+        Assert.Equal(new DateTimeOffset(2026, 4, 30, 16, 0, 1, TimeSpan.Zero), ((SubmissionsClosed)Assert.Single(await ClosingsAsync("weihai-2026")).Event).At);
+    }
+
+    [Fact]
+    public async Task SubmissionWindow_Extended_ClosesAtTheNewDeadline_NotTheFirst()
+    {
+        var office = _app.As(Roles.Office);
+        await (await office.PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        await _app.SettleAsync();
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 28, 10, 0, 0, TimeSpan.FromHours(8)));
+        var extended = await (await office.PostJsonAsync("/api/cycles/weihai-2026/extend", new { newClosesOn = "2026-05-15", reason = "应部分申报单位请求，延长受理期限。" })).ExpectAsync(200);
+        var newDeadline = new DateTimeOffset(2026, 5, 15, 16, 0, 0, TimeSpan.Zero);
+        Assert.Equal(newDeadline, extended.GetProperty("submissionClosesAt").GetDateTimeOffset());
+
+        // Woken by the extension, the orchestration waits for the deadline the cycle now has.
+        await _app.SettleAsync();
+        Assert.Equal(newDeadline, (await WindowStatusAsync("weihai-2026")).Until);
+
+        // The first deadline passes: submissions are still taken.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 30, 16, 0, 1, TimeSpan.Zero));
+        await _app.SettleAsync();
+        Assert.True((await CycleAsync("weihai-2026")).GetProperty("acceptingSubmissions").GetBoolean());
+        Assert.Empty(await ClosingsAsync("weihai-2026"));
+        Assert.Equal(("submission-window", newDeadline), ((await WindowStatusAsync("weihai-2026")).Code, (await WindowStatusAsync("weihai-2026")).Until));
+
+        // The new one passes: closed, once.
+        _app.Clock.SetUtcNow(newDeadline.AddSeconds(1));
+        await _app.SettleAsync();
+        await _app.WaitForOrchestrationAsync(Orchestrations.SubmissionWindow("weihai-2026"));
+        Assert.False((await CycleAsync("weihai-2026")).GetProperty("acceptingSubmissions").GetBoolean());
+        Assert.Equal(newDeadline.AddSeconds(1), ((SubmissionsClosed)Assert.Single(await ClosingsAsync("weihai-2026")).Event).At);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
 using QualityAward.Domain.Notices;
+using QualityAward.Functions.Notices;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -104,8 +105,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
 
         // The period ends with every objection open: the notice waits for the findings.
         second.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, Shanghai));
-        await second.FireTimersAsync();
-        await second.DrainReactionsAsync();
+        await second.SettleAsync();
         Assert.Equal("awaiting-findings", (await (await second.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         // The office dismisses them all, 45 at a time; the last finding lets the notice close.
@@ -117,17 +117,27 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
             await (await office.PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = chunk, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
         }
 
-        Assert.Contains("1 timers fired", await second.FireTimersAsync());
+        // The last finding wakes the notice's orchestration, which closes it and moves each listed application on.
+        await second.SettleAsync();
+        await second.WaitForOrchestrationAsync(QualityAward.Functions.Workflow.Orchestrations.Notice(noticeId));
 
-        // The close's reaction is delivered twice, as after a host that died before deleting it.
-        var twice = await second.DeliverReactionsTwiceAsync();
-        await second.DrainReactionsAsync();
         var settled = await AllEventsAsync(second, noticeId, applications);
 
-        // Everything the host would run again runs again: the sweep, the timers, the reactions.
+        // Activities run at least once: the close and each application's move are run again, as
+        // after a host that died before it recorded their completion.
+        var steps = ActivatorUtilities.CreateInstance<NoticeSteps>(second.Services);
+        var twice = 0;
+        await steps.CloseAsync(noticeId);
+        twice++;
+        foreach (var application in applications)
+        {
+            Assert.Null(await steps.PassNoticeAsync(new NoticeEntryStep(noticeId, application)));
+            twice++;
+        }
+
+        // Everything the host would run again runs again: the projection sweep, the orchestrations' catch-up.
         await SweepAsync(second);
-        await second.FireTimersAsync();
-        await second.DrainReactionsAsync();
+        await second.SettleAsync();
         Assert.Equal("closed", (await (await second.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         // Every receipt now shows the finding (and that is recorded once per objector, however often it is read).
@@ -151,10 +161,10 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
         output.WriteLine($"{all.Count} objections sent by {Objectors} objectors ({retried.Count} sent again after the restart): {answered.Count} receipts, each stored once and found by its code; " +
             $"{storedWithoutAnswer.Count} stored without an answer (the objector had no receipt and filed again), {all.Count(a => a.ReceiptCode is null) - storedWithoutAnswer.Count} unanswered and not stored; receipts lost or stored twice: {lost} of {answered.Count}.");
         output.WriteLine($"{filed.Count} objections stored, {ids.Count} dismissed; notice closed {closes} time(s); NoticePassed per application {string.Join(", ", passed.Values)}; " +
-            $"{twice} reaction message(s) delivered twice; objectors told {notified.Count} (at most once each: {notified.Values.DefaultIfEmpty(0).Max()}); events {settled.Count} when closed, and the sweep, timers and reactions run again added {final.Count - settled.Count - notified.Count} besides the objectors' notifications.");
+            $"{twice} activities run a second time; objectors told {notified.Count} (at most once each: {notified.Values.DefaultIfEmpty(0).Max()}); events {settled.Count} when closed, and the sweep and the steps run again added {final.Count - settled.Count - notified.Count} besides the objectors' notifications.");
 
         Assert.Equal(0, lost);
-        Assert.True(twice > 0, "No reaction was waiting after the close: nothing was delivered twice.");
+        Assert.Equal(applications.Count + 1, twice);
         Assert.Equal(1, closes);
         Assert.All(passed.Values, n => Assert.Equal(1, n));
         Assert.Equal(answered.Count, notified.Count);
@@ -215,7 +225,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
         string.Join(", ", attempts.GroupBy(a => a.Status == 0 ? a.Error ?? "no answer" : a.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Select(g => $"{g.Count()}×{g.Key}"));
 
     private static async Task SweepAsync(TestApp app) =>
-        await app.RunTimerAsync("OutboxSweep");
+        await app.RunTimerAsync("ProjectionSweep");
 
     private static async Task<IReadOnlyList<StoredEvent>> NoticeEventsAsync(TestApp app, string noticeId) =>
         await app.Services.GetRequiredService<EventStore>().ReadAfterAsync(NoticeId.Parse(noticeId).Value.StreamId, 0, CancellationToken.None);

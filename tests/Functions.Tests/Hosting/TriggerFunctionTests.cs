@@ -1,11 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
-using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Hosting;
 
-/// <summary>The timer and queue functions, run the way the host runs them (through the local host's invoker).</summary>
+/// <summary>The timer functions, run the way the host runs them (through the local host's invoker).</summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class TriggerFunctionTests(Azurite azurite) : IAsyncLifetime
 {
@@ -21,34 +20,31 @@ public sealed class TriggerFunctionTests(Azurite azurite) : IAsyncLifetime
         var timers = _app.Services.GetRequiredService<FunctionCatalog>().Timers;
 
         Assert.Contains(timers, t => t.Name == "Backup" && t.Schedule == "0 0 18 * * *"); // 02:00 Asia/Shanghai
+        Assert.Contains(timers, t => t.Name == "HolderSupervision" && t.Schedule == "0 0 17 * * *"); // 01:00 Asia/Shanghai
         Assert.All(timers, t => Assert.Equal(6, t.Schedule.Split(' ').Length));
         Assert.All(timers, t => Cronos.CronExpression.Parse(t.Schedule, Cronos.CronFormat.IncludeSeconds));
     }
 
     [Fact]
-    public async Task TimersFunction_FiresTheSubmissionDeadline_OnceWhenDue()
+    public void TheHomeMadeEngine_IsGone_NoTimerRows_NoReactionsQueue_NoOutbox()
     {
-        var office = _app.As(Roles.Office);
-        await (await office.PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        // Deadlines and waits are Durable orchestrations; what follows an event is taken by the function that appended it.
+        var catalog = _app.Services.GetRequiredService<FunctionCatalog>();
+        Assert.Empty(catalog.Queues);
+        Assert.DoesNotContain(catalog.Timers, t => t.Name is "Timers" or "OutboxSweep");
+        var types = typeof(FunctionCatalog).Assembly.GetTypes().Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in new[] { "TimerStore", "ITimerHandler", "IReaction", "ReactionQueue", "ReactionRunner", "OutboxDispatcher", "MailOutbox" })
+        {
+            Assert.DoesNotContain(gone, types);
+        }
 
-        // Not yet due: nothing happens.
-        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
-
-        // The last day ends at midnight Shanghai time (16:00 UTC): one second later the timer is due.
-        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 30, 16, 0, 1, TimeSpan.Zero));
-        Assert.Contains("1 timers fired", await _app.FireTimersAsync());
-        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
-
-        var cycle = await (await _app.Anonymous().GetAsync("/api/cycles/weihai-2026")).ExpectAsync(200);
-        Assert.False(cycle.GetProperty("acceptingSubmissions").GetBoolean());
-        var history = await _app.Services.GetRequiredService<QualityAward.Functions.Storage.EventStore>().ReadAsync("cycle-weihai-2026", CancellationToken.None);
-        Assert.Single(history, e => e.Type == "SubmissionsClosed");
+        Assert.NotEmpty(catalog.Orchestrators);
     }
 
     [Fact]
-    public async Task ReactionsFunction_WithAMessageNamingNoEvent_Throws_SoTheHostRetries()
+    public async Task ProjectionSweep_WithNothingPending_RunsNothing()
     {
-        await Assert.ThrowsAnyAsync<Exception>(() => _app.DeliverAsync("Reactions", """{"streamId": "cycle-none", "version": 7}"""));
+        Assert.Equal("0 pending projections run", await _app.RunTimerAsync("ProjectionSweep"));
     }
 
     [Fact]

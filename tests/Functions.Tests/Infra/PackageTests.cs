@@ -52,6 +52,12 @@ public sealed class PackageTests(Azurite azurite)
             Assert.Contains("NoticeOrchestration orchestrationTrigger", declared);
             Assert.Contains("CloseNotice activityTrigger", declared);
             Assert.Contains("ReadClock activityTrigger", declared);
+
+            // The daily supervision of award holders, at 01:00 Asia/Shanghai, starting orchestrations through its client.
+            Assert.Contains("HolderSupervision timer 0 0 17 * * *", declared);
+            Assert.Contains("HolderDutyOrchestration orchestrationTrigger", declared);
+            Assert.Contains("SubmissionWindowOrchestration orchestrationTrigger", declared);
+            Assert.Contains(metadata, f => (string)f!["name"]! == "HolderSupervision" && f["bindings"]!.AsArray().Any(b => (string)b!["type"]! == "durableClient"));
         }
         finally
         {

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 
 namespace QualityAward.Functions.Tests.Infrastructure;
 
-/// <summary>One sendMail request as the stand-in saw it, and what it answered.</summary>
-public sealed record RecordedMail(string Mailbox, string To, string? ToName, string Subject, string Html, string? Link, string? MailId, int Answered);
+/// <summary>One sendMail request as the stand-in saw it, what it answered, and when (real time: Graph's Retry-After is in real seconds).</summary>
+public sealed record RecordedMail(string Mailbox, string To, string? ToName, string Subject, string Html, string? Link, string? MailId, int Answered, DateTimeOffset At = default);
 
 /// <summary>
 /// A loopback stand-in for Microsoft Graph's <c>POST /v1.0/users/{id}/sendMail</c>: it records
@@ -95,7 +95,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             html,
             link,
             mailId,
-            status));
+            status,
+            DateTimeOffset.UtcNow));
         if (_hold is { } hold && hold.Number == number)
         {
             hold.Arrived.TrySetResult();

@@ -213,58 +213,6 @@ public sealed class TestApp : IAsyncDisposable
         return client;
     }
 
-    /// <summary>
-    /// Do what the Functions host does for the queue trigger: deliver every message on the
-    /// reactions queue to the <c>Reactions</c> function, deleting it on success. Repeats until the
-    /// queue stays empty (reactions can cause more reactions). Returns how many ran.
-    /// </summary>
-    public async Task<int> DrainReactionsAsync()
-    {
-        var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
-        var ran = 0;
-        for (var round = 0; round < 50; round++)
-        {
-            var messages = (await queue.ReceiveMessagesAsync(32)).Value;
-            if (messages.Length == 0)
-            {
-                await SettleAsync();
-                return ran;
-            }
-
-            foreach (var message in messages)
-            {
-                await DeliverAsync("Reactions", message.Body.ToString());
-                await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-                ran++;
-            }
-        }
-
-        throw new InvalidOperationException("Reactions kept coming after 50 rounds.");
-    }
-
-    /// <summary>
-    /// What the Functions host does when it dies after running a reaction and before deleting its
-    /// message: the message is delivered again. Delivers every message now on the reactions queue
-    /// to the function twice, then deletes it. Returns how many messages were delivered twice;
-    /// reactions they cause stay queued for <see cref="DrainReactionsAsync"/>.
-    /// </summary>
-    public async Task<int> DeliverReactionsTwiceAsync()
-    {
-        var queue = Storage.Queue(QualityAward.Functions.Storage.StorageClients.ReactionsQueue);
-        var messages = (await queue.ReceiveMessagesAsync(32)).Value;
-        foreach (var message in messages)
-        {
-            for (var delivery = 0; delivery < 2; delivery++)
-            {
-                await DeliverAsync("Reactions", message.Body.ToString());
-            }
-
-            await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
-        }
-
-        return messages.Length;
-    }
-
     /// <summary>Run a timer function now, as the host does on its schedule. Returns what it reported.</summary>
     public async Task<string> RunTimerAsync(string function)
     {
@@ -278,18 +226,6 @@ public sealed class TestApp : IAsyncDisposable
     {
         var queue = Services.GetRequiredService<FunctionCatalog>().Queues.Single(q => q.Name == function);
         return Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeQueueAsync(Services, queue, message, CancellationToken.None);
-    }
-
-    /// <summary>
-    /// What time passing does: the due workflow timers fire (the <c>Timers</c> function), and every
-    /// orchestration looks at the clock again and catches up (<see cref="SettleAsync"/>). Returns the
-    /// timers' report.
-    /// </summary>
-    public async Task<string> FireTimersAsync()
-    {
-        var report = await RunTimerAsync("Timers");
-        await SettleAsync();
-        return report;
     }
 
     /// <summary>Run the <c>AuditAnchor</c> timer function. Returns 200 and its report, or 500 and the failure's message.</summary>

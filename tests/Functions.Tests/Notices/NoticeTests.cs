@@ -70,12 +70,11 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         // The last day is still inside the notice: nothing closes at 23:59 Shanghai time.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 25, 23, 59, 0, TimeSpan.FromHours(8)));
-        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
+        await _app.SettleAsync();
         Assert.Equal("open", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
@@ -182,16 +181,14 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         // The period ends with the objection still open: the list cannot move on.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
         Assert.Equal("PublicNotice", (await ApplicationAsync(b)).Str("stage"));
 
         var objections = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
         var objectionId = Assert.Single(objections.EnumerateArray()).Str("objectionId");
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/{objectionId}/finding", new { upheld = true, finding = "经核查，该公司2025年确有重大质量事故，异议属实。" })).ExpectAsync(200);
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var notice = await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200);
         Assert.Equal("closed", notice.Str("status"));
@@ -224,15 +221,13 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         }
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         var result = await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{noticeId}/objections/findings", new { objectionIds = ids, upheld = false, finding = "未提供具体事实和证据，不予受理。" })).ExpectAsync(200);
 
         Assert.Equal(12, result.GetProperty("recorded").GetInt32());
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
         Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
         var objections = (await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().ToList();
@@ -342,9 +337,8 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         await _app.DisposeAsync();
         _app = await TestApp.StartAsync(azurite, new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)), prefix: prefix, configure: TestApp.DurableOnAzurite);
 
-        await _app.FireTimersAsync();
-        Assert.Contains("0 timers fired", await _app.FireTimersAsync());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
+        await _app.SettleAsync();
 
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
         var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{a}/history")).ExpectAsync(200);

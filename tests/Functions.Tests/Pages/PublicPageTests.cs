@@ -28,7 +28,7 @@ public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClass
         await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 12, 9, 0, 0, TimeSpan.FromHours(8)));
         var noticeId = (await (await app.As(Roles.Office).PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12" })).ExpectAsync(201)).Str("noticeId");
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
 
         var context = await ContextAsync(app);
         var page = await context.NewPageAsync();
@@ -94,7 +94,7 @@ public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClass
         await using var app = await TestApp.StartAsync(azurite);
         await Holders.OpenCycleAsync(app, "weihai", 2026, "2026-03-02", "2026-04-30");
         await Holders.OpenCycleAsync(app, "changde", 2026, "2026-03-02", "2026-04-30");
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
         var context = await ContextAsync(app);
         var page = await context.NewPageAsync();
 
@@ -118,7 +118,7 @@ public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClass
         await page.WaitForURLAsync("**done=saved"); // 303 to the GET: a refresh does not post again
 
         await Holders.AwardAsync(app, "weihai-2026", "applicant-" + Guid.NewGuid().ToString("N"), Forms.WeihaiOrganisation(), new DateOnly(2026, 6, 30));
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
         await page.GotoAsync("/register");
         var rows = page.Locator("#holders tbody tr");
         Assert.Equal(1, await rows.CountAsync());

@@ -59,8 +59,7 @@ public sealed class ReportingProcessTests(Azurite azurite)
         Assert.Equal("decided", (await (await app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = upheld.Str("receiptCode") })).ExpectAsync(200)).Str("status"));
 
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, Shanghai));
-        await app.FireTimersAsync();
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
         Assert.Equal("closed", (await (await app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
 
         await (await office.PostAsync("/api/reporting/export", null)).ExpectAsync(200);
@@ -145,13 +144,13 @@ public sealed class ReportingProcessTests(Azurite azurite)
         await AnswerAsync(app, graph, roundId, "tax", new() { ["v-" + a] = "adverse", ["d-" + a] = AdverseDetails, ["v-" + b] = "none" });
 
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 13, 9, 0, 1, Shanghai));
-        await app.FireTimersAsync();
+        await app.SettleAsync();
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 17, 0, 0, 1, Shanghai));
-        await app.FireTimersAsync();
+        await app.SettleAsync();
         Assert.Single(graph.Delivered, m => m.To == "office@example.gov.cn");
         app.Clock.SetUtcNow(new DateTimeOffset(2026, 3, 18, 10, 0, 0, Shanghai));
         await AnswerAsync(app, graph, roundId, "emergencymanagement", new() { ["v-" + a] = "none", ["v-" + b] = "none" });
-        await app.DrainReactionsAsync();
+        await app.SettleAsync();
 
         await (await office.PostAsync("/api/reporting/export", null)).ExpectAsync(200);
 
@@ -263,6 +262,8 @@ public sealed class ReportingProcessTests(Azurite azurite)
     /// <summary>The department answers on the page its mail links to, with the signed token from that mail.</summary>
     internal static async Task AnswerAsync(TestApp app, GraphStandIn graph, string roundId, string department, Dictionary<string, string> answers)
     {
+        // The round's orchestration sends its mails: let it catch up first.
+        await app.SettleAsync();
         var mail = Assert.Single(graph.Delivered, m => m.Link is { } link && link.Contains($"/consultations/{roundId}/{department}?t=", StringComparison.Ordinal) && !m.Subject.StartsWith("【提醒】", StringComparison.Ordinal));
         var token = Uri.UnescapeDataString(new Uri(mail.Link!).Query.Split("t=")[1]);
         var fields = new Dictionary<string, string>(answers) { ["t"] = token, ["respondentName"] = Respondent };

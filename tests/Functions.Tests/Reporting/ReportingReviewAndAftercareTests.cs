@@ -63,7 +63,7 @@ public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLi
 
         var awarded = await Holders.AwardAsync(_app, Cycle, "holder-owner", Forms.WeihaiOrganisation(), new DateOnly(2026, 6, 30));
         _app.Clock.SetUtcNow(At(2027, 6, 30, 0, 0, 1));
-        await _app.FireTimersAsync();
+        await _app.SettleAsync();
         _app.Clock.SetUtcNow(At(2027, 7, 6, 10, 0));
         var office = _app.As(Roles.Office);
         await (await office.PostJsonAsync($"/api/register/awards/{awarded}/inspections", new { visitedOn = "2027-07-05", findings = Findings, followUps = "下次巡访核查新生产线的质量控制。" })).ExpectAsync(200);

@@ -111,12 +111,11 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
 
         // A year on: the visit and the consultation about the holder fall due; tax reports an adverse record.
         _app.Clock.SetUtcNow(Bj(2026, 6, 30, 0, 0, 1));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var holderRound = ConsultationIds.ForHolder(winner, new DateOnly(2026, 6, 30));
         _app.Clock.SetUtcNow(Bj(2026, 7, 2, 10, 0));
         await ReportingProcessTests.AnswerAsync(_app, _graph, holderRound, "tax", new() { ["v-" + winner] = "adverse", ["d-" + winner] = HolderAdverse });
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         await (await office.PostJsonAsync($"/api/register/awards/{winner}/inspections", new { visitedOn = "2026-07-02", findings = Findings, followUps = "下次巡访核查记录整改情况。" })).ExpectAsync(200);
 
         // The award is revoked and a ban recorded; Benxi's award too, its money partly paid back.
@@ -127,7 +126,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
         await (await office.PostJsonAsync($"/api/register/holders/{BenxiKey}/bans", new { policyId = "benxi", reason = "revocation", startsOn = "2026-07-20", cause = "奖励被撤销", decisionReference = "本质奖办〔2026〕5号" })).ExpectAsync(200);
         _app.Clock.SetUtcNow(Bj(2026, 7, 27, 10, 0));
         await (await office.PostJsonAsync($"/api/register/awards/{benxi}/recoveries", new { yuan = 150_000, recoveredOn = "2026-07-25", reference = "财政收据〔2026〕001" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         return (winner, declined);
     }
 
@@ -158,7 +157,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
                     await ReportingProcessTests.AnswerAsync(_app, _graph, round, department, new() { ["v-" + id] = "none" });
                 }
 
-                await _app.DrainReactionsAsync();
+                await _app.SettleAsync();
                 return true;
 
             case StageKind.PublicNotice when stage.List == NoticeList.Acceptance:
@@ -169,8 +168,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
                 _app.Clock.SetUtcNow(Bj(2025, 3, 19, 15, 0));
                 await (await _app.As(Roles.Office).PostJsonAsync($"/api/notices/{notice}/objections/{objection}/finding", new { upheld = false, finding = Finding })).ExpectAsync(200);
                 _app.Clock.SetUtcNow(Bj(2025, 3, 22, 0, 0, 1));
-                await _app.FireTimersAsync();
-                await _app.DrainReactionsAsync();
+                await _app.SettleAsync();
                 return true;
 
             case StageKind.MaterialReview:
@@ -192,7 +190,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
                 await (await _flow.Reviewer("cd-2").PostJsonAsync($"/api/applications/{id}/reviews/materialReview/scores", new { items = new Dictionary<string, decimal> { [item] = (await _flow.ItemsAsync(0.7m))[item] } })).ExpectAsync(200);
                 await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/recusals", new { expertId = "cd-3", recuse = true, reason = RecusalReason })).ExpectAsync(200);
                 await (await _flow.Reviewer("cd-1").PostJsonAsync($"/api/applications/{id}/reviews/materialReview/report", new { summary = "材料评审组报告：符合标准要求" })).ExpectAsync(200);
-                await _app.DrainReactionsAsync();
+                await _app.SettleAsync();
                 await Holders.RunAsync(_app, id, new ApplyShortlistDecision(true, 1), new Actor("office-test", Roles.Office, "评委会办公室"));
                 return true;
 

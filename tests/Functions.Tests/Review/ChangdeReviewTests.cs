@@ -91,8 +91,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "acceptance", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         await _flow.AddExpertAsync("cd-1", "湖南文理学院");
         await _flow.AddExpertAsync("cd-2", "常德市质量技术研究所");
         await _flow.FormPanelAsync("cd-panel", "cd-1", "cd-1", "cd-2");
@@ -108,7 +107,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(200, (int)(await reviewer.GetAsync($"/api/applications/{b.Id}/documents/{b.SecretDocumentId}")).StatusCode);
 
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/shortlist", new { places = 1 })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("NotShortlisted", (await _flow.ApplicationAsync(b.Id)).Str("status"));
 
         // Not shortlisted: out of review. Nothing of it is served to its reviewers any more.
@@ -141,8 +140,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "acceptance", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         await _flow.AddExpertAsync("cd-1", "湖南文理学院");
         await _flow.AddExpertAsync("cd-2", "常德市质量技术研究所");
@@ -158,7 +156,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
 
         Assert.Equal("MaterialReview", (await _flow.ApplicationAsync(apps[0].Id)).Str("stage"));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/shortlist", new { places = 6 })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var last = await (await apps[6].Owner.GetAsync($"/api/applications/{apps[6].Id}")).ExpectAsync(200);
         Assert.Equal(("NotShortlisted", "材料评审未进入现场评审名单（排名第7）"), (last.Str("status"), last.Str("endReason")));
 
@@ -189,7 +187,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(apps.Take(6).Select(a => a.Id).ToArray(), ranking.EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
         Assert.Equal(0.3m * 90 + 0.5m * 90 + 0.2m * 90, ranking[0].GetProperty("score").GetDecimal());
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = apps.Take(6).ToDictionary(a => a.Id, _ => "award") })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // §23: the committee votes with as many places as winners; ≤4 together (§3); 差额.
         var votes = new Dictionary<string, int>();
@@ -209,15 +207,14 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal("award.quota-exceeded", (await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", Ballot(5))).ExpectAsync(409)).Str("code"));
         Assert.Equal("cycle.vote-not-carried", (await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", Ballot(4))).ExpectAsync(409)).Str("code")); // the 4th has 5 of 11 votes
         await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", Ballot(3))).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("NotSelected", (await _flow.ApplicationAsync(apps[3].Id)).Str("status"));
 
         // §24: the proposed winners under notice, then the committee director and the mayor, in that order.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 11, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "proposed-winners", firstDay = "2026-05-11" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 16, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("approval.out-of-order", (await (await _flow.Office.PostJsonAsync($"/api/applications/{apps[0].Id}/approvals", new { stepCode = "mayor", reference = "市长签批2026-1" })).ExpectAsync(409)).Str("code"));
         foreach (var (id, _) in apps.Take(3))
         {
@@ -226,7 +223,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
         }
 
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/announce", new { reference = "常政发〔2026〕8号", announcedOn = "2026-05-16" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         var statuses = new List<string>();
         foreach (var (id, _) in apps)

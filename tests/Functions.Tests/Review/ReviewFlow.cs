@@ -78,7 +78,7 @@ public sealed class ReviewFlow(TestApp app, string cycleId, string policyId)
         }
 
         await (await Reviewer(leader).PostJsonAsync($"/api/applications/{applicationId}/reviews/{stage}/report", new { summary = $"{stage}评审组报告：符合标准要求" })).ExpectAsync(200);
-        await App.DrainReactionsAsync();
+        await App.SettleAsync();
     }
 
     public async Task<JsonElement> ApplicationAsync(string applicationId) =>

@@ -134,7 +134,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         await (await _app.As(Roles.Reviewer, subject: "exp-9").GetAsync($"/api/applications/{a.Id}")).ExpectAsync(404);
 
         await (await one.PostJsonAsync($"/api/applications/{a.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("SiteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
         await _flow.ReviewAsync(a.Id, "siteReview", "panel-1", "exp-1", withoutFour, 0.9m);
         await _flow.ReviewAsync(a.Id, "presentation", "panel-1", "exp-1", withoutFour, 0.9m);
@@ -151,7 +151,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         }
 
         await (await one.PostJsonAsync($"/api/applications/{x.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // x and y tie on the composite (66); y's site review is higher, the first tie-break stage.
         await _flow.ReviewAsync(x.Id, "siteReview", "panel-1", "exp-1", all, 0.6m);
@@ -182,7 +182,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         var dReport = await (await _flow.Office.GetAsync($"/api/applications/{d.Id}/review")).ExpectAsync(200);
         Assert.Equal(500m, dReport.GetProperty("reports")[0].GetProperty("points").GetDecimal()); // 836 is the highest, dropped by the trimmed mean
         Assert.Equal(["exp-3"], dReport.GetProperty("reports")[0].GetProperty("disagreements").EnumerateArray().Select(e => e.GetString()!).ToArray());
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         await _flow.ReviewAsync(d.Id, "siteReview", "panel-1", "exp-1", all, 0.5m);
         await _flow.ReviewAsync(d.Id, "presentation", "panel-1", "exp-1", all, 0.5m);
 
@@ -198,7 +198,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         }
 
         await (await one.PostJsonAsync($"/api/applications/{p.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         await _flow.ReviewAsync(p.Id, "siteReview", "panel-1", "exp-1", withoutTwo, 0.7m, "individual");
         await _flow.ReviewAsync(p.Id, "presentation", "panel-1", "exp-1", withoutTwo, 0.7m, "individual");
 
@@ -209,7 +209,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
 
         // Candidates by rank; d is told it was not selected.
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = new Dictionary<string, string> { [a.Id] = "recognition", [y.Id] = "recognition", [x.Id] = "recognition", [p.Id] = "recognition" } })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         var dView = await (await d.Client.GetAsync($"/api/applications/{d.Id}")).ExpectAsync(200);
         Assert.Equal("NotSelected", dView.Str("status"));
         Assert.Contains("第5", dView.Str("endReason"));
@@ -218,18 +218,17 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 13, 9, 0, 0, TimeSpan.FromHours(8)));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "candidates", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
-        await _app.FireTimersAsync();
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
         Assert.Equal("Deliberation", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
 
         var winners = new { winners = new[] { new { applicationId = a.Id, tier = "recognition" }, new { applicationId = y.Id, tier = "recognition" }, new { applicationId = x.Id, tier = "recognition" }, new { applicationId = p.Id, tier = "recognition" } }, minutes = "领导小组第3次会议审议：同意3家单位、1名个人为认定建议名单，其余名额空缺。" };
         Assert.Equal("cycle.deliberating-body-only", (await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/winners", winners)).ExpectAsync(403)).Str("code"));
         await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", winners)).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // y is found to have given false materials: it leaves the list and its place stays empty.
         await (await _flow.Office.PostJsonAsync($"/api/applications/{y.Id}/disqualify", new { ground = "falseMaterials", reason = "经核查，自我评价报告中的检测数据系伪造" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 24, 10, 0, 0, TimeSpan.FromHours(8)));
         Assert.Equal("application.ended", (await (await _flow.Office.PostJsonAsync($"/api/applications/{y.Id}/approvals", new { stepCode = "city-government", reference = "威政字〔2026〕9号" })).ExpectAsync(409)).Str("code"));
@@ -239,7 +238,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
         }
 
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/announce", new { reference = "威政发〔2026〕5号", announcedOn = "2026-04-24" })).ExpectAsync(200);
-        await _app.DrainReactionsAsync();
+        await _app.SettleAsync();
 
         // The final list: a and x recognised; y disqualified; d not selected.
         var statuses = new List<string>();

@@ -91,11 +91,11 @@ public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
         var before = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
         Assert.DoesNotContain("crashed-2026", before.EnumerateArray().Select(c => c.Str("cycleId")));
 
-        var swept = await _app.RunTimerAsync("OutboxSweep");
+        var swept = await _app.RunTimerAsync("ProjectionSweep");
 
         Assert.Contains("1 outbox entries", swept);
         var after = await (await _app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
         Assert.Contains("crashed-2026", after.EnumerateArray().Select(c => c.Str("cycleId")));
-        Assert.Empty(await store.ReadOutboxAsync("cycle-crashed-2026", CancellationToken.None));
+        Assert.Empty(await store.ReadPendingProjectionsAsync("cycle-crashed-2026", CancellationToken.None));
     }
 }
