@@ -10,7 +10,8 @@ public interface INoticeEvent : IDomainEvent
 }
 
 /// <summary>One line of a published list: only what the public may read.</summary>
-public sealed record NoticeEntry(string ApplicationId, string Name, ApplicantCategory Category, string District, AwardTier? Tier);
+/// <summary>One entry of a list. Employer: an individual's work unit (工作单位) as the form gave it; none for an organisation (and on lists published before it was recorded).</summary>
+public sealed record NoticeEntry(string ApplicationId, string Name, ApplicantCategory Category, string District, AwardTier? Tier, string? Employer = null);
 
 [EventType("NoticeOpened", 1)]
 public sealed record NoticeOpened(

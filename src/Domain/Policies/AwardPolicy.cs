@@ -225,6 +225,14 @@ public sealed record AwardPolicy
     /// </summary>
     public CertificateRule? Certificate { get; init; }
 
+    /// <summary>
+    /// The office the regulation charges with the award's day-to-day work: it publishes the notices,
+    /// takes objections and writes to departments. Required of a new policy; a cycle opened before
+    /// it was recorded keeps its copy without one. Its address, telephone and mail are settings
+    /// (<c>Offices:{policyId}</c>), not policy: the regulation does not give them.
+    /// </summary>
+    public OfficeRule? Office { get; init; }
+
     public StageRule? Stage(StageKind kind) => Stages.FirstOrDefault(s => s.Kind == kind);
 
     public bool Has(StageKind kind) => Stages.Any(s => s.Kind == kind);
@@ -554,6 +562,14 @@ public sealed record MoneyRule
 
     public required IReadOnlyList<MoneyAmount> Amounts { get; init; }
 
+    /// <summary>
+    /// What the register prints for a tier and category without an amount here, in the
+    /// regulation's terms: 按市政府有关规定（§17） where a separate city rule sets the money,
+    /// 不设奖励资金 where none is given. Required of a new policy that leaves any amount unset, so
+    /// no page prints a misleading 0.
+    /// </summary>
+    public string? NotSetZh { get; init; }
+
     /// <summary>A former nominee who wins the award gets the difference (Benxi §25).</summary>
     public bool NomineeUpgradePaysDifference { get; init; }
 
@@ -702,6 +718,15 @@ public sealed record ObjectionRule
     /// <summary>The objector is told the result (Changde §40).</summary>
     public required bool ResultToObjector { get; init; }
 
+    public required string Article { get; init; }
+}
+
+/// <summary>The office as the regulation names it, e.g. 威海市质量强市领导小组办公室 (Weihai §8).</summary>
+public sealed record OfficeRule
+{
+    public required string Name { get; init; }
+
+    /// <summary>The articles that name it and have it publish notices and take objections.</summary>
     public required string Article { get; init; }
 }
 

@@ -47,6 +47,10 @@ public static partial class PolicyValidator
         ValidateStages(p, Add);
         ValidateScoring(p, Add);
         ValidatePrizesAndMoney(p, Add);
+        if (!stored && p.Tiers.Any(t => p.Categories.Any(c => !p.Money.Amounts.Any(a => a.Tier == t && a.Category == c))) && (string.IsNullOrWhiteSpace(p.Money.NotSetZh) || p.Money.NotSetZh.Length > 60))
+        {
+            Add("$.money.notSetZh", "有未规定金额的奖项时，须写明名录中如何表述奖励资金（如“按市政府有关规定”，至多60个字符）", "where an amount is not set, must say how the register states the money (e.g. 按市政府有关规定; at most 60 characters)");
+        }
         ValidateReapplicationAndBans(p, Add);
         ValidateRevocation(p, Add);
         ValidateAfterAward(p, Add);
@@ -55,7 +59,33 @@ public static partial class PolicyValidator
             ValidateCertificate(p, Add);
         }
 
+        ValidateOffice(p, stored, Add);
+
         return problems;
+    }
+
+    /// <summary>A new policy names its office (notices and mails are signed with it); a stored copy from before may not.</summary>
+    private static void ValidateOffice(AwardPolicy p, bool stored, Action<string, string, string> add)
+    {
+        if (p.Office is not { } o)
+        {
+            if (!stored)
+            {
+                add("$.office", "须写明负责日常工作的办公室（发布公示、受理异议）及依据条款", "must name the office that runs the award day to day (publishes notices, takes objections) and its article");
+            }
+
+            return;
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Name) || o.Name.Length > 60)
+        {
+            add("$.office.name", "须填写办公室名称（至多60个字符）", "must name the office (at most 60 characters)");
+        }
+
+        if (string.IsNullOrWhiteSpace(o.Article))
+        {
+            add("$.office.article", "须注明依据条款", "must cite its article");
+        }
     }
 
     private static void ValidateCertificate(AwardPolicy p, Action<string, string, string> add)

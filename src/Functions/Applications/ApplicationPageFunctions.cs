@@ -52,7 +52,7 @@ public sealed partial class ApplicationPageFunctions(
             {
                 var status = Enum.TryParse<ApplicationStatus>(r.GetString("Status"), out var s) ? ApplicationDecider.StatusZh(s) : string.Empty;
                 body.Append("<tr><td><a href=\"/apply/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Name") is { Length: > 0 } n ? n : "（未填写名称）"))
-                    .Append("</a></td><td>").Append(Html.E(r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
+                    .Append("</a></td><td>").Append(Html.E(cycles.FirstOrDefault(c => c.RowKey == r.GetString("CycleId"))?.GetString("Title") ?? r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
             }
 
             body.Append("</tbody></table>");
@@ -68,17 +68,18 @@ public sealed partial class ApplicationPageFunctions(
         foreach (var c in open)
         {
             body.Append("<form method=\"post\" action=\"/forms/apply/new\"><input type=\"hidden\" name=\"cycleId\" value=\"").Append(Html.E(c.RowKey)).Append("\">")
-                .Append("<p><strong>").Append(Html.E(c.GetString("Title"))).Append("</strong>（申报期：").Append(Html.E(c.GetString("OpensOn"))).Append(" 至 ").Append(Html.E(c.GetString("ClosesOn"))).Append("）</p>")
+                .Append("<p><strong>").Append(Html.E(c.GetString("Title"))).Append("</strong>（申报期：").Append(Html.E(FullDate(c.GetString("OpensOn")))).Append("至").Append(Html.E(FullDate(c.GetString("ClosesOn")))).Append("）</p>")
+                .Append(WarningsHtml((c.GetString("Warnings") ?? string.Empty).Split('\n', StringSplitOptions.RemoveEmptyEntries)))
                 .Append("<label for=\"category-").Append(Html.E(c.RowKey)).Append("\">申报主体</label><select id=\"category-").Append(Html.E(c.RowKey)).Append("\" name=\"category\"><option value=\"organisation\">组织</option><option value=\"individual\">个人</option></select>")
                 .Append("<p><button type=\"submit\">开始填写申报表</button></p></form>");
         }
 
-        return Html.Page("我的申报", body.ToString());
+        return Html.Page("我的申报", body.ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     [Function("StartDraftFromPage")]
     [ApplicantPage]
-    [Api(Tag, "Start a draft application in a cycle from the applicant's page; redirects to its form, or a page saying why not (the status of the refusal).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    [Api(Tag, "Start a draft application in a cycle from the applicant's page; redirects to its form, or a page saying why not (the status of the refusal).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 303)]
     public async Task<IResult> StartDraftFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/new")] HttpRequest req, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -93,7 +94,7 @@ public sealed partial class ApplicationPageFunctions(
         var outcome = await commands.RunAsync(id, form["cycleId"].ToString(), new CreateDraft(id, category), Caller.As(http.User, Roles.Applicant), http.TraceIdentifier, ct);
         return outcome.Refused
             ? Html.Page("不能申报", $"<h1>不能申报</h1><p class=\"error\" role=\"alert\">{Html.E(outcome.Refusal!.Zh)}</p><p><a href=\"/apply\">返回</a></p>", Problems.StatusOf(outcome.Refusal))
-            : Results.Redirect($"/apply/{id}");
+            : Html.SeeOther($"/apply/{id}");
     }
 
     [Function("ShowApplicationForm")]
@@ -114,18 +115,18 @@ public sealed partial class ApplicationPageFunctions(
             "uploaded" => "文件已上传。",
             _ => null,
         };
-        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], message, null));
+        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], message, null), StatusCodes.Status200OK, cycle!.Policy.AwardName);
     }
 
     [Function("SaveFormFromPage")]
     [ApplicantPage]
-    [Api(Tag, "Save the form as posted; redirects back to it, or answers the form again with the problems beside their fields (422).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    [Api(Tag, "Save the form as posted; redirects back to it, or answers the form again with the problems beside their fields (422).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 303)]
     public Task<IResult> SaveFormFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/save")] HttpRequest req, string applicationId, CancellationToken ct) =>
         SaveAsync(req, applicationId, submit: false, ct);
 
     [Function("SubmitFromPage")]
     [ApplicantPage]
-    [Api(Tag, "Save the form as posted, then submit the application; redirects back to it, or answers the form again with everything still missing beside its field.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    [Api(Tag, "Save the form as posted, then submit the application; redirects back to it, or answers the form again with everything still missing beside its field.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 303)]
     public Task<IResult> SubmitFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/submit")] HttpRequest req, string applicationId, CancellationToken ct) =>
         SaveAsync(req, applicationId, submit: true, ct);
 
@@ -135,7 +136,7 @@ public sealed partial class ApplicationPageFunctions(
     /// </summary>
     [Function("UploadFromPage")]
     [ApplicantPage]
-    [Api(Tag, "Upload a file from the form page (multipart: kind and tradeSecret before the file, which streams to storage); redirects back to the form, or answers it again with the problem.", BodyMediaTypes = ["multipart/form-data"], Status = 302)]
+    [Api(Tag, "Upload a file from the form page (multipart: kind and tradeSecret before the file, which streams to storage); redirects back to the form, or answers it again with the problem.", BodyMediaTypes = ["multipart/form-data"], Status = 303)]
     public async Task<IResult> UploadFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/apply/{applicationId}/documents")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -160,7 +161,7 @@ public sealed partial class ApplicationPageFunctions(
         var boundary = MediaTypeHeaderValue.TryParse(req.ContentType, out var type) ? HeaderUtilities.RemoveQuotes(type.Boundary).Value : null;
         if (string.IsNullOrEmpty(boundary))
         {
-            return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status400BadRequest);
+            return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status400BadRequest, cycle!.Policy.AwardName);
         }
 
         var reader = new MultipartReader(boundary, req.Body) { BodyLengthLimit = null };
@@ -176,7 +177,7 @@ public sealed partial class ApplicationPageFunctions(
 
             if (++parts > 10)
             {
-                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "表单内容过多。"), StatusCodes.Status422UnprocessableEntity);
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "表单内容过多。"), StatusCodes.Status422UnprocessableEntity, cycle!.Policy.AwardName);
             }
 
             if (!disposition.IsFileDisposition())
@@ -198,24 +199,24 @@ public sealed partial class ApplicationPageFunctions(
             var name = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
             if (string.IsNullOrEmpty(name))
             {
-                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity, cycle!.Policy.AwardName);
             }
 
             var input = DocumentFunctions.ReadInput(kind, tradeSecret, name);
             if (!input.IsOk)
             {
-                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, input.Refusal!.Zh), StatusCodes.Status422UnprocessableEntity);
+                return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, input.Refusal!.Zh), StatusCodes.Status422UnprocessableEntity, cycle!.Policy.AwardName);
             }
 
             var documentId = $"doc-{Guid.NewGuid():N}";
             var blob = storage.Container(StorageClients.DocumentsContainer).GetBlobClient(DocumentFunctions.BlobName(applicationId, documentId));
             var stored = await DocumentFunctions.StoreAsync(applicationId, input.Value, section.Body, null, Caller.As(http.User, Roles.Applicant), documentId, blob, http.TraceIdentifier, commands, limits, logger, ct);
             return stored.Document is not null
-                ? Results.Redirect($"/apply/{applicationId}?done=uploaded")
-                : Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, stored.Refusal!.Zh), stored.Status);
+                ? Html.SeeOther($"/apply/{applicationId}?done=uploaded")
+                : Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, stored.Refusal!.Zh), stored.Status, cycle!.Policy.AwardName);
         }
 
-        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity);
+        return Html.Page("申报表", FormPage(app, cycle!, app.Form, [], null, "请选择要上传的文件。"), StatusCodes.Status422UnprocessableEntity, cycle!.Policy.AwardName);
     }
 
     /// <summary>Save what the form holds; on submit, then submit. Problems come back beside their fields.</summary>
@@ -237,7 +238,7 @@ public sealed partial class ApplicationPageFunctions(
         var (form, parseProblems) = Read(posted, app.Category);
         if (parseProblems.Count > 0)
         {
-            return Html.Page("申报表", FormPage(app, cycle!, form, parseProblems, null, "填写的内容有误，请按提示修改。"), StatusCodes.Status422UnprocessableEntity);
+            return Html.Page("申报表", FormPage(app, cycle!, form, parseProblems, null, "填写的内容有误，请按提示修改。"), StatusCodes.Status422UnprocessableEntity, cycle!.Policy.AwardName);
         }
 
         var actor = Caller.As(http.User, Roles.Applicant);
@@ -246,7 +247,7 @@ public sealed partial class ApplicationPageFunctions(
             var saved = await commands.RunAsync(applicationId, new SaveDraft(form), actor, http.TraceIdentifier, ct);
             if (saved.Refused)
             {
-                return Html.Page("申报表", FormPage(app, cycle!, form, saved.Refusal!.Problems, null, saved.Refusal.Zh), Problems.StatusOf(saved.Refusal));
+                return Html.Page("申报表", FormPage(app, cycle!, form, saved.Refusal!.Problems, null, saved.Refusal.Zh), Problems.StatusOf(saved.Refusal), cycle!.Policy.AwardName);
             }
 
             app = saved.State;
@@ -254,7 +255,7 @@ public sealed partial class ApplicationPageFunctions(
 
         if (!submit)
         {
-            return Results.Redirect($"/apply/{applicationId}?done=saved");
+            return Html.SeeOther($"/apply/{applicationId}?done=saved");
         }
 
         var submitted = await commands.RunAsync(applicationId, new Submit(), actor, http.TraceIdentifier + "-submit", ct);
@@ -262,10 +263,10 @@ public sealed partial class ApplicationPageFunctions(
         {
             var refusal = submitted.Refusal!;
             var summary = refusal.Problems.Count > 0 ? $"申报材料还不完整，共{refusal.Problems.Count}处需要处理。" : refusal.Zh;
-            return Html.Page("申报表", FormPage(app, cycle!, form, refusal.Problems, null, summary), Problems.StatusOf(refusal));
+            return Html.Page("申报表", FormPage(app, cycle!, form, refusal.Problems, null, summary), Problems.StatusOf(refusal), cycle!.Policy.AwardName);
         }
 
-        return Results.Redirect($"/apply/{applicationId}?done=submitted");
+        return Html.SeeOther($"/apply/{applicationId}?done=submitted");
     }
 
     private static (ApplicationForm Form, IReadOnlyList<FieldProblem> Problems) Read(IFormCollection f, ApplicantCategory category)
@@ -352,6 +353,17 @@ public sealed partial class ApplicationPageFunctions(
         return (form, problems);
     }
 
+    /// <summary>The regulation's standing (draft for comment, expired, not yet in force), as the office acknowledged it when opening the cycle.</summary>
+    private static string WarningsHtml(IEnumerable<string> warnings)
+    {
+        var list = warnings.ToList();
+        return list.Count == 0 ? string.Empty
+            : "<div class=\"warning\" role=\"note\"><strong>请注意：</strong>" + string.Join("；", list.Select(Html.E)) + "。申报依据以正式施行的文件为准。</div>";
+    }
+
+    private static string FullDate(string? isoDate) =>
+        DateOnly.TryParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? Html.Date(d) : isoDate ?? string.Empty;
+
     private static string FormPage(ApplicationState app, CycleState cycle, ApplicationForm form, IReadOnlyList<FieldProblem> problems, string? message, string? error)
     {
         var policy = cycle.Policy;
@@ -368,6 +380,7 @@ public sealed partial class ApplicationPageFunctions(
         }
 
         b.Append("</p>");
+        b.Append(WarningsHtml(cycle.Warnings));
         if (app.EndReason is { } reason)
         {
             b.Append("<p>说明：<span id=\"end-reason\">").Append(Html.E(reason)).Append("</span></p>");
@@ -489,13 +502,20 @@ public sealed partial class ApplicationPageFunctions(
             Check("declarations", d.Code, $"{d.Text}（{d.Article}）", form.Declarations.Contains(d.Code), $"declarations.{d.Code}");
         }
 
-        foreach (var p in policy.Scoring.Preferences)
-        {
-            Check("preferences", p.Code, p.Text, form.Preferences.Contains(p.Code), $"preferences.{p.Code}");
-        }
-
         Check("authenticityDeclared", "true", "本单位（本人）承诺申报材料真实、准确、完整，并对其真实性负责。", form.AuthenticityDeclared);
         Check("noStateSecretsDeclared", "true", "申报材料不涉及国家安全和国家秘密。", form.NoStateSecretsDeclared);
+        if (policy.Scoring.Preferences.Count > 0)
+        {
+            // §11-style preferences are not declarations: nothing to confirm, tick only what applies.
+            var articles = string.Join("、", policy.Scoring.Preferences.Select(p => p.Article).Distinct(StringComparer.Ordinal));
+            b.Append("<h2 id=\"preferences\">优先条件（可选）</h2><p class=\"note\" id=\"preferences-note\">").Append(Html.E(Regulation.Cite(policy.Document, articles)))
+                .Append("鼓励下列单位申报。符合的请勾选，供评审参考；不符合的不必勾选，不影响申报。这些不是需要确认的声明。</p>");
+            foreach (var p in policy.Scoring.Preferences)
+            {
+                Check("preferences", p.Code, p.Text, form.Preferences.Contains(p.Code), $"preferences.{p.Code}");
+            }
+        }
+
         b.Append("</fieldset>");
         if (editable)
         {

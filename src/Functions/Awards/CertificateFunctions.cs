@@ -1,6 +1,8 @@
 using QualityAward.Domain.Awards;
 using QualityAward.Functions.Hosting;
 
+using QualityAward.Functions.Storage;
+
 namespace QualityAward.Functions.Awards;
 
 /// <summary>
@@ -9,7 +11,7 @@ namespace QualityAward.Functions.Awards;
 /// counted per address like receipt lookups, so the register cannot be walked by brute force faster
 /// than it is published anyway.
 /// </summary>
-public sealed class CertificateFunctions(CertificateVerifier verifier)
+public sealed class CertificateFunctions(CertificateVerifier verifier, ReadModels readModels)
 {
     private const string Tag = "Public";
 
@@ -18,7 +20,7 @@ public sealed class CertificateFunctions(CertificateVerifier verifier)
     [RateLimited(RateLimitGate.ReceiptLookups)]
     [Api("Pages", "The page a certificate's QR code opens: whether the certificate is valid, expired or revoked (zh-CN).", Produces = "text/html")]
     public async Task<IResult> ShowCertificateCheck([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify/{code}")] HttpRequest req, string code, CancellationToken ct) =>
-        Page(code, await verifier.VerifyAsync(code, ct));
+        Page(code, await verifier.VerifyAsync(code, ct), await Html.SiteAsync(readModels, ct));
 
     [Function("ShowCertificateLookup")]
     [Public]
@@ -27,7 +29,7 @@ public sealed class CertificateFunctions(CertificateVerifier verifier)
     public async Task<IResult> ShowCertificateLookup([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "verify")] HttpRequest req, CancellationToken ct)
     {
         var query = req.QueryValue("q");
-        return Page(query, query is null ? null : await verifier.VerifyAsync(query, ct));
+        return Page(query, query is null ? null : await verifier.VerifyAsync(query, ct), await Html.SiteAsync(readModels, ct));
     }
 
     [Function("GetCertificateStatus")]
@@ -40,9 +42,9 @@ public sealed class CertificateFunctions(CertificateVerifier verifier)
             ? Results.Ok(answer)
             : Problems.For(req.HttpContext, QualityAward.Domain.Refusal.NotFound("certificate.not-found", "未查到该证书，请核对证书编号或验证码。", "No certificate with that number or code."));
 
-    private static IResult Page(string? query, CertificateAnswer? answer)
+    private static IResult Page(string? query, CertificateAnswer? answer, string? site)
     {
         var page = CertificateVerificationPage.For(query, answer);
-        return Html.Page(page.Title, page.Body, page.Status);
+        return Html.Page(page.Title, page.Body, page.Status, answer?.AwardName ?? site);
     }
 }

@@ -449,14 +449,32 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
     [Function("ShowRegisterPage")]
     [Public]
     [Api("Pages", "获奖者名录: the valid holders, as a zh-CN page.", Produces = "text/html")]
-    public async Task<IResult> ShowRegisterPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "register")] HttpRequest req, CancellationToken ct) =>
-        Html.Page("获奖者名录", RegisterPage(await EntriesAsync(readModels, ct)));
+    public async Task<IResult> ShowRegisterPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "register")] HttpRequest req, CancellationToken ct)
+    {
+        var entries = await EntriesAsync(readModels, ct);
+        return Html.Page("获奖者名录", RegisterPage(entries, await PoliciesAsync(entries, ct)), site: await Html.SiteAsync(readModels, ct));
+    }
 
     [Function("ShowRevocationsPage")]
     [Public]
     [Api("Pages", "撤销奖励公告: the published revocations, as a zh-CN page.", Produces = "text/html")]
     public async Task<IResult> ShowRevocationsPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "register/revocations")] HttpRequest req, CancellationToken ct) =>
-        Html.Page("撤销奖励公告", RevocationsPage(await RevocationsAsync(readModels, ct)));
+        Html.Page("撤销奖励公告", RevocationsPage(await RevocationsAsync(readModels, ct)), site: await Html.SiteAsync(readModels, ct));
+
+    /// <summary>Each cycle's own copy of its policy (what the award was given under), by cycle id.</summary>
+    private async Task<IReadOnlyDictionary<string, Domain.Policies.AwardPolicy>> PoliciesAsync(IEnumerable<RegisterEntry> entries, CancellationToken ct)
+    {
+        var policies = new Dictionary<string, Domain.Policies.AwardPolicy>(StringComparer.Ordinal);
+        foreach (var cycleId in entries.Select(e => e.CycleId).Distinct(StringComparer.Ordinal))
+        {
+            if (CycleId.Parse(cycleId) is { IsOk: true } id && await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) is { Exists: true } cycle)
+            {
+                policies[cycleId] = cycle.Policy;
+            }
+        }
+
+        return policies;
+    }
 
     /// <summary>Finds the award (404 if the register has none), then reads the body and runs the command on its holder.</summary>
     private async Task<IResult> OnHolderAsync<TRequest>(HttpContext http, string applicationId, Func<TRequest, IHolderCommand> command, string role, CancellationToken ct)
@@ -555,7 +573,7 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
         r.GetString("RevocationDecidedBy"),
         r.GetString("RevocationReference"));
 
-    private static string RegisterPage(IReadOnlyList<RegisterEntry> all)
+    private static string RegisterPage(IReadOnlyList<RegisterEntry> all, IReadOnlyDictionary<string, Domain.Policies.AwardPolicy> policies)
     {
         var valid = all.Where(e => e.Status == "valid").ToList();
         var body = new StringBuilder("<h1>获奖者名录</h1>");
@@ -565,21 +583,59 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
         }
         else
         {
-            body.Append("<table id=\"holders\"><thead><tr><th>名称</th><th>奖项</th><th>获奖年度</th><th>有效期</th><th>奖励资金（元）</th><th>称号使用规定</th></tr></thead><tbody>");
+            // The rule for using the title, once per award (it is the same for every holder of it).
+            foreach (var rule in valid.GroupBy(e => (e.AwardName, e.UseOfTitle, e.UseOfTitleArticle)).Select(g => g.Key))
+            {
+                body.Append("<p class=\"title-rule\"><strong>").Append(Html.E(rule.AwardName)).Append("称号使用规定：</strong>").Append(Html.E(rule.UseOfTitle)).Append("（").Append(Html.E(rule.UseOfTitleArticle)).Append("）</p>");
+            }
+
+            body.Append("<table id=\"holders\"><thead><tr><th scope=\"col\">名称</th><th scope=\"col\">奖项</th><th scope=\"col\">获奖年度</th><th scope=\"col\">授奖日期</th><th scope=\"col\">授奖机关</th><th scope=\"col\">有效期</th><th scope=\"col\">奖励资金</th></tr></thead><tbody>");
             foreach (var e in valid)
             {
+                policies.TryGetValue(e.CycleId, out var policy);
                 var validity = e.ValidUntil is { } u
-                    ? $"至{DateOnly.ParseExact(u, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-1):yyyy年M月d日}"
+                    ? $"至{Html.Date(DateOnly.ParseExact(u, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(-1))}"
                     : "长期";
+                var awardedOn = DateOnly.TryParseExact(e.AwardedOn, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var on) ? Html.Date(on) : e.AwardedOn;
                 body.Append("<tr><td>").Append(Html.E(e.Name)).Append("</td><td>").Append(Html.E(e.AwardName)).Append(Html.E(e.TierZh.Replace("市长质量奖", string.Empty, StringComparison.Ordinal))).Append("</td><td>")
-                    .Append(e.Year).Append("</td><td>").Append(Html.E(validity)).Append("</td><td>").Append(e.MoneyPaidYuan.ToString("N0", CultureInfo.InvariantCulture)).Append("</td><td>")
-                    .Append(Html.E(e.UseOfTitle)).Append("（").Append(Html.E(e.UseOfTitleArticle)).Append("）</td></tr>");
+                    .Append(e.Year).Append("</td><td>").Append(Html.E(awardedOn)).Append("</td><td>").Append(Html.E(IssuedBy(policy))).Append("</td><td>")
+                    .Append(Html.E(validity)).Append("</td><td>").Append(Html.E(Money(e, policy))).Append("</td></tr>");
             }
 
             body.Append("</tbody></table>");
         }
 
-        return body.Append("<p><a href=\"/register/revocations\">撤销奖励公告</a></p>").ToString();
+        return body.Append("<nav><p><a href=\"/register/revocations\">撤销奖励公告</a></p></nav>").ToString();
+    }
+
+    /// <summary>The body that gives the award: the certificate's issuer, else the body that announces it.</summary>
+    private static string IssuedBy(Domain.Policies.AwardPolicy? policy) =>
+        policy?.Certificate?.IssuedBy ?? policy?.Stage(StageKind.Approval)?.AnnouncedBy ?? string.Empty;
+
+    /// <summary>
+    /// Money as the policy sets it: the amount for the tier and category, or the policy's words
+    /// where it sets none (按市政府有关规定, 不设奖励资金), with what the office recorded as paid.
+    /// Never a bare 0.
+    /// </summary>
+    private static string Money(RegisterEntry e, Domain.Policies.AwardPolicy? policy)
+    {
+        var tier = Enum.TryParse<AwardTier>(e.Tier, true, out var t) ? t : (AwardTier?)null;
+        var category = Enum.TryParse<ApplicantCategory>(e.Category, true, out var c) ? c : (ApplicantCategory?)null;
+        var amount = policy?.Money.Amounts.FirstOrDefault(a => a.Tier == tier && a.Category == category);
+        var paid = e.MoneyPaidYuan > 0 ? $"已发放{e.MoneyPaidYuan.ToString("N0", CultureInfo.InvariantCulture)}元" : null;
+        if (amount is not null && amount.Yuan > 0)
+        {
+            return $"{amount.Yuan.ToString("N0", CultureInfo.InvariantCulture)}元（{amount.Article}）";
+        }
+
+        var text = policy?.Money.NotSetZh ?? (policy is null ? null : "按有关规定");
+        return (text, paid) switch
+        {
+            (null, null) => "—",
+            (null, _) => paid!,
+            (_, null) => text,
+            _ => $"{text}；{paid}",
+        };
     }
 
     private static string RevocationsPage(IReadOnlyList<RegisterEntry> revoked)

@@ -92,6 +92,7 @@ public sealed partial class ConsultationFunctions(
     IOptionsMonitor<ConsultationOptions> options,
     StorageClients storage,
     IOptions<DocumentsOptions> documents,
+    IOptions<OfficeOptions> offices,
     ILogger<ConsultationFunctions> logger)
 {
     private const string Tag = "Consultations";
@@ -347,9 +348,10 @@ public sealed partial class ConsultationFunctions(
         }
 
         var config = options.CurrentValue;
+        var from = await SenderAsync(round!, ct);
         return round!.HasAnswered(dept!.Value)
-            ? Html.Page("已答复", AnsweredPage(round, dept.Value, config, "贵单位已提交意见，意见提交后不能更改。"))
-            : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, config, null, null));
+            ? Html.Page("已答复", AnsweredPage(round, dept.Value, config, from, "贵单位已提交意见，意见提交后不能更改。"), site: from.AwardName)
+            : Html.Page(round.Opened!.Title, FormPage(round, dept.Value, t!, config, from, null, null), site: from.AwardName);
     }
 
     [Function("SubmitReply")]
@@ -406,13 +408,14 @@ public sealed partial class ConsultationFunctions(
             await DeleteAsync(files.Values);
             var input = new FormCollection(form.ToDictionary(kv => kv.Key, kv => new Microsoft.Extensions.Primitives.StringValues(kv.Value)));
             return outcome.Refusal!.Kind == RefusalKind.Invalid
-                ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
+                ? Html.Page(round.Opened!.Title, FormPage(round, dept.Value, token!, options.CurrentValue, await SenderAsync(round, ct), outcome.Refusal, input), Problems.StatusOf(outcome.Refusal))
                 : ErrorPage(outcome.Refusal);
         }
 
         // The round's orchestration reads the answer (and closes in on the round once all are in).
         await ConsultationWorkflow.ChangedAsync(durable, consultationId, "answered", logger, ct);
-        return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, "已收到贵单位的意见，谢谢。"));
+        var sender = await SenderAsync(outcome.State, ct);
+        return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, sender, "已收到贵单位的意见，谢谢。"), site: sender.AwardName);
     }
 
     private static string AnswerFileId(string applicationId) => "answer-" + applicationId;
@@ -604,23 +607,43 @@ public sealed partial class ConsultationFunctions(
 
     private static void NoReferrer(HttpContext http) => http.Response.Headers["Referrer-Policy"] = "no-referrer";
 
-    private static string Header(ConsultationState round, Department department, ConsultationOptions config)
+    /// <summary>Who asks and under what: the regulation by name with its article, the office and how to reach it.</summary>
+    private sealed record Sender(string? AwardName, string Basis, string? Office, string? Contact);
+
+    private async Task<Sender> SenderAsync(ConsultationState round, CancellationToken ct)
     {
         var o = round.Opened!;
-        return new StringBuilder()
-            .Append("<h1>").Append(Html.E(o.Title)).Append("</h1>")
-            .Append("<p>致：<strong id=\"department\">").Append(Html.E(config.Contact(department)?.Name ?? DepartmentNames.Zh(department))).Append("</strong></p>")
-            .Append("<p>依据").Append(Html.E(o.Article)).Append("，请就下列申报者近年有无不良记录逐一答复。答复期限：<strong id=\"reply-by\">")
-            .Append(o.ReplyBy.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)).Append("</strong>（")
-            .Append(o.ReplyWorkingDays).Append("个工作日）。</p>")
-            .ToString();
+        if (CycleId.Parse(o.CycleId) is not { IsOk: true } id || await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) is not { Exists: true } cycle)
+        {
+            return new Sender(null, o.Article, null, null);
+        }
+
+        var policy = cycle.Policy;
+        return new Sender(policy.AwardName, Regulation.Cite(policy.Document, o.Article), policy.Office?.Name, offices.Value.For(policy.Id) is { } c ? OfficeOptions.Line(c) : null);
     }
 
-    private static string FormPage(ConsultationState round, Department department, string token, ConsultationOptions config, Refusal? error, IFormCollection? input)
+    private static string Header(ConsultationState round, Department department, ConsultationOptions config, Sender from)
+    {
+        var o = round.Opened!;
+        var body = new StringBuilder()
+            .Append("<h1>").Append(Html.E(o.Title)).Append("</h1>")
+            .Append("<p>致：<strong id=\"department\">").Append(Html.E(config.Contact(department)?.Name ?? DepartmentNames.Zh(department))).Append("</strong></p>")
+            .Append("<p>依据<span id=\"basis\">").Append(Html.E(from.Basis)).Append("</span>的规定，请就下列申报者近年有无不良记录逐一答复。答复期限：<strong id=\"reply-by\">")
+            .Append(Html.Date(o.ReplyBy)).Append("</strong>（")
+            .Append(o.ReplyWorkingDays).Append("个工作日）。</p>");
+        if (from.Office is not null)
+        {
+            body.Append("<p id=\"sender\">征求意见单位：").Append(Html.E(from.Office)).Append(from.Contact is null ? string.Empty : "（" + Html.E(from.Contact) + "）").Append("</p>");
+        }
+
+        return body.ToString();
+    }
+
+    private static string FormPage(ConsultationState round, Department department, string token, ConsultationOptions config, Sender from, Refusal? error, IFormCollection? input)
     {
         var o = round.Opened!;
         var ask = round.Ask(department)!;
-        var body = new StringBuilder(Header(round, department, config));
+        var body = new StringBuilder(Header(round, department, config, from));
         if (error is not null)
         {
             body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error.Zh)).Append("</p>");
@@ -650,11 +673,11 @@ public sealed partial class ConsultationFunctions(
         return body.ToString();
     }
 
-    private static string AnsweredPage(ConsultationState round, Department department, ConsultationOptions config, string message)
+    private static string AnsweredPage(ConsultationState round, Department department, ConsultationOptions config, Sender from, string message)
     {
         var answered = round.Answers[department];
         var names = round.Opened!.Applicants.ToDictionary(a => a.ApplicationId, a => a.Name, StringComparer.Ordinal);
-        var body = new StringBuilder(Header(round, department, config))
+        var body = new StringBuilder(Header(round, department, config, from))
             .Append("<p id=\"status\">").Append(Html.E(message)).Append("</p>")
             .Append("<p>提交时间：").Append(ShanghaiTime.ToShanghai(answered.At).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)).Append("</p>")
             .Append("<table><thead><tr><th>申报者</th><th>答复</th><th>具体情况</th></tr></thead><tbody>");

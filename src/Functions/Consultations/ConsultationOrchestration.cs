@@ -304,7 +304,8 @@ public sealed partial class ConsultationSteps(
             return Outcome(claim.Row);
         }
 
-        var (subject, html) = composer.Compose(round, mail.Kind, department);
+        var cycle = await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(round.Opened!.CycleId).Value.StreamId, CancellationToken.None);
+        var (subject, html) = composer.Compose(round, mail.Kind, department, cycle.Exists ? cycle.Policy : null);
         var result = await sender.SendAsync(mailbox, new OutgoingMail(claim.Row.MailId, to, name, subject, html), CancellationToken.None);
         var row = await log.CompleteAsync(claim, result, CancellationToken.None);
         if (result.Retry)

@@ -23,7 +23,7 @@ namespace QualityAward.Functions.Consultations;
 /// as it stands, to the address configured then. The round's orchestration sends them
 /// (<see cref="ConsultationSteps.SendMail"/>).
 /// </summary>
-public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options)
+public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<ConsultationOptions> options, IOptions<OfficeOptions> offices)
 {
     public const string Request = "request";
     public const string Reminder = "reminder";
@@ -43,7 +43,8 @@ public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<Consult
         return (contact.Email!, contact.Name ?? DepartmentNames.Zh(d));
     }
 
-    public (string Subject, string Html) Compose(ConsultationState round, string kind, Department? to)
+    /// <summary>The mail; <paramref name="policy"/> (the cycle's) names the regulation and the office that asks (issue 19, item 4).</summary>
+    public (string Subject, string Html) Compose(ConsultationState round, string kind, Department? to, AwardPolicy? policy = null)
     {
         var o = round.Opened ?? throw new InvalidOperationException("The round does not exist.");
         var replyBy = o.ReplyBy.ToString("yyyy年M月d日", CultureInfo.InvariantCulture);
@@ -65,12 +66,17 @@ public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<Consult
         var ask = round.Ask(department)!;
         var link = LinkFor(o, department);
         var applicants = o.Applicants.Where(a => ask.ApplicationIds.Contains(a.ApplicationId)).ToList();
+
+        // The regulation by name with its article, and the office that asks with its contact (issue 19, item 4).
+        var basis = policy is null ? o.Article : Regulation.Cite(policy.Document, o.Article);
+        var office = policy?.Office?.Name;
+        var contact = policy is not null && offices.Value.For(policy.Id) is { } c ? OfficeOptions.Line(c) : null;
         var html = new StringBuilder()
             .Append("<p>").Append(Html.E(NameOf(department))).Append("：</p>")
             .Append(reminder ? "<p><strong>提醒：</strong>贵单位尚未答复以下征求意见，答复期限即将届满。</p>" : string.Empty)
             .Append(o.IsAboutHolder
                 ? $"<p>现就以下获奖者获奖后有无重大质量、安全、环境等事故或严重违法违规行为征求贵单位意见，请于{replyBy}前通过下方链接答复（无不良记录，或有不良记录并说明具体情况）。</p>"
-                : $"<p>根据{Html.E(o.Article)}的规定，现就以下{applicants.Count}个申报者近年有无不良记录征求贵单位意见，请于{replyBy}前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
+                : $"<p>根据{Html.E(basis)}的规定，现就以下{applicants.Count}个申报者近年有无不良记录征求贵单位意见，请于{replyBy}前通过下方链接逐一答复（无不良记录，或有不良记录并说明具体情况）。</p>")
             .Append("<table border=\"1\" cellpadding=\"4\" cellspacing=\"0\"><thead><tr><th>序号</th><th>申报者</th><th>类别</th><th>统一社会信用代码或身份证号码</th></tr></thead><tbody>");
         var i = 0;
         foreach (var a in applicants)
@@ -81,7 +87,8 @@ public sealed class ConsultationMail(ReplyTokens tokens, IOptionsMonitor<Consult
 
         html.Append("</tbody></table>")
             .Append("<p>答复链接（仅供贵单位使用，请勿转发）：<a href=\"").Append(Html.E(link)).Append("\">").Append(Html.E(link)).Append("</a></p>")
-            .Append("<p>意见提交后即为最终答复，不能更改。如有疑问，请与评审办公室联系。</p>");
+            .Append("<p>意见提交后即为最终答复，不能更改。如有疑问，请与").Append(Html.E(office ?? "评审办公室")).Append("联系").Append(contact is null ? string.Empty : "（" + Html.E(contact) + "）").Append("。</p>")
+            .Append(office is null ? string.Empty : "<p style=\"text-align:right\">" + Html.E(office) + "<br>" + Html.Date(ShanghaiTime.DateOf(o.At)) + "</p>");
         var subject = reminder
             ? $"【提醒】{o.Title}（请于{replyBy}前答复）"
             : $"{o.Title}（请于{replyBy}前答复）";

@@ -66,6 +66,13 @@ public static class AppServices
         services.AddSingleton<DirectUploadSweeper>();
         services.AddOptions<Review.CertificateOptions>().Bind(builder.Configuration.GetSection(Review.CertificateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CertificateVerifier>();
+        services.AddOptions<OfficeOptions>().Configure(o =>
+        {
+            foreach (var office in builder.Configuration.GetSection(OfficeOptions.Section).GetChildren())
+            {
+                o.Contacts[office.Key] = office.Get<OfficeContact>() ?? new OfficeContact();
+            }
+        }).ValidateDataAnnotations().ValidateOnStart();
 
         // Read models kept from stored events (projected after each append, at least once each).
         services.AddSingleton<IProjection, CycleIndex>();

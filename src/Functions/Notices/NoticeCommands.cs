@@ -117,7 +117,7 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
             if (app.Status == ApplicationStatus.InProcess && app.StageIndex == stageIndex)
             {
                 var district = app.Form.DistrictId is { } d && districts.TryGetValue(d, out var n) ? n : string.Empty;
-                entries.Add(new NoticeEntry(app.ApplicationId, app.Form.Name ?? string.Empty, app.Category, district, app.ProposedTier ?? app.Candidate?.Tier));
+                entries.Add(new NoticeEntry(app.ApplicationId, app.Form.Name ?? string.Empty, app.Category, district, app.ProposedTier ?? app.Candidate?.Tier, app.Category == ApplicantCategory.Individual ? app.Form.Employer : null));
             }
         }
 

@@ -57,7 +57,8 @@ public sealed record PublicEntry(
     string Name,
     string Category,
     string District,
-    string? Tier);
+    string? Tier,
+    [property: Description("For an individual: the work unit (工作单位) as the application gave it.")] string? Employer = null);
 
 [Description("A public notice (公示): its list, its period on the official calendar, its status.")]
 public sealed record PublicNotice(
@@ -73,7 +74,17 @@ public sealed record PublicNotice(
     [property: Description("upcoming, open (objections taken), awaiting-findings (period over, objections under investigation) or closed.")] string Status,
     [property: Description("The status as people read it (zh-CN).")] string StatusText,
     [property: Description("Whether the policy takes anonymous objections.")] bool AnonymousAllowed,
-    [property: Description("The entries still on the list (an upheld objection takes its entry off).")] IReadOnlyList<PublicEntry> Entries);
+    [property: Description("The entries still on the list (an upheld objection takes its entry off).")] IReadOnlyList<PublicEntry> Entries,
+    [property: Description("The day it was published (Asia/Shanghai date).")] DateOnly PublishedOn,
+    [property: Description("Once closed: the result as the notice prints it (zh-CN): objections received, founded, entries taken off.")] string? Result,
+    [property: Description("The cycle's title, e.g. 2026年度威海市市长质量奖.")] string? CycleTitle = null,
+    [property: Description("The award and its city, e.g. 威海市市长质量奖.")] string? AwardName = null,
+    [property: Description("The issuing body: the office the regulation charges with the notice (policy office.name).")] string? IssuedBy = null,
+    [property: Description("Where and how to object: the office's address, telephone and mail (settings Offices:{policyId}).")] ObjectionChannel? ObjectionChannel = null,
+    [property: Description("The article with the regulation's name, as the notice prints it (《…》第十六条).")] string? Basis = null);
+
+/// <summary>Where to object to a notice: the office the regulation names, and its contact from the settings.</summary>
+public sealed record ObjectionChannel(string Office, string? Article, string Address, string Telephone, string Email);
 
 public sealed record ObjectionReceipt(
     string ObjectionId,
@@ -102,6 +113,7 @@ public sealed class NoticeFunctions(
     ReadModels readModels,
     StorageClients storage,
     IOptions<DocumentsOptions> documents,
+    IOptions<OfficeOptions> offices,
     ILoggerFactory loggers,
     TimeProvider clock)
 {
@@ -115,7 +127,7 @@ public sealed class NoticeFunctions(
     [Allow(Roles.Office)]
     [Api(Tag, "Publish the applications standing at a notice stage (acceptance, candidates, proposed-winners) from firstDay for the policy's working days (or more). Publishing the same notice again answers 200.", Body = typeof(OpenNoticeRequest), Returns = typeof(PublicNotice), Status = 201)]
     [Refuses(404, "cycle.not-found")]
-    [Refuses(409, "notice.not-in-policy", "notice.exists", "notice.empty", "calendar.year-missing", "concurrency.conflict")]
+    [Refuses(409, "notice.objection-channel-missing", "notice.not-in-policy", "notice.exists", "notice.empty", "calendar.year-missing", "concurrency.conflict")]
     [Refuses(422, "cycleId.malformed", "cycleId.missing", "notice.list-unknown", "notice.too-short", "notice.exact-length", "notice.too-long", "notice.first-day-past")]
     public async Task<IResult> PublishNotice([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles/{cycleId}/notices")] HttpRequest req, string cycleId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
@@ -131,6 +143,13 @@ public sealed class NoticeFunctions(
             return Problems.For(http, Refusal.Invalid("notice.list-unknown", "公示名单应为 acceptance（受理名单）、candidates（候选名单）或 proposed-winners（获奖建议名单）。", "list is acceptance, candidates or proposed-winners.", "list"));
         }
 
+        // A 公示 says where to object: no notice for a policy whose office has no contact in the settings.
+        if (CycleId.Parse(cycleId) is { IsOk: true } cid && await streams.LoadAsync(StreamKinds.Cycle, cid.Value.StreamId, ct) is { Exists: true } cycle
+            && offices.Value.For(cycle.PolicyId) is null)
+        {
+            return Problems.For(http, Refusal.Rule("notice.objection-channel-missing", $"未配置{cycle.Policy.City.Name}受理异议的地址、电话和电子邮箱（设置 Offices:{cycle.PolicyId}），公示不能发布。", $"No objection channel is configured for policy {cycle.PolicyId} (settings Offices:{cycle.PolicyId}: Address, Telephone, Email); the notice cannot be published."));
+        }
+
         var outcome = await notices.OpenAsync(cycleId, list, request.FirstDay, request.WorkingDays, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
         if (outcome.Refused)
         {
@@ -140,7 +159,7 @@ public sealed class NoticeFunctions(
         // The notice's orchestration runs it to its close (started once; a retry finds it running).
         await NoticeWorkflow.StartAsync(durable, outcome.State, _log, ct);
 
-        var view = View(outcome.State, clock.GetUtcNow());
+        var view = await PublicViewAsync(outcome.State, ct);
         return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/public/notices/{view.NoticeId}", view);
     }
 
@@ -246,7 +265,7 @@ public sealed class NoticeFunctions(
     public async Task<IResult> GetPublicNotice([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/public/notices/{noticeId}")] HttpRequest req, string noticeId, CancellationToken ct)
     {
         var notice = await LoadAsync(noticeId, ct);
-        return notice is null ? NotFound(req.HttpContext) : Results.Ok(View(notice, clock.GetUtcNow()));
+        return notice is null ? NotFound(req.HttpContext) : Results.Ok(await PublicViewAsync(notice, ct));
     }
 
     [Function("FileObjection")]
@@ -332,6 +351,7 @@ public sealed class NoticeFunctions(
     {
         var rows = await readModels.PartitionAsync(NoticeIndex.Partition, ct);
         var body = new StringBuilder("<h1>公示公告</h1>");
+        var today = ShanghaiTime.DateOf(clock.GetUtcNow());
         if (rows.Count == 0)
         {
             body.Append("<p class=\"note\">目前没有公示。</p>");
@@ -342,15 +362,15 @@ public sealed class NoticeFunctions(
             foreach (var r in rows.OrderByDescending(r => r.GetString("FirstDay")))
             {
                 body.Append("<tr><td><a href=\"/notices/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Title"))).Append("</a></td><td>")
-                    .Append(Html.E(r.GetString("FirstDay"))).Append(" 至 ").Append(Html.E(r.GetString("LastDay"))).Append("</td><td>")
-                    .Append((r.GetBoolean("Closed") ?? false) ? "已结束" : "公示中").Append("</td></tr>");
+                    .Append(Html.E(FullDate(r.GetString("FirstDay")))).Append("至").Append(Html.E(FullDate(r.GetString("LastDay")))).Append("</td><td>")
+                    .Append((r.GetBoolean("Closed") ?? false) ? "已结束" : DateOnly.TryParseExact(r.GetString("FirstDay"), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first) && first > today ? "尚未开始" : "公示中").Append("</td></tr>");
             }
 
             body.Append("</tbody></table>");
         }
 
-        body.Append("<p><a href=\"/objections\">查询异议处理结果</a></p>");
-        return Html.Page("公示公告", body.ToString());
+        body.Append("<nav><p><a href=\"/objections\">查询异议处理结果</a></p></nav>");
+        return Html.Page("公示公告", body.ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     [Function("ShowNoticePage")]
@@ -359,40 +379,67 @@ public sealed class NoticeFunctions(
     public async Task<IResult> ShowNoticePage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices/{noticeId}")] HttpRequest req, string noticeId, CancellationToken ct)
     {
         var notice = await LoadAsync(noticeId, ct);
-        return notice is null
-            ? Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound)
-            : Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), null, null));
+        if (notice is null)
+        {
+            return Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+        }
+
+        var view = await PublicViewAsync(notice, ct);
+        return Html.Page(view.Title, NoticePage(view, null, null), site: view.AwardName);
     }
 
     [Function("FileObjectionFromPage")]
     [Public]
     [RateLimited(RateLimitGate.PublicWrites)]
-    [Api(PagesTag, "The notice page's objection form: 201 with the receipt code shown once, or the notice page again with the refusal and what was typed.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html", Status = 201)]
+    [Api(PagesTag, "The notice page's objection form: 303 to the page that shows the receipt code once, or the notice page again with the refusal and what was typed.", BodyMediaTypes = ["multipart/form-data", "application/x-www-form-urlencoded"], Produces = "text/html", Status = 303)]
     public async Task<IResult> FileObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/notices/{noticeId}/objections")] HttpRequest req, string noticeId, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
         var notice = await LoadAsync(noticeId, ct);
         if (notice is null || !req.HasFormContentType)
         {
-            return Html.Page("公示不存在", "<h1>公示不存在</h1>", StatusCodes.Status404NotFound);
+            return Html.Page("公示不存在", "<h1>公示不存在</h1>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var (outcome, _, receipt, input) = await FileAsync(noticeId, http, ct);
         if (outcome.Refused)
         {
-            return Html.Page(notice.Opened!.Title, NoticePage(View(notice, clock.GetUtcNow()), outcome.Refusal!.Zh, input), outcome.Status);
+            var view = await PublicViewAsync(notice, ct);
+            return Html.Page(view.Title, NoticePage(view, outcome.Refusal!.Zh, input), outcome.Status, view.AwardName);
         }
 
         await NoticeWorkflow.ChangedAsync(durable, noticeId, "objection", _log, ct);
 
-        return Html.Page("异议已受理", $"<h1>异议已受理</h1><p>您对《{Html.E(notice.Opened!.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
+        // Post/redirect/get: the receipt code travels to the page in a cookie for that page alone
+        // (never in the address, which ends up in logs and history), and is shown once.
+        ReceiptCookie.Set(http, $"/notices/{noticeId}/filed", receipt);
+        return Html.SeeOther($"/notices/{noticeId}/filed");
+    }
+
+    [Function("ShowObjectionFiledPage")]
+    [Public]
+    [Api(PagesTag, "Where the objection form leads (303): the receipt code, shown once.", Produces = "text/html")]
+    public async Task<IResult> ShowObjectionFiledPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices/{noticeId}/filed")] HttpRequest req, string noticeId, CancellationToken ct)
+    {
+        var notice = await LoadAsync(noticeId, ct);
+        if (notice is null)
+        {
+            return Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+        }
+
+        var view = await PublicViewAsync(notice, ct);
+        var receipt = ReceiptCookie.Take(req.HttpContext, $"/notices/{noticeId}/filed");
+        return Html.Page("异议已受理", receipt is null
+            ? $"<h1>异议已受理</h1><p>查询码只显示一次，已经显示过。请凭您保存的查询码在<a href=\"/objections\">异议查询</a>页面查看处理结果。</p><p><a href=\"/notices/{Html.E(noticeId)}\">返回《{Html.E(view.Title)}》</a></p>"
+            : $"<h1>异议已受理</h1><p>您对《{Html.E(view.Title)}》提出的异议已经登记。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/objections\">异议查询</a>页面查看调查处理结果。查询码只显示这一次。</p>",
+            site: view.AwardName);
     }
 
     [Function("ShowObjectionLookupPage")]
     [Public]
     [Api(PagesTag, "The page where an objector enters the receipt code (异议查询).", Produces = "text/html")]
-    public IResult ShowObjectionLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "objections")] HttpRequest req) =>
-        Html.Page("异议查询", LookupForm(null));
+    public async Task<IResult> ShowObjectionLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "objections")] HttpRequest req, CancellationToken ct) =>
+        Html.Page("异议查询", LookupForm(null), site: await Html.SiteAsync(readModels, ct));
 
     [Function("LookUpObjectionFromPage")]
     [Public]
@@ -404,7 +451,7 @@ public sealed class NoticeFunctions(
         var status = await lookup.FindAsync(form?["code"].ToString() ?? string.Empty, ct);
         if (status is null)
         {
-            return Html.Page("异议查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound);
+            return Html.Page("异议查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var body = new StringBuilder("<h1>异议处理情况</h1><table>")
@@ -416,29 +463,71 @@ public sealed class NoticeFunctions(
             body.Append("<tr><th>调查结论</th><td id=\"finding\">").Append(Html.E(status.Finding)).Append("</td></tr>");
         }
 
-        return Html.Page("异议处理情况", body.Append("</table>").ToString());
+        return Html.Page("异议处理情况", body.Append("</table>").ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     private static string NoticePage(PublicNotice n, string? error, ObjectionRequest? input)
     {
+        var individuals = n.Entries.Any(e => e.Category == "individual");
         var body = new StringBuilder()
-            .Append("<h1>").Append(Html.E(n.Title)).Append("</h1>")
-            .Append("<p>公示期：").Append(n.FirstDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture)).Append("至").Append(n.LastDay.ToString("yyyy年M月d日", CultureInfo.InvariantCulture))
-            .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Article)).Append("）。状态：<strong id=\"status\">").Append(Html.E(n.StatusText)).Append("</strong></p>")
-            .Append("<table><thead><tr><th>序号</th><th>名称</th><th>类别</th><th>所在区县</th></tr></thead><tbody>");
+            .Append("<h1>").Append(Html.E(n.Title)).Append("</h1>");
+        if (n.CycleTitle is not null)
+        {
+            body.Append("<p>").Append(Html.E(n.CycleTitle)).Append("</p>");
+        }
+
+        body.Append("<dl class=\"facts\">");
+        if (n.IssuedBy is not null)
+        {
+            body.Append("<dt>发布单位</dt><dd id=\"issued-by\">").Append(Html.E(n.IssuedBy)).Append("</dd>");
+        }
+
+        body.Append("<dt>发布日期</dt><dd id=\"published-on\">").Append(Html.Date(n.PublishedOn)).Append("</dd>")
+            .Append("<dt>公示期</dt><dd id=\"period\">").Append(Html.Date(n.FirstDay)).Append("至").Append(Html.Date(n.LastDay))
+            .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Basis ?? n.Article)).Append("）</dd>")
+            .Append("<dt>状态</dt><dd><strong id=\"status\">").Append(Html.E(n.StatusText)).Append("</strong></dd></dl>");
+        if (n.Result is not null)
+        {
+            body.Append("<p id=\"result\"><strong>公示结果：</strong>").Append(Html.E(n.Result)).Append("</p>");
+        }
+
+        body.Append("<table><thead><tr><th scope=\"col\">序号</th><th scope=\"col\">名称</th><th scope=\"col\">类别</th>")
+            .Append(individuals ? "<th scope=\"col\">工作单位</th>" : string.Empty).Append("<th scope=\"col\">所在区县</th></tr></thead><tbody>");
         foreach (var e in n.Entries)
         {
             body.Append("<tr><td>").Append(e.Entry).Append("</td><td>").Append(Html.E(e.Name)).Append("</td><td>")
-                .Append(e.Category == "individual" ? "个人" : "组织").Append("</td><td>").Append(Html.E(e.District)).Append("</td></tr>");
+                .Append(e.Category == "individual" ? "个人" : "组织").Append("</td>");
+            if (individuals)
+            {
+                body.Append("<td>").Append(Html.E(e.Employer)).Append("</td>");
+            }
+
+            body.Append("<td>").Append(Html.E(e.District)).Append("</td></tr>");
         }
 
         body.Append("</tbody></table>");
-        if (n.Status != "open")
+        if (n.ObjectionChannel is { } ch)
         {
-            return body.Append("<p class=\"note\">公示期外不受理异议。</p>").ToString();
+            body.Append("<h2>异议受理</h2><p id=\"objection-channel\">对公示名单有异议的，请在公示期内（").Append(Html.Date(n.FirstDay)).Append("至").Append(Html.Date(n.LastDay))
+                .Append("）向").Append(Html.E(ch.Office)).Append("提出，写明事实和理由，并提供相应证明材料")
+                .Append(n.AnonymousAllowed ? "；提倡实名提出" : "；只受理实名异议").Append("。</p><dl class=\"facts\">")
+                .Append("<dt>地址</dt><dd>").Append(Html.E(ch.Address)).Append("</dd>")
+                .Append("<dt>电话</dt><dd>").Append(Html.E(ch.Telephone)).Append("</dd>")
+                .Append("<dt>电子邮箱</dt><dd>").Append(Html.E(ch.Email)).Append("</dd>")
+                .Append("<dt>网上提交</dt><dd>公示期内可在本页下方提交</dd></dl>");
         }
 
-        body.Append("<h2>提出异议</h2><p class=\"note\">对公示名单有异议的，可在公示期内提出，请写明事实和理由。")
+        if (n.IssuedBy is not null)
+        {
+            body.Append("<p style=\"text-align:right\">").Append(Html.E(n.IssuedBy)).Append("<br>").Append(Html.Date(n.PublishedOn)).Append("</p>");
+        }
+
+        if (n.Status != "open")
+        {
+            return body.Append("<p class=\"note noprint\">公示期外不受理异议。</p>").ToString();
+        }
+
+        body.Append("<h2 class=\"noprint\">网上提出异议</h2><p class=\"note\">对公示名单有异议的，可在公示期内提出，请写明事实和理由。")
             .Append(n.AnonymousAllowed ? "提倡实名提出。" : "本公示只受理实名异议。").Append("</p>");
         if (error is not null)
         {
@@ -578,8 +667,42 @@ public sealed class NoticeFunctions(
             status,
             text,
             o.AnonymousAllowed,
-            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant())).ToList());
+            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
+            ShanghaiTime.DateOf(o.At),
+            notice.IsClosed ? Result(notice) : null);
     }
+
+    /// <summary>A closed notice's result: objections received, founded, and which entries were taken off (by number).</summary>
+    private static string Result(NoticeState notice)
+    {
+        var o = notice.Opened!;
+        var removed = o.Entries.Select((e, i) => (e.ApplicationId, Number: i + 1)).Where(x => notice.Entries.All(e => e.ApplicationId != x.ApplicationId)).Select(x => x.Number.ToString(CultureInfo.InvariantCulture)).ToList();
+        var filed = notice.Objections.Count;
+        var upheld = notice.Objections.Count(x => x.Finding?.Upheld == true);
+        var text = filed == 0
+            ? "公示期内未收到异议，名单不变。"
+            : $"公示期内收到异议{filed}件，经调查核实，异议成立{upheld}件" + (removed.Count > 0 ? $"，序号{string.Join("、", removed)}已从名单中撤下。" : "，名单不变。");
+        return text + (notice.Entries.Count > 0 ? $"以上{notice.Entries.Count}项经公示确定。" : "名单经公示后无人确定。");
+    }
+
+    /// <summary>The notice with what the public reads beside the list: cycle title, award, issuing body, objection channel.</summary>
+    private async Task<PublicNotice> PublicViewAsync(NoticeState notice, CancellationToken ct)
+    {
+        var view = View(notice, clock.GetUtcNow());
+        if (CycleId.Parse(view.CycleId) is not { IsOk: true } id || await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) is not { Exists: true } cycle)
+        {
+            return view;
+        }
+
+        var policy = cycle.Policy;
+        var channel = policy.Office is { } office && offices.Value.For(policy.Id) is { } c
+            ? new ObjectionChannel(office.Name, office.Article, c.Address!, c.Telephone!, c.Email!)
+            : null;
+        return view with { CycleTitle = cycle.Title, AwardName = policy.AwardName, IssuedBy = policy.Office?.Name, ObjectionChannel = channel, Basis = Regulation.Cite(policy.Document, view.Article) };
+    }
+
+    private static string FullDate(string? isoDate) =>
+        DateOnly.TryParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? Html.Date(d) : isoDate ?? string.Empty;
 
     /// <summary>An application's number on the list as published (from 1), or null if it was not on it.</summary>
     private static int? EntryNumber(Domain.Notices.NoticeOpened opened, string applicationId)

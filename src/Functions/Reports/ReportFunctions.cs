@@ -159,13 +159,16 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
     [Function("ShowReportPage")]
     [Public]
     [Api(Pages, "The page to report to the supervision group (举报), real-name or anonymous.", Produces = "text/html")]
-    public IResult ShowReportPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest req) =>
-        Html.Page("举报", ReportForm(null, null));
+    public async Task<IResult> ShowReportPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports")] HttpRequest req, CancellationToken ct)
+    {
+        var site = await Html.SiteAsync(readModels, ct);
+        return Html.Page("举报", ReportForm(site, null, null), site: site);
+    }
 
     [Function("FileReportFromPage")]
     [Public]
     [RateLimited(RateLimitGate.PublicWrites)]
-    [Api(Pages, "File a report from the page: answers 201 with the receipt code shown once, or the form again with what is missing (422).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html", Status = 201)]
+    [Api(Pages, "File a report from the page: 303 to the page that shows the receipt code once, or the form again with what is missing (422).", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html", Status = 303)]
     public async Task<IResult> FileReportFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/reports")] HttpRequest req, CancellationToken ct)
     {
         var form = req.HasFormContentType ? await req.ReadFormAsync(ct) : null;
@@ -174,17 +177,32 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
         var (outcome, _, receipt) = await FileAsync(input, ct);
         if (outcome.Refused)
         {
-            return Html.Page("举报", ReportForm(outcome.Refusal!.Zh, input), Problems.StatusOf(outcome.Refusal));
+            var site = await Html.SiteAsync(readModels, ct);
+            return Html.Page("举报", ReportForm(site, outcome.Refusal!.Zh, input), Problems.StatusOf(outcome.Refusal), site);
         }
 
-        return Html.Page("举报已受理", $"<h1>举报已受理</h1><p>您的举报已提交监督组。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/reports/lookup\">举报查询</a>页面查看处理结果。查询码只显示这一次。</p>", StatusCodes.Status201Created);
+        // Post/redirect/get: the code goes to the next page in a cookie for that page alone, never in the address.
+        ReceiptCookie.Set(req.HttpContext, "/reports/filed", receipt);
+        return Html.SeeOther("/reports/filed");
+    }
+
+    [Function("ShowReportFiledPage")]
+    [Public]
+    [Api(Pages, "Where the report form leads (303): the receipt code, shown once.", Produces = "text/html")]
+    public async Task<IResult> ShowReportFiledPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/filed")] HttpRequest req, CancellationToken ct)
+    {
+        var receipt = ReceiptCookie.Take(req.HttpContext, "/reports/filed");
+        return Html.Page("举报已受理", receipt is null
+            ? "<h1>举报已受理</h1><p>查询码只显示一次，已经显示过。请凭您保存的查询码在<a href=\"/reports/lookup\">举报查询</a>页面查看处理结果。</p>"
+            : $"<h1>举报已受理</h1><p>您的举报已提交监督组。</p><p>查询码：<span class=\"receipt\" id=\"receipt\">{Html.E(receipt)}</span></p><p class=\"note\">请妥善保存查询码，凭码可在<a href=\"/reports/lookup\">举报查询</a>页面查看处理结果。查询码只显示这一次。</p>",
+            site: await Html.SiteAsync(readModels, ct));
     }
 
     [Function("ShowReportLookupPage")]
     [Public]
     [Api(Pages, "The page to follow a report with its receipt code.", Produces = "text/html")]
-    public IResult ShowReportLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/lookup")] HttpRequest req) =>
-        Html.Page("举报查询", LookupForm(null));
+    public async Task<IResult> ShowReportLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/lookup")] HttpRequest req, CancellationToken ct) =>
+        Html.Page("举报查询", LookupForm(null), site: await Html.SiteAsync(readModels, ct));
 
     [Function("LookUpReportFromPage")]
     [Public]
@@ -196,7 +214,7 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
         var report = await FindAsync(form?["code"].ToString() ?? string.Empty, ct);
         if (report is null)
         {
-            return Html.Page("举报查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound);
+            return Html.Page("举报查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var status = StatusOf(report);
@@ -208,7 +226,7 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
             body.Append("<tr><th>处理结果</th><td id=\"result\">").Append(Html.E(status.Result)).Append("</td></tr>");
         }
 
-        return Html.Page("举报处理情况", body.Append("</table>").ToString());
+        return Html.Page("举报处理情况", body.Append("</table>").ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     /// <summary>File a report (the API and the page both come here): the receipt code goes to the reporter only; the stream keeps its hash.</summary>
@@ -238,9 +256,10 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
         ? new ReportStatus(report.Filed!.At, "concluded", c.Upheld ? "经调查，举报属实" : "经调查，举报不属实", c.Upheld, c.Result)
         : new ReportStatus(report.Filed!.At, "investigating", "正在调查核实", null, null);
 
-    private static string ReportForm(string? error, ReportRequest? input)
+    private static string ReportForm(string? site, string? error, ReportRequest? input)
     {
-        var body = new StringBuilder("<h1>向监督组举报</h1><p class=\"note\">对获奖者或评选工作中的违规行为，可以向监督组举报。提倡实名举报；举报人的姓名和联系方式只有监督组可见，依法予以保护。</p>");
+        var award = site ?? "市长质量奖";
+        var body = new StringBuilder("<h1>向").Append(Html.E(award)).Append("监督组举报</h1><p class=\"note\">对").Append(Html.E(award)).Append("获奖者或评选工作中的违规行为，可以向监督组举报。提倡实名举报；举报人的姓名和联系方式只有监督组可见，依法予以保护。</p>");
         if (error is not null)
         {
             body.Append("<p class=\"error\" id=\"error\" role=\"alert\">").Append(Html.E(error)).Append("</p>");
@@ -248,7 +267,8 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
 
         return body.Append("<form method=\"post\" action=\"/forms/reports\">")
             .Append("<label for=\"concerning\">被举报的单位或个人</label><input type=\"text\" id=\"concerning\" name=\"concerning\" maxlength=\"200\" required value=\"").Append(Html.E(input?.Concerning)).Append("\">")
-            .Append("<label for=\"applicantKey\">统一社会信用代码（如知道）</label><input type=\"text\" id=\"applicantKey\" name=\"applicantKey\" maxlength=\"18\" value=\"").Append(Html.E(input?.ApplicantKey)).Append("\">")
+            .Append("<label for=\"applicantKey\">统一社会信用代码（单位）或居民身份证号码（个人），如知道</label><input type=\"text\" id=\"applicantKey\" name=\"applicantKey\" maxlength=\"18\" autocomplete=\"off\" aria-describedby=\"applicantKey-note\" value=\"").Append(Html.E(input?.ApplicantKey)).Append("\">")
+            .Append("<p class=\"note\" id=\"applicantKey-note\">均为18位；身份证号码末位可以是X。</p>")
             .Append("<label for=\"text\">举报内容（事实和理由）</label><textarea id=\"text\" name=\"text\" rows=\"6\" maxlength=\"5000\" required>").Append(Html.E(input?.Text)).Append("</textarea>")
             .Append("<label><input type=\"checkbox\" name=\"realName\" value=\"true\"").Append(input is null || input.RealName ? " checked" : string.Empty).Append("> 实名举报</label>")
             .Append("<label for=\"name\">姓名或单位名称</label><input type=\"text\" id=\"name\" name=\"name\" maxlength=\"100\" value=\"").Append(Html.E(input?.Name)).Append("\">")

@@ -75,6 +75,9 @@ public class PolicyValidatorTests
         ["unsupported schema version"] = ("weihai", p => p["schemaVersion"] = 3),
         ["schema 1 for a new policy"] = ("weihai", p => p["schemaVersion"] = 1),
         ["no certificate rule"] = ("weihai", p => p.Remove("certificate")),
+        ["no office"] = ("weihai", p => p.Remove("office")),
+        ["office without its article"] = ("benxi", p => p["office"]!["article"] = ""),
+        ["money set elsewhere without the register's words"] = ("weihai", p => p["money"]!.AsObject().Remove("notSetZh")),
         ["certificate line missing for a tier"] = ("changde", p => p["certificate"]!["tiers"]!.AsArray().RemoveAt(1)),
         ["certificate line for a tier not offered"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["tier"] = "award"),
         ["number pattern without the year"] = ("weihai", p => p["certificate"]!["tiers"]![0]!["numberPattern"] = "威质奖第{seq:3}号"),
@@ -129,6 +132,11 @@ public class PolicyValidatorTests
         // A schema-1 policy is read only as the copy a cycle opened before schema 2 keeps.
         { "schema 1 for a new policy", "$.schemaVersion", "unsupported version 1; expected 2" },
         { "no certificate rule", "$.certificate", "must give the certificate's issuing body and each tier's name and number pattern" },
+        // Notices and mails are signed with the office the regulation names.
+        { "no office", "$.office", "must name the office that runs the award day to day (publishes notices, takes objections) and its article" },
+        { "office without its article", "$.office.article", "must cite its article" },
+        // The register never prints a bare 0 for money a separate city rule sets.
+        { "money set elsewhere without the register's words", "$.money.notSetZh", "where an amount is not set, must say how the register states the money (e.g. 按市政府有关规定; at most 60 characters)" },
         { "certificate line missing for a tier", "$.certificate.tiers", "Nomination needs exactly one certificate line" },
         { "certificate line for a tier not offered", "$.certificate.tiers[0].tier", "tier 'Award' is not in tiers" },
         { "number pattern without the year", "$.certificate.tiers[0].numberPattern", "must hold exactly one {year} and one {seq} or {seq:N}" },

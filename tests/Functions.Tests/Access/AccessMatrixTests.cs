@@ -123,6 +123,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["GET /notices"] = (Kind.Role, Everyone),
         ["GET /notices/{noticeId}"] = (Kind.Role, Everyone),
         ["POST /forms/notices/{noticeId}/objections"] = (Kind.Role, Everyone),
+        ["GET /notices/{noticeId}/filed"] = (Kind.Role, Everyone),
         ["GET /objections"] = (Kind.Role, Everyone),
         ["POST /forms/objections/lookup"] = (Kind.Role, Everyone),
 
@@ -203,6 +204,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
         ["POST /api/reports/{reportId}/result"] = (Kind.Role, [Supervisor]),
         ["GET /reports"] = (Kind.Role, Everyone),
         ["POST /forms/reports"] = (Kind.Role, Everyone),
+        ["GET /reports/filed"] = (Kind.Role, Everyone),
         ["GET /reports/lookup"] = (Kind.Role, Everyone),
         ["POST /forms/reports/lookup"] = (Kind.Role, Everyone),
         ["GET /api/audit/verify"] = (Kind.Role, [Supervisor]),

@@ -314,9 +314,16 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(HttpStatusCode.UnprocessableEntity, empty.StatusCode);
         Assert.Contains("请写明异议的事实和理由", await empty.Content.ReadAsStringAsync());
 
-        var filed = await _app.Anonymous().PostAsync($"/forms/notices/{noticeId}/objections", new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "有异议", ["realName"] = "true", ["name"] = "赵六", ["contact"] = "13600136000" }));
-        Assert.Equal(HttpStatusCode.Created, filed.StatusCode);
-        Assert.Contains("查询码", await filed.Content.ReadAsStringAsync());
+        // Post/redirect/get: the form answers 303, the page it leads to shows the code once; a refresh does not post again.
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = _app.Address };
+        var filed = await browser.PostAsync($"/forms/notices/{noticeId}/objections", new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "有异议", ["realName"] = "true", ["name"] = "赵六", ["contact"] = "13600136000" }));
+        Assert.Equal(HttpStatusCode.SeeOther, filed.StatusCode);
+        Assert.Equal($"/notices/{noticeId}/filed", filed.Headers.Location?.OriginalString);
+        var shown = await browser.GetStringAsync($"/notices/{noticeId}/filed");
+        Assert.Matches("id=\"receipt\">[A-Z0-9]{12}<", shown);
+        var again = await browser.GetStringAsync($"/notices/{noticeId}/filed");
+        Assert.DoesNotContain("id=\"receipt\"", again);
+        Assert.Contains("查询码只显示一次", again);
     }
 
     [Fact]
@@ -435,7 +442,7 @@ public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
 
         var page = await _app.Anonymous().PostAsync($"/forms/notices/{noticeId}/objections", Objection(a, ("检测报告.pdf", PdfBytes)));
 
-        Assert.Equal(HttpStatusCode.Created, page.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode); // after the 303, the receipt page
         Assert.Contains("查询码", await page.Content.ReadAsStringAsync());
         Assert.Single(await EvidenceBlobsAsync(noticeId));
     }
