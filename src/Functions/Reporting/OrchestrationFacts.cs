@@ -70,7 +70,11 @@ public static class OrchestrationFacts
         {
             if (SubjectOf(instance.InstanceId, subjects) is { } subject)
             {
-                rows.Add((subject.InstanceId, Row(instance, subject)));
+                // A query's answer may leave out why an instance failed (the local host's task hub does): read that one again.
+                var read = instance is { RuntimeStatus: OrchestrationRuntimeStatus.Failed, FailureDetails: null }
+                    ? await durable.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, ct) ?? instance
+                    : instance;
+                rows.Add((subject.InstanceId, Row(read, subject)));
             }
         }
 
