@@ -188,7 +188,8 @@ public sealed class WhereItStands(Standings standings)
         StatusOf(instance),
         instance.FailureDetails?.ErrorMessage);
 
-    private static WaitingFor? StatusOf(OrchestrationMetadata instance)
+    /// <summary>What an orchestration shows it waits for (its custom status), as the API and the reporting export read it.</summary>
+    internal static WaitingFor? StatusOf(OrchestrationMetadata instance)
     {
         try
         {
