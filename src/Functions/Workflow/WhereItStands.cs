@@ -172,7 +172,10 @@ public sealed class WhereItStands(Standings standings)
         {
             if (instance.InstanceId.StartsWith(prefix, StringComparison.Ordinal))
             {
-                found.Add(instance);
+                // A query's answer can leave out why an instance failed; reading it by id gives it.
+                found.Add(instance is { RuntimeStatus: OrchestrationRuntimeStatus.Failed, FailureDetails: null }
+                    ? await durable.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, ct) ?? instance
+                    : instance);
             }
         }
 
