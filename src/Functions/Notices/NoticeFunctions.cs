@@ -147,7 +147,11 @@ public sealed class NoticeFunctions(
         if (CycleId.Parse(cycleId) is { IsOk: true } cid && await streams.LoadAsync(StreamKinds.Cycle, cid.Value.StreamId, ct) is { Exists: true } cycle
             && offices.Value.For(cycle.PolicyId) is null)
         {
-            return Problems.For(http, Refusal.Rule("notice.objection-channel-missing", $"未配置{cycle.Policy.City.Name}受理异议的地址、电话和电子邮箱（设置 Offices:{cycle.PolicyId}），公示不能发布。", $"No objection channel is configured for policy {cycle.PolicyId} (settings Offices:{cycle.PolicyId}: Address, Telephone, Email); the notice cannot be published."));
+            var office = cycle.Policy.Office?.Name ?? cycle.Policy.City.Name + "评审办公室";
+            return Problems.For(http, Refusal.Rule(
+                "notice.objection-channel-missing",
+                $"公示不能发布：公示须写明受理异议的地址、电话和电子邮箱，但尚未配置{office}的联系方式（设置项 Offices:{cycle.PolicyId}:Address、Telephone、Email）。",
+                $"The notice cannot be published: it must say where to object, and no address, telephone and mail are configured for the {cycle.Policy.City.NameEn} award office (settings Offices:{cycle.PolicyId}:Address, Telephone, Email)."));
         }
 
         var outcome = await notices.OpenAsync(cycleId, list, request.FirstDay, request.WorkingDays, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
