@@ -144,7 +144,7 @@ public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IAsync
     }
 
     [Fact]
-    public async Task Lookup_InABrowser_ReloadsWithoutResubmitting_AndShowsTheSamePage()
+    public async Task LookupAndSignIn_InABrowser_ReloadWithoutResubmitting_AndShowTheSamePage()
     {
         var objectionCode = await ObjectionCodeAsync();
         var reportCode = await ReportCodeAsync();
@@ -182,6 +182,19 @@ public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IAsync
             await PageChecks.AssertFitAsync(page, result.Trim('/').Replace('/', '-'));
             posts.Clear();
         }
+
+        // The sign-in form too: 303 to /apply, and a reload there signs nobody in again.
+        await page.GotoAsync("/signin");
+        await page.FillAsync("#subject", "91210500MA0Y00001X");
+        await page.FillAsync("#name", "张三");
+        await page.ClickAsync("form button[type=submit]");
+        await page.WaitForURLAsync("**/apply");
+        Assert.Single(posts);
+        var signedIn = await page.ReloadAsync();
+        Assert.Equal(("GET", 200), (signedIn!.Request.Method, signedIn.Status));
+        Assert.EndsWith("/apply", page.Url);
+        Assert.Single(posts);
+        Assert.Empty(dialogs);
 
         var cookies = await context.CookiesAsync();
         Assert.All(cookies.Where(c => c.Name == "lookup"), c => Assert.True(c.HttpOnly && c.SameSite == SameSiteAttribute.Strict, $"lookup cookie {c.Path}: HttpOnly {c.HttpOnly}, SameSite {c.SameSite}"));
