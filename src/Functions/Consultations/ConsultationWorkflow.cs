@@ -140,14 +140,10 @@ public static partial class ConsultationWorkflow
     /// </summary>
     public static async Task StartAsync(DurableTaskClient durable, ConsultationOpened opened, ILogger logger, CancellationToken ct)
     {
-        var instance = Orchestrations.Consultation(opened.ConsultationId);
-        if (await durable.GetInstanceAsync(instance, ct) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
+        if (await Orchestrations.StartOnceAsync(durable, nameof(ConsultationOrchestration), Orchestrations.Consultation(opened.ConsultationId), WorkFor(opened), Afresh.IfFailed, ct))
         {
-            return;
+            LogStarted(logger, opened.ConsultationId, opened.DueAt);
         }
-
-        await ScheduleAsync(durable, instance, WorkFor(opened), ct);
-        LogStarted(logger, opened.ConsultationId, opened.DueAt);
     }
 
     /// <summary>
@@ -170,23 +166,7 @@ public static partial class ConsultationWorkflow
             return;
         }
 
-        await ScheduleAsync(durable, instance, WorkFor(opened), ct);
-    }
-
-    private static async Task ScheduleAsync(DurableTaskClient durable, string instance, ConsultationWork work, CancellationToken ct)
-    {
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(ConsultationOrchestration), work, new StartOrchestrationOptions(instance), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is not { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
-            {
-                throw;
-            }
-        }
+        await Orchestrations.StartOnceAsync(durable, nameof(ConsultationOrchestration), instance, WorkFor(opened), Afresh.IfEnded, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consultation {ConsultationId} opened; its orchestration mails the departments and waits for their answers until {DueAt:O}")]

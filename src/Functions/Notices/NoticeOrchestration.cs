@@ -186,24 +186,9 @@ public static partial class NoticeWorkflow
     public static async Task StartAsync(DurableTaskClient durable, NoticeState notice, ILogger logger, CancellationToken ct)
     {
         var o = notice.Opened!;
-        var instance = Orchestrations.Notice(o.NoticeId);
-        if (await durable.GetInstanceAsync(instance, ct) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
+        if (await Orchestrations.StartOnceAsync(durable, nameof(NoticeOrchestration), Orchestrations.Notice(o.NoticeId), new NoticeWork(o.NoticeId, o.CycleId, o.ClosesAt), Afresh.IfFailed, ct))
         {
-            return;
-        }
-
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(NoticeOrchestration), new NoticeWork(o.NoticeId, o.CycleId, o.ClosesAt), new StartOrchestrationOptions(instance), ct);
             LogStarted(logger, o.NoticeId, o.ClosesAt);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is null or { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
-            {
-                throw;
-            }
         }
     }
 
