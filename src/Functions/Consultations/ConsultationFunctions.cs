@@ -752,6 +752,6 @@ public static class ConsultationSetup
         services.AddSingleton<ReplyTokens>();
         services.AddSingleton<ConsultationCommands>();
         services.AddSingleton<ConsultationMail>();
-        services.AddSingleton(new StorageNeeds([MailLog.TableName], [], []));
+        services.AddSingleton(new StorageNeeds([MailLog.TableName], []));
     }
 }
