@@ -9,6 +9,7 @@ using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Policies;
 using QualityAward.Functions.Applications;
+using QualityAward.Functions.Awards;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Mail;
 using QualityAward.Functions.Storage;
@@ -152,6 +153,20 @@ public static partial class ConsultationWorkflow
     /// </summary>
     public static Task ChangedAsync(DurableTaskClient durable, string consultationId, string what, ILogger logger, CancellationToken ct) =>
         Orchestrations.SignalAsync(durable, Orchestrations.Consultation(consultationId), what, logger, ct);
+
+    /// <summary>
+    /// A department answered, or the round was closed: wake the round's orchestration and, for a
+    /// round about an award holder, the holder's duty orchestration that waits on it, so that the
+    /// holder's record shows an adverse answer at once (not at its next look). Wake-ups only.
+    /// </summary>
+    public static async Task ChangedAsync(DurableTaskClient durable, ConsultationOpened round, string what, ILogger logger, CancellationToken ct)
+    {
+        await ChangedAsync(durable, round.ConsultationId, what, logger, ct);
+        if (HolderDutyOrchestration.WaitingOn(round) is { } duty)
+        {
+            await Orchestrations.SignalAsync(durable, duty, what, logger, ct);
+        }
+    }
 
     /// <summary>
     /// The office asked for a mail to go again: wake the round's orchestration, or — when it has
