@@ -92,7 +92,6 @@ public sealed class TestApp : IAsyncDisposable
                 ["Offices:xinzhou:Telephone"] = "0000-1234567",
                 ["Offices:xinzhou:Email"] = "award-office@xinzhou.example.gov.cn",
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
-                ["Workflow:QueuePollInterval"] = "00:00:00.100",
                 // Orchestrations in memory unless a test asks for the Azure Storage provider on Azurite
                 // (DurableOnAzurite): most tests never restart their app.
                 ["Durable:Backend"] = "InMemory",
