@@ -220,13 +220,6 @@ public sealed class TestApp : IAsyncDisposable
         return (string)result!;
     }
 
-    /// <summary>Deliver one message to a queue function, as the host does.</summary>
-    public Task<object?> DeliverAsync(string function, string message)
-    {
-        var queue = Services.GetRequiredService<FunctionCatalog>().Queues.Single(q => q.Name == function);
-        return Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeQueueAsync(Services, queue, message, CancellationToken.None);
-    }
-
     /// <summary>Run the <c>AuditAnchor</c> timer function. Returns 200 and its report, or 500 and the failure's message.</summary>
     public async Task<(int Status, string Log)> FireAuditAnchorAsync()
     {
