@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
 using System.Net.Sockets;
+using Grpc.Net.Client;
 using System.Reflection;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -68,21 +68,25 @@ public static class LocalDurable
     {
         var services = builder.Services;
         services.AddOptions<LocalDurableOptions>().Bind(builder.Configuration.GetSection(LocalDurableOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        var address = $"http://127.0.0.1:{FreePort()}";
+        // The sidecar listens on a Unix domain socket of this app's own, not a TCP port: a port picked
+        // free and bound a moment later can be taken in between (apps started side by side in the
+        // tests did), while a socket path with a fresh name cannot.
+        var socket = Path.Combine(Path.GetTempPath(), $"qualityaward-durable-{Guid.NewGuid():N}.sock");
+        var channel = SidecarChannel(socket);
         services.AddSingleton(sp => CreateService(sp));
         services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
-        services.AddHostedService(sp => new DurableSidecar(address, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => new DurableSidecar(socket, channel, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ActivityBindings>();
         services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(address);
+            worker.UseGrpc(channel);
             worker.AddTasks(registry => Register(registry, FunctionCatalog.Instance));
         });
         services.AddDurableTaskClient(client =>
         {
-            client.UseGrpc(address);
+            client.UseGrpc(channel);
             client.RegisterDirectly();
         });
     }
@@ -153,12 +157,28 @@ public static class LocalDurable
     /// <summary>Azurite's well-known development account on its default ports (what UseDevelopmentStorage=true means).</summary>
     private const string AzuriteConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used).</summary>
+    private static GrpcChannel SidecarChannel(string socket) =>
+        GrpcChannel.ForAddress("http://durable-sidecar", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, ct) =>
+                {
+                    var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    try
+                    {
+                        await connection.ConnectAsync(new UnixDomainSocketEndPoint(socket), ct);
+                        return new NetworkStream(connection, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        connection.Dispose();
+                        throw;
+                    }
+                },
+            },
+        });
 }
 
 /// <summary>The activity functions by name, for <see cref="FunctionActivity{TInput, TOutput}"/>.</summary>
@@ -211,7 +231,7 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
 /// The gRPC sidecar the SDK's worker and client talk to: a Kestrel host of its own (HTTP/2 on a
 /// free loopback port) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
 /// </summary>
-public sealed class DurableSidecar(string address, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class DurableSidecar(string socket, GrpcChannel channel, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private IHost? _host;
 
@@ -226,8 +246,7 @@ public sealed class DurableSidecar(string address, IOrchestrationService service
             })
             .ConfigureWebHostDefaults(web =>
             {
-                web.UseUrls(address);
-                web.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
+                web.ConfigureKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
                 web.ConfigureServices(services =>
                 {
                     services.AddGrpc();
@@ -259,6 +278,10 @@ public sealed class DurableSidecar(string address, IOrchestrationService service
         {
             await _host.StopAsync();
             _host.Dispose();
+            _host = null;
         }
+
+        channel.Dispose();
+        File.Delete(socket);
     }
 }
