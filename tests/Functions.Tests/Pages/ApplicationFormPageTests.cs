@@ -5,8 +5,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Pages;
 
 /// <summary>The applicant's form in a real browser: sign in, fill, save, submit, read the errors in Chinese.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium) : IAsyncLifetime, IClassFixture<Chromium>
+public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IAsyncLifetime, IClassFixture<Chromium>
 {
     private readonly Chromium _chromium = chromium;
     private TestApp _app = null!;

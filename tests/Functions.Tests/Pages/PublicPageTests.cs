@@ -9,8 +9,7 @@ namespace QualityAward.Functions.Tests.Pages;
 /// would publish (issue 19): what a notice and the register must say, no re-post on refresh, and
 /// every page at 390 px and 1280 px through axe-core (<see cref="PageChecks"/>).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Chromium>
+public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IClassFixture<Chromium>
 {
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
 
