@@ -58,7 +58,9 @@ public sealed class ApiFunctions(HealthCheckService health, OpenApiDocument open
     public IResult ApiReference([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "scalar/v1")] HttpRequest req)
     {
         // The standalone Scalar bundle, served from the package's own assets (no CDN): it reads the
-        // document and offers the bearer scheme for "Try it".
+        // document and offers the bearer scheme for "Try it". No web fonts (they come from Scalar's
+        // CDN), light mode only, and darker text and method colours than Scalar's own, which fall
+        // short of WCAG AA contrast (axe-core's color-contrast, EveryPageTests).
         const string Page = """
             <!doctype html>
             <html lang="zh-CN">
@@ -69,7 +71,7 @@ public sealed class ApiFunctions(HealthCheckService health, OpenApiDocument open
             <link rel="icon" type="image/svg+xml" href="/scalar/favicon.svg">
             </head>
             <body>
-            <script id="api-reference" data-url="/openapi/v1.json" data-configuration='{"authentication":{"preferredSecurityScheme":"bearer"},"hideClientButton":true}'></script>
+            <script id="api-reference" data-url="/openapi/v1.json" data-configuration='{"authentication":{"preferredSecurityScheme":"bearer"},"hideClientButton":true,"withDefaultFonts":false,"forceDarkModeState":"light","hideDarkModeToggle":true,"customCss":".light-mode{--scalar-color-1:#1c1c1c;--scalar-color-2:#3d3d3d;--scalar-color-3:#4f4f4f;--scalar-sidebar-color-1:#1c1c1c;--scalar-sidebar-color-2:#3d3d3d;--scalar-color-accent:#0a58b0;--scalar-color-green:#116b2f;--scalar-color-red:#a8001e;--scalar-color-yellow:#6e5600;--scalar-color-blue:#0a58b0;--scalar-color-orange:#8f4500;--scalar-color-purple:#6a3d9a}"}'></script>
             <script src="/scalar/scalar.js"></script>
             </body>
             </html>
@@ -89,11 +91,19 @@ public sealed class ApiFunctions(HealthCheckService health, OpenApiDocument open
     public IResult ApiReferenceIcon([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "scalar/favicon.svg")] HttpRequest req) =>
         ScalarAsset("ScalarStaticAssets.favicon.svg", "image/svg+xml");
 
+    /// <summary>
+    /// The package embeds its assets gzip-compressed (its own endpoint sends them with
+    /// Content-Encoding: gzip); served as they are stored, the browser read the script as garbage
+    /// and the reference stayed blank. Decompressed here, so any client reads them.
+    /// </summary>
     private static IResult ScalarAsset(string resource, string contentType)
     {
         var stream = typeof(Scalar.AspNetCore.ScalarOptions).Assembly.GetManifestResourceStream(resource)
             ?? throw new InvalidOperationException($"The Scalar package has no asset {resource}.");
-        return Results.Stream(stream, contentType);
+        Span<byte> magic = stackalloc byte[2];
+        var gzip = stream.Read(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+        stream.Position = 0;
+        return Results.Stream(gzip ? new System.IO.Compression.GZipStream(stream, System.IO.Compression.CompressionMode.Decompress) : stream, contentType);
     }
 
     /// <summary>Where callers reach the app: the forwarded scheme and host behind TLS termination, else the request's own.</summary>

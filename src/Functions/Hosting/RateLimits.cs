@@ -118,7 +118,8 @@ public sealed partial class RateLimitGate(IOptions<RateLimitOptions> options, IL
             Code,
             $"提交或查询过于频繁，请{zhWait}后再试。本次请求未被处理。",
             $"Too many requests; try again in {seconds} s. Nothing was done.");
-        return http.Request.Path.StartsWithSegments("/forms")
+        // A page (a form's post, a lookup's result page, a certificate check) answers with a page; the API with problem+json.
+        return !http.Request.Path.StartsWithSegments("/api")
             ? Html.Page("请求过于频繁", $"<h1>请求过于频繁</h1><p class=\"error\" role=\"alert\">{Html.E(refusal.Zh)}</p><p><a href=\"/notices\">返回公示公告</a></p>", StatusCodes.Status429TooManyRequests)
             : Problems.For(http, refusal, StatusCodes.Status429TooManyRequests);
     }

@@ -91,7 +91,7 @@ public sealed class SignInFunctions(IOptions<AuthOptions> auth)
 
     [Function("DevSignIn")]
     [Public]
-    [Api(Tag, "Sign in with the local development form (only while Auth:DevSigningKey is set): sets the page session cookie and redirects to /apply.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 302)]
+    [Api(Tag, "Sign in with the local development form (only while Auth:DevSigningKey is set): sets the page session cookie and redirects (303) to /apply.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Status = 303)]
     public async Task<IResult> DevSignIn([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/signin")] HttpRequest req, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -113,16 +113,16 @@ public sealed class SignInFunctions(IOptions<AuthOptions> auth)
         // (which tests move to the dates of a regulation's deadlines).
         var token = DevTokens.Mint(auth.Value.DevSigningKey, "web-" + subject, [Roles.Applicant], name.Length > 0 ? name : subject, null, lifetime, TimeProvider.System.GetUtcNow());
         WebSession.SignIn(http, token, lifetime);
-        return Results.Redirect("/apply", permanent: false, preserveMethod: false);
+        return Html.SeeOther("/apply"); // post/redirect/get: a refresh of /apply does not sign in again
     }
 
     [Function("SignOut")]
     [Public]
-    [Api(Tag, "Sign out of the pages: removes the session cookie and redirects to /signin.", Status = 302)]
+    [Api(Tag, "Sign out of the pages: removes the session cookie and redirects (303) to /signin.", Status = 303)]
     public IResult SignOut([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/signout")] HttpRequest req)
     {
         WebSession.SignOut(req.HttpContext);
-        return Results.Redirect("/signin");
+        return Html.SeeOther("/signin");
     }
 
     private static IResult NotConfigured() =>

@@ -147,7 +147,11 @@ public sealed class NoticeFunctions(
         if (CycleId.Parse(cycleId) is { IsOk: true } cid && await streams.LoadAsync(StreamKinds.Cycle, cid.Value.StreamId, ct) is { Exists: true } cycle
             && offices.Value.For(cycle.PolicyId) is null)
         {
-            return Problems.For(http, Refusal.Rule("notice.objection-channel-missing", $"未配置{cycle.Policy.City.Name}受理异议的地址、电话和电子邮箱（设置 Offices:{cycle.PolicyId}），公示不能发布。", $"No objection channel is configured for policy {cycle.PolicyId} (settings Offices:{cycle.PolicyId}: Address, Telephone, Email); the notice cannot be published."));
+            var office = cycle.Policy.Office?.Name ?? cycle.Policy.City.Name + "评审办公室";
+            return Problems.For(http, Refusal.Rule(
+                "notice.objection-channel-missing",
+                $"公示不能发布：公示须写明受理异议的地址、电话和电子邮箱，但尚未配置{office}的联系方式（设置项 Offices:{cycle.PolicyId}:Address、Telephone、Email）。",
+                $"The notice cannot be published: it must say where to object, and no address, telephone and mail are configured for the {cycle.Policy.City.NameEn} award office (settings Offices:{cycle.PolicyId}:Address, Telephone, Email)."));
         }
 
         var outcome = await notices.OpenAsync(cycleId, list, request.FirstDay, request.WorkingDays, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
@@ -444,26 +448,59 @@ public sealed class NoticeFunctions(
     [Function("LookUpObjectionFromPage")]
     [Public]
     [RateLimited(RateLimitGate.ReceiptLookups)]
-    [Api(PagesTag, "The lookup page's form (field code): the objection's status and, once decided, the finding (Changde §40); reading a finding records that the objector was told. 404 page for an unknown code.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html")]
+    [Api(PagesTag, "The lookup page's form (field code): 303 to /objections/result, the code carried in a short-lived HttpOnly SameSite=Strict cookie (never in the address); the form again (404) when the code cannot be one; a 403 page for a post from another site.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html", Status = 303)]
     public async Task<IResult> LookUpObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/objections/lookup")] HttpRequest req, CancellationToken ct)
     {
-        var form = req.HasFormContentType ? await req.ReadFormAsync(ct) : null;
-        var status = await lookup.FindAsync(form?["code"].ToString() ?? string.Empty, ct);
+        if (!WebSession.IsSameOrigin(req.HttpContext))
+        {
+            return Html.Page("异议查询", "<h1>不能查询</h1><p class=\"error\" role=\"alert\">请从本站的<a href=\"/objections\">异议查询</a>页面查询。</p>", StatusCodes.Status403Forbidden);
+        }
+
+        var code = req.HasFormContentType ? (await req.ReadFormAsync(ct))["code"].ToString() : string.Empty;
+        if (!ReceiptCodes.LooksValid(code))
+        {
+            // Not a code's shape: nothing is looked up; the same answer as a wrong code.
+            return Html.Page("异议查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+        }
+
+        // Post/redirect/get: the result page shows the answer, a refresh shows it again and posts nothing.
+        LookupCookie.Set(req.HttpContext, ObjectionResultPath, ReceiptCodes.Normalise(code));
+        return Html.SeeOther(ObjectionResultPath);
+    }
+
+    /// <summary>
+    /// Rate-limited like the form: the cookie holds the code itself, so without the limit a forged
+    /// cookie would be an unmetered way to guess codes.
+    /// </summary>
+    [Function("ShowObjectionLookupResult")]
+    [Public]
+    [RateLimited(RateLimitGate.ReceiptLookups)]
+    [Api(PagesTag, "Where the lookup form leads (303): the objection's status and, once decided, the finding (Changde §40); reading a finding records that the objector was told. The form again with the error (404) for an unknown code, or with a note when no lookup is pending (the cookie lives 10 minutes).", Produces = "text/html")]
+    public async Task<IResult> ShowObjectionLookupResult([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "objections/result")] HttpRequest req, CancellationToken ct)
+    {
+        var code = LookupCookie.Get(req.HttpContext);
+        if (code is null)
+        {
+            return Html.Page("异议查询", LookupForm(null, NoPendingLookup), site: await Html.SiteAsync(readModels, ct));
+        }
+
+        var status = await lookup.FindAsync(code, ct);
         if (status is null)
         {
-            return Html.Page("异议查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return Html.Page("异议查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var body = new StringBuilder("<h1>异议处理情况</h1><table>")
-            .Append("<tr><th>公示</th><td>").Append(Html.E(status.NoticeTitle)).Append("</td></tr>")
-            .Append("<tr><th>提出时间</th><td>").Append(Html.E(ShanghaiTime.ToShanghai(status.FiledAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td></tr>")
-            .Append("<tr><th>状态</th><td id=\"status\">").Append(Html.E(status.StatusText)).Append("</td></tr>");
+            .Append("<tr><th scope=\"row\">公示</th><td>").Append(Html.E(status.NoticeTitle)).Append("</td></tr>")
+            .Append("<tr><th scope=\"row\">提出时间</th><td>").Append(Html.E(ShanghaiTime.ToShanghai(status.FiledAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td></tr>")
+            .Append("<tr><th scope=\"row\">状态</th><td id=\"status\">").Append(Html.E(status.StatusText)).Append("</td></tr>");
         if (status.Finding is not null)
         {
-            body.Append("<tr><th>调查结论</th><td id=\"finding\">").Append(Html.E(status.Finding)).Append("</td></tr>");
+            body.Append("<tr><th scope=\"row\">调查结论</th><td id=\"finding\">").Append(Html.E(status.Finding)).Append("</td></tr>");
         }
 
-        return Html.Page("异议处理情况", body.Append("</table>").ToString(), site: await Html.SiteAsync(readModels, ct));
+        body.Append("</table><p><a href=\"/objections\">查询其他异议</a></p>");
+        return Html.Page("异议处理情况", body.ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     private static string NoticePage(PublicNotice n, string? error, ObjectionRequest? input)
@@ -642,9 +679,16 @@ public sealed class NoticeFunctions(
 
     private static string Extension(string? contentType) => Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == contentType)?.Extension ?? string.Empty;
 
-    private static string LookupForm(string? error) =>
+    private const string ObjectionResultPath = "/objections/result";
+
+    private const string WrongCode = "查询码不正确，请核对后重新输入。";
+
+    private const string NoPendingLookup = "查询结果在查询后10分钟内可以刷新查看，已经过期或尚未查询。请输入查询码。";
+
+    private static string LookupForm(string? error, string? note = null) =>
         "<h1>异议查询</h1>"
         + (error is null ? string.Empty : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")
+        + (note is null ? string.Empty : $"<p class=\"note\" id=\"note\">{Html.E(note)}</p>")
         + "<form method=\"post\" action=\"/forms/objections/lookup\"><label for=\"code\">查询码</label><input type=\"text\" id=\"code\" name=\"code\" maxlength=\"20\" autocomplete=\"off\" required><p><button type=\"submit\">查询</button></p></form>";
 
     public static PublicNotice View(NoticeState notice, DateTimeOffset now)

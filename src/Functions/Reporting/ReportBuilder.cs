@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Awards;
@@ -19,14 +20,15 @@ namespace QualityAward.Functions.Reporting;
 
 /// <summary>
 /// Builds the star schema from the stored events: every cycle, application, notice and
-/// consultation stream is read and folded, nothing comes from read models (which may lag). What
+/// consultation stream is read and folded, nothing comes from read models (which may lag); the
+/// orchestrations' status comes from the task hub (<see cref="OrchestrationFacts"/>). What
 /// the office does not need to see in a report is left out: contact persons, identity numbers,
 /// individuals' names, the owner's sign-in subject, documents (trade secrets), eligibility
 /// answers, free-text reasons, objectors' identities and departments' respondents.
 /// </summary>
 public sealed class ReportBuilder(EventStore store, StateLoader loader, CalendarProvider calendars)
 {
-    public async Task<IReadOnlyList<ReportTable>> BuildAsync(CancellationToken ct)
+    public async Task<IReadOnlyList<ReportTable>> BuildAsync(DurableTaskClient durable, CancellationToken ct)
     {
         var cycles = new List<CycleState>();
         var applications = new List<(ApplicationState State, IReadOnlyList<StoredEvent> Events)>();
@@ -85,6 +87,14 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
         var consultationById = consultations.ToDictionary(c => c.State.Opened!.ConsultationId, c => c.State, StringComparer.Ordinal);
         reviews.Sort((a, b) => string.CompareOrdinal(a.CycleId, b.CycleId));
         var stages = new ReportStages(cycleById);
+        var orchestrations = await OrchestrationFacts.RowsAsync(
+            durable,
+            new OrchestrationSubjects(
+                cycleById.Keys.ToHashSet(StringComparer.Ordinal),
+                notices.ToDictionary(n => n.State.Opened!.NoticeId, n => n.State.Opened!.CycleId, StringComparer.Ordinal),
+                consultations.ToDictionary(c => c.State.Opened!.ConsultationId, c => c.State.Opened!.CycleId, StringComparer.Ordinal),
+                applications.ToDictionary(a => a.State.ApplicationId, a => a.State.CycleId, StringComparer.Ordinal)),
+            ct);
 
         return
         [
@@ -104,6 +114,8 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             Table("dim_notice_list", ReportSchema.Label, LabelRows<NoticeList>(Labels.Zh, Labels.En)),
             Table("dim_ban_reason", ReportSchema.Label, LabelRows<BanReason>(Labels.Zh, Labels.En)),
             Table("dim_recusal_basis", ReportSchema.Label, LabelRows<RecusalBasis>(Labels.Zh, Labels.En)),
+            Table("dim_orchestration_kind", ReportSchema.Label, OrchestrationFacts.KindRows()),
+            Table("dim_orchestration_status", ReportSchema.Label, OrchestrationFacts.StatusRows()),
             Table("fact_application", ReportSchema.FactApplication, applications.Select(a => ApplicationRow(a.State, a.Events, PolicyOf(a.State.CycleId), stages))),
             Table("fact_stage_duration", ReportSchema.FactStageDuration, applications.SelectMany(a => StageRows(a.State, a.Events, calendar))),
             Table("fact_score", ReportSchema.FactScore, applications.SelectMany(a => ScoreRows(a.State, a.Events, stages))),
@@ -123,6 +135,7 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
             Table("fact_inspection", ReportSchema.FactInspection, holders.SelectMany(h => AftercareFacts.InspectionRows(h.State, applicationById, PolicyOf))),
             Table("fact_holder_consultation", ReportSchema.FactHolderConsultation, holders.SelectMany(h => HolderFacts.ConsultationRows(h.State, applicationById, consultationById))),
             Table("fact_ban", ReportSchema.FactBan, holders.SelectMany(h => HolderFacts.BanRows(h.Key, h.State))),
+            Table("fact_orchestration", ReportSchema.FactOrchestration, orchestrations),
         ];
     }
 

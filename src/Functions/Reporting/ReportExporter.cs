@@ -1,4 +1,5 @@
 using Azure.Storage.Blobs.Models;
+using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -19,11 +20,12 @@ public sealed partial class ReportExporter(ReportBuilder builder, StorageClients
 {
     public const string Container = "reporting";
 
-    public async Task<ExportResult> ExportAsync(CancellationToken ct)
+    /// <summary>Export every table; <paramref name="durable"/> is the app's task hub, whose orchestrations go to <c>fact_orchestration</c>.</summary>
+    public async Task<ExportResult> ExportAsync(DurableTaskClient durable, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var day = ShanghaiTime.DateOf(now);
-        var tables = await builder.BuildAsync(ct);
+        var tables = await builder.BuildAsync(durable, ct);
         var container = storage.Container(Container);
         var exported = new List<ExportedTable>(tables.Count);
         foreach (var table in tables)
@@ -65,9 +67,9 @@ public sealed partial class ReportExporter(ReportBuilder builder, StorageClients
 public sealed partial class ReportingExportFunction(ReportExporter exporter, ILogger<ReportingExportFunction> logger)
 {
     [Function("ReportingExport")]
-    public async Task<string> Run([TimerTrigger("0 5 * * * *")] TimerInfo timer, CancellationToken ct)
+    public async Task<string> Run([TimerTrigger("0 5 * * * *")] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
-        var result = await exporter.ExportAsync(ct);
+        var result = await exporter.ExportAsync(durable, ct);
         var summary = $"{result.Tables.Count} reporting tables exported ({result.Tables.Sum(t => t.Rows)} rows)";
         LogExported(logger, summary);
         return summary;

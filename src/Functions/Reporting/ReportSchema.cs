@@ -246,11 +246,25 @@ public static class ReportSchema
         S("application_id"), S("cycle_id"), L("yuan"), D("recovered_on"), S("reference"), .. At("recorded_at"),
     ];
 
+    /// <summary>
+    /// One row per orchestration instance of the app's task hub (issue 15 item 3): what it is
+    /// about, its runtime status, what it waits for and until when (its custom status), and why it
+    /// failed. Read from the task hub at export time, not from the events.
+    /// </summary>
+    public static IReadOnlyList<ReportColumn> FactOrchestration { get; } =
+    [
+        S("instance_id"), S("kind"), S("orchestrator"), S("cycle_id"), S("application_id", true), S("notice_id", true), S("consultation_id", true),
+        S("runtime_status"), S("waiting_for", true), S("waiting_for_zh", true), S("waiting_for_en", true), S("waiting_role", true),
+        .. At("waiting_since_at", true), .. At("until_at", true, time: true), B("overdue", true), S("problem_code", true), S("problem_zh", true),
+        .. At("created_at", time: true), .. At("last_updated_at", time: true), S("failure_type", true), S("failure", true),
+    ];
+
     /// <summary>The label dimensions, each named after its vocabulary.</summary>
     public static IReadOnlyList<string> LabelTables { get; } =
     [
         "dim_application_status", "dim_category", "dim_organisation_size", "dim_sector", "dim_industry_sector",
         "dim_recommender_kind", "dim_tier", "dim_notice_list", "dim_ban_reason", "dim_recusal_basis",
+        "dim_orchestration_kind", "dim_orchestration_status",
     ];
 
     /// <summary>Every exported table and its columns, in export order.</summary>
@@ -291,6 +305,7 @@ public static class ReportSchema
         tables["fact_inspection"] = FactInspection;
         tables["fact_holder_consultation"] = FactHolderConsultation;
         tables["fact_ban"] = FactBan;
+        tables["fact_orchestration"] = FactOrchestration;
         return tables;
     }
 

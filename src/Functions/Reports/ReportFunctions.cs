@@ -207,26 +207,56 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
     [Function("LookUpReportFromPage")]
     [Public]
     [RateLimited(RateLimitGate.ReceiptLookups)]
-    [Api(Pages, "Follow a report from the page with its receipt code: its status and result, or the form again (404) when the code is wrong.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html")]
+    [Api(Pages, "Follow a report from the page (field code): 303 to /reports/result, the code carried in a short-lived HttpOnly SameSite=Strict cookie (never in the address); the form again (404) when the code cannot be one; a 403 page for a post from another site.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html", Status = 303)]
     public async Task<IResult> LookUpReportFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/reports/lookup")] HttpRequest req, CancellationToken ct)
     {
-        var form = req.HasFormContentType ? await req.ReadFormAsync(ct) : null;
-        var report = await FindAsync(form?["code"].ToString() ?? string.Empty, ct);
+        if (!WebSession.IsSameOrigin(req.HttpContext))
+        {
+            return Html.Page("举报查询", "<h1>不能查询</h1><p class=\"error\" role=\"alert\">请从本站的<a href=\"/reports/lookup\">举报查询</a>页面查询。</p>", StatusCodes.Status403Forbidden);
+        }
+
+        var code = req.HasFormContentType ? (await req.ReadFormAsync(ct))["code"].ToString() : string.Empty;
+        if (!ReceiptCodes.LooksValid(code))
+        {
+            // Not a code's shape: nothing is looked up; the same answer as a wrong code.
+            return Html.Page("举报查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+        }
+
+        // Post/redirect/get, the code in a cookie rather than the address (see LookupCookie for why).
+        LookupCookie.Set(req.HttpContext, ResultPath, ReceiptCodes.Normalise(code));
+        return Html.SeeOther(ResultPath);
+    }
+
+    /// <summary>Rate-limited like the form: the cookie holds the code itself, so a forged one must not be an unmetered way to guess.</summary>
+    [Function("ShowReportLookupResult")]
+    [Public]
+    [RateLimited(RateLimitGate.ReceiptLookups)]
+    [Api(Pages, "Where the report lookup form leads (303): the report's status and result; the form again with the error (404) for an unknown code, or with a note when no lookup is pending (the cookie lives 10 minutes).", Produces = "text/html")]
+    public async Task<IResult> ShowReportLookupResult([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/result")] HttpRequest req, CancellationToken ct)
+    {
+        var code = LookupCookie.Get(req.HttpContext);
+        if (code is null)
+        {
+            return Html.Page("举报查询", LookupForm(null, "查询结果在查询后10分钟内可以刷新查看，已经过期或尚未查询。请输入查询码。"), site: await Html.SiteAsync(readModels, ct));
+        }
+
+        var report = await FindAsync(code, ct);
         if (report is null)
         {
-            return Html.Page("举报查询", LookupForm("查询码不正确，请核对后重新输入。"), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return Html.Page("举报查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var status = StatusOf(report);
         var body = new StringBuilder("<h1>举报处理情况</h1><table>")
-            .Append("<tr><th>举报时间</th><td>").Append(Html.E(ShanghaiTime.ToShanghai(status.FiledAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td></tr>")
-            .Append("<tr><th>状态</th><td id=\"status\">").Append(Html.E(status.StatusText)).Append("</td></tr>");
+            .Append("<tr><th scope=\"row\">举报时间</th><td>").Append(Html.E(ShanghaiTime.ToShanghai(status.FiledAt).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture))).Append("</td></tr>")
+            .Append("<tr><th scope=\"row\">状态</th><td id=\"status\">").Append(Html.E(status.StatusText)).Append("</td></tr>");
         if (status.Result is not null)
         {
-            body.Append("<tr><th>处理结果</th><td id=\"result\">").Append(Html.E(status.Result)).Append("</td></tr>");
+            body.Append("<tr><th scope=\"row\">处理结果</th><td id=\"result\">").Append(Html.E(status.Result)).Append("</td></tr>");
         }
 
-        return Html.Page("举报处理情况", body.Append("</table>").ToString(), site: await Html.SiteAsync(readModels, ct));
+        body.Append("</table><p><a href=\"/reports/lookup\">查询其他举报</a></p>");
+        return Html.Page("举报处理情况", body.ToString(), site: await Html.SiteAsync(readModels, ct));
     }
 
     /// <summary>File a report (the API and the page both come here): the receipt code goes to the reporter only; the stream keeps its hash.</summary>
@@ -276,9 +306,14 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
             .Append("<p><button type=\"submit\">提交举报</button></p></form><p><a href=\"/reports/lookup\">查询举报处理结果</a></p>").ToString();
     }
 
-    private static string LookupForm(string? error) =>
+    private const string ResultPath = "/reports/result";
+
+    private const string WrongCode = "查询码不正确，请核对后重新输入。";
+
+    private static string LookupForm(string? error, string? note = null) =>
         "<h1>举报查询</h1>"
         + (error is null ? string.Empty : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")
+        + (note is null ? string.Empty : $"<p class=\"note\" id=\"note\">{Html.E(note)}</p>")
         + "<form method=\"post\" action=\"/forms/reports/lookup\"><label for=\"code\">查询码</label><input type=\"text\" id=\"code\" name=\"code\" maxlength=\"20\" autocomplete=\"off\" required><p><button type=\"submit\">查询</button></p></form>";
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

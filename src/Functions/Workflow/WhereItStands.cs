@@ -172,7 +172,10 @@ public sealed class WhereItStands(Standings standings)
         {
             if (instance.InstanceId.StartsWith(prefix, StringComparison.Ordinal))
             {
-                found.Add(instance);
+                // A query's answer can leave out why an instance failed; reading it by id gives it.
+                found.Add(instance is { RuntimeStatus: OrchestrationRuntimeStatus.Failed, FailureDetails: null }
+                    ? await durable.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, ct) ?? instance
+                    : instance);
             }
         }
 
@@ -188,7 +191,8 @@ public sealed class WhereItStands(Standings standings)
         StatusOf(instance),
         instance.FailureDetails?.ErrorMessage);
 
-    private static WaitingFor? StatusOf(OrchestrationMetadata instance)
+    /// <summary>What an orchestration shows it waits for (its custom status), as the API and the reporting export read it.</summary>
+    internal static WaitingFor? StatusOf(OrchestrationMetadata instance)
     {
         try
         {

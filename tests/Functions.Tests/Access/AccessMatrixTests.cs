@@ -125,6 +125,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IClassFixture<Azurite>,
         ["GET /notices/{noticeId}/filed"] = (Kind.Role, Everyone),
         ["GET /objections"] = (Kind.Role, Everyone),
         ["POST /forms/objections/lookup"] = (Kind.Role, Everyone),
+        ["GET /objections/result"] = (Kind.Role, Everyone),
 
         // Consultations: the office runs them; a department answers only through its signed link
         // (no caller here holds one: every link page refuses them all).
@@ -206,6 +207,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IClassFixture<Azurite>,
         ["GET /reports/filed"] = (Kind.Role, Everyone),
         ["GET /reports/lookup"] = (Kind.Role, Everyone),
         ["POST /forms/reports/lookup"] = (Kind.Role, Everyone),
+        ["GET /reports/result"] = (Kind.Role, Everyone),
         ["GET /api/audit/verify"] = (Kind.Role, [Supervisor]),
         ["GET /api/audit/document-reads"] = (Kind.Role, [Supervisor]),
 

@@ -221,7 +221,7 @@ public sealed class ReportingProcessTests(Azurite azurite) : IClassFixture<Azuri
         Assert.True(found > 0, $"'{exported}' should be in the export");
     }
 
-    private static async Task<string> AcceptedBenxiAsync(TestApp app, string name)
+    internal static async Task<string> AcceptedBenxiAsync(TestApp app, string name)
     {
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, "benxi-2026", Forms.BenxiOrganisation(name));

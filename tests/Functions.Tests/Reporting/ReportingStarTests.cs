@@ -275,7 +275,7 @@ public sealed partial class ReportingStarTests(Azurite azurite) : IClassFixture<
 
     // ---- DuckDB --------------------------------------------------------------------------------
 
-    private static async Task<Dictionary<string, List<Dictionary<string, string?>>>> DuckDbAsync(string dir, Dictionary<string, string> queries)
+    internal static async Task<Dictionary<string, List<Dictionary<string, string?>>>> DuckDbAsync(string dir, Dictionary<string, string> queries)
     {
         var script = Path.Combine(Repository.Root, "tests", "Functions.Tests", "Reporting", "duckdb", "query.mjs");
         var start = new ProcessStartInfo("node", [script])

@@ -84,8 +84,8 @@ public sealed class ReportTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         var code = System.Text.RegularExpressions.Regex.Match(await filed.Content.ReadAsStringAsync(), "id=\"receipt\">([A-Z0-9]{12})<").Groups[1].Value;
         Assert.Equal(12, code.Length);
 
-        var status = await _app.Anonymous().PostAsync("/forms/reports/lookup", new FormUrlEncodedContent(new Dictionary<string, string> { ["code"] = code }));
-        Assert.Contains("正在调查核实", await status.Content.ReadAsStringAsync());
+        var status = await PageLookups.LookUpAsync(_app, "/forms/reports/lookup", code);
+        Assert.Contains("正在调查核实", await status.Result!.Content.ReadAsStringAsync());
         var view = Assert.Single((await (await _app.As(Roles.Supervisor).GetAsync("/api/reports")).ExpectAsync(200)).EnumerateArray());
         Assert.False(view.GetProperty("realName").GetBoolean());
     }

@@ -67,6 +67,25 @@ public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>
     }
 
     [Fact]
+    public async Task AFailedConsultationRound_IsOnTheWorklist_WithWhyItFailed()
+    {
+        // A round's orchestration that cannot even read its input fails at once; the worklist finds
+        // rounds by a query, whose answer can leave out the failure, so it must read it by id.
+        var round = Orchestrations.Consultation($"{Cycle}-c9");
+        await _app.Durable.ScheduleNewOrchestrationInstanceAsync(nameof(QualityAward.Functions.Consultations.ConsultationOrchestration), null, new Microsoft.DurableTask.StartOrchestrationOptions(round));
+        using (var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            var ended = await _app.Durable.WaitForInstanceCompletionAsync(round, getInputsAndOutputs: false, wait.Token);
+            Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, ended.RuntimeStatus);
+        }
+
+        var failed = Assert.Single(await WorklistAsync(), i => i.Str("kind") == "failed");
+        Assert.Equal(("orchestration.failed", round), (failed.Str("code"), failed.Str("instanceId")));
+        Assert.DoesNotContain("unknown", failed.Str("zh"), StringComparison.Ordinal);
+        Assert.Contains("须由运维人员查看并重新启动", failed.Str("zh"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Submitted_TheApplicationsOrchestrationShowsTheStep_WhoHoldsIt_AndTheOfficeAndSupervisionAloneMayAsk()
     {
         var id = await SubmittedAsync("威海甲精密机械有限公司", 1);
