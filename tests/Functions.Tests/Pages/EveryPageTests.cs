@@ -12,8 +12,7 @@ namespace QualityAward.Functions.Tests.Pages;
 /// answers GET with text/html (its [Api] says so), plus the zh-CN page of an unknown address. The
 /// list is checked against the function catalogue, so a new page fails here until it is visited.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Chromium>
+public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IClassFixture<Chromium>
 {
     /// <summary>The pages by function name; <see cref="EveryPage_AtPhoneAndDesktopWidth_HasNoSeriousAxeFinding"/> visits each.</summary>
     private static readonly string[] Pages =

@@ -10,8 +10,7 @@ namespace QualityAward.Functions.Tests.Pages;
 /// (issue 19 item 5): the result page is a GET, a refresh shows it again and posts nothing, and the
 /// code travels in a short-lived HttpOnly SameSite=Strict cookie, never in an address.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IAsyncLifetime, IClassFixture<Chromium>
+public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IAsyncLifetime, IClassFixture<Chromium>
 {
     private const string WrongCode = "查询码不正确，请核对后重新输入。";
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
