@@ -15,7 +15,7 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
     {
         _app = await TestApp.StartAsync(azurite);
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
-        _context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN" });
+        _context = await _chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN" });
     }
 
     public async Task DisposeAsync()

@@ -78,7 +78,7 @@ public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassF
         await app.SettleAsync();
         var replyLink = new Uri(graph.Delivered.First(m => m.To == ConsultationTests.Addresses["tax"] && m.Link is not null).Link!).PathAndQuery;
 
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        var context = await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(90_000); // two cores shared with other test runs
         var console = new List<string>();

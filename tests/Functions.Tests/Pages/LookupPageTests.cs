@@ -147,7 +147,7 @@ public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IClass
     {
         var objectionCode = await ObjectionCodeAsync();
         var reportCode = await ReportCodeAsync();
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        var context = await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
         var page = await context.NewPageAsync();
         var posts = new List<string>();
         var dialogs = new List<string>();

@@ -14,7 +14,7 @@ public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClass
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
 
     private async Task<IBrowserContext> ContextAsync(TestApp app) =>
-        await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
 
     [Fact]
     public async Task Notice_NamesItsIssuerDatesAndObjectionChannel_TheFormsRedirect_AndEveryPublicPageFitsAPhone()
