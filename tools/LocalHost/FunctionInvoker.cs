@@ -35,18 +35,6 @@ public sealed class FunctionInvoker
         });
     }
 
-    /// <summary>Deliver one queue message to a queue function, in a scope of its own.</summary>
-    public async Task<object?> InvokeQueueAsync(IServiceProvider services, QueueFunction function, string message, CancellationToken ct)
-    {
-        await using var scope = services.CreateAsyncScope();
-        return await InvokeAsync(function.Method, scope.ServiceProvider, parameter => parameter.ParameterType switch
-        {
-            var t when t == typeof(string) && parameter.GetCustomAttribute<QueueTriggerAttribute>() is not null => message,
-            var t when t == typeof(CancellationToken) => ct,
-            _ => throw Unbindable(function.Name, parameter),
-        });
-    }
-
     private async Task<object?> InvokeAsync(MethodInfo method, IServiceProvider services, Func<ParameterInfo, object?> bind)
     {
         var target = method.IsStatic

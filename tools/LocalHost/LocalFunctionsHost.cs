@@ -12,7 +12,7 @@ namespace QualityAward.LocalHost;
 /// Builds the local host: the function app's services (the same <see cref="AppServices"/> the
 /// worker registers), an endpoint per HTTP function at its <c>[HttpTrigger]</c> route and methods
 /// running through the same <see cref="FunctionGate"/>, and — unless <c>Workflow:RunLocalTriggers</c>
-/// is false (tests drive them by hand) — the timer and queue functions on their schedules; the
+/// is false (tests drive them by hand) — the timer functions on their schedules; the
 /// orchestrator and activity functions run on the Durable Task SDK (<see cref="LocalDurable"/>).
 /// With <c>LocalMailbox:Enabled</c> it also serves the local mailbox (<see cref="LocalMailbox"/>).
 /// </summary>

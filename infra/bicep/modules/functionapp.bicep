@@ -2,8 +2,8 @@
 // (scripts/package.sh: host.json, functions.metadata and the worker at the package root).
 // Flex Consumption where the region offers it (the package in a blob container, read with the
 // identity), or Elastic Premium / Dedicated (run from the package blob URL, read with the identity,
-// or zip-deployed; no Azure Files share, which would need shared keys), optionally with a staging slot. Storage, the queue trigger, the host and
-// the Durable task hub use the user-assigned identity; secrets are Key Vault references resolved with it.
+// or zip-deployed; no Azure Files share, which would need shared keys), optionally with a staging slot. The app's storage, the host and
+// the Durable task hub (whose queues are the host's, on AzureWebJobsStorage) use the user-assigned identity; secrets are Key Vault references resolved with it.
 
 @description('Region.')
 param location string
@@ -171,12 +171,9 @@ var commonSettings = concat([
   { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
   { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
   { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
-  // The app's data (Storage:* options) and the queue trigger's connection named "Storage".
+  // The app's data (Storage:* options): tables and blobs; it has no queues of its own.
   { name: 'Storage__tableServiceUri', value: tableEndpoint }
   { name: 'Storage__blobServiceUri', value: blobEndpoint }
-  { name: 'Storage__queueServiceUri', value: queueEndpoint }
-  { name: 'Storage__credential', value: 'managedidentity' }
-  { name: 'Storage__clientId', value: identityClientId }
   { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
   // Sign-in.
   { name: 'Auth__Authority', value: authAuthority }

@@ -60,6 +60,8 @@ resource blobOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
+// Queues: the app has none of its own, but the Durable task hub's control and work-item queues are
+// on this account (AzureWebJobsStorage), read and written with this identity.
 resource queueContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storage.id, principalId, storageQueueDataContributor)
   scope: storage

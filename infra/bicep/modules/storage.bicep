@@ -1,5 +1,5 @@
-// The data: event store and read models (tables), documents, reporting files and backups (blobs),
-// reactions (queues). Also the Functions host's own storage. Shared keys are off: everything signs
+// The data: event store and read models (tables), documents, reporting files and backups (blobs).
+// Also the Functions host's own storage, whose Durable task hub uses tables, blobs and queues. Shared keys are off: everything signs
 // in with Microsoft Entra ID. Blob versioning and soft delete protect documents, reports and backups.
 
 @description('Region.')
@@ -76,7 +76,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-// The app creates its own tables, containers and queues at start-up; these exist before it so
+// The app creates its own tables and containers at start-up; these exist before it so
 // role assignments and the package upload can target them.
 resource reporting 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService

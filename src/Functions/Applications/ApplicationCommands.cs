@@ -21,7 +21,8 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
         IApplicationCommand command,
         Actor actor,
         string? commandId,
-        CancellationToken ct)
+        CancellationToken ct,
+        StreamRead<ApplicationState>? read = null)
     {
         var streamId = ApplicationId.Parse(applicationId).Value.StreamId;
         return streams.RunAsync(
@@ -38,7 +39,8 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
                 return decision;
             },
             new EventMetadata(actor, commandId, null),
-            ct);
+            ct,
+            read);
     }
 
     /// <summary>
@@ -65,6 +67,7 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
         return new ApplicationContext(cycle, calendar, history, actor, clock.GetUtcNow());
     }
 
-    public Task<CommandOutcome<ApplicationState>> RunAsync(string applicationId, IApplicationCommand command, Actor actor, string? commandId, CancellationToken ct) =>
-        RunAsync(applicationId, string.Empty, command, actor, commandId, ct);
+    /// <param name="read">The application's stream as the caller read it (to check who may act); the command decides on it, and appends only if the stream is still at its version.</param>
+    public Task<CommandOutcome<ApplicationState>> RunAsync(string applicationId, IApplicationCommand command, Actor actor, string? commandId, CancellationToken ct, StreamRead<ApplicationState>? read = null) =>
+        RunAsync(applicationId, string.Empty, command, actor, commandId, ct, read);
 }

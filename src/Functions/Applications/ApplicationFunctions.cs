@@ -250,15 +250,18 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     }
 
     /// <summary>Run a command for the caller in a role, and answer with the application as the caller may see it.</summary>
-    /// <remarks>With <paramref name="durable"/>, the application's orchestration is told (started at submission).</remarks>
-    public static async Task<IResult> RunAsync(HttpContext http, ApplicationCommands commands, string applicationId, IApplicationCommand command, string role, CancellationToken ct, DurableTaskClient? durable = null)
+    /// <remarks>
+    /// With <paramref name="durable"/>, the application's orchestration is told (started at submission).
+    /// With <paramref name="read"/>, the command decides on the stream as the caller read it.
+    /// </remarks>
+    public static async Task<IResult> RunAsync(HttpContext http, ApplicationCommands commands, string applicationId, IApplicationCommand command, string role, CancellationToken ct, DurableTaskClient? durable = null, StreamRead<ApplicationState>? read = null)
     {
         if (ApplicationId.Parse(applicationId) is { IsOk: false })
         {
             return NotFound(http);
         }
 
-        var outcome = await commands.RunAsync(applicationId, command, Caller.As(http.User, role), http.TraceIdentifier, ct);
+        var outcome = await commands.RunAsync(applicationId, command, Caller.As(http.User, role), http.TraceIdentifier, ct, read);
         if (outcome.Refused)
         {
             return Problems.For(http, outcome.Refusal!);
@@ -276,17 +279,25 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     /// As <see cref="RunAsync(HttpContext, ApplicationCommands, string, IApplicationCommand, string, CancellationToken)"/>,
     /// for commands with a body: a caller who may not see the application is answered 404 before the
     /// body is read, so what they send tells them nothing and a stranger's malformed body is not a 400.
+    /// The stream is read once: the command decides on the application the caller was found to see,
+    /// and appends only if nothing was appended since (else it is decided again on the newer record).
     /// </summary>
     public static async Task<IResult> RunAsync<TRequest>(HttpContext http, ApplicationCommands commands, Streams streams, string applicationId, Func<TRequest, IApplicationCommand> command, string role, CancellationToken ct, DurableTaskClient? durable = null)
         where TRequest : class
     {
-        if (await LoadVisibleAsync(applicationId, http.User, streams, ct) is null)
+        if (ApplicationId.Parse(applicationId) is not { IsOk: true } id)
+        {
+            return NotFound(http);
+        }
+
+        var read = await streams.ReadAsync(StreamKinds.Application, id.Value.StreamId, ct);
+        if (!await MayReadAsync(read.State, http.User, streams, ct))
         {
             return NotFound(http);
         }
 
         var (request, problem) = await JsonBody.ReadAsync<TRequest>(http, ct);
-        return problem ?? await RunAsync(http, commands, applicationId, command(request!), role, ct, durable);
+        return problem ?? await RunAsync(http, commands, applicationId, command(request!), role, ct, durable, read);
     }
 
     /// <summary>The application if the caller may read it; null otherwise (answered as 404: nobody learns it exists).</summary>
@@ -299,8 +310,12 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         var app = await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct);
-        return app.Exists && (CanRead(user, app) || CanRead(user, app, await Review.ReviewAccess.AssignedAsync(user, app, streams, ct))) ? app : null;
+        return await MayReadAsync(app, user, streams, ct) ? app : null;
     }
+
+    /// <summary>Whether the caller may read the application (it exists, and is theirs, their role's, or assigned to them to review).</summary>
+    private static async Task<bool> MayReadAsync(ApplicationState app, ClaimsPrincipal user, Streams streams, CancellationToken ct) =>
+        app.Exists && (CanRead(user, app) || CanRead(user, app, await Review.ReviewAccess.AssignedAsync(user, app, streams, ct)));
 
     /// <summary><paramref name="assignedReviewer"/>: the cycle's review has the caller as a reviewer of it, not recused.</summary>
     public static bool CanRead(ClaimsPrincipal user, ApplicationState app, bool assignedReviewer = false) =>

@@ -278,12 +278,11 @@ public static partial class ApplicationWorkflow
         }
     }
 
-    /// <summary>Several applications changed at once (a cycle decision applied to each).</summary>
-    public static async Task ChangedAsync(DurableTaskClient durable, Streams streams, IEnumerable<string> applicationIds, string what, ILogger logger, CancellationToken ct)
+    /// <summary>Several applications changed at once (a cycle decision applied to each), as they stand now.</summary>
+    public static async Task ChangedAsync(DurableTaskClient durable, IEnumerable<ApplicationState> apps, string what, ILogger logger, CancellationToken ct)
     {
-        foreach (var id in applicationIds.Distinct())
+        foreach (var app in apps)
         {
-            var app = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(id).Value.StreamId, ct);
             await ChangedAsync(durable, app, what, logger, ct);
         }
     }

@@ -53,6 +53,24 @@ public sealed class HolderDutyOrchestration : TaskOrchestrator<HolderDutyWork, H
     public static string InstanceId(string holderKey, HolderDuty duty) =>
         string.Create(System.Globalization.CultureInfo.InvariantCulture, $"holder-{holderKey}-{duty.Name}-{duty.DueOn:yyyy-MM-dd}-{duty.ApplicationId}");
 
+    /// <summary>
+    /// The duty orchestration that waits on a round about an award holder: the one whose duty opened
+    /// it (<see cref="HolderDutySteps.OpenRound"/>: <see cref="ConsultationIds.ForHolder"/> of the award
+    /// and the duty's day). Null for a round about applications.
+    /// </summary>
+    public static string? WaitingOn(ConsultationOpened round)
+    {
+        var id = round.ConsultationId;
+        if (round.HolderKey is not { } key || round.Applicants is not [var award] || id.Length < 8
+            || !DateOnly.TryParseExact(id[^8..], "yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var dueOn)
+            || ConsultationIds.ForHolder(award.ApplicationId, dueOn) != id)
+        {
+            return null;
+        }
+
+        return InstanceId(key, new HolderDuty(award.ApplicationId, HolderDutyKind.Consultation, dueOn, null));
+    }
+
     [Function(nameof(HolderDutyOrchestration))]
     public static Task<HolderDutyOutcome> Run([OrchestrationTrigger] TaskOrchestrationContext context) =>
         new HolderDutyOrchestration().RunAsync(context, context.GetInput<HolderDutyWork>()!);

@@ -58,7 +58,8 @@ public sealed partial class HolderSupervision(ReadModels readModels, HolderComma
                 var instance = await durable.GetInstanceAsync(work.InstanceId, ct);
                 if (instance is null && !recorded)
                 {
-                    await StartAsync(durable, work, ct);
+                    // A run at the same moment may have started it; anything else fails the run, and the host runs it again.
+                    await Orchestrations.StartOnceAsync(durable, nameof(HolderDutyOrchestration), work.InstanceId, work, Afresh.Never, ct);
                     started++;
                 }
                 else if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
@@ -75,22 +76,6 @@ public sealed partial class HolderSupervision(ReadModels readModels, HolderComma
         }
 
         return $"{started} started, {woken} woken";
-    }
-
-    private async Task StartAsync(DurableTaskClient durable, HolderDutyWork work, CancellationToken ct)
-    {
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(HolderDutyOrchestration), work, new StartOrchestrationOptions(work.InstanceId), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // A run at the same moment may have started it; anything else fails the run, and the host runs it again.
-            if (await durable.GetInstanceAsync(work.InstanceId, ct) is null)
-            {
-                throw;
-            }
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "HolderSupervision: {Count} holder duties due by {Today} started")]

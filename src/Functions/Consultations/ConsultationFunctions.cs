@@ -228,7 +228,7 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(http, outcome.Refusal!);
         }
 
-        await ConsultationWorkflow.ChangedAsync(durable, consultationId, "closed", logger, ct);
+        await ConsultationWorkflow.ChangedAsync(durable, outcome.State.Opened!, "closed", logger, ct);
         return Results.Ok(await ViewAsync(outcome.State, options.CurrentValue, ct));
     }
 
@@ -412,8 +412,9 @@ public sealed partial class ConsultationFunctions(
                 : ErrorPage(outcome.Refusal);
         }
 
-        // The round's orchestration reads the answer (and closes in on the round once all are in).
-        await ConsultationWorkflow.ChangedAsync(durable, consultationId, "answered", logger, ct);
+        // The round's orchestration reads the answer (and closes in on the round once all are in);
+        // about an award holder, so does the holder's duty orchestration, which records an adverse one.
+        await ConsultationWorkflow.ChangedAsync(durable, outcome.State.Opened!, "answered", logger, ct);
         var sender = await SenderAsync(outcome.State, ct);
         return Html.Page("意见已提交", AnsweredPage(outcome.State, dept.Value, options.CurrentValue, sender, "已收到贵单位的意见，谢谢。"), site: sender.AwardName);
     }
@@ -752,6 +753,6 @@ public static class ConsultationSetup
         services.AddSingleton<ReplyTokens>();
         services.AddSingleton<ConsultationCommands>();
         services.AddSingleton<ConsultationMail>();
-        services.AddSingleton(new StorageNeeds([MailLog.TableName], [], []));
+        services.AddSingleton(new StorageNeeds([MailLog.TableName], []));
     }
 }

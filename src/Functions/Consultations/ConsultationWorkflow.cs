@@ -9,6 +9,7 @@ using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Policies;
 using QualityAward.Functions.Applications;
+using QualityAward.Functions.Awards;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Mail;
 using QualityAward.Functions.Storage;
@@ -140,14 +141,10 @@ public static partial class ConsultationWorkflow
     /// </summary>
     public static async Task StartAsync(DurableTaskClient durable, ConsultationOpened opened, ILogger logger, CancellationToken ct)
     {
-        var instance = Orchestrations.Consultation(opened.ConsultationId);
-        if (await durable.GetInstanceAsync(instance, ct) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
+        if (await Orchestrations.StartOnceAsync(durable, nameof(ConsultationOrchestration), Orchestrations.Consultation(opened.ConsultationId), WorkFor(opened), Afresh.IfFailed, ct))
         {
-            return;
+            LogStarted(logger, opened.ConsultationId, opened.DueAt);
         }
-
-        await ScheduleAsync(durable, instance, WorkFor(opened), ct);
-        LogStarted(logger, opened.ConsultationId, opened.DueAt);
     }
 
     /// <summary>
@@ -156,6 +153,20 @@ public static partial class ConsultationWorkflow
     /// </summary>
     public static Task ChangedAsync(DurableTaskClient durable, string consultationId, string what, ILogger logger, CancellationToken ct) =>
         Orchestrations.SignalAsync(durable, Orchestrations.Consultation(consultationId), what, logger, ct);
+
+    /// <summary>
+    /// A department answered, or the round was closed: wake the round's orchestration and, for a
+    /// round about an award holder, the holder's duty orchestration that waits on it, so that the
+    /// holder's record shows an adverse answer at once (not at its next look). Wake-ups only.
+    /// </summary>
+    public static async Task ChangedAsync(DurableTaskClient durable, ConsultationOpened round, string what, ILogger logger, CancellationToken ct)
+    {
+        await ChangedAsync(durable, round.ConsultationId, what, logger, ct);
+        if (HolderDutyOrchestration.WaitingOn(round) is { } duty)
+        {
+            await Orchestrations.SignalAsync(durable, duty, what, logger, ct);
+        }
+    }
 
     /// <summary>
     /// The office asked for a mail to go again: wake the round's orchestration, or — when it has
@@ -170,23 +181,7 @@ public static partial class ConsultationWorkflow
             return;
         }
 
-        await ScheduleAsync(durable, instance, WorkFor(opened), ct);
-    }
-
-    private static async Task ScheduleAsync(DurableTaskClient durable, string instance, ConsultationWork work, CancellationToken ct)
-    {
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(ConsultationOrchestration), work, new StartOrchestrationOptions(instance), ct);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is not { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending })
-            {
-                throw;
-            }
-        }
+        await Orchestrations.StartOnceAsync(durable, nameof(ConsultationOrchestration), instance, WorkFor(opened), Afresh.IfEnded, ct);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consultation {ConsultationId} opened; its orchestration mails the departments and waits for their answers until {DueAt:O}")]

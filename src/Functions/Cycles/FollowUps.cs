@@ -41,12 +41,14 @@ public sealed partial class FollowUps(ApplicationCommands applications, CycleCom
 
     /// <summary>
     /// Apply a cycle decision just appended to every application it names (each command keyed by the
-    /// decision's event, so running it again changes nothing). Returns the refusals, and the applications touched.
+    /// decision's event, so running it again changes nothing). Returns the refusals, and each
+    /// application it named as it stands after its step (as read or appended here), so that whoever
+    /// tells their orchestrations need not read them again.
     /// </summary>
-    public async Task<(IReadOnlyList<StepRefusal> Refused, IReadOnlyList<string> Touched)> ApplyDecisionAsync(CommandOutcome<CycleState> outcome, CancellationToken ct)
+    public async Task<(IReadOnlyList<StepRefusal> Refused, IReadOnlyList<ApplicationState> Touched)> ApplyDecisionAsync(CommandOutcome<CycleState> outcome, CancellationToken ct)
     {
         var refused = new List<StepRefusal>();
-        var touched = new List<string>();
+        var touched = new Dictionary<string, ApplicationState>(StringComparer.Ordinal);
         foreach (var e in outcome.Appended)
         {
             IEnumerable<string> named = e.Event switch
@@ -60,28 +62,33 @@ public sealed partial class FollowUps(ApplicationCommands applications, CycleCom
             };
             foreach (var id in named.Distinct())
             {
-                touched.Add(id);
-                if (await MoveOnAsync(id, $"{e.StreamId}:{e.Version}", ct) is { Code: not NothingOwed } no)
+                var (no, app) = await StepAsync(id, $"{e.StreamId}:{e.Version}", ct);
+                touched[id] = app;
+                if (no is { Code: not NothingOwed })
                 {
                     refused.Add(no);
                 }
             }
         }
 
-        return (refused, touched);
+        return (refused, touched.Values.ToList());
     }
 
     /// <summary>
     /// Take the step the system owes the application now, if any: null when it moved on, a
     /// <see cref="NothingOwed"/> refusal when nothing is owed (or the step changed nothing), else the decider's refusal.
     /// </summary>
-    public async Task<StepRefusal?> MoveOnAsync(string applicationId, string commandKey, CancellationToken ct)
+    public async Task<StepRefusal?> MoveOnAsync(string applicationId, string commandKey, CancellationToken ct) =>
+        (await StepAsync(applicationId, commandKey, ct)).Refused;
+
+    /// <summary>As <see cref="MoveOnAsync"/>, with the application as it stands after: as the step appended to it, else as read.</summary>
+    private async Task<(StepRefusal? Refused, ApplicationState App)> StepAsync(string applicationId, string commandKey, CancellationToken ct)
     {
         var (app, record, standing) = await standings.OfAsync(applicationId, ct);
         var owed = record is null ? null : Owed(standing);
         if (record is null || owed is null)
         {
-            return new StepRefusal(applicationId, NothingOwed, "系统当前无需为该申报执行步骤。", "Nothing is owed to the application now.");
+            return (new StepRefusal(applicationId, NothingOwed, "系统当前无需为该申报执行步骤。", "Nothing is owed to the application now."), app);
         }
 
         var step = standing.Steps.First(s => s.Command == owed && s.Role == Roles.System);
@@ -90,10 +97,10 @@ public sealed partial class FollowUps(ApplicationCommands applications, CycleCom
         if (outcome.Refusal is { } refusal)
         {
             LogRefused(logger, owed, applicationId, refusal.Code);
-            return new StepRefusal(applicationId, refusal.Code, refusal.Zh, refusal.En);
+            return (new StepRefusal(applicationId, refusal.Code, refusal.Zh, refusal.En), outcome.State);
         }
 
-        return outcome.Appended.Count > 0 ? null : new StepRefusal(applicationId, NothingOwed, "该步骤已执行。", "The step was taken already.");
+        return (outcome.Appended.Count > 0 ? null : new StepRefusal(applicationId, NothingOwed, "该步骤已执行。", "The step was taken already."), outcome.State);
     }
 
     /// <summary>An application that left the process (withdrawn, disqualified) leaves the proposed winners; its place stays empty.</summary>

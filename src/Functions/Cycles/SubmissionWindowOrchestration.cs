@@ -137,24 +137,9 @@ public static partial class SubmissionWindowWorkflow
     /// </summary>
     public static async Task StartAsync(DurableTaskClient durable, string cycleId, ILogger logger, CancellationToken ct)
     {
-        var instance = Orchestrations.SubmissionWindow(cycleId);
-        if (await durable.GetInstanceAsync(instance, ct) is not null)
+        if (await Orchestrations.StartOnceAsync(durable, nameof(SubmissionWindowOrchestration), Orchestrations.SubmissionWindow(cycleId), new SubmissionWindowWork(cycleId), Afresh.Never, ct))
         {
-            return;
-        }
-
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(SubmissionWindowOrchestration), new SubmissionWindowWork(cycleId), new StartOrchestrationOptions(instance), ct);
             LogStarted(logger, cycleId);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is null)
-            {
-                throw;
-            }
         }
     }
 

@@ -29,7 +29,7 @@ public sealed class ApiFunctions(HealthCheckService health, OpenApiDocument open
 
     [Function("Ready")]
     [Public]
-    [Api(Tag, "Tables, blobs and queues answer (readiness); 503 if not.", Produces = "text/plain")]
+    [Api(Tag, "Tables and blobs answer (readiness); 503 if not.", Produces = "text/plain")]
     public Task<IResult> Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "healthz/ready")] HttpRequest req, CancellationToken ct) =>
         CheckAsync(c => c.Tags.Contains(Telemetry.ReadyTag), ct);
 

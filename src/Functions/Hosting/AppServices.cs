@@ -93,9 +93,8 @@ public static class AppServices
 
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
-            [StorageClients.DocumentsContainer],
-            []));
-        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container], []));
+            [StorageClients.DocumentsContainer]));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
@@ -228,7 +227,7 @@ public static class AppServices
     }
 }
 
-/// <summary>Creates every table, container and queue before the server takes requests.</summary>
+/// <summary>Creates every table and container before the server takes requests.</summary>
 public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -237,13 +236,12 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
         await storage.EnsureCreatedAsync(
             all.SelectMany(n => n.Tables).Distinct(),
             all.SelectMany(n => n.Containers).Distinct(),
-            all.SelectMany(n => n.Queues).Distinct(),
             cancellationToken);
         LogReady(logger, storage.Tables.AccountName);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables, containers and queues exist)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables and containers exist)")]
     private static partial void LogReady(ILogger logger, string account);
 }

@@ -4,8 +4,8 @@ using System.Text.RegularExpressions;
 namespace QualityAward.Functions.Hosting;
 
 /// <summary>
-/// Where the data lives. Locally a connection string (Azurite); in Azure the three service URIs
-/// with the function app's managed identity (shared keys are off in production).
+/// Where the data lives. Locally a connection string (Azurite); in Azure the table and blob service
+/// URIs with the function app's managed identity (shared keys are off in production).
 /// </summary>
 public sealed partial class StorageOptions : IValidatableObject
 {
@@ -17,10 +17,8 @@ public sealed partial class StorageOptions : IValidatableObject
 
     public Uri? BlobServiceUri { get; set; }
 
-    public Uri? QueueServiceUri { get; set; }
-
     /// <summary>
-    /// Prefix for every table, container and queue name: lets several instances (tests) share one
+    /// Prefix for every table and container name: lets several instances (tests) share one
     /// account. Lowercase letters and digits, starting with a letter.
     /// </summary>
     public string Prefix { get; set; } = string.Empty;
@@ -33,11 +31,11 @@ public sealed partial class StorageOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var hasUris = TableServiceUri is not null && BlobServiceUri is not null && QueueServiceUri is not null;
+        var hasUris = TableServiceUri is not null && BlobServiceUri is not null;
         if (string.IsNullOrWhiteSpace(ConnectionString) && !hasUris)
         {
             yield return new ValidationResult(
-                "Storage is not configured: set Storage:ConnectionString (local, Azurite) or Storage:TableServiceUri, Storage:BlobServiceUri and Storage:QueueServiceUri (Azure, managed identity).",
+                "Storage is not configured: set Storage:ConnectionString (local, Azurite) or Storage:TableServiceUri and Storage:BlobServiceUri (Azure, managed identity).",
                 [nameof(ConnectionString)]);
         }
 

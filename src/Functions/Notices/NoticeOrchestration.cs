@@ -142,9 +142,13 @@ public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationComma
         }
     }
 
-    /// <summary>Move one listed application on past the notice; its refusal, if any, for the office.</summary>
+    /// <summary>
+    /// Move one listed application on past the notice; its refusal, if any, for the office. Then wake
+    /// the application's orchestration, so that it shows its next step now rather than at its next
+    /// look (a wake-up only, sent whether this attempt moved it or found it moved already).
+    /// </summary>
     [Function(PassNotice)]
-    public async Task<StepRefusal?> PassNoticeAsync([ActivityTrigger] NoticeEntryStep step)
+    public async Task<StepRefusal?> PassNoticeAsync([ActivityTrigger] NoticeEntryStep step, [DurableClient] DurableTaskClient durable)
     {
         var notice = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(step.NoticeId).Value.StreamId, CancellationToken.None);
         var outcome = await applications.RunAsync(
@@ -153,15 +157,16 @@ public sealed partial class NoticeSteps(NoticeCommands notices, ApplicationComma
             Actor.System,
             $"{Orchestrations.Notice(step.NoticeId)}:pass:{step.ApplicationId}",
             CancellationToken.None);
+        if (outcome.Refusal is { Code: "concurrency.conflict" } busy)
+        {
+            // Busy, not refused: fail the attempt so the retry policy runs it again.
+            throw new InvalidOperationException($"Passing {step.ApplicationId} past {step.NoticeId}: {busy}");
+        }
+
+        await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "notice-closed", logger, CancellationToken.None);
         if (outcome.Refusal is not { } refusal)
         {
             return null;
-        }
-
-        if (refusal.Code == "concurrency.conflict")
-        {
-            // Busy, not refused: fail the attempt so the retry policy runs it again.
-            throw new InvalidOperationException($"Passing {step.ApplicationId} past {step.NoticeId}: {refusal}");
         }
 
         LogNotMoved(logger, step.ApplicationId, step.NoticeId, refusal.Code);
@@ -186,24 +191,9 @@ public static partial class NoticeWorkflow
     public static async Task StartAsync(DurableTaskClient durable, NoticeState notice, ILogger logger, CancellationToken ct)
     {
         var o = notice.Opened!;
-        var instance = Orchestrations.Notice(o.NoticeId);
-        if (await durable.GetInstanceAsync(instance, ct) is { RuntimeStatus: not (OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated) })
+        if (await Orchestrations.StartOnceAsync(durable, nameof(NoticeOrchestration), Orchestrations.Notice(o.NoticeId), new NoticeWork(o.NoticeId, o.CycleId, o.ClosesAt), Afresh.IfFailed, ct))
         {
-            return;
-        }
-
-        try
-        {
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(NoticeOrchestration), new NoticeWork(o.NoticeId, o.CycleId, o.ClosesAt), new StartOrchestrationOptions(instance), ct);
             LogStarted(logger, o.NoticeId, o.ClosesAt);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Another request may have started it at the same moment; anything else is a failure.
-            if (await durable.GetInstanceAsync(instance, ct) is null or { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated })
-            {
-                throw;
-            }
         }
     }
 

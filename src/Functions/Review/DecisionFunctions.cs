@@ -464,7 +464,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         }
 
         var (_, touched) = await followUps.ApplyDecisionAsync(outcome, ct);
-        await ApplicationWorkflow.ChangedAsync(durable, streams, touched, "cycle-decision", _log, ct);
+        await ApplicationWorkflow.ChangedAsync(durable, touched, "cycle-decision", _log, ct);
         return Results.Ok(view(outcome.State));
     }
 

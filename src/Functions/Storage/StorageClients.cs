@@ -2,7 +2,6 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
-using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 using QualityAward.Functions.Hosting;
 
@@ -10,8 +9,8 @@ namespace QualityAward.Functions.Storage;
 
 /// <summary>
 /// The Azure Storage clients, created once. With a connection string (Azurite) they use the
-/// account key; with service URIs they use the managed identity. Queue messages are base64, as
-/// the Functions queue trigger expects by default.
+/// account key; with service URIs they use the managed identity. Tables and blobs only: the app has
+/// no queues of its own (the Durable task hub's are the Functions host's, on <c>AzureWebJobsStorage</c>).
 /// </summary>
 public sealed class StorageClients
 {
@@ -27,12 +26,10 @@ public sealed class StorageClients
     {
         var o = options.Value;
         _prefix = o.Prefix;
-        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
         if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
             Tables = new TableServiceClient(o.ConnectionString);
             Blobs = new BlobServiceClient(o.ConnectionString);
-            Queues = new QueueServiceClient(o.ConnectionString, queueOptions);
         }
         else
         {
@@ -41,7 +38,6 @@ public sealed class StorageClients
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId));
             Tables = new TableServiceClient(o.TableServiceUri!, credential);
             Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
-            Queues = new QueueServiceClient(o.QueueServiceUri!, credential, queueOptions);
         }
     }
 
@@ -49,21 +45,17 @@ public sealed class StorageClients
 
     public BlobServiceClient Blobs { get; }
 
-    public QueueServiceClient Queues { get; }
-
     public string Name(string baseName) => _prefix + baseName;
 
     public TableClient Table(string baseName) => Tables.GetTableClient(Name(baseName));
 
     public BlobContainerClient Container(string baseName) => Blobs.GetBlobContainerClient(ContainerName(baseName));
 
-    public QueueClient Queue(string baseName) => Queues.GetQueueClient(ContainerName(baseName));
-
-    /// <summary>Containers and queues allow hyphens but tables do not; both are lowercase.</summary>
+    /// <summary>Containers allow hyphens but tables do not; both are lowercase.</summary>
     public string ContainerName(string baseName) => string.IsNullOrEmpty(_prefix) ? baseName : $"{_prefix}-{baseName}";
 
-    /// <summary>Create every table, container and queue the app uses (idempotent; run at start-up).</summary>
-    public async Task EnsureCreatedAsync(IEnumerable<string> tables, IEnumerable<string> containers, IEnumerable<string> queues, CancellationToken ct)
+    /// <summary>Create every table and container the app uses (idempotent; run at start-up).</summary>
+    public async Task EnsureCreatedAsync(IEnumerable<string> tables, IEnumerable<string> containers, CancellationToken ct)
     {
         foreach (var t in tables)
         {
@@ -74,14 +66,8 @@ public sealed class StorageClients
         {
             await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
         }
-
-        foreach (var q in queues)
-        {
-            await Queue(q).CreateIfNotExistsAsync(cancellationToken: ct);
-            await Queue(q + "-poison").CreateIfNotExistsAsync(cancellationToken: ct);
-        }
     }
 }
 
-/// <summary>The tables, containers and queues each slice needs; collected at start-up.</summary>
-public sealed record StorageNeeds(IReadOnlyList<string> Tables, IReadOnlyList<string> Containers, IReadOnlyList<string> Queues);
+/// <summary>The tables and containers each slice needs; collected at start-up.</summary>
+public sealed record StorageNeeds(IReadOnlyList<string> Tables, IReadOnlyList<string> Containers);

@@ -41,6 +41,44 @@ public static partial class Orchestrations
     public static string SubmissionWindow(string cycleId) => $"window-{cycleId}";
 
     /// <summary>
+    /// Start an orchestration under <paramref name="instanceId"/>, once: a start that finds the
+    /// instance there already leaves it alone, unless <paramref name="afresh"/> says to start it
+    /// afresh (its steps are idempotent, so running it again only takes what is still owed). A start
+    /// that loses a race with another (the instance appeared meanwhile) is not a failure; anything
+    /// else is. True when this call started it.
+    /// </summary>
+    public static async Task<bool> StartOnceAsync(DurableTaskClient durable, TaskName orchestrator, string instanceId, object input, Afresh afresh, CancellationToken ct)
+    {
+        if (await durable.GetInstanceAsync(instanceId, ct) is { } existing && !StartsAfresh(existing.RuntimeStatus, afresh))
+        {
+            return false;
+        }
+
+        try
+        {
+            await durable.ScheduleNewOrchestrationInstanceAsync(orchestrator, input, new StartOrchestrationOptions(instanceId), ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Another request may have started it at the same moment; anything else is a failure.
+            if (await durable.GetInstanceAsync(instanceId, ct) is { } racing && !StartsAfresh(racing.RuntimeStatus, afresh))
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    private static bool StartsAfresh(OrchestrationRuntimeStatus status, Afresh afresh) => afresh switch
+    {
+        Afresh.IfFailed => status is OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated,
+        Afresh.IfEnded => status is OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated,
+        _ => false,
+    };
+
+    /// <summary>
     /// Wake an orchestration (<see cref="Changed"/>). A wake-up only: the orchestration reads what
     /// changed from the record, so one that is lost (the instance finished, a failure here) changes
     /// nothing but timing — it also looks again at least every <see cref="LongestNap"/>.
@@ -77,6 +115,19 @@ public static partial class Orchestrations
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not wake orchestration {InstanceId} ({What}); it looks again on its own within hours")]
     private static partial void LogSignalLost(ILogger logger, Exception ex, string instanceId, string what);
+}
+
+/// <summary>Whether <see cref="Orchestrations.StartOnceAsync"/> starts afresh an instance it finds there already.</summary>
+public enum Afresh
+{
+    /// <summary>Never: any instance, in any state, is left alone.</summary>
+    Never,
+
+    /// <summary>One that failed or was terminated (an operator's way to set it going again); a running or completed one is left alone.</summary>
+    IfFailed,
+
+    /// <summary>Any that is no longer running (completed too): it runs once more.</summary>
+    IfEnded,
 }
 
 /// <summary>

@@ -27,6 +27,13 @@ public sealed record CommandOutcome<TState>(TState State, IReadOnlyList<StoredEv
 }
 
 /// <summary>
+/// A stream as read once: its events and the state they fold to. A caller that checks something on
+/// the state (who may see it) passes it to <see cref="Streams.RunAsync"/>, which decides on the same
+/// read and appends only if the stream is still at its version.
+/// </summary>
+public sealed record StreamRead<TState>(TState State, IReadOnlyList<StoredEvent> Events);
+
+/// <summary>
 /// Load → decide → append, with the retry that optimistic concurrency needs: if another writer
 /// appended first, the stream is read again and the command decided again against the new state.
 /// After an append the read models are projected at once; if that fails, the projection sweep finishes it.
@@ -47,17 +54,30 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
     public Task<TState> LoadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
         where TEvent : IDomainEvent => loader.LoadAsync(kind, streamId, ct);
 
+    /// <summary>The stream's events and its state, for a check before a command that then runs on the same read.</summary>
+    public async Task<StreamRead<TState>> ReadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
+        where TEvent : IDomainEvent
+    {
+        var events = await store.ReadAsync(streamId, ct);
+        return new StreamRead<TState>(loader.Fold(kind, streamId, events), events);
+    }
+
+    /// <param name="read">
+    /// The stream as the caller read it already, if it did: the first attempt decides on it instead of
+    /// reading again, and its append is conditional on that read's version like any other.
+    /// </param>
     public async Task<CommandOutcome<TState>> RunAsync<TState, TEvent>(
         StreamKind<TState, TEvent> kind,
         string streamId,
         Func<TState, ValueTask<Decision<TEvent>>> decide,
         EventMetadata metadata,
-        CancellationToken ct)
+        CancellationToken ct,
+        StreamRead<TState>? read = null)
         where TEvent : IDomainEvent
     {
         for (var attempt = 1; ; attempt++)
         {
-            var events = await store.ReadAsync(streamId, ct);
+            var events = attempt == 1 && read is not null ? read.Events : await store.ReadAsync(streamId, ct);
             var state = loader.Fold(kind, streamId, events);
             var decision = await decide(state);
             if (decision.IsRefused)

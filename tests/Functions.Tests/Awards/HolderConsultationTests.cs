@@ -130,4 +130,38 @@ public sealed class HolderConsultationTests(Azurite azurite) : IClassFixture<Azu
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "serious-violation", reason = "税务部门反馈获奖后被列入重大税收违法失信名单。", occurredOn = "2026-05-20" })).ExpectAsync(200);
         Assert.DoesNotContain(await DueAsync(), d => d.Str("kind") == "adverse-record");
     }
+
+    [Fact]
+    public async Task AdverseAnswer_ReachesTheHoldersRecordAtOnce_TheDutyOrchestrationIsWokenNotLeftToItsNap()
+    {
+        var owner = "holder-" + Guid.NewGuid().ToString("N");
+        var id = await Holders.AwardAsync(_app, "changde-2025", owner, ConsultationTests.ChangdeForm("常德获奖精密制造有限公司", Key), new DateOnly(2025, 6, 30));
+        var roundId = ConsultationIds.ForHolder(id, new DateOnly(2026, 6, 30));
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 6, 30, 0, 0, 1, TimeSpan.FromHours(8)));
+        Assert.Equal("2 started, 0 woken", await SuperviseAsync());
+        await _app.SettleAsync(); // the round's own orchestration, started by the duty's, mails the departments
+        var instance = HolderDutyOrchestration.InstanceId(Key, new HolderDuty(id, HolderDutyKind.Consultation, new DateOnly(2026, 6, 30), null));
+        var waiting = JsonSerializer.Deserialize<WaitingFor>((await _app.Durable.GetInstanceAsync(instance, getInputsAndOutputs: true))!.SerializedCustomStatus!, Json.Options)!;
+        Assert.Equal("department-answers", waiting.Code);
+        Assert.NotNull(waiting.Seen); // waiting: its next look on its own is a nap (hours) away
+
+        // The tax office answers; nobody moves the clock or runs the daily function.
+        var mail = Assert.Single(_graph.Delivered, m => m.Link is { } l && l.Contains($"/consultations/{roundId}/tax?t=", StringComparison.Ordinal));
+        var link = new Uri(mail.Link!);
+        var form = new Dictionary<string, string> { ["t"] = Uri.UnescapeDataString(link.Query.Split("?t=")[1]), ["respondentName"] = "王科长", ["v-" + id] = "adverse", ["d-" + id] = "2026年5月因重大税收违法行为被列入失信名单。" };
+        Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/tax", new FormUrlEncodedContent(form))).StatusCode);
+
+        // The answer woke the holder's duty orchestration, which puts it on the holder's record.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        var records = (await HolderAsync()).GetProperty("adverseRecords").EnumerateArray().ToList();
+        while (records.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+            records = (await HolderAsync()).GetProperty("adverseRecords").EnumerateArray().ToList();
+        }
+
+        var record = Assert.Single(records);
+        Assert.Equal("tax", record.Str("department"));
+        Assert.Equal(roundId, record.Str("consultationId"));
+    }
 }

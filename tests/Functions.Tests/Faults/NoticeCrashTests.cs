@@ -131,7 +131,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output) 
         twice++;
         foreach (var application in applications)
         {
-            Assert.Null(await steps.PassNoticeAsync(new NoticeEntryStep(noticeId, application)));
+            Assert.Null(await steps.PassNoticeAsync(new NoticeEntryStep(noticeId, application), second.Durable));
             twice++;
         }
 

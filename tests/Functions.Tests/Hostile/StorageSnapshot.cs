@@ -8,7 +8,7 @@ namespace QualityAward.Functions.Tests.Hostile;
 /// <summary>
 /// Everything one test app has stored, as comparable text lines: every entity of every table with
 /// the app's prefix (all properties but Timestamp and ETag), every blob of the app's containers
-/// (name, length, content MD5 computed here), and the message count of the app's queues.
+/// (name, length, content MD5 computed here). The app has no queues of its own.
 /// </summary>
 public sealed record StorageSnapshot(IReadOnlyList<string> Lines)
 {
@@ -38,12 +38,6 @@ public sealed record StorageSnapshot(IReadOnlyList<string> Lines)
                 var content = (await client.GetBlobClient(blob.Name).DownloadContentAsync()).Value.Content.ToArray();
                 lines.Add($"  {container.Name}/{blob.Name}: {content.Length} bytes, md5 {Convert.ToHexString(MD5.HashData(content))}");
             }
-        }
-
-        await foreach (var queue in storage.Queues.GetQueuesAsync(prefix: app.Prefix + "-"))
-        {
-            var properties = await storage.Queues.GetQueueClient(queue.Name).GetPropertiesAsync();
-            lines.Add($"queue {queue.Name}: {properties.Value.ApproximateMessagesCount} messages");
         }
 
         lines.Sort(StringComparer.Ordinal);

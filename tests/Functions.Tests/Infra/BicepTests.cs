@@ -49,8 +49,8 @@ public sealed partial class BicepTests
         Assert.Contains("\"functionapp,linux\"", json);
         foreach (var setting in new[]
         {
-            "FUNCTIONS_WORKER_RUNTIME", "Storage__tableServiceUri", "Storage__blobServiceUri", "Storage__queueServiceUri",
-            "Storage__credential", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING",
+            "FUNCTIONS_WORKER_RUNTIME", "Storage__tableServiceUri", "Storage__blobServiceUri",
+            "Storage__ManagedIdentityClientId", "Auth__Authority", "Auth__Audience", "APPLICATIONINSIGHTS_CONNECTION_STRING",
             // The names the app's options read (Consultations:*, Graph:*), not look-alikes it would ignore.
             "Consultations__SigningKey", "Consultations__Mailbox", "Consultations__ReplyBaseUrl", "Consultations__OfficeEmail",
             "Graph__BaseUrl", "Graph__ManagedIdentityClientId", "Audit__ChainKey",
@@ -94,6 +94,9 @@ public sealed partial class BicepTests
         Assert.Contains("WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID", json, StringComparison.Ordinal);
         // The host's storage (timers, the Durable task hub) is identity-based too: no connection string anywhere.
         Assert.Contains("AzureWebJobsStorage__credential", json, StringComparison.Ordinal);
+        // The task hub's queues are the host's (AzureWebJobsStorage); the app has no queue client, nor a setting for one.
+        Assert.Contains("AzureWebJobsStorage__queueServiceUri", json, StringComparison.Ordinal);
+        Assert.DoesNotMatch(new Regex("(?<![A-Za-z])Storage__(queueServiceUri|credential|clientId)"), json);
         Assert.DoesNotContain("AccountKey=", json, StringComparison.Ordinal);
         Assert.DoesNotContain("WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", json, StringComparison.Ordinal);
     }

@@ -92,7 +92,6 @@ public sealed class TestApp : IAsyncDisposable
                 ["Offices:xinzhou:Telephone"] = "0000-1234567",
                 ["Offices:xinzhou:Email"] = "award-office@xinzhou.example.gov.cn",
                 ["Workflow:RunLocalTriggers"] = runLocalTriggers ? "true" : "false",
-                ["Workflow:QueuePollInterval"] = "00:00:00.100",
                 // Orchestrations in memory unless a test asks for the Azure Storage provider on Azurite
                 // (DurableOnAzurite): most tests never restart their app.
                 ["Durable:Backend"] = "InMemory",
@@ -219,13 +218,6 @@ public sealed class TestApp : IAsyncDisposable
         var timer = Services.GetRequiredService<FunctionCatalog>().Timers.Single(t => t.Name == function);
         var result = await Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeTimerAsync(Services, timer, CancellationToken.None);
         return (string)result!;
-    }
-
-    /// <summary>Deliver one message to a queue function, as the host does.</summary>
-    public Task<object?> DeliverAsync(string function, string message)
-    {
-        var queue = Services.GetRequiredService<FunctionCatalog>().Queues.Single(q => q.Name == function);
-        return Services.GetRequiredService<QualityAward.LocalHost.FunctionInvoker>().InvokeQueueAsync(Services, queue, message, CancellationToken.None);
     }
 
     /// <summary>Run the <c>AuditAnchor</c> timer function. Returns 200 and its report, or 500 and the failure's message.</summary>

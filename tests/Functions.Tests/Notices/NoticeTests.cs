@@ -81,6 +81,45 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
     }
 
     [Fact]
+    public async Task ClosedNotice_WakesEachListedApplicationsOrchestration_WhichShowsItsNextStepWithoutANap()
+    {
+        var a = await AcceptedAsync("本溪丁公司");
+        var b = await AcceptedAsync("本溪戊公司");
+        var noticeId = (await OpenAcceptanceNoticeAsync()).Str("noticeId");
+        await _app.SettleAsync();
+        var before = (await WorkflowAsync(a)).GetProperty("orchestration").GetProperty("waitingFor").Str("code");
+
+        // The period ends, and only the notice's orchestration is told that the clock moved: the
+        // applications' orchestrations wait in their naps (hours), unless the close wakes them.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
+        var epoch = _app.Services.GetRequiredService<QualityAward.Functions.Workflow.ClockEpoch>().Advance();
+        var instance = QualityAward.Functions.Workflow.Orchestrations.Notice(noticeId);
+        await _app.Durable.RaiseEventAsync(instance, QualityAward.Functions.Workflow.Orchestrations.ClockMoved, epoch.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await _app.WaitForOrchestrationAsync(instance);
+
+        foreach (var id in new[] { a, b })
+        {
+            Assert.Equal("MaterialReview", (await ApplicationAsync(id)).Str("stage"));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+            var view = await WorkflowAsync(id);
+            while (Shown(view) != view.GetProperty("standing").Str("waitsFor") && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+                view = await WorkflowAsync(id);
+            }
+
+            // Its status shows the step after the notice, as the record reads now.
+            Assert.Equal(view.GetProperty("standing").Str("waitsFor"), Shown(view));
+            Assert.NotEqual(before, Shown(view));
+        }
+
+        static string Shown(System.Text.Json.JsonElement view) => view.GetProperty("orchestration").GetProperty("waitingFor").Str("code");
+    }
+
+    private async Task<System.Text.Json.JsonElement> WorkflowAsync(string id) =>
+        await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}/workflow")).ExpectAsync(200);
+
+    [Fact]
     public async Task TerminatedNoticeOrchestration_IsStartedAfresh_ByPublishingTheNoticeAgain_AndStillClosesOnce()
     {
         var a = await AcceptedAsync("本溪丙公司");

@@ -63,6 +63,36 @@ public sealed class EventStoreTests(Azurite azurite) : IClassFixture<Azurite>, I
     }
 
     [Fact]
+    public async Task Run_OnAReadAnotherWriterOvertook_DecidesAgainOnTheNewerRecord_AndAppendsAfterIt()
+    {
+        var streams = _app.Services.GetRequiredService<Streams>();
+        await NewStore().AppendAsync("cycle-overtaken", 0, [Opened("overtaken")], Meta, CancellationToken.None);
+
+        // A caller reads the stream once (to check who may act), then another writer appends.
+        var read = await streams.ReadAsync(StreamKinds.Cycle, "cycle-overtaken", CancellationToken.None);
+        await NewStore().AppendAsync("cycle-overtaken", 1, [new SubmissionsClosed(DateTimeOffset.UnixEpoch)], Meta, CancellationToken.None);
+
+        // The command decides on the caller's read first; its append at that version conflicts, so it decides again on the newer record.
+        var decidedOn = new List<bool>();
+        var outcome = await streams.RunAsync(
+            StreamKinds.Cycle,
+            "cycle-overtaken",
+            cycle =>
+            {
+                decidedOn.Add(cycle.SubmissionsClosed);
+                return ValueTask.FromResult(Decision<ICycleEvent>.Accept(new SubmissionsClosed(DateTimeOffset.UnixEpoch.AddDays(1))));
+            },
+            Meta,
+            CancellationToken.None,
+            read);
+
+        Assert.Equal([false, true], decidedOn);
+        Assert.Null(outcome.Refusal);
+        Assert.Equal(3, Assert.Single(outcome.Appended).Version);
+        Assert.Equal(3, (await NewStore().ReadAsync("cycle-overtaken", CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task Events_AreReadBackAsWritten_WithTheirActor_AndAHashChain()
     {
         var store = NewStore();
