@@ -52,7 +52,7 @@ public static class BrowserPatience
     /// <summary>A browser context whose pages wait as long as a busy machine needs (Playwright's default is 30 s).</summary>
     public static async Task<IBrowserContext> NewPatientContextAsync(this IBrowser browser, BrowserNewContextOptions options)
     {
-        var context = await browser.NewPatientContextAsync(options);
+        var context = await browser.NewContextAsync(options);
         context.SetDefaultTimeout(Milliseconds);
         context.SetDefaultNavigationTimeout(Milliseconds);
         return context;
