@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Run every test: installs what the tests need (Azurite and DuckDB from package-lock.json, NuGet packages),
+# Run every test: installs what the tests need (Azurite, DuckDB and axe-core from package-lock.json, NuGet packages),
 # builds with warnings as errors, runs the domain tests and the host tests (which start their own
 # Azurite on free loopback ports), and ends with the totals. Same command locally and in CI.
 set -euo pipefail
@@ -7,8 +7,9 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-if [ "${CI:-}" = "true" ] || [ ! -x node_modules/.bin/azurite ] || [ ! -d node_modules/@duckdb/node-api ]; then
-  echo "==> npm ci (Azurite and DuckDB, pinned in package-lock.json)"
+# Again whenever package-lock.json changed since the last install (npm keeps its own copy in node_modules).
+if [ "${CI:-}" = "true" ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "==> npm ci (Azurite, DuckDB and axe-core, pinned in package-lock.json)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 

@@ -14,8 +14,7 @@ namespace QualityAward.Functions.Tests.Access;
 /// <c>Own</c> rows concern applicant A's real application, where a caller who may not see it
 /// must not learn it exists either (denied = 401/403/404, or the page's sign-in redirect).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class AccessMatrixTests(Azurite azurite) : IAsyncLifetime
+public sealed class AccessMatrixTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string A = "applicant-a", B = "applicant-b", OtherDistrict = "recommender-wendeng", OwnDistrict = "recommender-huancui";
     private const string Reviewer = "reviewer", Office = "office", Committee = "committee", Supervisor = "supervisor", Anonymous = "anonymous";

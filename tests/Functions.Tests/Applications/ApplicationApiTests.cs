@@ -4,8 +4,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Applications;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class ApplicationApiTests(Azurite azurite) : IAsyncLifetime
+public sealed class ApplicationApiTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

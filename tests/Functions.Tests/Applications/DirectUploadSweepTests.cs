@@ -18,8 +18,7 @@ namespace QualityAward.Functions.Tests.Applications;
 /// these tests move (the SAS itself is checked by Azurite against real time, and every upload here
 /// happens before the wall clock moves).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DirectUploadSweepTests(Azurite azurite) : IAsyncLifetime
+public sealed class DirectUploadSweepTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private static readonly TimeSpan PastGrace = TimeSpan.FromMinutes(15) + TimeSpan.FromHours(1) + TimeSpan.FromSeconds(1);
 

@@ -8,8 +8,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Applications;
 
 /// <summary>Large files: a create-only SAS for one blob, then the app verifies size, type and SHA-256 before the file counts.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DirectUploadTests(Azurite azurite) : IAsyncLifetime
+public sealed class DirectUploadTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
     private HttpClient _applicant = null!;

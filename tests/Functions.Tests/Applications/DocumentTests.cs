@@ -13,8 +13,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Applications;
 
 /// <summary>Uploads, removals and downloads of application files, over real HTTP, against a real Azurite.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DocumentTests(Azurite azurite) : IAsyncLifetime
+public sealed class DocumentTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Applications;
 /// draft of a cycle of its preset and submitted), and the very examples the OpenAPI document shows
 /// for <c>PUT /api/applications/{applicationId}/form</c>.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ExampleFormTests(Azurite azurite)
+public sealed class ExampleFormTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly string Folder = Path.Combine(Repository.Root, "examples", "forms");
 

@@ -4,8 +4,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Applications;
 
 /// <summary>Weihai (§13-14): the district body recommends, the office runs the opinion survey, then accepts or refuses.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class IntakeApiTests(Azurite azurite) : IAsyncLifetime
+public sealed class IntakeApiTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -16,8 +16,7 @@ namespace QualityAward.Functions.Tests.Audit;
 /// altered and removed behind the app's back in Azurite, through the API and the verify command;
 /// and who read a trade-secret file.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class AuditTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class AuditTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -16,8 +16,7 @@ namespace QualityAward.Functions.Tests.Awards;
 /// announced with two awards and a nomination, one award whose validity ended and a nomination
 /// revoked; found by the code its QR code carries and by its number as a person types it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class CertificateVerificationTests(Azurite azurite) : IAsyncLifetime
+public sealed class CertificateVerificationTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "benxi-2026";
     private const string Reference = "本政发〔2026〕20号";

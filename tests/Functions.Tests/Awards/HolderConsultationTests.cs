@@ -20,8 +20,7 @@ namespace QualityAward.Functions.Tests.Awards;
 /// duty orchestration records: the office sees it on the holder and on its worklist, and acts on
 /// it by proposing revocation.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class HolderConsultationTests(Azurite azurite) : IAsyncLifetime
+public sealed class HolderConsultationTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Key = "91350100M000100Y43";
     private GraphStandIn _graph = null!;

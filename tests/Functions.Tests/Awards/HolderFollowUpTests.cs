@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Awards;
 /// records a visit; the holder reports it was taken over (§27(九)); the office opens revocation and
 /// revokes on that ground, which ends its duties.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class HolderFollowUpTests(Azurite azurite) : IAsyncLifetime
+public sealed class HolderFollowUpTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Key = "91350100M000100Y43";
     private TestApp _app = null!;

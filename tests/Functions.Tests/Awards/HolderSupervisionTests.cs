@@ -11,8 +11,7 @@ namespace QualityAward.Functions.Tests.Awards;
 /// (§26, office interval 12 months) and a department consultation due each anniversary. Each duty
 /// gets one orchestration, however often the function runs and whenever it runs after the day.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class HolderSupervisionTests(Azurite azurite) : IAsyncLifetime
+public sealed class HolderSupervisionTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Key = "91350100M000100Y43";
     private TestApp _app = null!;

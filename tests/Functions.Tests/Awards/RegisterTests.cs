@@ -9,8 +9,7 @@ namespace QualityAward.Functions.Tests.Awards;
 /// valid 5 years, §4), revoked in its fourth year for a major incident (§32(一), within 5 years),
 /// the money recovered, barred from the next cycle only (§32), and back in the one after.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class RegisterTests(Azurite azurite) : IAsyncLifetime
+public sealed class RegisterTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string KeyA = "91350100M000100Y43";
     private const string KeyB = "91440300708461136T";

@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Backup;
 /// every Edm type is exported by the Backup timer, restored into a fresh prefix by the same code
 /// the <c>restore</c> command runs, and compared entity by entity, property by property, type by type.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class BackupRestoreTests(Azurite azurite) : IAsyncLifetime
+public sealed class BackupRestoreTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -21,6 +21,8 @@ public sealed partial class ConsultationTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { JavaScriptEnabled = false, Locale = "zh-CN" });
+        page.SetDefaultTimeout(BrowserPatience.Milliseconds);
+        page.SetDefaultNavigationTimeout(BrowserPatience.Milliseconds);
 
         await page.GotoAsync(new Uri(_app.Address, LinkPath("tax")).ToString());
         Assert.Equal("常德市税务局", await page.Locator("#department").TextContentAsync());

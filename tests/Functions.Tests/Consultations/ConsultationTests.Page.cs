@@ -24,7 +24,7 @@ public sealed partial class ConsultationTests
             Headless = true,
             Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
         });
-        var context = await browser.NewContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BypassCSP = true });
+        var context = await browser.NewPatientContextAsync(new BrowserNewContextOptions { Locale = "zh-CN", BypassCSP = true });
         var page = await context.NewPageAsync();
         await page.GotoAsync(new Uri(_app.Address, LinkPath("tax")).ToString());
 

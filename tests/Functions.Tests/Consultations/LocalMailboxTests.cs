@@ -16,8 +16,7 @@ namespace QualityAward.Functions.Tests.Consultations;
 /// consultation orchestration sends through the real Graph SDK to the local host's own
 /// <c>/_mailbox/graph/v1.0</c>; a person reads the mail at <c>/_mailbox</c> and answers by its link.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class LocalMailboxTests(Azurite azurite)
+public sealed partial class LocalMailboxTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 

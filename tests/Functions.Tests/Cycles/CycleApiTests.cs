@@ -11,8 +11,7 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Tests.Cycles;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class CycleApiTests(Azurite azurite) : IAsyncLifetime
+public sealed class CycleApiTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

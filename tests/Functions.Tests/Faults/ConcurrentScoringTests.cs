@@ -11,8 +11,8 @@ namespace QualityAward.Functions.Tests.Faults;
 /// cycle at the material review, 25 reviewers each: all 50 scores are appends to the cycle's one
 /// review stream, raced against each other, and each must be stored exactly once.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ConcurrentScoringTests(Azurite azurite, ITestOutputHelper output) : IAsyncLifetime
+[Collection(Serial.Name)]
+public sealed class ConcurrentScoringTests(Azurite azurite, ITestOutputHelper output) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "weihai-2026";
     private const int PerPanel = 25;

@@ -21,8 +21,8 @@ namespace QualityAward.Functions.Tests.Faults;
 /// when the process died goes once more: decisions 0003 and 0018), each answer is recorded once,
 /// and the round closes once, moving each application on once — however often its steps run again.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper output)
+[Collection(Serial.Name)]
+public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper output) : IClassFixture<Azurite>
 {
     private const string Cycle = "changde-2026";
     private const string RoundId = "changde-2026-c3";

@@ -18,8 +18,8 @@ namespace QualityAward.Functions.Tests.Faults;
 /// the notice closes. Afterwards every objection that got a receipt is stored once and its
 /// receipt works, none is stored twice, the notice closed once and each application moved on once.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output)
+[Collection(Serial.Name)]
+public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output) : IClassFixture<Azurite>
 {
     private const string Cycle = "benxi-2026";
     private const int Objectors = 64;

@@ -13,8 +13,8 @@ namespace QualityAward.Functions.Tests.Faults;
 /// document; the same upload retried with the same Idempotency-Key against the restarted app
 /// succeeds, once.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class UploadCrashTests(Azurite azurite, ITestOutputHelper output)
+[Collection(Serial.Name)]
+public sealed class UploadCrashTests(Azurite azurite, ITestOutputHelper output) : IClassFixture<Azurite>
 {
     private const long Size = 48L * 1024 * 1024;
     private const long CrashAfter = 6L * 1024 * 1024;

@@ -16,8 +16,7 @@ namespace QualityAward.Functions.Tests.Hostile;
 /// hostile upload names, which are stored under a neutralised name (DocumentTests.cs);
 /// too-large ZIP central directories (DocumentTests.cs); objection evidence (NoticeTests.cs).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class HostileInputTests(Azurite azurite)
+public sealed class HostileInputTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private const string Script = "<script>alert('qa')</script>";
     private const string Injection = "app-x' or PartitionKey ne '";

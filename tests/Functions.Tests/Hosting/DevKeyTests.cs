@@ -16,8 +16,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// setting, and its handlers never hold it: a forged office token or page cookie opens nothing
 /// (issue 17, item 4).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class DevKeyTests(Azurite azurite)
+public sealed class DevKeyTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Theory]
     [InlineData("Production")]

@@ -21,8 +21,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// by hand). After it the app's own session token sits in the session cookie and opens the pages,
 /// never the API; a tampered or wrong answer from the provider signs nobody in.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class EntraSignInTests(Azurite azurite)
+public sealed class EntraSignInTests(Azurite azurite) : IClassFixture<Azurite>
 {
     /// <summary>Base64 of 32 fixed bytes: the Auth:Web:SessionKey of these apps.</summary>
     private static readonly string SessionKey = Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes("qualityaward-test-web-session-k1"));

@@ -5,8 +5,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Hosting;
 
 /// <summary>The OpenAPI document is generated from the functions: every one is in it, as it is.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class OpenApiTests(Azurite azurite) : IAsyncLifetime
+public sealed class OpenApiTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
     private JsonElement _document;

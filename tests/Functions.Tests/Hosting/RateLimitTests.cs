@@ -18,8 +18,8 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// configured proxies (ForwardedHeaders:KnownProxies/KnownNetworks). TestApp trusts loopback, so
 /// the tests play the front end with that header; some tests here trust nothing on loopback.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class RateLimitTests(Azurite azurite)
+[Collection(Serial.Name)]
+public sealed class RateLimitTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private const int DefaultWrites = 10, DefaultLookups = 30;
 

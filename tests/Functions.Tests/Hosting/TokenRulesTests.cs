@@ -12,8 +12,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// Bearer tokens beyond their signature: a crit header nobody here understands, an empty or
 /// missing subject, and what a refused caller is told (issue 17, item 11).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class TokenRulesTests(Azurite azurite)
+public sealed class TokenRulesTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static string Token(string? subject, Dictionary<string, object>? header = null, string key = TestApp.SigningKey, DateTime? expires = null)
     {

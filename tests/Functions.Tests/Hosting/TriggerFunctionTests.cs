@@ -5,8 +5,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Hosting;
 
 /// <summary>The timer functions, run the way the host runs them (through the local host's invoker).</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class TriggerFunctionTests(Azurite azurite) : IAsyncLifetime
+public sealed class TriggerFunctionTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -11,8 +11,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// Development. Behind the Functions host the app sees plain http on loopback, so the request's
 /// scheme cannot decide it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class WebSessionTests(Azurite azurite)
+public sealed class WebSessionTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Theory]
     [InlineData("Production", true)] // Azure: the app sees http from the Functions host, browsers use https

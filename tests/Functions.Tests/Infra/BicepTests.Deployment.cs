@@ -27,7 +27,7 @@ public sealed partial class BicepTests
 
     private static async Task<JsonNode> BuildMainAsync()
     {
-        var result = await Tools.RunAsync(Tools.Bicep(), ["build", "main.bicep", "--stdout"], BicepDir, TimeSpan.FromMinutes(2));
+        var result = await MainTemplate.Value;
         Assert.True(result.ExitCode == 0, result.ToString());
         return JsonNode.Parse(result.Output)!;
     }

@@ -6,8 +6,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Infra;
 
 /// <summary>The readiness probe Azure's health check calls, and telemetry switched on by its setting.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class HealthAndTelemetryTests(Azurite azurite)
+public sealed class HealthAndTelemetryTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Fact]
     public async Task Ready_WhenStorageAnswers_Is200_AndWhenATableIsGone_Is503()

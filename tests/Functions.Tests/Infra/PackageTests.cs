@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Infra;
 /// and the generated <c>functions.metadata</c> lists exactly the functions the local host serves —
 /// same routes, methods, schedules and triggers — so the two hosts cannot drift apart.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class PackageTests(Azurite azurite)
+public sealed class PackageTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Fact]
     public async Task Package_IsTheWorkerAsPublished_AndItsMetadataMatchesWhatTheLocalHostServes()

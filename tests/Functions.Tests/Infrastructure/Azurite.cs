@@ -5,14 +5,16 @@ using System.Net.Sockets;
 namespace QualityAward.Functions.Tests.Infrastructure;
 
 /// <summary>
-/// A real Azurite (Blob, Queue, Table) on free loopback ports, in memory, for the whole test run.
-/// It comes from the repository's <c>node_modules</c> (<c>npm ci</c>, pinned in package.json).
-/// Each test app uses its own storage prefix, so tests share the emulator without sharing data.
+/// A real Azurite (Blob, Queue, Table) on free loopback ports, in memory. Each test class gets one
+/// as a class fixture; the processes behind them are a small pool started on first use and shared
+/// for the whole test run (<see cref="Pool"/>), so classes running side by side spread their
+/// storage over several emulators. It comes from the repository's <c>node_modules</c>
+/// (<c>npm ci</c>, pinned in package.json). Each test app uses its own storage prefix, so tests
+/// share an emulator without sharing data.
 /// </summary>
 public sealed class Azurite : IAsyncLifetime
 {
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-    private Process? _process;
 
     public int BlobPort { get; private set; }
 
@@ -20,17 +22,18 @@ public sealed class Azurite : IAsyncLifetime
 
     public int TablePort { get; private set; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
-        $"BlobEndpoint=http://127.0.0.1:{BlobPort}/devstoreaccount1;" +
-        $"QueueEndpoint=http://127.0.0.1:{QueuePort}/devstoreaccount1;" +
-        $"TableEndpoint=http://127.0.0.1:{TablePort}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
-    public async Task InitializeAsync()
-    {
-        (BlobPort, QueuePort, TablePort) = (FreePort(), FreePort(), FreePort());
-        _process = await LaunchAsync(BlobPort, QueuePort, TablePort, location: null);
-    }
+    public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+
+    public async Task InitializeAsync() => (BlobPort, QueuePort, TablePort) = await Pool.NextAsync();
+
+    /// <summary>The pooled emulator outlives the class: the pool stops it when the test run ends.</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
 
     /// <summary>
     /// Start an Azurite on these loopback ports — in memory, or on disk in <paramref name="location"/>
@@ -91,17 +94,6 @@ public sealed class Azurite : IAsyncLifetime
         return process;
     }
 
-    public async Task DisposeAsync()
-    {
-        if (_process is { HasExited: false })
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-    }
-
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -124,11 +116,60 @@ public sealed class Azurite : IAsyncLifetime
     }
 }
 
-/// <summary>Every host test shares one Azurite.</summary>
-[CollectionDefinition(Name)]
-public sealed class AzuriteCollection : ICollectionFixture<Azurite>
+/// <summary>
+/// The emulators behind the <see cref="Azurite"/> fixtures: one per processor (two to four; up to
+/// twice as many test classes run at once, xunit.runner.json's maxParallelThreads "2x"), each
+/// started the first time a class is handed it, handed out in turn, and stopped when the test
+/// process exits.
+/// </summary>
+public static class Pool
 {
-    public const string Name = "Azurite";
+    private static readonly Lazy<Task<(int Blob, int Queue, int Table)>>[] Emulators =
+        Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 2, 4)).Select(_ => new Lazy<Task<(int, int, int)>>(StartAsync)).ToArray();
+
+    private static readonly List<Process> Started = [];
+
+    private static int _next = -1;
+
+    static Pool() => AppDomain.CurrentDomain.ProcessExit += (_, _) => StopAll();
+
+    public static Task<(int Blob, int Queue, int Table)> NextAsync() =>
+        Emulators[(int)((uint)Interlocked.Increment(ref _next) % Emulators.Length)].Value;
+
+    private static async Task<(int, int, int)> StartAsync()
+    {
+        var (blob, queue, table) = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
+        var process = await Azurite.LaunchAsync(blob, queue, table, location: null);
+        lock (Started)
+        {
+            Started.Add(process);
+        }
+
+        return (blob, queue, table);
+    }
+
+    private static void StopAll()
+    {
+        lock (Started)
+        {
+            foreach (var process in Started.Where(p => !p.HasExited))
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5_000);
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Test classes whose figures or timings a busy machine would distort (fault injection with
+/// kills and outages, concurrent load that prints its figures): they run one after another, after
+/// the classes that run side by side.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Serial
+{
+    public const string Name = "Serial";
 }
 
 public static class Repository

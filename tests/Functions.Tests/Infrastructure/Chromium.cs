@@ -40,3 +40,21 @@ public sealed class Chromium : IAsyncLifetime
         _playwright?.Dispose();
     }
 }
+
+public static class BrowserPatience
+{
+    /// <summary>
+    /// How long a page step may take: the page tests run side by side with other test classes on
+    /// two shared cores, where a navigation that takes 100 ms alone can take tens of seconds.
+    /// </summary>
+    public const float Milliseconds = 90_000;
+
+    /// <summary>A browser context whose pages wait as long as a busy machine needs (Playwright's default is 30 s).</summary>
+    public static async Task<IBrowserContext> NewPatientContextAsync(this IBrowser browser, BrowserNewContextOptions options)
+    {
+        var context = await browser.NewContextAsync(options);
+        context.SetDefaultTimeout(Milliseconds);
+        context.SetDefaultNavigationTimeout(Milliseconds);
+        return context;
+    }
+}

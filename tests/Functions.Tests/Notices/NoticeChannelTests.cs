@@ -10,8 +10,7 @@ namespace QualityAward.Functions.Tests.Notices;
 /// settings (Offices:{policyId}) give its contact; without the contact the notice is refused
 /// before anything is written, in words the office can act on.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class NoticeChannelTests(Azurite azurite)
+public sealed class NoticeChannelTests(Azurite azurite) : IClassFixture<Azurite>
 {
     [Fact]
     public async Task PublishNotice_WithoutTheOfficesContactInTheSettings_IsRefused_AndPublishesNothing()

@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Notices;
 /// notice here starts on Thursday 2026-02-12, just before the Spring Festival (2026-02-15..23 off,
 /// Saturday 2026-02-14 a make-up working day): 12, 13, 14, 24, 25 February are its five working days.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class NoticeTests(Azurite azurite) : IAsyncLifetime
+public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
     private readonly RecordedLogs _logs = new();

@@ -5,8 +5,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Pages;
 
 /// <summary>The applicant's form in a real browser: sign in, fill, save, submit, read the errors in Chinese.</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium) : IAsyncLifetime, IClassFixture<Chromium>
+public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IAsyncLifetime, IClassFixture<Chromium>
 {
     private readonly Chromium _chromium = chromium;
     private TestApp _app = null!;
@@ -16,7 +15,7 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
     {
         _app = await TestApp.StartAsync(azurite);
         await (await _app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
-        _context = await _chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN" });
+        _context = await _chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN" });
     }
 
     public async Task DisposeAsync()

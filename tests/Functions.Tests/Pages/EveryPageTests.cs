@@ -12,8 +12,7 @@ namespace QualityAward.Functions.Tests.Pages;
 /// answers GET with text/html (its [Api] says so), plus the zh-CN page of an unknown address. The
 /// list is checked against the function catalogue, so a new page fails here until it is visited.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Chromium>
+public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IClassFixture<Chromium>
 {
     /// <summary>The pages by function name; <see cref="EveryPage_AtPhoneAndDesktopWidth_HasNoSeriousAxeFinding"/> visits each.</summary>
     private static readonly string[] Pages =
@@ -79,7 +78,7 @@ public sealed class EveryPageTests(Azurite azurite, Chromium chromium) : IClassF
         await app.SettleAsync();
         var replyLink = new Uri(graph.Delivered.First(m => m.To == ConsultationTests.Addresses["tax"] && m.Link is not null).Link!).PathAndQuery;
 
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        var context = await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
         var page = await context.NewPageAsync();
         page.SetDefaultTimeout(90_000); // two cores shared with other test runs
         var console = new List<string>();

@@ -10,8 +10,7 @@ namespace QualityAward.Functions.Tests.Pages;
 /// (issue 19 item 5): the result page is a GET, a refresh shows it again and posts nothing, and the
 /// code travels in a short-lived HttpOnly SameSite=Strict cookie, never in an address.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IAsyncLifetime, IClassFixture<Chromium>
+public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IAsyncLifetime, IClassFixture<Chromium>
 {
     private const string WrongCode = "查询码不正确，请核对后重新输入。";
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
@@ -148,7 +147,7 @@ public sealed class LookupPageTests(Azurite azurite, Chromium chromium) : IAsync
     {
         var objectionCode = await ObjectionCodeAsync();
         var reportCode = await ReportCodeAsync();
-        var context = await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        var context = await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = _app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
         var page = await context.NewPageAsync();
         var posts = new List<string>();
         var dialogs = new List<string>();

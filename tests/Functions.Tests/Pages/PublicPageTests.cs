@@ -9,13 +9,12 @@ namespace QualityAward.Functions.Tests.Pages;
 /// would publish (issue 19): what a notice and the register must say, no re-post on refresh, and
 /// every page at 390 px and 1280 px through axe-core (<see cref="PageChecks"/>).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Chromium>
+public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClassFixture<Azurite>, IClassFixture<Chromium>
 {
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
 
     private async Task<IBrowserContext> ContextAsync(TestApp app) =>
-        await chromium.Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
+        await chromium.Browser.NewPatientContextAsync(new BrowserNewContextOptions { BaseURL = app.Address.ToString(), Locale = "zh-CN", BypassCSP = true });
 
     [Fact]
     public async Task Notice_NamesItsIssuerDatesAndObjectionChannel_TheFormsRedirect_AndEveryPublicPageFitsAPhone()

@@ -17,8 +17,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 /// does not reach yet, events appended to the store), then the ReportingExport timer; the files
 /// are read back with Parquet.Net and compared with reports/schema.md and with the events.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class ReportingExportTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class ReportingExportTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private static readonly DateTimeOffset Submitted = new(2026, 3, 10, 2, 0, 0, TimeSpan.Zero);
     private static readonly DateTimeOffset Recommending = new(2026, 3, 10, 2, 0, 0, TimeSpan.Zero);

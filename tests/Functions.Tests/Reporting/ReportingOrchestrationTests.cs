@@ -18,8 +18,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 /// when in UTC and in Beijing time, its labels and its cycle; the failure with its reason; the
 /// other app's instances and the individual's identity number nowhere.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ReportingOrchestrationTests(Azurite azurite)
+public sealed class ReportingOrchestrationTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 

@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 /// files read back and compared with what happened. Nobody who objected, no respondent and no
 /// department mailbox may appear in any exported file.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ReportingProcessTests(Azurite azurite)
+public sealed class ReportingProcessTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly TimeSpan Shanghai = TimeSpan.FromHours(8);
 

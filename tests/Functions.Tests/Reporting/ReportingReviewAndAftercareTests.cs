@@ -12,8 +12,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 /// back: reviewers, their scores and the visit, and no expert's name, employer or contact, nor the
 /// visit's findings, in any file.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IAsyncLifetime
+public sealed class ReportingReviewAndAftercareTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "weihai-2026";
     private const string HolderCreditCode = "91350100M000100Y43";

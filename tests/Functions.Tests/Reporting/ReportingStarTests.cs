@@ -28,8 +28,7 @@ namespace QualityAward.Functions.Tests.Reporting;
 /// reports/README.md (unique one side, no orphan, rows that join, one path between any two
 /// tables), the guide's DAX naming only exported columns, and no secret in any file.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class ReportingStarTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class ReportingStarTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "changde-2025";
     private const string WinnerName = "常德甲精密制造有限公司";

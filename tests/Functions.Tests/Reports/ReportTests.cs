@@ -4,8 +4,7 @@ using QualityAward.Functions.Tests.Infrastructure;
 namespace QualityAward.Functions.Tests.Reports;
 
 /// <summary>Reports (举报) to the supervision group: real-name or anonymous, the reporter known only to the group (Xinzhou §25), the result read back with the receipt code (Changde §40).</summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ReportTests(Azurite azurite) : IAsyncLifetime
+public sealed class ReportTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

@@ -13,8 +13,7 @@ namespace QualityAward.Functions.Tests.Review;
 /// a competitive candidate list (差额, §22), the committee's equal-number vote (§23), the proposed
 /// winners under notice, the director's review and the mayor's approval (§24).
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class ChangdeReviewTests(Azurite azurite) : IAsyncLifetime
+public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "changde-2026";
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));

@@ -15,8 +15,7 @@ namespace QualityAward.Functions.Tests.Review;
 /// 组长负责制 (Changde §19-20 with §36, Benxi §17 with §33); a re-score changes only what the leader
 /// sent back. Every correction needs a reason a reader can see, and the trail keeps it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class NoDeadEndsTests(Azurite azurite) : IAsyncLifetime
+public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 

@@ -12,8 +12,7 @@ namespace QualityAward.Functions.Tests.Review;
 /// the city government approves (§16). Four units and one individual, four experts; one expert works
 /// for one unit, another for the individual's employer.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class WeihaiReviewTests(Azurite azurite) : IAsyncLifetime
+public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "weihai-2026";
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));

@@ -8,8 +8,7 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Tests.Storage;
 
-[Collection(AzuriteCollection.Name)]
-public sealed class EventStoreTests(Azurite azurite) : IAsyncLifetime
+public sealed class EventStoreTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private TestApp _app = null!;
 

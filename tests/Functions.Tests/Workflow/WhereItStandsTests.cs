@@ -17,8 +17,7 @@ namespace QualityAward.Functions.Tests.Workflow;
 /// reason and the commands that move it, and moves on once the office acts; each application's
 /// orchestration shows the step it waits for, who holds it, until when, and overdue once past that.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed class WhereItStandsTests(Azurite azurite) : IAsyncLifetime
+public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
     private const string Cycle = "weihai-2026";
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
