@@ -3,7 +3,7 @@ namespace QualityAward.Functions.Hosting;
 /// <summary>
 /// Carries a receipt code from a form's POST to the page its 303 leads to, so a refresh does not
 /// post again and the code never appears in an address (addresses end up in logs and history).
-/// The cookie is HttpOnly, SameSite=Strict, scoped to that one page's path, lives 10 minutes, and
+/// The cookie is HttpOnly, SameSite=Strict, Secure outside Development, scoped to that one page's path, lives 10 minutes, and
 /// is deleted when the page shows it: the code is shown once.
 /// </summary>
 public static class ReceiptCookie
@@ -11,15 +11,7 @@ public static class ReceiptCookie
     private const string Name = "receipt";
 
     public static void Set(HttpContext http, string path, string receipt) =>
-        http.Response.Cookies.Append(Name, receipt, new CookieOptions
-        {
-            Path = path,
-            HttpOnly = true,
-            Secure = http.Request.IsHttps,
-            SameSite = SameSiteMode.Strict,
-            MaxAge = TimeSpan.FromMinutes(10),
-            IsEssential = true,
-        });
+        http.Response.Cookies.Append(Name, receipt, OptionsFor(http, path, TimeSpan.FromMinutes(10)));
 
     /// <summary>The code, once: the cookie is deleted as it is read. Null if there is none (shown already, or expired).</summary>
     public static string? Take(HttpContext http, string path)
@@ -30,7 +22,17 @@ public static class ReceiptCookie
             return null;
         }
 
-        http.Response.Cookies.Delete(Name, new CookieOptions { Path = path, HttpOnly = true, Secure = http.Request.IsHttps, SameSite = SameSiteMode.Strict });
+        http.Response.Cookies.Delete(Name, OptionsFor(http, path, maxAge: null));
         return Notices.ReceiptCodes.LooksValid(receipt) ? receipt : null;
+    }
+
+    /// <summary>The session cookie's rules (Secure outside Development: behind the Functions host the request's scheme says nothing), for one page's path.</summary>
+    private static CookieOptions OptionsFor(HttpContext http, string path, TimeSpan? maxAge)
+    {
+        var options = WebSession.Options(http);
+        options.Path = path;
+        options.MaxAge = maxAge;
+        options.IsEssential = true;
+        return options;
     }
 }

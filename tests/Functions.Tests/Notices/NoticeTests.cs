@@ -353,13 +353,24 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         Assert.Contains("请写明异议的事实和理由", await empty.Content.ReadAsStringAsync());
 
         // Post/redirect/get: the form answers 303, the page it leads to shows the code once; a refresh does not post again.
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = _app.Address };
+        using var browser = PageLookups.Browser(_app);
         var filed = await browser.PostAsync($"/forms/notices/{noticeId}/objections", new FormUrlEncodedContent(new Dictionary<string, string> { ["text"] = "有异议", ["realName"] = "true", ["name"] = "赵六", ["contact"] = "13600136000" }));
         Assert.Equal(HttpStatusCode.SeeOther, filed.StatusCode);
         Assert.Equal($"/notices/{noticeId}/filed", filed.Headers.Location?.OriginalString);
-        var shown = await browser.GetStringAsync($"/notices/{noticeId}/filed");
-        Assert.Matches("id=\"receipt\">[A-Z0-9]{12}<", shown);
-        var again = await browser.GetStringAsync($"/notices/{noticeId}/filed");
+
+        // The code rides in a cookie for that one page: Secure although the app sees plain http (behind
+        // the Functions host it always does; only Development leaves it off), HttpOnly, Strict.
+        var set = PageLookups.SetCookie(filed, "receipt").ToLowerInvariant();
+        Assert.Contains("secure", set);
+        Assert.Contains("httponly", set);
+        Assert.Contains("samesite=strict", set);
+        Assert.Contains($"path=/notices/{noticeId}/filed", set);
+        var first = await PageLookups.GetAsync(_app, $"/notices/{noticeId}/filed", PageLookups.CookieOf(filed, "receipt"));
+        Assert.Matches("id=\"receipt\">[A-Z0-9]{12}<", await first.Content.ReadAsStringAsync());
+        Assert.Contains("expires=thu, 01 jan 1970", PageLookups.SetCookie(first, "receipt").ToLowerInvariant()); // shown once: the page deletes it
+
+        // A refresh: the browser no longer has the cookie.
+        var again = await (await PageLookups.GetAsync(_app, $"/notices/{noticeId}/filed", cookie: null)).Content.ReadAsStringAsync();
         Assert.DoesNotContain("id=\"receipt\"", again);
         Assert.Contains("查询码只显示一次", again);
     }

@@ -78,9 +78,12 @@ public sealed class ReportTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         Assert.Contains("实名举报请填写联系方式", refusedHtml);
         Assert.Contains("&lt;b&gt;某公司&lt;/b&gt;", refusedHtml);
 
-        var filed = await _app.Anonymous().PostAsync("/forms/reports", new FormUrlEncodedContent(new Dictionary<string, string> { ["concerning"] = "某获奖公司", ["text"] = "在产品包装上使用市长质量奖称号。" }));
-        Assert.Equal(200, (int)filed.StatusCode); // the 303 followed, with its cookie: the page that shows the code once
-        Assert.EndsWith("/reports/filed", filed.RequestMessage!.RequestUri!.AbsolutePath);
+        using var browser = PageLookups.Browser(_app);
+        var posted = await browser.PostAsync("/forms/reports", new FormUrlEncodedContent(new Dictionary<string, string> { ["concerning"] = "某获奖公司", ["text"] = "在产品包装上使用市长质量奖称号。" }));
+        Assert.Equal(303, (int)posted.StatusCode);
+        Assert.Equal("/reports/filed", posted.Headers.Location?.OriginalString);
+        Assert.Contains("secure", PageLookups.SetCookie(posted, "receipt").ToLowerInvariant());
+        var filed = await PageLookups.GetAsync(_app, "/reports/filed", PageLookups.CookieOf(posted, "receipt")); // the page that shows the code once
         var code = System.Text.RegularExpressions.Regex.Match(await filed.Content.ReadAsStringAsync(), "id=\"receipt\">([A-Z0-9]{12})<").Groups[1].Value;
         Assert.Equal(12, code.Length);
 
