@@ -236,7 +236,7 @@ public static class ApplicationDecider
         var problems = ApplicationFormRules.CheckShape(c.Form);
         if (problems.Count > 0)
         {
-            return Refusal.InvalidFields("application.form-invalid", "申报表有以下问题：" + string.Join("；", problems.Select(p => p.Zh)), "The form has problems: " + string.Join("; ", problems.Select(p => p.En)), problems);
+            return Refusal.InvalidFields("application.form-invalid", "申报表有以下问题：" + ZhText.JoinSentences(problems.Select(p => p.Zh)), "The form has problems: " + ZhText.JoinSentencesEn(problems.Select(p => p.En)), problems);
         }
 
         return c.Form == state.Form ? Decision<IApplicationEvent>.Nothing : Accept(new DraftSaved(c.Form, ctx.Now));
@@ -309,8 +309,8 @@ public static class ApplicationDecider
         {
             return Refusal.InvalidFields(
                 "application.incomplete",
-                $"申报材料还不完整，共{problems.Count}处需要处理：" + string.Join("；", problems.Select(p => p.Zh)),
-                $"The application is not complete ({problems.Count} problems): " + string.Join("; ", problems.Select(p => p.En)),
+                $"申报材料还不完整，共{problems.Count}处需要处理：" + ZhText.JoinSentences(problems.Select(p => p.Zh)),
+                $"The application is not complete ({problems.Count} problems): " + ZhText.JoinSentencesEn(problems.Select(p => p.En)),
                 problems);
         }
 
@@ -478,8 +478,8 @@ public static class ApplicationDecider
         var first = eligibility.Refusals[0];
         return first with
         {
-            Zh = string.Join("；", eligibility.Refusals.Select(r => r.Zh)),
-            En = string.Join("; ", eligibility.Refusals.Select(r => r.En)),
+            Zh = ZhText.JoinSentences(eligibility.Refusals.Select(r => r.Zh)),
+            En = ZhText.JoinSentencesEn(eligibility.Refusals.Select(r => r.En)),
         };
     }
 

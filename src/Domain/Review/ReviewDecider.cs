@@ -532,7 +532,7 @@ public static class ReviewDecider
         {
             return Refusal.InvalidFields(
                 "score.sheet-invalid",
-                $"评分不符合《{sheet.Source}》评分表：" + string.Join("；", problems.Select(p => p.Zh)),
+                $"评分不符合《{sheet.Source}》评分表：" + ZhText.JoinSentences(problems.Select(p => p.Zh)),
                 "The scores do not fit the sheet: " + string.Join("; ", problems.Select(p => p.En)),
                 problems);
         }

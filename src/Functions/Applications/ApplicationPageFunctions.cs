@@ -358,7 +358,7 @@ public sealed partial class ApplicationPageFunctions(
     {
         var list = warnings.ToList();
         return list.Count == 0 ? string.Empty
-            : "<div class=\"warning\" role=\"note\"><strong>请注意：</strong>" + string.Join("；", list.Select(Html.E)) + "。申报依据以正式施行的文件为准。</div>";
+            : "<div class=\"warning\" role=\"note\"><strong>请注意：</strong>" + Html.E(ZhText.JoinSentences(list)) + "申报依据以正式施行的文件为准。</div>";
     }
 
     private static string FullDate(string? isoDate) =>
