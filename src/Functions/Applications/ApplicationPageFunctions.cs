@@ -376,7 +376,7 @@ public sealed partial class ApplicationPageFunctions(
             .Append("<p>状态：<strong id=\"status\">").Append(Html.E(ApplicationDecider.StatusZh(app.Status))).Append("</strong>");
         if (app.Stage is { } stage)
         {
-            b.Append("　当前环节：<span id=\"stage\">").Append(Html.E(StageNames.Zh(stage))).Append("</span>");
+            b.Append("　当前环节：<span id=\"stage\">").Append(Html.E(policy.TitleAt(app.StageIndex, stage))).Append("</span>");
         }
 
         b.Append("</p>");

@@ -187,7 +187,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IAsyncLifetime
         Assert.All(_graph.Delivered, m =>
         {
             Assert.Equal("award-office@example.gov.cn", m.Mailbox);
-            Assert.Contains("征求有关部门意见", m.Subject);
+            Assert.Contains("征求有关主管部门意见", m.Subject); // the stage in Changde §13's words
             Assert.Contains("请于2026年3月16日前答复", m.Subject);
             Assert.Contains("常德甲制造有限公司", m.Html);
             Assert.Contains("常德乙食品有限公司", m.Html);
