@@ -455,6 +455,15 @@ public sealed record StageRule
     /// <summary>The stage's name as people read it: <see cref="Title"/>, else the domain's name of its kind.</summary>
     public string TitleOrKind() => Title ?? Awards.StageNames.Zh(Kind);
 
+    /// <summary>
+    /// The period the policy sets for a notice or an internal publicity, in its own terms:
+    /// 公示期为5个工作日 where it fixes the length (<see cref="ExactWorkingDays"/>: Jinan §17, Weihai §15),
+    /// 公示期不少于5个工作日 where it sets a floor; null for a stage without a period.
+    /// </summary>
+    public string? PeriodRuleZh() => MinWorkingDays is { } n
+        ? ExactWorkingDays ? $"公示期为{n}个工作日" : $"公示期不少于{n}个工作日"
+        : null;
+
     public bool AppliesTo(ApplicantCategory category) => !OrganisationsOnly || category == ApplicantCategory.Organisation;
 }
 
