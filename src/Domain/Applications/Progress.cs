@@ -72,6 +72,29 @@ public sealed record ProgressInput(
 /// </summary>
 public static class Progress
 {
+    /// <summary>
+    /// The status people read (zh-CN). An application in process shows what it waits for, by the
+    /// stage it stands at as <see cref="Of"/> reads it, in the policy's own words: 待推荐 while its
+    /// recommender has it, then 待资格审查 / 待初步审查 / 待形式审查 …, 征求意见中, a notice's
+    /// 受理名单公示中, 待材料评审 …, never a generic 评审中. Otherwise the status's own name (已获奖, 不予受理 …).
+    /// </summary>
+    public static string StatusZh(ApplicationState app, AwardPolicy policy)
+    {
+        if (app.Status != ApplicationStatus.InProcess || app.Stage is not { } kind)
+        {
+            return ApplicationDecider.StatusZh(app.Status);
+        }
+
+        var title = policy.TitleAt(app.StageIndex, kind);
+        return kind switch
+        {
+            StageKind.Recommendation => "待推荐",
+            StageKind.Consultation => "征求意见中",
+            StageKind.PublicNotice => $"{title}中",
+            _ => $"待{title}",
+        };
+    }
+
     public static Standing Of(ProgressInput input)
     {
         var app = input.Application;

@@ -331,7 +331,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
             app.CycleId,
             app.Category.ToString().ToLowerInvariant(),
             app.Status.ToString(),
-            ApplicationDecider.StatusZh(app.Status),
+            Progress.StatusZh(app, policy),
             app.Stage?.ToString(),
             app.Stage is null ? StageNames.Zh(null) : policy.TitleAt(app.StageIndex, app.Stage),
             app.Form,
