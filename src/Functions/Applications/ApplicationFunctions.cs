@@ -31,15 +31,15 @@ public sealed record DocumentView(
     [property: Description("Lowercase hex SHA-256 of the stored content.")] string Sha256,
     [property: Description("The file holds trade secrets: listed and served only to its owner, the office, the supervision group and the reviewers assigned to the application.")] bool TradeSecret)
 {
-    public static DocumentView Of(DocumentRef d) => new(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
+    public static DocumentView Of(DocumentRef d) => new(d.DocumentId, Wire.Name(d.Kind), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
 }
 
 public sealed record ApplicationView(
     string ApplicationId,
     string CycleId,
     [property: Description("organisation or individual.")] string Category,
-    [property: Description("Draft, InProcess, Awarded, Withdrawn, Declined, Refused, NotShortlisted, NotSelected, Disqualified or Revoked.")] string Status,
-    [property: Description("The status in Chinese, as the applicant reads it.")] string StatusText,
+    [property: Description("draft, inProcess, awarded, withdrawn, declined, refused, notShortlisted, notSelected, disqualified or revoked.")] string Status,
+    [property: Description("The status in Chinese, as the applicant reads it: in process, what it waits for (待推荐, 待资格审查, 受理名单公示中 …).")] string StatusText,
     [property: Description("The stage of the policy the application is at, while in process.")] string? Stage,
     [property: Description("The stage in Chinese.")] string StageText,
     ApplicationForm Form,
@@ -148,7 +148,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         return Results.Ok(rows.Select(r => new ApplicationListItem(
-            r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
+            r.RowKey, r.GetString("CycleId"), Wire.Name(r.GetString("Category")), Wire.Name(r.GetString("Status")), Wire.Name(r.GetString("Stage")), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
     }
 
     [Function("GetApplication")]
@@ -329,10 +329,10 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         return new ApplicationView(
             app.ApplicationId,
             app.CycleId,
-            app.Category.ToString().ToLowerInvariant(),
-            app.Status.ToString(),
+            Wire.Name(app.Category),
+            Wire.Name(app.Status),
             Progress.StatusZh(app, policy),
-            app.Stage?.ToString(),
+            Wire.Name(app.Stage),
             app.Stage is null ? StageNames.Zh(null) : policy.TitleAt(app.StageIndex, app.Stage),
             app.Form,
             app.Documents.Where(d => !d.TradeSecret || MaySeeTradeSecrets(user, app, assignedReviewer)).Select(DocumentView.Of).ToList(),

@@ -712,7 +712,7 @@ public sealed class NoticeFunctions(
             status,
             text,
             o.AnonymousAllowed,
-            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
+            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, Wire.Name(e.Category), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
             ShanghaiTime.DateOf(o.At),
             notice.IsClosed ? Result(notice) : null);
     }

@@ -331,7 +331,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
         return Results.Ok(state.Assignments.Values
             .Where(a => state.Panels[a.PanelId].Members.Contains(me) && !state.IsRecused(a.ApplicationId, me))
             .OrderBy(a => a.ApplicationId, StringComparer.Ordinal).ThenBy(a => a.Stage)
-            .Select(a => new AssignmentView(a.ApplicationId, a.Stage.ToString(), a.PanelId, state.Panels[a.PanelId].Leader == me, state.HasSubmitted(a.ApplicationId, a.Stage, me), state.Reports.ContainsKey((a.ApplicationId, a.Stage)))));
+            .Select(a => new AssignmentView(a.ApplicationId, Wire.Name(a.Stage), a.PanelId, state.Panels[a.PanelId].Leader == me, state.HasSubmitted(a.ApplicationId, a.Stage, me), state.Reports.ContainsKey((a.ApplicationId, a.Stage)))));
     }
 
     [Function("GetApplicationReview")]

@@ -31,7 +31,7 @@ public sealed class ApplicationApiTests(Azurite azurite) : IAsyncLifetime
 
         var saved = await (await applicant.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation())).ExpectAsync(200);
 
-        Assert.Equal("Draft", saved.Str("status"));
+        Assert.Equal("draft", saved.Str("status"));
         var read = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
         Assert.Equal("威海精工机械有限公司", read.GetProperty("form").Str("name"));
         var mine = await (await applicant.GetAsync("/api/applications")).ExpectAsync(200);
@@ -51,7 +51,7 @@ public sealed class ApplicationApiTests(Azurite azurite) : IAsyncLifetime
         Assert.Equal(["documents.selfAssessmentReport"], fields);
         Assert.Contains("自我评价报告", problem.GetProperty("problems")[0].Str("message"));
         var after = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
-        Assert.Equal("Draft", after.Str("status"));
+        Assert.Equal("draft", after.Str("status"));
     }
 
     [Fact]

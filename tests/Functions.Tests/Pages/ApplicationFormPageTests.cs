@@ -110,13 +110,14 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
         Assert.Equal("待推荐", await page.InnerTextAsync("#status"));
         Assert.Equal("区市审核推荐", await page.InnerTextAsync("#stage"));
         var seen = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{applicationId}")).ExpectAsync(200);
+        Assert.Equal(("inProcess", "待推荐", "recommendation", "区市审核推荐", "organisation"), (seen.Str("status"), seen.Str("statusText"), seen.Str("stage"), seen.Str("stageText"), seen.Str("category")));
         var document = Assert.Single(seen.GetProperty("documents").EnumerateArray());
         Assert.True(document.GetProperty("tradeSecret").GetBoolean());
         Assert.Equal(pdf.Length, document.GetProperty("size").GetInt64());
-    }
 
         await page.GotoAsync("/apply");
         Assert.Contains("待推荐", await page.InnerTextAsync("table"));
+    }
 
     [Fact]
     public async Task ApplicationForm_UploadOfAFileThatIsNotWhatItsNameSays_IsRefusedInChinese()
