@@ -236,7 +236,7 @@ public static class ApplicationDecider
         var problems = ApplicationFormRules.CheckShape(c.Form);
         if (problems.Count > 0)
         {
-            return Refusal.InvalidFields("application.form-invalid", "申报表有以下问题：" + string.Join("；", problems.Select(p => p.Zh)), "The form has problems: " + string.Join("; ", problems.Select(p => p.En)), problems);
+            return Refusal.InvalidFields("application.form-invalid", "申报表有以下问题：" + ZhText.JoinSentences(problems.Select(p => p.Zh)), "The form has problems: " + ZhText.JoinSentencesEn(problems.Select(p => p.En)), problems);
         }
 
         return c.Form == state.Form ? Decision<IApplicationEvent>.Nothing : Accept(new DraftSaved(c.Form, ctx.Now));
@@ -309,8 +309,8 @@ public static class ApplicationDecider
         {
             return Refusal.InvalidFields(
                 "application.incomplete",
-                $"申报材料还不完整，共{problems.Count}处需要处理：" + string.Join("；", problems.Select(p => p.Zh)),
-                $"The application is not complete ({problems.Count} problems): " + string.Join("; ", problems.Select(p => p.En)),
+                $"申报材料还不完整，共{problems.Count}处需要处理：" + ZhText.JoinSentences(problems.Select(p => p.Zh)),
+                $"The application is not complete ({problems.Count} problems): " + ZhText.JoinSentencesEn(problems.Select(p => p.En)),
                 problems);
         }
 
@@ -478,8 +478,8 @@ public static class ApplicationDecider
         var first = eligibility.Refusals[0];
         return first with
         {
-            Zh = string.Join("；", eligibility.Refusals.Select(r => r.Zh)),
-            En = string.Join("; ", eligibility.Refusals.Select(r => r.En)),
+            Zh = ZhText.JoinSentences(eligibility.Refusals.Select(r => r.Zh)),
+            En = ZhText.JoinSentencesEn(eligibility.Refusals.Select(r => r.En)),
         };
     }
 
@@ -776,7 +776,7 @@ public static class ApplicationDecider
             // Back where the decision ended it, once that decision is withdrawn.
             if (stage != state.Stage)
             {
-                return Refusal.Rule("application.reopen-where-ended", $"该申报在“{StageNames.Zh(state.Stage)}”环节结束，只能在该环节恢复。", $"The application ended at {state.Stage}; it comes back there only.", "stage");
+                return Refusal.Rule("application.reopen-where-ended", $"该申报在“{ctx.Policy.TitleAt(state.StageIndex, state.Stage)}”环节结束，只能在该环节恢复。", $"The application ended at {state.Stage}; it comes back there only.", "stage");
             }
 
             var decision = state.Status == ApplicationStatus.NotShortlisted ? CycleDecision.Shortlist : state.Stage == StageKind.CompositeEvaluation ? CycleDecision.Candidates : CycleDecision.Winners;
@@ -792,12 +792,12 @@ public static class ApplicationDecider
 
         if (!IsDecisionStage(ctx.Policy, stage) || target < 0)
         {
-            return Refusal.Invalid("application.stage-not-reopenable", $"“{StageNames.Zh(stage)}”不是可以退回的决定环节。", $"{stage} is not a decision stage the application can go back to.", "stage");
+            return Refusal.Invalid("application.stage-not-reopenable", $"“{ctx.Policy.TitleOf(stage)}”不是可以退回的决定环节。", $"{stage} is not a decision stage the application can go back to.", "stage");
         }
 
         if (target > state.StageIndex)
         {
-            return Refusal.Rule("application.stage-not-reached", $"该申报尚未进入“{StageNames.Zh(stage)}”环节。", $"The application has not reached {stage}.", "stage");
+            return Refusal.Rule("application.stage-not-reached", $"该申报尚未进入“{ctx.Policy.TitleOf(stage)}”环节。", $"The application has not reached {stage}.", "stage");
         }
 
         return CycleDecider.Stands(ctx.Cycle, DecisionAt(stage)) ? DecisionStands(DecisionAt(stage)) : null;
@@ -911,12 +911,12 @@ public static class ApplicationDecider
         var wanted = ctx.Policy.Stage(kind);
         if (wanted is null || !StagePlan.Applies(wanted, state.Category, state.Form.SectorFor(state.Category), state.SecurityFlagged))
         {
-            return Refusal.Rule("application.stage-not-in-policy", $"本政策对该申报没有“{StageNames.Zh(kind)}”环节。", $"The policy has no {kind} stage for this application.");
+            return Refusal.Rule("application.stage-not-in-policy", $"本政策对该申报没有“{ctx.Policy.TitleOf(kind)}”环节。", $"The policy has no {kind} stage for this application.");
         }
 
         return Refusal.Rule(
             "application.out-of-order",
-            $"该申报当前处于“{StageNames.Zh(state.Stage)}”环节，不能进行“{StageNames.Zh(kind)}”。",
+            $"该申报当前处于“{ctx.Policy.TitleAt(state.StageIndex, state.Stage)}”环节，不能进行“{ctx.Policy.TitleOf(kind)}”。",
             $"The application is at {state.Stage}, not {kind}.");
     }
 

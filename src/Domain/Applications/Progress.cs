@@ -72,6 +72,29 @@ public sealed record ProgressInput(
 /// </summary>
 public static class Progress
 {
+    /// <summary>
+    /// The status people read (zh-CN). An application in process shows what it waits for, by the
+    /// stage it stands at as <see cref="Of"/> reads it, in the policy's own words: 待推荐 while its
+    /// recommender has it, then 待资格审查 / 待初步审查 / 待形式审查 …, 征求意见中, a notice's
+    /// 受理名单公示中, 待材料评审 …, never a generic 评审中. Otherwise the status's own name (已获奖, 不予受理 …).
+    /// </summary>
+    public static string StatusZh(ApplicationState app, AwardPolicy policy)
+    {
+        if (app.Status != ApplicationStatus.InProcess || app.Stage is not { } kind)
+        {
+            return ApplicationDecider.StatusZh(app.Status);
+        }
+
+        var title = policy.TitleAt(app.StageIndex, kind);
+        return kind switch
+        {
+            StageKind.Recommendation => "待推荐",
+            StageKind.Consultation => "征求意见中",
+            StageKind.PublicNotice => $"{title}中",
+            _ => $"待{title}",
+        };
+    }
+
     public static Standing Of(ProgressInput input)
     {
         var app = input.Application;
@@ -104,10 +127,10 @@ public static class Progress
         var stage = input.Cycle.Policy.Stages[app.StageIndex];
         if (BackToWithdrawnDecision(input) is { } target)
         {
-            steps.Add(Step(nameof(ReopenStage), Roles.System, $"退回“{StageNames.Zh(target)}”环节（本届{CycleDecider.DecisionZh(ApplicationDecider.DecisionAt(target))}已撤回）", $"Return to {target} (the cycle's decision there was withdrawn)", StepEffect.Corrects, target: target.ToString()));
+            steps.Add(Step(nameof(ReopenStage), Roles.System, $"退回“{input.Cycle.Policy.TitleOf(target)}”环节（本届{CycleDecider.DecisionZh(ApplicationDecider.DecisionAt(target))}已撤回）", $"Return to {target} (the cycle's decision there was withdrawn)", StepEffect.Corrects, target: target.ToString()));
             steps.Add(Step(nameof(Disqualify), Roles.Office, "取消资格（说明理由）", "Disqualify, with the reason", StepEffect.Ends));
             return new Standing(app.ApplicationId, app.Status, stage.Kind, false, "application.decision-withdrawn",
-                $"本届{CycleDecider.DecisionZh(ApplicationDecider.DecisionAt(target))}已撤回，该申报应退回“{StageNames.Zh(target)}”环节。", $"The {ApplicationDecider.DecisionAt(target)} decision was withdrawn: the application returns to {target}.",
+                $"本届{CycleDecider.DecisionZh(ApplicationDecider.DecisionAt(target))}已撤回，该申报应退回“{input.Cycle.Policy.TitleOf(target)}”环节。", $"The {ApplicationDecider.DecisionAt(target)} decision was withdrawn: the application returns to {target}.",
                 steps, since, null, false);
         }
 
@@ -115,7 +138,7 @@ public static class Progress
         {
             StageKind.Recommendation => Recommendation(input, steps),
             StageKind.Consultation => Consultation(input, stage, steps),
-            StageKind.FormalReview => Simple(steps, [Step(nameof(Accept), Roles.Office, "受理", "Accept"), Step(nameof(Refuse), Roles.Office, "不予受理（说明理由）", "Refuse, with the reason")], "application.formal-review", "等待评审办公室受理审查。", "Waits for the office's formal review."),
+            StageKind.FormalReview => Simple(steps, [Step(nameof(Accept), Roles.Office, "受理", "Accept"), Step(nameof(Refuse), Roles.Office, "不予受理（说明理由）", "Refuse, with the reason")], "application.formal-review", $"等待评审办公室{stage.TitleOrKind()}（{stage.Article}）。", "Waits for the office's formal review."),
             StageKind.PublicNotice => Notice(input, stage, steps),
             StageKind.OpinionSurvey => Simple(steps, Step(nameof(RecordOpinionSurvey), Roles.Office, "记录舆情调查结果", "Record the opinion survey"), "application.opinion-survey", "等待评审办公室记录舆情调查结果。", "Waits for the office to record the opinion survey."),
             StageKind.MaterialReview or StageKind.SiteReview or StageKind.Presentation => Panel(input, stage, steps),
@@ -312,13 +335,13 @@ public static class Progress
 
         if (!review.Assignments.ContainsKey((id, stage.Kind)))
         {
-            steps.Add(Step(nameof(AssignPanel), Roles.Office, $"为“{StageNames.Zh(stage.Kind)}”分配评审组", $"Assign a panel for {stage.Kind}"));
+            steps.Add(Step(nameof(AssignPanel), Roles.Office, $"为“{stage.TitleOrKind()}”分配评审组", $"Assign a panel for {stage.Kind}"));
             if (stage.ByThirdParty)
             {
                 steps.Add(Step(nameof(RecordStageScore), Roles.Office, "记录受委托第三方的评审得分", "Record the commissioned third party's score"));
             }
 
-            return ("review.not-assigned", $"等待分配“{StageNames.Zh(stage.Kind)}”评审组。", $"Waits for a panel for {stage.Kind}.", null);
+            return ("review.not-assigned", $"等待分配“{stage.TitleOrKind()}”评审组。", $"Waits for a panel for {stage.Kind}.", null);
         }
 
         if (review.Reports.TryGetValue((id, stage.Kind), out var report))

@@ -23,7 +23,7 @@ public static class CompositeScore
         var missing = applicable.FirstOrDefault(w => !scores.ContainsKey(w.Stage));
         if (missing is not null)
         {
-            return Refusal.Rule("score.stage-missing", $"“{StageNames.Zh(missing.Stage)}”尚未评分，不能进行综合评价。", $"{missing.Stage} has not been scored.");
+            return Refusal.Rule("score.stage-missing", $"“{policy.TitleOf(missing.Stage)}”尚未评分，不能进行综合评价。", $"{missing.Stage} has not been scored.");
         }
 
         foreach (var code in confirmedPreferences)

@@ -396,7 +396,7 @@ public static class ConsultationDecider
         {
             return Refusal.InvalidFields(
                 problems[0].Code,
-                "答复有以下问题：" + string.Join("；", problems.Select(p => p.Zh)),
+                "答复有以下问题：" + ZhText.JoinSentences(problems.Select(p => p.Zh)),
                 "The answer has problems: " + string.Join("; ", problems.Select(p => p.En)),
                 problems);
         }

@@ -140,8 +140,8 @@ public static class CycleDecider
         {
             return Refusal.Rule(
                 "cycle.policy-warning",
-                "请确认以下情况后再开启评选周期：" + string.Join("；", warnings) + "。",
-                "Acknowledge the policy's status to open this cycle: " + string.Join("; ", warnings),
+                "请确认以下情况后再开启评选周期：" + ZhText.JoinSentences(warnings),
+                "Acknowledge the policy's status to open this cycle: " + ZhText.JoinSentencesEn(warnings),
                 "acknowledgeWarnings");
         }
 

@@ -207,14 +207,15 @@ public static class NoticeDecider
             return Refusal.Rule("notice.empty", $"{list.Zh()}为空，无需公示。", "The list is empty.");
         }
 
-        if (c.WorkingDays < min)
-        {
-            return Refusal.Invalid("notice.too-short", $"公示期不少于{min}个工作日（{c.Stage.Article}）。", $"A notice lasts at least {min} working days ({c.Stage.Article}).", "workingDays");
-        }
-
+        // A length the policy fixes is refused in its own words (公示期为5个工作日), never as 不少于.
         if (c.Stage.ExactWorkingDays && c.WorkingDays != min)
         {
-            return Refusal.Invalid("notice.exact-length", $"{c.Stage.Article}规定公示期为{min}个工作日。", $"{c.Stage.Article} fixes the notice at {min} working days.", "workingDays");
+            return Refusal.Invalid("notice.exact-length", $"{c.Stage.Article}规定{c.Stage.PeriodRuleZh()}。", $"{c.Stage.Article} fixes the notice at {min} working days.", "workingDays");
+        }
+
+        if (c.WorkingDays < min)
+        {
+            return Refusal.Invalid("notice.too-short", $"{c.Stage.PeriodRuleZh()}（{c.Stage.Article}）。", $"A notice lasts at least {min} working days ({c.Stage.Article}).", "workingDays");
         }
 
         if (c.WorkingDays > 60)

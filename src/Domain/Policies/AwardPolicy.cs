@@ -235,6 +235,17 @@ public sealed record AwardPolicy
 
     public StageRule? Stage(StageKind kind) => Stages.FirstOrDefault(s => s.Kind == kind);
 
+    /// <summary>
+    /// The name people read for the policy's (first) stage of a kind: the regulation's own words
+    /// (<see cref="StageRule.Title"/>: 资格审查 where it says 资格审查), else the domain's name of the kind.
+    /// </summary>
+    public string TitleOf(StageKind? kind) =>
+        kind is { } k && Stage(k) is { } stage ? stage.TitleOrKind() : Awards.StageNames.Zh(kind);
+
+    /// <summary>The name people read for the stage at a position (an application's <c>StageIndex</c>), checked against its kind.</summary>
+    public string TitleAt(int stageIndex, StageKind? kind) =>
+        stageIndex >= 0 && stageIndex < Stages.Count && Stages[stageIndex].Kind == kind ? Stages[stageIndex].TitleOrKind() : TitleOf(kind);
+
     public bool Has(StageKind kind) => Stages.Any(s => s.Kind == kind);
 
     public bool Allows(ApplicantCategory category) => Categories.Contains(category);
@@ -438,8 +449,20 @@ public sealed record StageRule
     /// <summary>For <see cref="StageKind.Approval"/>: who announces, e.g. 市人民政府.</summary>
     public string? AnnouncedBy { get; init; }
 
-    /// <summary>A short zh-CN name for pages.</summary>
+    /// <summary>A short zh-CN name for pages, in the regulation's own words (the presets' titles are pinned by StageTitleTests).</summary>
     public string? Title { get; init; }
+
+    /// <summary>The stage's name as people read it: <see cref="Title"/>, else the domain's name of its kind.</summary>
+    public string TitleOrKind() => Title ?? Awards.StageNames.Zh(Kind);
+
+    /// <summary>
+    /// The period the policy sets for a notice or an internal publicity, in its own terms:
+    /// 公示期为5个工作日 where it fixes the length (<see cref="ExactWorkingDays"/>: Jinan §17, Weihai §15),
+    /// 公示期不少于5个工作日 where it sets a floor; null for a stage without a period.
+    /// </summary>
+    public string? PeriodRuleZh() => MinWorkingDays is { } n
+        ? ExactWorkingDays ? $"公示期为{n}个工作日" : $"公示期不少于{n}个工作日"
+        : null;
 
     public bool AppliesTo(ApplicantCategory category) => !OrganisationsOnly || category == ApplicantCategory.Organisation;
 }

@@ -74,7 +74,7 @@ public static class PolicyLoader
         {
             return Refusal.Invalid(
                 "policy.invalid",
-                "政策文件不一致：" + string.Join("；", problems.Select(p => $"{p.Path}：{p.Zh}")),
+                "政策文件不一致：" + ZhText.JoinSentences(problems.Select(p => $"{p.Path}：{p.Zh}")),
                 "The policy is inconsistent: " + string.Join("; ", problems.Select(p => $"{p.Path}: {p.En}")),
                 problems[0].Path);
         }

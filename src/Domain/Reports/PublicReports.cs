@@ -107,7 +107,7 @@ public static class ReportDecider
         {
             // One kind of problem is answered with its own code (e.g. text without a visible character); several with report.invalid.
             var code = problems.Select(p => p.Code).Distinct().Count() == 1 ? problems[0].Code : "report.invalid";
-            return Refusal.InvalidFields(code, "举报内容不完整：" + string.Join("；", problems.Select(p => p.Zh)), "The report is incomplete: " + string.Join("; ", problems.Select(p => p.En)), problems);
+            return Refusal.InvalidFields(code, "举报内容不完整：" + ZhText.JoinSentences(problems.Select(p => p.Zh)), "The report is incomplete: " + ZhText.JoinSentencesEn(problems.Select(p => p.En)), problems);
         }
 
         // Anonymous means anonymous: nothing that names the reporter is stored (one that sends a name is refused above).

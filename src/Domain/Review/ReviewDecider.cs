@@ -52,7 +52,7 @@ public static class ReviewDecider
     // ---- permissions (can…/perm…) --------------------------------------------------------------
 
     /// <summary>May a reviewer score this application at this stage now? Null when yes.</summary>
-    public static Refusal? PermScore(ReviewState state, string applicationId, StageKind stage, Actor actor)
+    public static Refusal? PermScore(ReviewState state, string applicationId, StageKind stage, Actor actor, AwardPolicy policy)
     {
         if (actor.Role != Roles.Reviewer || !state.MayReview(applicationId, actor.Subject))
         {
@@ -61,7 +61,7 @@ public static class ReviewDecider
 
         if (state.PanelFor(applicationId, stage) is not { } panel || !panel.Members.Contains(actor.Subject))
         {
-            return Refusal.Forbidden("review.not-assigned", $"您不是该申报“{StageNames.Zh(stage)}”的评审员。", $"You are not a reviewer of this application at {stage}.");
+            return Refusal.Forbidden("review.not-assigned", $"您不是该申报“{policy.TitleOf(stage)}”的评审员。", $"You are not a reviewer of this application at {stage}.");
         }
 
         if (state.Reports.ContainsKey((applicationId, stage)))
@@ -159,7 +159,7 @@ public static class ReviewDecider
 
         if (!IsPanelStage(c.Stage) || ctx.Policy.Stage(c.Stage) is null)
         {
-            return Refusal.Invalid("review.stage-not-scored", $"本政策没有由评审组评分的“{StageNames.Zh(c.Stage)}”环节。", $"The policy has no panel-scored {c.Stage} stage.", "stage");
+            return Refusal.Invalid("review.stage-not-scored", $"本政策没有由评审组评分的“{ctx.Policy.TitleOf(c.Stage)}”环节。", $"The policy has no panel-scored {c.Stage} stage.", "stage");
         }
 
         if (!state.Panels.TryGetValue(c.PanelId, out var panel))
@@ -182,7 +182,7 @@ public static class ReviewDecider
 
         if (app.Status != ApplicationStatus.InProcess || app.Stage != c.Stage)
         {
-            return Refusal.Rule("review.not-at-stage", $"该申报当前不在“{StageNames.Zh(c.Stage)}”环节。", $"The application is not at {c.Stage}.");
+            return Refusal.Rule("review.not-at-stage", $"该申报当前不在“{ctx.Policy.TitleOf(c.Stage)}”环节。", $"The application is not at {c.Stage}.");
         }
 
         var form = app.Form;
@@ -330,7 +330,7 @@ public static class ReviewDecider
         var app = ctx.Application;
         if (!app.Exists || app.Status != ApplicationStatus.InProcess || app.Stage != c.Stage)
         {
-            return Refusal.Rule("review.not-at-stage", $"该申报当前不在“{StageNames.Zh(c.Stage)}”环节。", $"The application is not at {c.Stage}.");
+            return Refusal.Rule("review.not-at-stage", $"该申报当前不在“{ctx.Policy.TitleOf(c.Stage)}”环节。", $"The application is not at {c.Stage}.");
         }
 
         return Decision<IReviewEvent>.Accept([
@@ -443,7 +443,7 @@ public static class ReviewDecider
 
     private static Decision<IReviewEvent> SubmitScore(SubmitReviewScore c, ReviewState state, ReviewContext ctx)
     {
-        if (PermScore(state, c.ApplicationId, c.Stage, ctx.Actor) is { } no)
+        if (PermScore(state, c.ApplicationId, c.Stage, ctx.Actor, ctx.Policy) is { } no)
         {
             return no;
         }
@@ -532,7 +532,7 @@ public static class ReviewDecider
         {
             return Refusal.InvalidFields(
                 "score.sheet-invalid",
-                $"评分不符合《{sheet.Source}》评分表：" + string.Join("；", problems.Select(p => p.Zh)),
+                $"评分不符合《{sheet.Source}》评分表：" + ZhText.JoinSentences(problems.Select(p => p.Zh)),
                 "The scores do not fit the sheet: " + string.Join("; ", problems.Select(p => p.En)),
                 problems);
         }
@@ -601,7 +601,7 @@ public static class ReviewDecider
         {
             return Refusal.Rule(
                 "review.leader-recused",
-                $"组长{panel.Leader}已回避该申报。“{StageNames.Zh(stage)}”实行组长负责制（{teamLeader!.Article}），请另行指定组长或将该申报改派其他评审组。",
+                $"组长{panel.Leader}已回避该申报。“{policy.TitleOf(stage)}”实行组长负责制（{teamLeader!.Article}），请另行指定组长或将该申报改派其他评审组。",
                 $"The team leader {panel.Leader} is recused from this application. {stage} is led by a team leader ({teamLeader!.Article}): appoint another leader or give the stage to another panel.");
         }
 

@@ -31,15 +31,15 @@ public sealed record DocumentView(
     [property: Description("Lowercase hex SHA-256 of the stored content.")] string Sha256,
     [property: Description("The file holds trade secrets: listed and served only to its owner, the office, the supervision group and the reviewers assigned to the application.")] bool TradeSecret)
 {
-    public static DocumentView Of(DocumentRef d) => new(d.DocumentId, d.Kind.ToString(), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
+    public static DocumentView Of(DocumentRef d) => new(d.DocumentId, Wire.Name(d.Kind), d.SafeName, d.ContentType, d.Size, d.Sha256, d.TradeSecret);
 }
 
 public sealed record ApplicationView(
     string ApplicationId,
     string CycleId,
     [property: Description("organisation or individual.")] string Category,
-    [property: Description("Draft, InProcess, Awarded, Withdrawn, Declined, Refused, NotShortlisted, NotSelected, Disqualified or Revoked.")] string Status,
-    [property: Description("The status in Chinese, as the applicant reads it.")] string StatusText,
+    [property: Description("draft, inProcess, awarded, withdrawn, declined, refused, notShortlisted, notSelected, disqualified or revoked.")] string Status,
+    [property: Description("The status in Chinese, as the applicant reads it: in process, what it waits for (待推荐, 待资格审查, 受理名单公示中 …).")] string StatusText,
     [property: Description("The stage of the policy the application is at, while in process.")] string? Stage,
     [property: Description("The stage in Chinese.")] string StageText,
     ApplicationForm Form,
@@ -101,7 +101,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         var outcome = await commands.RunAsync(applicationId, cycleId, new CreateDraft(applicationId, request!.Category), actor, key.Length > 0 ? key : http.TraceIdentifier, ct);
         return outcome.Refused
             ? Problems.For(http, outcome.Refusal!)
-            : Results.Created($"/api/applications/{applicationId}", View(outcome.State, http.User));
+            : Results.Created($"/api/applications/{applicationId}", View(outcome.State, http.User, await PolicyOfAsync(streams, outcome.State, ct)));
     }
 
     [Function("ListApplications")]
@@ -148,7 +148,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         return Results.Ok(rows.Select(r => new ApplicationListItem(
-            r.RowKey, r.GetString("CycleId"), r.GetString("Category"), r.GetString("Status"), r.GetString("Stage"), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
+            r.RowKey, r.GetString("CycleId"), Wire.Name(r.GetString("Category")), Wire.Name(r.GetString("Status")), Wire.Name(r.GetString("Stage")), r.GetString("Name"), r.GetString("DistrictId"), r.GetDateTimeOffset("SubmittedAt"))));
     }
 
     [Function("GetApplication")]
@@ -171,7 +171,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
             return NotFound(http);
         }
 
-        return Results.Ok(View(app, http.User, reviewer));
+        return Results.Ok(View(app, http.User, await PolicyOfAsync(streams, app, ct), reviewer));
     }
 
     [Function("SaveForm")]
@@ -232,6 +232,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         }
 
         var events = await streams.Store.ReadAsync(ApplicationId.Parse(applicationId).Value.StreamId, ct);
+        var policy = await PolicyOfAsync(streams, app, ct);
         var staff = http.User.IsInRole(Roles.Office) || http.User.IsInRole(Roles.Supervisor);
         var me = Caller.Subject(http.User);
 
@@ -246,7 +247,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
                 e.Metadata.Actor.Role,
                 staff ? e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject
                     : e.Metadata.Actor.Subject == me || e.Metadata.Actor.Role is Roles.Office or Roles.Recommender or Roles.System ? e.Metadata.Actor.DisplayName : null,
-                HistoryText.Describe(e.Event))));
+                HistoryText.Describe(e.Event, policy))));
     }
 
     /// <summary>Run a command for the caller in a role, and answer with the application as the caller may see it.</summary>
@@ -272,7 +273,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
             await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct);
         }
 
-        return Results.Ok(View(outcome.State, http.User));
+        return Results.Ok(View(outcome.State, http.User, await PolicyOfAsync(http.RequestServices.GetRequiredService<Streams>(), outcome.State, ct)));
     }
 
     /// <summary>
@@ -333,17 +334,21 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     public static bool MaySeeTradeSecrets(ClaimsPrincipal user, ApplicationState app, bool assignedReviewer = false) =>
         user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || IsOwner(user, app) || (assignedReviewer && user.IsInRole(Roles.Reviewer));
 
-    public static ApplicationView View(ApplicationState app, ClaimsPrincipal user, bool assignedReviewer = false)
+    /// <summary>The copy of its policy the application's cycle keeps: its words name the stages.</summary>
+    public static async Task<AwardPolicy> PolicyOfAsync(Streams streams, ApplicationState app, CancellationToken ct) =>
+        (await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct)).Policy;
+
+    public static ApplicationView View(ApplicationState app, ClaimsPrincipal user, AwardPolicy policy, bool assignedReviewer = false)
     {
         var staff = user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor);
         return new ApplicationView(
             app.ApplicationId,
             app.CycleId,
-            app.Category.ToString().ToLowerInvariant(),
-            app.Status.ToString(),
-            ApplicationDecider.StatusZh(app.Status),
-            app.Stage?.ToString(),
-            StageNames.Zh(app.Stage),
+            Wire.Name(app.Category),
+            Wire.Name(app.Status),
+            Progress.StatusZh(app, policy),
+            Wire.Name(app.Stage),
+            app.Stage is null ? StageNames.Zh(null) : policy.TitleAt(app.StageIndex, app.Stage),
             app.Form,
             app.Documents.Where(d => !d.TradeSecret || MaySeeTradeSecrets(user, app, assignedReviewer)).Select(DocumentView.Of).ToList(),
             app.CreatedAt,
@@ -365,7 +370,8 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
 /// <summary>One line of zh-CN per event, for the audit trail people read.</summary>
 public static class HistoryText
 {
-    public static string Describe(IDomainEvent e) => e switch
+    /// <summary><paramref name="policy"/>: the cycle's copy of its policy, whose words name the stages.</summary>
+    public static string Describe(IDomainEvent e, AwardPolicy policy) => e switch
     {
         ApplicationDrafted d => $"创建{(d.Category == ApplicantCategory.Organisation ? "组织" : "个人")}申报草稿",
         DraftSaved => "保存申报表",
@@ -374,7 +380,7 @@ public static class HistoryText
         DocumentRead d => $"下载查阅文件“{d.Name}”",
         ApplicationSubmitted => "提交申报",
         ApplicationWithdrawn d => $"撤回申报：{d.Reason}",
-        StageEntered d => $"进入“{StageNames.Zh(d.Stage)}”环节",
+        StageEntered d => $"进入“{policy.TitleAt(d.StageIndex, d.Stage)}”环节",
         ApplicationRecommended d => $"推荐单位同意推荐：{d.Opinion}",
         RecommendationDeclined d => $"推荐单位不予推荐：{d.Reason}",
         SecurityReviewFlagged d => d.Flagged ? "标记为涉及国防、国家安全事项" : "取消涉及国防、国家安全事项的标记",
@@ -385,7 +391,7 @@ public static class HistoryText
         ApplicationRefused d => $"不予受理：{d.Reason}",
         NoticePassed d => $"{d.List.Zh()}公示期满",
         OpinionSurveyRecorded d => d.Favourable ? "舆情调查：无不良舆情" : $"舆情调查：{d.Summary}",
-        StageScored d => $"{StageNames.Zh(d.Stage)}得分{d.Points}/{d.MaxPoints}",
+        StageScored d => $"{policy.TitleOf(d.Stage)}得分{d.Points}/{d.MaxPoints}",
         ShortlistDecided d => d.Shortlisted ? $"进入现场评审名单（第{d.Rank}名）" : $"未进入现场评审名单（第{d.Rank}名）",
         CompositeScored d => $"综合评价得分{d.Score}",
         CandidateNominated d => $"列入{EligibilityRules.TierZh(d.Tier)}候选名单",
@@ -395,7 +401,7 @@ public static class HistoryText
         ApplicationAwarded d => $"获得{d.Year}年度{EligibilityRules.TierZh(d.Tier)}（{d.AnnouncementReference}）",
         ApplicationDisqualified d => $"取消资格：{d.Reason}",
         AwardRevoked d => $"撤销奖励：{d.Reason}（{d.DecisionReference}）",
-        StageReopened d => $"退回“{StageNames.Zh(d.Stage)}”环节：{d.Reason}",
+        StageReopened d => $"退回“{policy.TitleAt(d.StageIndex, d.Stage)}”环节：{d.Reason}",
         _ => e.GetType().Name,
     };
 }

@@ -50,7 +50,9 @@ public sealed partial class ApplicationPageFunctions(
             body.Append("<table><thead><tr><th>申报</th><th>评选周期</th><th>状态</th></tr></thead><tbody>");
             foreach (var r in mine.OrderByDescending(r => r.GetDateTimeOffset("CreatedAt")))
             {
-                var status = Enum.TryParse<ApplicationStatus>(r.GetString("Status"), out var s) ? ApplicationDecider.StatusZh(s) : string.Empty;
+                // What each waits for needs its state and its cycle's policy: an applicant has a few applications.
+                var app = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(r.RowKey).Value.StreamId, ct);
+                var status = app.Exists ? Progress.StatusZh(app, await ApplicationFunctions.PolicyOfAsync(streams, app, ct)) : string.Empty;
                 body.Append("<tr><td><a href=\"/apply/").Append(Html.E(r.RowKey)).Append("\">").Append(Html.E(r.GetString("Name") is { Length: > 0 } n ? n : "（未填写名称）"))
                     .Append("</a></td><td>").Append(Html.E(cycles.FirstOrDefault(c => c.RowKey == r.GetString("CycleId"))?.GetString("Title") ?? r.GetString("CycleId"))).Append("</td><td>").Append(Html.E(status)).Append("</td></tr>");
             }
@@ -358,7 +360,7 @@ public sealed partial class ApplicationPageFunctions(
     {
         var list = warnings.ToList();
         return list.Count == 0 ? string.Empty
-            : "<div class=\"warning\" role=\"note\"><strong>请注意：</strong>" + string.Join("；", list.Select(Html.E)) + "。申报依据以正式施行的文件为准。</div>";
+            : "<div class=\"warning\" role=\"note\"><strong>请注意：</strong>" + Html.E(ZhText.JoinSentences(list)) + "申报依据以正式施行的文件为准。</div>";
     }
 
     private static string FullDate(string? isoDate) =>
@@ -373,10 +375,10 @@ public sealed partial class ApplicationPageFunctions(
         var b = new StringBuilder()
             .Append("<p><a href=\"/apply\">← 我的申报</a></p>")
             .Append("<h1>").Append(Html.E(cycle.Title)).Append(" · ").Append(org ? "组织申报表" : "个人申报表").Append("</h1>")
-            .Append("<p>状态：<strong id=\"status\">").Append(Html.E(ApplicationDecider.StatusZh(app.Status))).Append("</strong>");
+            .Append("<p>状态：<strong id=\"status\">").Append(Html.E(Progress.StatusZh(app, policy))).Append("</strong>");
         if (app.Stage is { } stage)
         {
-            b.Append("　当前环节：<span id=\"stage\">").Append(Html.E(StageNames.Zh(stage))).Append("</span>");
+            b.Append("　当前环节：<span id=\"stage\">").Append(Html.E(policy.TitleAt(app.StageIndex, stage))).Append("</span>");
         }
 
         b.Append("</p>");

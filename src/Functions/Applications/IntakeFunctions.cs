@@ -140,7 +140,7 @@ public sealed class IntakeFunctions(ApplicationCommands commands, Streams stream
             .Select(r => new AcceptanceListEntry(
                 r.RowKey,
                 r.GetString("Name") ?? string.Empty,
-                r.GetString("Category").ToLowerInvariant(),
+                Wire.Name(r.GetString("Category")),
                 r.GetString("DistrictId"),
                 r.GetString("DistrictId") is { } d && districts.TryGetValue(d, out var name) ? name : null,
                 r.GetDateTimeOffset("AcceptedAt")!.Value))

@@ -212,7 +212,7 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
                 r.GetString("Name"),
                 r.GetString("DueOn"),
                 r.GetString("ConsultationId"),
-                r.GetString("Department"),
+                Wire.Name(r.GetString("Department")),
                 r.GetString("Details"))));
 
     [Function("CheckEligibility")]
@@ -283,9 +283,9 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
         {
             bans.Add(new HolderBanView(
                 row.GetString("PolicyId"),
-                row.GetString("Reason"),
+                Wire.Name(row.GetString("Reason")),
                 row.GetString("StartsOn"),
-                row.GetString("Unit"),
+                Wire.Name(row.GetString("Unit")),
                 row.GetInt32("Length"),
                 row.GetBoolean("AllQualityAwards") ?? false,
                 row.GetString("Article"),
@@ -552,11 +552,11 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
         r.RowKey,
         r.GetString("ApplicantKey"),
         r.GetString("Name") ?? string.Empty,
-        r.GetString("Category"),
+        Wire.Name(r.GetString("Category")),
         r.GetString("PolicyId"),
         r.GetString("AwardName"),
         r.GetString("CycleId"),
-        r.GetString("Tier"),
+        Wire.Name(r.GetString("Tier")),
         r.GetString("TierZh"),
         r.GetInt32("Year") ?? 0,
         r.GetString("AwardedOn"),

@@ -261,7 +261,7 @@ public sealed partial class ConsultationFunctions(
 
         // The round's orchestration moves the application on once the round is closed.
         await ConsultationWorkflow.ChangedAsync(durable, command.ConsultationId, "adverse-record-dismissed", logger, ct);
-        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
+        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User, await ApplicationFunctions.PolicyOfAsync(streams, outcome.State, ct)));
     }
 
     [Function("UpholdAdverseRecord")]
@@ -294,7 +294,7 @@ public sealed partial class ConsultationFunctions(
 
         // The round's orchestration no longer waits for this application.
         await ConsultationWorkflow.ChangedAsync(durable, request.ConsultationId!, "adverse-record-upheld", logger, ct);
-        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User));
+        return Results.Ok(ApplicationFunctions.View(outcome.State, http.User, await ApplicationFunctions.PolicyOfAsync(streams, outcome.State, ct)));
     }
 
     [Function("DownloadReplyFile")]

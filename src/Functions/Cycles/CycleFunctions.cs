@@ -55,7 +55,7 @@ public sealed record CycleView(
         c.PolicyId,
         c.Policy.AwardName,
         c.Policy.City.Name,
-        c.Status.ToString(),
+        Wire.Name(c.Status),
         c.SubmissionOpensOn,
         c.SubmissionClosesOn,
         c.SubmissionClosesAt,
@@ -135,7 +135,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
         var rows = await readModels.PartitionAsync(CycleIndex.Partition, ct);
         return Results.Ok(rows
             .OrderByDescending(r => r.GetInt32("Year"))
-            .Select(r => new CycleSummaryView(r.RowKey, r.GetString("Title"), r.GetInt32("Year") ?? 0, r.GetString("PolicyId"), r.GetString("City"), r.GetString("AwardName"), r.GetString("OpensOn"), r.GetString("ClosesOn"), r.GetString("Status"), r.GetBoolean("SubmissionsClosed") ?? false)));
+            .Select(r => new CycleSummaryView(r.RowKey, r.GetString("Title"), r.GetInt32("Year") ?? 0, r.GetString("PolicyId"), r.GetString("City"), r.GetString("AwardName"), r.GetString("OpensOn"), r.GetString("ClosesOn"), Wire.Name(r.GetString("Status")), r.GetBoolean("SubmissionsClosed") ?? false)));
     }
 
     [Function("GetCycle")]
@@ -275,7 +275,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
         p.AwardName,
         p.Document.Title,
         p.Document.Number,
-        p.Document.Status.ToString(),
+        Wire.Name(p.Document.Status),
         p.Document.ValidFrom,
         p.Document.ValidTo,
         p.InForceOn(today),

@@ -81,7 +81,8 @@ public sealed record PublicNotice(
     [property: Description("The award and its city, e.g. 威海市市长质量奖.")] string? AwardName = null,
     [property: Description("The issuing body: the office the regulation charges with the notice (policy office.name).")] string? IssuedBy = null,
     [property: Description("Where and how to object: the office's address, telephone and mail (settings Offices:{policyId}).")] ObjectionChannel? ObjectionChannel = null,
-    [property: Description("The article with the regulation's name, as the notice prints it (《…》第十六条).")] string? Basis = null);
+    [property: Description("The article with the regulation's name, as the notice prints it (《…》第十六条).")] string? Basis = null,
+    [property: Description("The period the policy sets, in its terms: 公示期为5个工作日 where it fixes the length, 公示期不少于5个工作日 where it sets a floor.")] string? PeriodRule = null);
 
 /// <summary>Where to object to a notice: the office the regulation names, and its contact from the settings.</summary>
 public sealed record ObjectionChannel(string Office, string? Article, string Address, string Telephone, string Email);
@@ -521,7 +522,7 @@ public sealed class NoticeFunctions(
 
         body.Append("<dt>发布日期</dt><dd id=\"published-on\">").Append(Html.Date(n.PublishedOn)).Append("</dd>")
             .Append("<dt>公示期</dt><dd id=\"period\">").Append(Html.Date(n.FirstDay)).Append("至").Append(Html.Date(n.LastDay))
-            .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Basis ?? n.Article)).Append("）</dd>")
+            .Append("（").Append(n.WorkingDays).Append("个工作日，依据").Append(Html.E(n.Basis ?? n.Article)).Append(n.PeriodRule is { } rule ? "；" + Html.E(rule) : string.Empty).Append("）</dd>")
             .Append("<dt>状态</dt><dd><strong id=\"status\">").Append(Html.E(n.StatusText)).Append("</strong></dd></dl>");
         if (n.Result is not null)
         {
@@ -711,7 +712,7 @@ public sealed class NoticeFunctions(
             status,
             text,
             o.AnonymousAllowed,
-            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, e.Category.ToString().ToLowerInvariant(), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
+            notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, Wire.Name(e.Category), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
             ShanghaiTime.DateOf(o.At),
             notice.IsClosed ? Result(notice) : null);
     }
@@ -742,7 +743,8 @@ public sealed class NoticeFunctions(
         var channel = policy.Office is { } office && offices.Value.For(policy.Id) is { } c
             ? new ObjectionChannel(office.Name, office.Article, c.Address!, c.Telephone!, c.Email!)
             : null;
-        return view with { CycleTitle = cycle.Title, AwardName = policy.AwardName, IssuedBy = policy.Office?.Name, ObjectionChannel = channel, Basis = Regulation.Cite(policy.Document, view.Article) };
+        return view with { CycleTitle = cycle.Title, AwardName = policy.AwardName, IssuedBy = policy.Office?.Name, ObjectionChannel = channel, Basis = Regulation.Cite(policy.Document, view.Article),
+            PeriodRule = policy.Stages.FirstOrDefault(s => s.Kind == StageKind.PublicNotice && s.List == notice.Opened!.List)?.PeriodRuleZh() };
     }
 
     private static string FullDate(string? isoDate) =>

@@ -59,7 +59,7 @@ public static class OrchestrationFacts
         Kinds.Select((k, i) => new object?[] { k.Code, k.Zh, k.En, i + 1 });
 
     public static IEnumerable<object?[]> StatusRows() =>
-        Statuses.Select((s, i) => new object?[] { s.Status.ToString(), s.Zh, s.En, i + 1 });
+        Statuses.Select((s, i) => new object?[] { ReportBuilder.Name(s.Status), s.Zh, s.En, i + 1 });
 
     /// <summary>Every instance of the task hub that is about the app's records, with its status and what it waits for, by instance id.</summary>
     public static async Task<List<object?[]>> RowsAsync(DurableTaskClient durable, OrchestrationSubjects subjects, CancellationToken ct)
@@ -143,7 +143,7 @@ public static class OrchestrationFacts
         return
         [
             subject.InstanceId, subject.Kind, instance.Name, subject.CycleId, subject.ApplicationId, subject.NoticeId, subject.ConsultationId,
-            instance.RuntimeStatus.ToString(), status?.Code, status?.Zh, status?.En,
+            ReportBuilder.Name(instance.RuntimeStatus), status?.Code, status?.Zh, status?.En,
 
             // The role only: the one person who holds the step (role:subject) is not exported.
             status?.Holder?.Split(':')[0], status?.Since, status?.Until, status?.Overdue, status?.Problem, status?.ProblemZh,

@@ -394,7 +394,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
                     r.Rank,
                     a.ApplicationId,
                     a.Form.Name,
-                    a.Category.ToString().ToLowerInvariant(),
+                    Wire.Name(a.Category),
                     r.Entry.Score,
                     a.Scores.ToDictionary(s => s.Key.ToString(), s => s.Value.Percent),
                     a.Composite!.ConfirmedPreferences,

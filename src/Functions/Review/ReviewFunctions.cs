@@ -331,7 +331,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
         return Results.Ok(state.Assignments.Values
             .Where(a => state.Panels[a.PanelId].Members.Contains(me) && !state.IsRecused(a.ApplicationId, me))
             .OrderBy(a => a.ApplicationId, StringComparer.Ordinal).ThenBy(a => a.Stage)
-            .Select(a => new AssignmentView(a.ApplicationId, a.Stage.ToString(), a.PanelId, state.Panels[a.PanelId].Leader == me, state.HasSubmitted(a.ApplicationId, a.Stage, me), state.Reports.ContainsKey((a.ApplicationId, a.Stage)))));
+            .Select(a => new AssignmentView(a.ApplicationId, Wire.Name(a.Stage), a.PanelId, state.Panels[a.PanelId].Leader == me, state.HasSubmitted(a.ApplicationId, a.Stage, me), state.Reports.ContainsKey((a.ApplicationId, a.Stage)))));
     }
 
     [Function("GetApplicationReview")]
@@ -466,6 +466,11 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
 
         var applicationId = req.QueryValue("applicationId");
         var events = await streams.Store.ReadAsync(ReviewState.StreamIdFor(cycleId), ct);
+        var cycle = await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(cycleId).Value.StreamId, ct);
+        if (!cycle.Exists)
+        {
+            return Results.Ok(Array.Empty<HistoryEntry>());
+        }
 
         // For one application: its own events, and the changes to every panel that has had a stage of it.
         var panels = events.Select(e => e.Event switch
@@ -478,7 +483,7 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
             .ToHashSet(StringComparer.Ordinal);
         return Results.Ok(events
             .Where(e => applicationId is null || ApplicationOf(e.Event) == applicationId || (PanelOf(e.Event) is { } panel && panels.Contains(panel)))
-            .Select(e => new HistoryEntry(e.Version, e.Type, e.RecordedAt, e.Metadata.Actor.Role, e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject, Describe(e.Event))));
+            .Select(e => new HistoryEntry(e.Version, e.Type, e.RecordedAt, e.Metadata.Actor.Role, e.Metadata.Actor.DisplayName ?? e.Metadata.Actor.Subject, Describe(e.Event, cycle.Policy))));
     }
 
     // ---- Changde §37 ----
@@ -620,24 +625,25 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
     };
 
     /// <summary>One line of zh-CN per review event.</summary>
-    public static string Describe(IDomainEvent e) => e switch
+    /// <summary><paramref name="policy"/>: the cycle's copy of its policy, whose words name the stages.</summary>
+    public static string Describe(IDomainEvent e, AwardPolicy policy) => e switch
     {
         PanelFormed x => $"组建评审组“{x.Name}”，组长{x.Leader}，成员{string.Join("、", x.Members)}",
-        PanelAssigned x => $"评审组{x.PanelId}负责“{Domain.Awards.StageNames.Zh(x.Stage)}”",
+        PanelAssigned x => $"评审组{x.PanelId}负责“{policy.TitleOf(x.Stage)}”",
         ConflictFlagged x => $"系统提示{x.ExpertId}可能存在利益冲突：{x.Reason}",
         ConflictDeclared x => $"{x.ExpertId}申报利益冲突：{x.Relationship}",
         RecusalProposed x => $"监督组建议{x.ExpertId}回避：{x.Reason}",
         ReviewerRecused x => $"{x.ExpertId}回避（{x.Basis}）：{x.Reason}",
         RecusalDeclined x => $"{x.ExpertId}无需回避：{x.Reason}",
-        ReviewScoreSubmitted x => $"{x.ExpertId}提交“{Domain.Awards.StageNames.Zh(x.Stage)}”评分{x.Total}",
+        ReviewScoreSubmitted x => $"{x.ExpertId}提交“{policy.TitleOf(x.Stage)}”评分{x.Total}",
         RescoreRequested x => $"组长要求{x.ExpertId}复评{string.Join("、", x.ItemCodes)}：{x.Reason}",
-        PanelReportSigned x => $"{x.SignedBy}签署“{Domain.Awards.StageNames.Zh(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
+        PanelReportSigned x => $"{x.SignedBy}签署“{policy.TitleOf(x.Stage)}”评审报告，评审组得分{x.Points}/{x.MaxPoints}" + (x.Disagreements.Count > 0 ? $"，评分差异较大：{string.Join("、", x.Disagreements)}" : string.Empty),
         ReviewerConductRated x => $"申报者评价现场评审员{x.ExpertId}：{x.Rating}分",
         ApplicationViewedByReviewer x => $"{x.ExpertId}查阅申报材料",
         PanelMemberAdded x => $"评审组{x.PanelId}增补评审员{x.ExpertId}：{x.Reason}",
         PanelMemberReplaced x => $"评审组{x.PanelId}由{x.ReplacementId}替换{x.ExpertId}（{x.ExpertId}尚未报告事项的评分不再计入）：{x.Reason}",
         TeamLeaderAppointed x => $"评审组{x.PanelId}另行指定{x.ExpertId}为组长：{x.Reason}",
-        PanelReassigned x => $"“{Domain.Awards.StageNames.Zh(x.Stage)}”由评审组{x.FromPanelId}改派评审组{x.PanelId}：{x.Reason}",
+        PanelReassigned x => $"“{policy.TitleOf(x.Stage)}”由评审组{x.FromPanelId}改派评审组{x.PanelId}：{x.Reason}",
         _ => e.GetType().Name,
     };
 

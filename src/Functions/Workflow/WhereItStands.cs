@@ -13,7 +13,7 @@ namespace QualityAward.Functions.Workflow;
 public sealed record OrchestrationView(
     [property: Description("The instance: notice-{noticeId}, consultation-{consultationId}, application-{applicationId} or window-{cycleId}.")] string InstanceId,
     [property: Description("The orchestrator function.")] string Name,
-    [property: Description("Pending, Running, Completed, Failed, Terminated or Suspended.")] string RuntimeStatus,
+    [property: Description("pending, running, completed, failed, terminated or suspended.")] string RuntimeStatus,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,
     [property: Description("What it waits for (its custom status): the step, in words, until when, who holds it, a refused step.")] WaitingFor? WaitingFor,
@@ -185,7 +185,7 @@ public sealed class WhereItStands(Standings standings)
     private static OrchestrationView View(OrchestrationMetadata instance) => new(
         instance.InstanceId,
         instance.Name,
-        instance.RuntimeStatus.ToString(),
+        Wire.Name(instance.RuntimeStatus),
         instance.CreatedAt,
         instance.LastUpdatedAt,
         StatusOf(instance),

@@ -30,7 +30,7 @@ public sealed class ApplicationApiTests(Azurite azurite) : IClassFixture<Azurite
 
         var saved = await (await applicant.PutJsonAsync($"/api/applications/{id}/form", Forms.WeihaiOrganisation())).ExpectAsync(200);
 
-        Assert.Equal("Draft", saved.Str("status"));
+        Assert.Equal("draft", saved.Str("status"));
         var read = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
         Assert.Equal("威海精工机械有限公司", read.GetProperty("form").Str("name"));
         var mine = await (await applicant.GetAsync("/api/applications")).ExpectAsync(200);
@@ -50,7 +50,7 @@ public sealed class ApplicationApiTests(Azurite azurite) : IClassFixture<Azurite
         Assert.Equal(["documents.selfAssessmentReport"], fields);
         Assert.Contains("自我评价报告", problem.GetProperty("problems")[0].Str("message"));
         var after = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
-        Assert.Equal("Draft", after.Str("status"));
+        Assert.Equal("draft", after.Str("status"));
     }
 
     [Fact]

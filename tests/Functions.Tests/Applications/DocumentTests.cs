@@ -56,7 +56,7 @@ public sealed class DocumentTests(Azurite azurite) : IClassFixture<Azurite>, IAs
         var report = await (await UploadAsync(owner, appId, Pdf(50_000, seed: 2), "自评报告.pdf")).ExpectAsync(201);
         var submitted = await (await owner.PostAsync($"/api/applications/{appId}/submit", null)).ExpectAsync(200);
 
-        Assert.Equal("InProcess", submitted.Str("status"));
+        Assert.Equal("inProcess", submitted.Str("status"));
         var late = await (await UploadAsync(owner, appId, Pdf(1_000, seed: 3), "补充.pdf", kind: "evidence")).ExpectAsync(409);
         Assert.Equal("application.not-a-draft", late.Str("code"));
         var remove = await (await owner.DeleteAsync($"/api/applications/{appId}/documents/{report.Str("documentId")}")).ExpectAsync(409);

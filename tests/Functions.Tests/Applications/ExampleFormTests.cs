@@ -53,7 +53,7 @@ public sealed class ExampleFormTests(Azurite azurite) : IClassFixture<Azurite>
             Assert.Equal(category, saved.Str("category"), ignoreCase: true);
             await Applicants.AttachReportAsync(app, id, subject);
             var submitted = await (await applicant.PostAsync($"/api/applications/{id}/submit", null)).ExpectAsync(200);
-            Assert.Equal("InProcess", submitted.Str("status"));
+            Assert.Equal("inProcess", submitted.Str("status"));
             // Nothing for the office to check: the example meets every eligibility rule of its preset.
             var seen = await (await app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200);
             Assert.True(seen.GetProperty("officeFlags").GetArrayLength() == 0, $"{preset}-{category}: {seen.GetProperty("officeFlags")}");

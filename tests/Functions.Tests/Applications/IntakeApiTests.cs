@@ -62,7 +62,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IClassFixture<Azurite>, IA
         Assert.Equal(id, Assert.Single((await (await changdeXihu.GetAsync("/api/applications?cycleId=changde-2026")).ExpectAsync(200)).EnumerateArray()).Str("applicationId"));
         await (await changdeXihu.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
         var declined = await (await changdeXihu.PostJsonAsync($"/api/applications/{id}/decline", new { reason = "不符合推荐条件" })).ExpectAsync(200);
-        Assert.Equal("Declined", declined.Str("status"));
+        Assert.Equal("declined", declined.Str("status"));
         var history = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}/history")).ExpectAsync(200);
         Assert.Contains(history.EnumerateArray(), e => e.Str("type") == "RecommendationDeclined");
     }
@@ -74,17 +74,17 @@ public sealed class IntakeApiTests(Azurite azurite) : IClassFixture<Azurite>, IA
         var office = _app.As(Roles.Office);
 
         var recommended = await (await Huancui.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "经审核，该单位符合申报条件，同意推荐。" })).ExpectAsync(200);
-        Assert.Equal("OpinionSurvey", recommended.Str("stage"));
+        Assert.Equal("opinionSurvey", recommended.Str("stage"));
         await (await office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "近三年无负面舆情。" })).ExpectAsync(200);
         var accepted = await (await office.PostJsonAsync($"/api/applications/{id}/accept", new { note = "材料齐全" })).ExpectAsync(200);
 
-        Assert.Equal("MaterialReview", accepted.Str("stage"));
+        Assert.Equal("materialReview", accepted.Str("stage"));
         var list = await (await office.GetAsync("/api/cycles/weihai-2026/acceptance-list")).ExpectAsync(200);
         var entry = Assert.Single(list.GetProperty("entries").EnumerateArray());
         Assert.Equal(id, entry.Str("applicationId"));
         Assert.Equal("环翠区", entry.Str("district"));
         var seen = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
-        Assert.Equal("MaterialReview", seen.Str("stage"));
+        Assert.Equal("materialReview", seen.Str("stage"));
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IClassFixture<Azurite>, IA
         await (await office.PostJsonAsync($"/api/applications/{id}/refuse", new { reason = "舆情调查发现2025年发生较大质量事故，不符合第十条第五项。" })).ExpectAsync(200);
 
         var seen = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
-        Assert.Equal("Refused", seen.Str("status"));
+        Assert.Equal("refused", seen.Str("status"));
         Assert.Contains("第十条第五项", seen.Str("endReason"));
         var list = await (await office.GetAsync("/api/cycles/weihai-2026/acceptance-list")).ExpectAsync(200);
         Assert.Empty(list.GetProperty("entries").EnumerateArray());
@@ -123,7 +123,7 @@ public sealed class IntakeApiTests(Azurite azurite) : IClassFixture<Azurite>, IA
         await (await Huancui.PostJsonAsync($"/api/applications/{id}/decline", new { reason = "近三年有行政处罚记录。" })).ExpectAsync(200);
 
         var seen = await (await applicant.GetAsync($"/api/applications/{id}")).ExpectAsync(200);
-        Assert.Equal("Declined", seen.Str("status"));
+        Assert.Equal("declined", seen.Str("status"));
     }
 
     [Theory]

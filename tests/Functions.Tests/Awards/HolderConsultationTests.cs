@@ -108,7 +108,7 @@ public sealed class HolderConsultationTests(Azurite azurite) : IClassFixture<Azu
         Assert.Equal("2026年5月因重大税收违法行为被列入失信名单。", record.Str("details"));
         var worklist = Assert.Single(await DueAsync(), d => d.Str("kind") == "adverse-record");
         Assert.Equal(id, worklist.Str("applicationId"));
-        Assert.Equal("Tax", worklist.Str("department"));
+        Assert.Equal("tax", worklist.Str("department"));
 
         // The answer is final.
         form["v-" + id] = "none";
@@ -124,7 +124,7 @@ public sealed class HolderConsultationTests(Azurite azurite) : IClassFixture<Azu
         Assert.Equal(HttpStatusCode.OK, (await _app.Anonymous().PostAsync($"/forms/consultations/{roundId}/marketregulation", new FormUrlEncodedContent(cleanForm))).StatusCode);
         await _app.SettleAsync();
         Assert.Single((await HolderAsync()).GetProperty("adverseRecords").EnumerateArray());
-        Assert.Equal("Awarded", (await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("awarded", (await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
 
         // The office acts: it proposes revocation, which takes the record off its worklist.
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/register/awards/{id}/revocation-proposals", new { groundCode = "serious-violation", reason = "税务部门反馈获奖后被列入重大税收违法失信名单。", occurredOn = "2026-05-20" })).ExpectAsync(200);

@@ -80,7 +80,7 @@ public sealed class RegisterTests(Azurite azurite) : IClassFixture<Azurite>, IAs
         Assert.Equal("§32(一)", revoked.Str("revocationArticle"));
 
         // The title is revoked everywhere: the application, the public register, the announcement.
-        Assert.Equal("Revoked", (await (await office.GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
+        Assert.Equal("revoked", (await (await office.GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("status"));
         Assert.DoesNotContain(await PublicRegisterAsync(), e => e.Str("name") == "本溪甲钢铁有限公司");
         var announcement = await (await _app.Anonymous().GetAsync("/register/revocations")).Content.ReadAsStringAsync();
         Assert.Contains("本溪甲钢铁有限公司", announcement);

@@ -39,7 +39,7 @@ public sealed partial class ConsultationTests
         Assert.Equal("四个部门逾期未答复，经评审办公室主任批准结束征求意见。", closed.Str("closeReason"));
 
         await _app.SettleAsync();
-        Assert.Equal("FormalReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("formalReview", (await ApplicationAsync(a)).Str("stage"));
         Assert.True(await EventCountAsync(a) > before);
 
         // A late department's link no longer takes an answer, and the round is not ended twice.

@@ -46,7 +46,7 @@ public sealed partial class ConsultationTests
         }
 
         await _app.SettleAsync();
-        Assert.Equal("FormalReview", (await ApplicationAsync(late)).Str("stage"));
-        Assert.Equal("Consultation", (await ApplicationAsync(first)).Str("stage"));
+        Assert.Equal("formalReview", (await ApplicationAsync(late)).Str("stage"));
+        Assert.Equal("consultation", (await ApplicationAsync(first)).Str("stage"));
     }
 }

@@ -110,7 +110,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
         var id = await Applicants.SubmitAsync(_app, applicant, subject, "changde-2026", ChangdeForm(name, "91350100M000100Y43"));
         var wuling = _app.As(Roles.Recommender, affiliation: "430700:wuling");
         var recommended = await (await wuling.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
-        Assert.Equal("Consultation", recommended.Str("stage"));
+        Assert.Equal("consultation", recommended.Str("stage"));
         return id;
     }
 
@@ -186,7 +186,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
         Assert.All(_graph.Delivered, m =>
         {
             Assert.Equal("award-office@example.gov.cn", m.Mailbox);
-            Assert.Contains("征求有关部门意见", m.Subject);
+            Assert.Contains("征求有关主管部门意见", m.Subject); // the stage in Changde §13's words
             Assert.Contains("请于2026年3月16日前答复", m.Subject);
             Assert.Contains("常德甲制造有限公司", m.Html);
             Assert.Contains("常德乙食品有限公司", m.Html);
@@ -247,9 +247,9 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
         Assert.Equal("2025年3月因欠缴税款被处以罚款。", adverse.Str("details"));
 
         // B moves on to the formal review and is accepted; A is held at the consultation.
-        Assert.Equal("FormalReview", (await ApplicationAsync(b)).Str("stage"));
+        Assert.Equal("formalReview", (await ApplicationAsync(b)).Str("stage"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{b}/accept", new { })).ExpectAsync(200);
-        Assert.Equal("Consultation", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("consultation", (await ApplicationAsync(a)).Str("stage"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/accept", new { })).ExpectAsync(409);
 
         // Only the office decides on the record.
@@ -257,7 +257,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = RoundId, department = "tax", reason = "经核实，罚款已缴清，情节轻微，不影响申报。" })).ExpectAsync(200);
         await _app.SettleAsync();
 
-        Assert.Equal("FormalReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("formalReview", (await ApplicationAsync(a)).Str("stage"));
         await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{a}/accept", new { })).ExpectAsync(200);
     }
 
@@ -276,7 +276,7 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
         await (await office.PostJsonAsync($"/api/applications/{a}/adverse-records/uphold", new { consultationId = RoundId, department = "tax", reason = "经核实属实，不符合第八条第四项。" })).ExpectAsync(200);
 
         var app = await ApplicationAsync(a);
-        Assert.Equal("Disqualified", app.Str("status"));
+        Assert.Equal("disqualified", app.Str("status"));
         Assert.Equal("税务部门反馈不良记录，经评审办公室核实：经核实属实，不符合第八条第四项。", app.Str("endReason"));
     }
 

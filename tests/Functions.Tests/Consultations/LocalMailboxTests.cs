@@ -77,7 +77,7 @@ public sealed partial class LocalMailboxTests(Azurite azurite) : IClassFixture<A
 
             // The tax bureau's mail: its row in the list, its page with the body and the reply link.
             var row = Assert.Single(Rows().Matches(list), r => r.Groups["to"].Value.Contains("tax@example.gov.cn", StringComparison.Ordinal));
-            Assert.Contains("征求有关部门意见", row.Groups["subject"].Value);
+            Assert.Contains("征求有关主管部门意见", row.Groups["subject"].Value); // Changde §13 的用语
             mailPath = row.Groups["href"].Value;
             var page = await app.Anonymous().GetAsync(mailPath);
             Assert.Equal(HttpStatusCode.OK, page.StatusCode);

@@ -41,7 +41,7 @@ public sealed class ConcurrentScoringTests(Azurite azurite, ITestOutputHelper ou
         await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         var accepted = await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
-        Assert.Equal("MaterialReview", accepted.Str("stage"));
+        Assert.Equal("materialReview", accepted.Str("stage"));
         return id;
     }
 

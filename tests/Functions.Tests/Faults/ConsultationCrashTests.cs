@@ -115,7 +115,7 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
             Assert.Equal(settled.Count, again.Count);
             foreach (var id in applications)
             {
-                Assert.Equal("FormalReview", (await (await second.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
+                Assert.Equal("formalReview", (await (await second.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
             }
         }
         finally
@@ -137,7 +137,7 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, Cycle, ConsultationTests.ChangdeForm(name, "91350100M000100Y43"));
         var recommended = await (await app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
-        Assert.Equal("Consultation", recommended.Str("stage"));
+        Assert.Equal("consultation", recommended.Str("stage"));
         return id;
     }
 

@@ -172,7 +172,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output) 
         Assert.Equal(settled.Count + notified.Count, final.Count);
         foreach (var id in applications)
         {
-            Assert.Equal("MaterialReview", (await (await office.GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
+            Assert.Equal("materialReview", (await (await office.GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
         }
     }
 
@@ -183,7 +183,7 @@ public sealed class NoticeCrashTests(Azurite azurite, ITestOutputHelper output) 
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, Cycle, Forms.BenxiOrganisation(name));
         await (await app.As(Roles.Recommender, affiliation: "210500:pingshan").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
-        Assert.Equal("PublicNotice", (await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
+        Assert.Equal("publicNotice", (await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
         return id;
     }
 

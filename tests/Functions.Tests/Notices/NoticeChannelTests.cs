@@ -37,7 +37,7 @@ public sealed class NoticeChannelTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal("The notice cannot be published: it must say where to object, and no address, telephone and mail are configured for the Benxi award office (settings Offices:benxi:Address, Telephone, Email).", refusedInEnglish.Str("detail"));
 
         Assert.Empty((await (await app.Anonymous().GetAsync("/api/public/notices")).ExpectAsync(200)).EnumerateArray());
-        Assert.Equal("PublicNotice", (await (await app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
+        Assert.Equal("publicNotice", (await (await app.As(Roles.Office).GetAsync($"/api/applications/{id}")).ExpectAsync(200)).Str("stage"));
         Assert.Equal(string.Empty, (await Hostile.StorageSnapshot.TakeAsync(app)).DifferenceFrom(before));
     }
 }

@@ -40,7 +40,7 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         var pingshan = _app.As(Roles.Recommender, affiliation: "210500:pingshan");
         await (await pingshan.PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         var accepted = await (await _app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
-        Assert.Equal("PublicNotice", accepted.Str("stage"));
+        Assert.Equal("publicNotice", accepted.Str("stage"));
         return id;
     }
 
@@ -76,8 +76,8 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         await _app.SettleAsync();
 
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
-        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
-        Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
+        Assert.Equal("materialReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("materialReview", (await ApplicationAsync(b)).Str("stage"));
     }
 
     [Fact]
@@ -139,7 +139,7 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         await _app.SettleAsync();
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await _app.WaitForOrchestrationAsync(instance)).RuntimeStatus);
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
-        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("materialReview", (await ApplicationAsync(a)).Str("stage"));
         var closes = (await _app.Services.GetRequiredService<QualityAward.Functions.Storage.EventStore>().ReadAsync(NoticeId.Parse(noticeId).Value.StreamId, default)).Count(e => e.Event is QualityAward.Domain.Notices.NoticeClosed);
         Assert.Equal(1, closes);
     }
@@ -221,7 +221,7 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
         await _app.SettleAsync();
         Assert.Equal("awaiting-findings", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
-        Assert.Equal("PublicNotice", (await ApplicationAsync(b)).Str("stage"));
+        Assert.Equal("publicNotice", (await ApplicationAsync(b)).Str("stage"));
 
         var objections = await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200);
         var objectionId = Assert.Single(objections.EnumerateArray()).Str("objectionId");
@@ -234,8 +234,8 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         var left = Assert.Single(notice.GetProperty("entries").EnumerateArray());
         Assert.Equal((EntryOf("本溪戊公司"), "本溪戊公司"), (left.GetProperty("entry").GetInt32(), left.Str("name")));
         Assert.False(left.TryGetProperty("applicationId", out _));
-        Assert.Equal("Disqualified", (await ApplicationAsync(a)).Str("status"));
-        Assert.Equal("MaterialReview", (await ApplicationAsync(b)).Str("stage"));
+        Assert.Equal("disqualified", (await ApplicationAsync(a)).Str("status"));
+        Assert.Equal("materialReview", (await ApplicationAsync(b)).Str("stage"));
         var told = await (await _app.Anonymous().PostJsonAsync("/api/public/objections/lookup", new { receiptCode = code })).ExpectAsync(200);
         Assert.Equal("decided", told.Str("status"));
         Assert.True(told.GetProperty("upheld").GetBoolean());
@@ -267,7 +267,7 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
         Assert.Equal(12, result.GetProperty("recorded").GetInt32());
         await _app.SettleAsync();
         Assert.Equal("closed", (await (await _app.Anonymous().GetAsync($"/api/public/notices/{noticeId}")).ExpectAsync(200)).Str("status"));
-        Assert.Equal("MaterialReview", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("materialReview", (await ApplicationAsync(a)).Str("stage"));
         var objections = (await (await _app.As(Roles.Office).GetAsync($"/api/notices/{noticeId}/objections")).ExpectAsync(200)).EnumerateArray().ToList();
         Assert.All(objections, o => Assert.Equal("未提供具体事实和证据，不予受理。", o.Str("finding")));
 

@@ -105,11 +105,17 @@ public sealed class ApplicationFormPageTests(Azurite azurite, Chromium chromium)
         await page.ClickAsync("#submit");
         await page.WaitForURLAsync("**done=submitted");
 
-        Assert.Equal("评审中", await page.InnerTextAsync("#status"));
+        // The status says what it waits for (its recommender, Weihai §13), not a generic 评审中; the stage is in the policy's words.
+        Assert.Equal("待推荐", await page.InnerTextAsync("#status"));
+        Assert.Equal("区市审核推荐", await page.InnerTextAsync("#stage"));
         var seen = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{applicationId}")).ExpectAsync(200);
+        Assert.Equal(("inProcess", "待推荐", "recommendation", "区市审核推荐", "organisation"), (seen.Str("status"), seen.Str("statusText"), seen.Str("stage"), seen.Str("stageText"), seen.Str("category")));
         var document = Assert.Single(seen.GetProperty("documents").EnumerateArray());
         Assert.True(document.GetProperty("tradeSecret").GetBoolean());
         Assert.Equal(pdf.Length, document.GetProperty("size").GetInt64());
+
+        await page.GotoAsync("/apply");
+        Assert.Contains("待推荐", await page.InnerTextAsync("table"));
     }
 
     [Fact]

@@ -41,6 +41,7 @@ public sealed class PublicPageTests(Azurite azurite, Chromium chromium) : IClass
         Assert.Equal("本溪市质量强市工作领导小组办公室", await page.Locator("#issued-by").InnerTextAsync());
         Assert.Equal("2026年2月12日", await page.Locator("#published-on").InnerTextAsync());
         Assert.StartsWith("2026年2月12日至2026年2月25日", await page.Locator("#period").InnerTextAsync());
+        Assert.EndsWith("公示期不少于5个工作日）", await page.Locator("#period").InnerTextAsync()); // Benxi §16: a floor, in its words
         var channel = await page.Locator("#objection-channel").InnerTextAsync();
         Assert.Contains("向本溪市质量强市工作领导小组办公室提出", channel);
         var html = await page.ContentAsync();

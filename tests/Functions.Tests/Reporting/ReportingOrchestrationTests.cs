@@ -99,27 +99,27 @@ public sealed class ReportingOrchestrationTests(Azurite azurite) : IClassFixture
 
             // The notice closes at midnight Beijing time after 25 February: 16:00 UTC on the 25th, the 26th in Beijing.
             var notice = rows[$"notice-{noticeId}"];
-            Assert.Equal(("notice", "公示", nameof(NoticeOrchestration), "Running", "运行中", noticeId), (notice["kind"], notice["kind_zh"], notice["orchestrator"], notice["runtime_status"], notice["status_zh"], notice["notice_id"]));
+            Assert.Equal(("notice", "公示", nameof(NoticeOrchestration), "running", "运行中", noticeId), (notice["kind"], notice["kind_zh"], notice["orchestrator"], notice["runtime_status"], notice["status_zh"], notice["notice_id"]));
             Assert.Equal(("notice-period", "公示期内，受理异议"), (notice["waiting_for"], notice["waiting_for_zh"]));
             Assert.Equal(("2026-02-25T16:00:00Z", "2026-02-26", "2026-02-26 00:00:00"), (notice["until_utc"], notice["until_on"], notice["until_beijing"]));
             Assert.Null(notice["failure"]);
 
             // An objection to A is open: both entries of the notice wait for the office's finding, until the notice's end.
             var objected = rows[$"application-{a}"];
-            Assert.Equal(("application", "Running", a, "notice.objections-open", "office", "false"), (objected["kind"], objected["runtime_status"], objected["application_id"], objected["waiting_for"], objected["waiting_role"], objected["overdue"]));
+            Assert.Equal(("application", "running", a, "notice.objections-open", "office", "false"), (objected["kind"], objected["runtime_status"], objected["application_id"], objected["waiting_for"], objected["waiting_role"], objected["overdue"]));
             Assert.Equal("公示中尚有1件异议待调查处理。", objected["waiting_for_zh"]);
             Assert.Equal(("2026-02-25T16:00:00Z", "2026-02-26", "true"), (objected["until_utc"], objected["until_on"], objected["has_since"]));
             var listed = rows[$"application-{b}"];
-            Assert.Equal(("Running", "notice.objections-open", "office", "2026-02-26 00:00:00"), (listed["runtime_status"], listed["waiting_for"], listed["waiting_role"], listed["until_beijing"]));
+            Assert.Equal(("running", "notice.objections-open", "office", "2026-02-26 00:00:00"), (listed["runtime_status"], listed["waiting_for"], listed["waiting_role"], listed["until_beijing"]));
 
             // The window takes submissions until midnight Beijing time after 31 March.
             var window = rows["window-benxi-2026"];
-            Assert.Equal(("window", "申报受理期", "Running", "submission-window"), (window["kind"], window["kind_zh"], window["runtime_status"], window["waiting_for"]));
+            Assert.Equal(("window", "申报受理期", "running", "submission-window"), (window["kind"], window["kind_zh"], window["runtime_status"], window["waiting_for"]));
             Assert.Equal(("2026-03-31T16:00:00Z", "2026-04-01", "2026-04-01 00:00:00"), (window["until_utc"], window["until_on"], window["until_beijing"]));
             Assert.Null(window["application_id"]);
 
             var failed = rows[masked];
-            Assert.Equal(("holderDuty", "获奖后管理事项", "Failed", "运行失败", a), (failed["kind"], failed["kind_zh"], failed["runtime_status"], failed["status_zh"], failed["application_id"]));
+            Assert.Equal(("holderDuty", "获奖后管理事项", "failed", "运行失败", a), (failed["kind"], failed["kind_zh"], failed["runtime_status"], failed["status_zh"], failed["application_id"]));
             Assert.False(string.IsNullOrWhiteSpace(failed["failure"]), "a failed orchestration says why");
             Assert.Contains(nameof(NullReferenceException), failed["failure_type"]);
 

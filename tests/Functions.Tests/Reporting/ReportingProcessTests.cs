@@ -226,7 +226,7 @@ public sealed class ReportingProcessTests(Azurite azurite) : IClassFixture<Azuri
         var subject = "applicant-" + Guid.NewGuid().ToString("N");
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, "benxi-2026", Forms.BenxiOrganisation(name));
         await (await app.As(Roles.Recommender, affiliation: "210500:pingshan").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
-        Assert.Equal("PublicNotice", (await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
+        Assert.Equal("publicNotice", (await (await app.As(Roles.Office).PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
         return id;
     }
 
@@ -254,7 +254,7 @@ public sealed class ReportingProcessTests(Azurite azurite) : IClassFixture<Azuri
         };
         var id = await Applicants.SubmitAsync(app, app.As(Roles.Applicant, subject: subject), subject, "changde-2026", form);
         var recommended = await (await app.As(Roles.Recommender, affiliation: "430700:wuling").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。", governmentApprovalReference = "武政函〔2026〕8号" })).ExpectAsync(200);
-        Assert.Equal("Consultation", recommended.Str("stage"));
+        Assert.Equal("consultation", recommended.Str("stage"));
         return id;
     }
 

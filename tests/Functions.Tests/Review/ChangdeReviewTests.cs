@@ -107,7 +107,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>
 
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/shortlist", new { places = 1 })).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("NotShortlisted", (await _flow.ApplicationAsync(b.Id)).Str("status"));
+        Assert.Equal("notShortlisted", (await _flow.ApplicationAsync(b.Id)).Str("status"));
 
         // Not shortlisted: out of review. Nothing of it is served to its reviewers any more.
         Assert.Equal("application.not-found", (await (await reviewer.GetAsync($"/api/applications/{b.Id}/documents/{b.SecretDocumentId}")).ExpectAsync(404)).Str("code"));
@@ -115,7 +115,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>
 
         // a moved on to the site review, another panel's: the material reviewers' need has ended too;
         // the site panel reads it once assigned.
-        Assert.Equal("SiteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
+        Assert.Equal("siteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
         await (await reviewer.GetAsync($"/api/applications/{a.Id}/documents/{a.SecretDocumentId}")).ExpectAsync(404);
         await _flow.AssignAsync(a.Id, "siteReview", "cd-site");
         Assert.Equal(200, (int)(await _flow.Reviewer("cd-5").GetAsync($"/api/applications/{a.Id}/documents/{a.SecretDocumentId}")).StatusCode);
@@ -153,11 +153,11 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>
             await _flow.ReviewAsync(apps[i].Id, "materialReview", "cd-panel", "cd-1", panel, shares[i]);
         }
 
-        Assert.Equal("MaterialReview", (await _flow.ApplicationAsync(apps[0].Id)).Str("stage"));
+        Assert.Equal("materialReview", (await _flow.ApplicationAsync(apps[0].Id)).Str("stage"));
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/shortlist", new { places = 6 })).ExpectAsync(200);
         await _app.SettleAsync();
         var last = await (await apps[6].Owner.GetAsync($"/api/applications/{apps[6].Id}")).ExpectAsync(200);
-        Assert.Equal(("NotShortlisted", "材料评审未进入现场评审名单（排名第7）"), (last.Str("status"), last.Str("endReason")));
+        Assert.Equal(("notShortlisted", "材料评审未进入现场评审名单（排名第7）"), (last.Str("status"), last.Str("endReason")));
 
         // §20: site review; §37: the candidate rates the site reviewers, seen by office and supervisors only.
         for (var i = 0; i < 6; i++)
@@ -207,7 +207,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>
         Assert.Equal("cycle.vote-not-carried", (await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", Ballot(4))).ExpectAsync(409)).Str("code")); // the 4th has 5 of 11 votes
         await (await _flow.Committee.PostJsonAsync($"/api/cycles/{Cycle}/winners", Ballot(3))).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("NotSelected", (await _flow.ApplicationAsync(apps[3].Id)).Str("status"));
+        Assert.Equal("notSelected", (await _flow.ApplicationAsync(apps[3].Id)).Str("status"));
 
         // §24: the proposed winners under notice, then the committee director and the mayor, in that order.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 5, 11, 9, 0, 0, TimeSpan.FromHours(8)));
@@ -230,7 +230,7 @@ public sealed class ChangdeReviewTests(Azurite azurite) : IClassFixture<Azurite>
             statuses.Add((await _flow.ApplicationAsync(id)).Str("status"));
         }
 
-        Assert.Equal(["Awarded", "Awarded", "Awarded", "NotSelected", "NotSelected", "NotSelected", "NotShortlisted"], statuses);
+        Assert.Equal(["awarded", "awarded", "awarded", "notSelected", "notSelected", "notSelected", "notShortlisted"], statuses);
         var award = (await _flow.ApplicationAsync(apps[0].Id)).GetProperty("award");
         Assert.Equal(["证书", "奖杯"], award.GetProperty("prizes").EnumerateArray().Select(p => p.GetString()!).ToArray());
         var history = await _flow.HistoryTypesAsync(apps[0].Id);

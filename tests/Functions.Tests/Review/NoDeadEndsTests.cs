@@ -61,15 +61,15 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         Assert.Equal("cycle.notice-open", earlyEn.Str("code"));
         Assert.Contains("waits for it to close", earlyEn.Str("detail"));
         Assert.Contains("§15", earlyEn.Str("detail"));
-        Assert.Equal("PublicNotice", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("publicNotice", (await flow.ApplicationAsync(a)).Str("stage"));
 
         // The notice closes after its fifth working day: the same decision goes through.
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
         await _app.SettleAsync();
-        Assert.Equal("Deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
         await (await flow.Committee.PostJsonAsync("/api/cycles/weihai-2026/winners", winners)).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("Approval", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("approval", (await flow.ApplicationAsync(a)).Str("stage"));
 
         // One application cannot be sent back while the decision that moved it stands.
         Assert.Equal("application.decision-stands", (await (await flow.Office.PostJsonAsync($"/api/applications/{a}/reopen", new { stage = "deliberation", reason = "名单有误" })).ExpectAsync(409)).Str("code"));
@@ -88,7 +88,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         await _app.SettleAsync();
 
         // The application is back before the leading group, and its trail says why.
-        Assert.Equal("Deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("deliberation", (await flow.ApplicationAsync(a)).Str("stage"));
         var history = (await (await flow.Office.GetAsync($"/api/applications/{a}/history")).ExpectAsync(200)).EnumerateArray().ToList();
         var reopened = history.Single(e => e.Str("type") == "StageReopened");
         Assert.Contains(why, reopened.Str("summary"));
@@ -101,13 +101,13 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         await (await flow.Office.PostJsonAsync($"/api/applications/{a}/approvals", new { stepCode = "city-government", reference = "威政字〔2026〕9号" })).ExpectAsync(200);
         await (await flow.Office.PostJsonAsync("/api/cycles/weihai-2026/announce", new { reference = "威政发〔2026〕5号", announcedOn = "2026-04-24" })).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("Awarded", (await flow.ApplicationAsync(a)).Str("status"));
+        Assert.Equal("awarded", (await flow.ApplicationAsync(a)).Str("status"));
 
         var late = await (await flow.Office.PostJsonAsync(withdraw, new { reason = why })).ExpectAsync(409);
         Assert.Equal("cycle.announced", late.Str("code"));
         Assert.Contains("撤销", late.Str("detail"));
         Assert.Equal("application.announced", (await (await flow.Office.PostJsonAsync($"/api/applications/{a}/reopen", new { stage = "deliberation", reason = why })).ExpectAsync(409)).Str("code"));
-        Assert.Equal("Awarded", (await flow.ApplicationAsync(a)).Str("status"));
+        Assert.Equal("awarded", (await flow.ApplicationAsync(a)).Str("status"));
     }
 
     // ---- case 2 ----------------------------------------------------------------------------------
@@ -154,7 +154,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         var aReport = (await (await flow.Office.GetAsync($"/api/applications/{a}/review")).ExpectAsync(200)).GetProperty("reports")[0];
         Assert.Equal(["exp-1", "exp-2", "exp-4"], aReport.GetProperty("totals").EnumerateObject().Select(t => t.Name).Order().ToArray());
         await _app.SettleAsync();
-        Assert.Equal("SiteReview", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("siteReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         // b: all four score; the office then replaces exp-2, whose score on b stops counting; exp-5 scores in its place.
         await flow.AssignAsync(b, "materialReview", "panel-1");
@@ -208,7 +208,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         await (await flow.Office.PostJsonAsync("/api/cycles/changde-2026/notices", new { list = "acceptance", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
         await _app.SettleAsync();
-        Assert.Equal("MaterialReview", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("materialReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         await RecusedLeaderIsReplacedByAppointmentAsync(flow, "changde-2026", a, "§19", ["湖南文理学院", "常德市质量技术研究所", "湖南省标准化研究院"]);
     }
@@ -231,7 +231,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         await (await flow.Office.PostJsonAsync("/api/cycles/benxi-2026/notices", new { list = "acceptance", firstDay = "2026-02-12" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 2, 26, 0, 0, 1, TimeSpan.FromHours(8)));
         await _app.SettleAsync();
-        Assert.Equal("MaterialReview", (await flow.ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("materialReview", (await flow.ApplicationAsync(a)).Str("stage"));
 
         await RecusedLeaderIsReplacedByAppointmentAsync(flow, "benxi-2026", a, "§17", ["东北大学", "本溪市质量技术监督检验所", "辽宁科技学院"]);
     }
@@ -380,7 +380,7 @@ public sealed class NoDeadEndsTests(Azurite azurite) : IClassFixture<Azurite>, I
         var id = await Applicants.SubmitWeihaiAsync(_app, _app.As(Roles.Applicant, subject: subject), subject, name, ReviewFlow.CreditCodeFor(n));
         await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
-        Assert.Equal("MaterialReview", (await (await flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
+        Assert.Equal("materialReview", (await (await flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200)).Str("stage"));
         return id;
     }
 

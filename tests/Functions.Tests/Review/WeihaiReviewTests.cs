@@ -44,7 +44,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<A
         await (await _app.As(Roles.Recommender, affiliation: "371000:huancui").PostJsonAsync($"/api/applications/{id}/recommend", new { opinion = "同意推荐。" })).ExpectAsync(200);
         await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/opinion-survey", new { favourable = true, summary = "未发现负面舆情" })).ExpectAsync(200);
         var accepted = await (await _flow.Office.PostJsonAsync($"/api/applications/{id}/accept", new { })).ExpectAsync(200);
-        Assert.Equal("MaterialReview", accepted.Str("stage"));
+        Assert.Equal("materialReview", accepted.Str("stage"));
         return new Applicant(id, subject, client, secret);
     }
 
@@ -134,7 +134,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<A
 
         await (await one.PostJsonAsync($"/api/applications/{a.Id}/reviews/materialReview/report", new { summary = "材料审查报告" })).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("SiteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
+        Assert.Equal("siteReview", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
         await _flow.ReviewAsync(a.Id, "siteReview", "panel-1", "exp-1", withoutFour, 0.9m);
         await _flow.ReviewAsync(a.Id, "presentation", "panel-1", "exp-1", withoutFour, 0.9m);
 
@@ -210,7 +210,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<A
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/candidates", new { candidates = new Dictionary<string, string> { [a.Id] = "recognition", [y.Id] = "recognition", [x.Id] = "recognition", [p.Id] = "recognition" } })).ExpectAsync(200);
         await _app.SettleAsync();
         var dView = await (await d.Client.GetAsync($"/api/applications/{d.Id}")).ExpectAsync(200);
-        Assert.Equal("NotSelected", dView.Str("status"));
+        Assert.Equal("notSelected", dView.Str("status"));
         Assert.Contains("第5", dView.Str("endReason"));
 
         // §15: the candidate list under notice for exactly 5 working days, then the leading group.
@@ -218,7 +218,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<A
         await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "candidates", firstDay = "2026-04-13" })).ExpectAsync(201);
         _app.Clock.SetUtcNow(new DateTimeOffset(2026, 4, 18, 0, 0, 1, TimeSpan.FromHours(8)));
         await _app.SettleAsync();
-        Assert.Equal("Deliberation", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
+        Assert.Equal("deliberation", (await _flow.ApplicationAsync(a.Id)).Str("stage"));
 
         var winners = new { winners = new[] { new { applicationId = a.Id, tier = "recognition" }, new { applicationId = y.Id, tier = "recognition" }, new { applicationId = x.Id, tier = "recognition" }, new { applicationId = p.Id, tier = "recognition" } }, minutes = "领导小组第3次会议审议：同意3家单位、1名个人为认定建议名单，其余名额空缺。" };
         Assert.Equal("cycle.deliberating-body-only", (await (await _flow.Office.PostJsonAsync($"/api/cycles/{Cycle}/winners", winners)).ExpectAsync(403)).Str("code"));
@@ -247,7 +247,7 @@ public sealed partial class WeihaiReviewTests(Azurite azurite) : IClassFixture<A
         }
 
         // Units and individuals count on separate lines (§6): 2 of 5 unit places, 1 of 3 individual places; the rest stay empty.
-        Assert.Equal(["Awarded", "Awarded", "Awarded", "Disqualified", "NotSelected"], statuses);
+        Assert.Equal(["awarded", "awarded", "awarded", "disqualified", "notSelected"], statuses);
         var award = (await _flow.ApplicationAsync(a.Id)).GetProperty("award");
         Assert.Equal(("recognition", 2026, 0L), (award.Str("tier"), award.GetProperty("year").GetInt32(), award.GetProperty("moneyYuan").GetInt64()));
 

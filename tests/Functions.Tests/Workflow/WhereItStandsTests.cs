@@ -94,7 +94,7 @@ public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>
         var view = await (await _office.GetAsync($"/api/applications/{id}/workflow")).ExpectAsync(200);
         Assert.Equal("application.recommendation", view.GetProperty("standing").Str("waitsFor"));
         var orchestration = view.GetProperty("orchestration");
-        Assert.Equal(($"application-{id}", "ApplicationOrchestration", "Running"), (orchestration.Str("instanceId"), orchestration.Str("name"), orchestration.Str("runtimeStatus")));
+        Assert.Equal(($"application-{id}", "ApplicationOrchestration", "running"), (orchestration.Str("instanceId"), orchestration.Str("name"), orchestration.Str("runtimeStatus")));
         var waiting = orchestration.GetProperty("waitingFor");
         Assert.Equal("application.recommendation", waiting.Str("code"));
         Assert.Contains("推荐单位", waiting.Str("zh"));
@@ -131,7 +131,7 @@ public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>
         var notice = await (await _office.PostJsonAsync($"/api/cycles/{Cycle}/notices", new { list = "candidates", firstDay = "2026-04-13" })).ExpectAsync(201);
         var entries = notice.GetProperty("entries").EnumerateArray().ToDictionary(e => e.Str("name"), e => e.GetProperty("entry").GetInt32());
         Assert.Equal(new[] { "威海丙医疗器械有限公司", "威海甲精密机械有限公司" }.Order(), entries.Keys.Order());
-        Assert.Equal("NotSelected", (await ApplicationAsync(b)).Str("status"));
+        Assert.Equal("notSelected", (await ApplicationAsync(b)).Str("status"));
         var noticeId = notice.Str("noticeId");
 
         // During the notice a department reports an adverse record on a (as a consultation answer records it),
@@ -157,8 +157,8 @@ public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>
         await (await _office.PostJsonAsync($"/api/notices/{noticeId}/objections/{objectionId}/finding", new { upheld = false, finding = "经核查，抽检不合格系2019年旧事，已整改，异议不成立。" })).ExpectAsync(200);
         await _app.WaitForOrchestrationAsync(Orchestrations.Notice(noticeId));
         await _app.SettleAsync();
-        Assert.Equal("Deliberation", (await ApplicationAsync(c)).Str("stage"));
-        Assert.Equal("PublicNotice", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("deliberation", (await ApplicationAsync(c)).Str("stage"));
+        Assert.Equal("publicNotice", (await ApplicationAsync(a)).Str("stage"));
 
         var stuck = Assert.Single(await WorklistAsync());
         Assert.Equal(("refused", a, "application.adverse-record-open", Orchestrations.Notice(noticeId)), (stuck.Str("kind"), stuck.Str("subject"), stuck.Str("code"), stuck.Str("instanceId")));
@@ -170,15 +170,15 @@ public sealed class WhereItStandsTests(Azurite azurite) : IClassFixture<Azurite>
 
         // The cycle's orchestrations: the notice completed, each application's running (b's ended with it).
         var all = (await (await _office.GetAsync($"/api/cycles/{Cycle}/workflow")).ExpectAsync(200)).GetProperty("orchestrations").EnumerateArray().ToDictionary(o => o.Str("instanceId"));
-        Assert.Equal("Completed", all[Orchestrations.Notice(noticeId)].Str("runtimeStatus"));
+        Assert.Equal("completed", all[Orchestrations.Notice(noticeId)].Str("runtimeStatus"));
         Assert.Equal("closed-with-refusals", all[Orchestrations.Notice(noticeId)].GetProperty("waitingFor").Str("code"));
-        Assert.Equal("Completed", all[Orchestrations.Application(b)].Str("runtimeStatus"));
-        Assert.Equal("Running", all[Orchestrations.Application(a)].Str("runtimeStatus"));
+        Assert.Equal("completed", all[Orchestrations.Application(b)].Str("runtimeStatus"));
+        Assert.Equal("running", all[Orchestrations.Application(a)].Str("runtimeStatus"));
 
         // The office decides the record does not stop it: a's orchestration moves it past the closed notice.
         await (await _office.PostJsonAsync($"/api/applications/{a}/adverse-records/dismiss", new { consultationId = "weihai-2026-c9", department = "tax", reason = "已补缴税款，不影响认定。" })).ExpectAsync(200);
         await _app.SettleAsync();
-        Assert.Equal("Deliberation", (await ApplicationAsync(a)).Str("stage"));
+        Assert.Equal("deliberation", (await ApplicationAsync(a)).Str("stage"));
         Assert.Empty(await WorklistAsync());
         Assert.Equal("cycle.winners", (await WaitingForAsync(a)).Str("code"));
     }
