@@ -10,8 +10,7 @@ namespace QualityAward.Functions.Tests.Access;
 /// the API's JSON options write it (<c>organisation</c>, <c>inProcess</c>, <c>materialReview</c>),
 /// whether a record carries the enum itself, its name as a string, or a read-model row's copy of it.
 /// </summary>
-[Collection(AzuriteCollection.Name)]
-public sealed partial class EnumSpellingTests(Azurite azurite)
+public sealed partial class EnumSpellingTests(Azurite azurite) : IClassFixture<Azurite>
 {
     private static readonly DateTimeOffset BenxiStart = new(2026, 1, 5, 9, 0, 0, TimeSpan.FromHours(8));
 
