@@ -99,7 +99,7 @@ public sealed class NoticeTests(Azurite azurite) : IClassFixture<Azurite>, IAsyn
 
         foreach (var id in new[] { a, b })
         {
-            Assert.Equal("MaterialReview", (await ApplicationAsync(id)).Str("stage"));
+            Assert.Equal("materialReview", (await ApplicationAsync(id)).Str("stage"));
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
             var view = await WorkflowAsync(id);
             while (Shown(view) != view.GetProperty("standing").Str("waitsFor") && DateTime.UtcNow < deadline)
