@@ -77,7 +77,7 @@ public static class LocalDurable
         services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
-        services.AddHostedService(sp => new DurableSidecar(socket, channel, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => new DurableSidecar(socket, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ActivityBindings>();
         services.AddDurableTaskWorker(worker =>
         {
@@ -231,7 +231,7 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
 /// The gRPC sidecar the SDK's worker and client talk to: a Kestrel host of its own (HTTP/2 on a
 /// free loopback port) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
 /// </summary>
-public sealed class DurableSidecar(string socket, GrpcChannel channel, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class DurableSidecar(string socket, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private IHost? _host;
 
@@ -281,7 +281,8 @@ public sealed class DurableSidecar(string socket, GrpcChannel channel, IOrchestr
             _host = null;
         }
 
-        channel.Dispose();
+        // The channel is left to the worker and the client, which may still be completing a work
+        // item as the app stops (disposing it here made those completions fail); only the socket goes.
         File.Delete(socket);
     }
 }
