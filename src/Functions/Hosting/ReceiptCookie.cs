@@ -11,7 +11,7 @@ public static class ReceiptCookie
     private const string Name = "receipt";
 
     public static void Set(HttpContext http, string path, string receipt) =>
-        http.Response.Cookies.Append(Name, receipt, OptionsFor(http, path, TimeSpan.FromMinutes(10)));
+        http.Response.Cookies.Append(Name, receipt, WebSession.PageOptions(http, path, TimeSpan.FromMinutes(10)));
 
     /// <summary>The code, once: the cookie is deleted as it is read. Null if there is none (shown already, or expired).</summary>
     public static string? Take(HttpContext http, string path)
@@ -22,17 +22,7 @@ public static class ReceiptCookie
             return null;
         }
 
-        http.Response.Cookies.Delete(Name, OptionsFor(http, path, maxAge: null));
+        http.Response.Cookies.Delete(Name, WebSession.PageOptions(http, path, maxAge: null));
         return Notices.ReceiptCodes.LooksValid(receipt) ? receipt : null;
-    }
-
-    /// <summary>The session cookie's rules (Secure outside Development: behind the Functions host the request's scheme says nothing), for one page's path.</summary>
-    private static CookieOptions OptionsFor(HttpContext http, string path, TimeSpan? maxAge)
-    {
-        var options = WebSession.Options(http);
-        options.Path = path;
-        options.MaxAge = maxAge;
-        options.IsEssential = true;
-        return options;
     }
 }

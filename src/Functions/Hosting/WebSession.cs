@@ -37,6 +37,16 @@ public static class WebSession
         Path = "/",
     };
 
+    /// <summary>The session cookie's rules for a cookie that carries one page's data to one path (a receipt or a lookup code).</summary>
+    public static CookieOptions PageOptions(HttpContext http, string path, TimeSpan? maxAge)
+    {
+        var options = Options(http);
+        options.Path = path;
+        options.MaxAge = maxAge;
+        options.IsEssential = true;
+        return options;
+    }
+
     /// <summary>A form post from this site (or a browser that sends neither header, e.g. an old one).</summary>
     public static bool IsSameOrigin(HttpContext http)
     {

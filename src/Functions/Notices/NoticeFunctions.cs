@@ -444,30 +444,14 @@ public sealed class NoticeFunctions(
     [Public]
     [Api(PagesTag, "The page where an objector enters the receipt code (异议查询).", Produces = "text/html")]
     public async Task<IResult> ShowObjectionLookupPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "objections")] HttpRequest req, CancellationToken ct) =>
-        Html.Page("异议查询", LookupForm(null), site: await Html.SiteAsync(readModels, ct));
+        Html.Page("异议查询", ObjectionLookup.Form(null), site: await Html.SiteAsync(readModels, ct));
 
     [Function("LookUpObjectionFromPage")]
     [Public]
     [RateLimited(RateLimitGate.ReceiptLookups)]
     [Api(PagesTag, "The lookup page's form (field code): 303 to /objections/result, the code carried in a short-lived HttpOnly SameSite=Strict cookie (never in the address); the form again (404) when the code cannot be one; a 403 page for a post from another site.", BodyMediaTypes = ["application/x-www-form-urlencoded"], Produces = "text/html", Status = 303)]
-    public async Task<IResult> LookUpObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/objections/lookup")] HttpRequest req, CancellationToken ct)
-    {
-        if (!WebSession.IsSameOrigin(req.HttpContext))
-        {
-            return Html.Page("异议查询", "<h1>不能查询</h1><p class=\"error\" role=\"alert\">请从本站的<a href=\"/objections\">异议查询</a>页面查询。</p>", StatusCodes.Status403Forbidden);
-        }
-
-        var code = req.HasFormContentType ? (await req.ReadFormAsync(ct))["code"].ToString() : string.Empty;
-        if (!ReceiptCodes.LooksValid(code))
-        {
-            // Not a code's shape: nothing is looked up; the same answer as a wrong code.
-            return Html.Page("异议查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
-        }
-
-        // Post/redirect/get: the result page shows the answer, a refresh shows it again and posts nothing.
-        LookupCookie.Set(req.HttpContext, ObjectionResultPath, ReceiptCodes.Normalise(code));
-        return Html.SeeOther(ObjectionResultPath);
-    }
+    public Task<IResult> LookUpObjectionFromPage([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "forms/objections/lookup")] HttpRequest req, CancellationToken ct) =>
+        ObjectionLookup.AcceptAsync(req, readModels, ct);
 
     /// <summary>
     /// Rate-limited like the form: the cookie holds the code itself, so without the limit a forged
@@ -482,13 +466,13 @@ public sealed class NoticeFunctions(
         var code = LookupCookie.Get(req.HttpContext);
         if (code is null)
         {
-            return Html.Page("异议查询", LookupForm(null, NoPendingLookup), site: await Html.SiteAsync(readModels, ct));
+            return Html.Page("异议查询", ObjectionLookup.Form(null, LookupPage.NoPending), site: await Html.SiteAsync(readModels, ct));
         }
 
         var status = await lookup.FindAsync(code, ct);
         if (status is null)
         {
-            return Html.Page("异议查询", LookupForm(WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return Html.Page("异议查询", ObjectionLookup.Form(LookupPage.WrongCode), StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
         }
 
         var body = new StringBuilder("<h1>异议处理情况</h1><table>")
@@ -680,17 +664,7 @@ public sealed class NoticeFunctions(
 
     private static string Extension(string? contentType) => Domain.Applications.FileTypes.All.FirstOrDefault(t => t.ContentType == contentType)?.Extension ?? string.Empty;
 
-    private const string ObjectionResultPath = "/objections/result";
-
-    private const string WrongCode = "查询码不正确，请核对后重新输入。";
-
-    private const string NoPendingLookup = "查询结果在查询后10分钟内可以刷新查看，已经过期或尚未查询。请输入查询码。";
-
-    private static string LookupForm(string? error, string? note = null) =>
-        "<h1>异议查询</h1>"
-        + (error is null ? string.Empty : $"<p class=\"error\" role=\"alert\">{Html.E(error)}</p>")
-        + (note is null ? string.Empty : $"<p class=\"note\" id=\"note\">{Html.E(note)}</p>")
-        + "<form method=\"post\" action=\"/forms/objections/lookup\"><label for=\"code\">查询码</label><input type=\"text\" id=\"code\" name=\"code\" maxlength=\"20\" autocomplete=\"off\" required><p><button type=\"submit\">查询</button></p></form>";
+    private static readonly LookupPage ObjectionLookup = new("异议查询", "/objections", "/forms/objections/lookup", "/objections/result");
 
     public static PublicNotice View(NoticeState notice, DateTimeOffset now)
     {
