@@ -156,7 +156,7 @@ async Task<string> SubmitOneAsync(HttpClient client, string cycle, string subjec
     using var create = Request(HttpMethod.Post, $"/api/cycles/{cycle}/applications", token, JsonContent.Create(new { category = "organisation" }));
     var (createdMs, created) = await SendAsync(client, create, ct);
     var id = JsonDocument.Parse(created).RootElement.GetProperty("applicationId").GetString()!;
-    using var form = Request(HttpMethod.Put, $"/api/applications/{id}/form", token, JsonContent.Create(Form(subject)));
+    using var form = Request(HttpMethod.Put, $"/api/applications/{id}/form", token, JsonContent.Create(ExampleForm("weihai-organisation", $"威海负载测试有限公司{subject}")));
     var (formMs, _) = await SendAsync(client, form, ct);
     var pdf = new byte[16 * 1024];
     new Random(id.GetHashCode(StringComparison.Ordinal)).NextBytes(pdf);
@@ -178,26 +178,6 @@ async Task<string> SubmitOneAsync(HttpClient client, string cycle, string subjec
 
     return id;
 }
-
-static object Form(string subject) => new
-{
-    name = $"威海负载测试有限公司{subject}",
-    districtId = "huancui",
-    contact = new { name = "张三", phone = "13800138000", email = "zhangsan@example.com" },
-    declarations = new[] { "no-major-incident", "no-complaints-problem", "no-other-violation", "excellence-model" },
-    authenticityDeclared = true,
-    noStateSecretsDeclared = true,
-    recommenderId = "huancui",
-    recommenderKind = "districtQualityBody",
-    qualityModel = "精益质量管理模式",
-    creditCode = "91350100M000100Y43",
-    registeredAddress = "威海市环翠区世昌大道1号",
-    foundedOn = "2010-05-01",
-    industrySector = "secondary",
-    industryCode = "C3670",
-    size = "medium",
-    sector = "enterprise",
-};
 
 static async Task<(double Ms, string Body)> SendAsync(HttpClient client, HttpRequestMessage request, CancellationToken ct)
 {

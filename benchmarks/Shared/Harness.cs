@@ -1,12 +1,25 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 
 namespace QualityAward.Benchmarks;
 
-/// <summary>What every timed harness needs: free loopback ports, Azurite and the app as child processes, the repository root.</summary>
+/// <summary>What every timed harness needs: free loopback ports, Azurite and the app as child processes, the repository root, example forms.</summary>
 internal static class Harness
 {
+    private static readonly ConcurrentDictionary<string, string> Examples = new(StringComparer.Ordinal);
+
+    /// <summary>A preset's example form from examples/forms (valid as shipped: a test submits each one), under another name.</summary>
+    public static JsonObject ExampleForm(string example, string name)
+    {
+        var text = Examples.GetOrAdd(example, e => File.ReadAllText(Path.Combine(FindRoot(), "examples", "forms", e + ".json")));
+        var form = JsonNode.Parse(text)!.AsObject();
+        form["name"] = name;
+        return form;
+    }
+
     public static Process Start(string file, string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -90,7 +90,7 @@ try
     var applicant = Bearer("applicant", subject, null);
     string id = string.Empty;
     await MeasureAsync("create draft", 6, async () => id = (await SendAsync(HttpMethod.Post, $"/api/cycles/{weihai}/applications", applicant, Json(new { category = "organisation" }), 201)).GetProperty("applicationId").GetString()!);
-    await MeasureAsync("save form", 6, () => SendAsync(HttpMethod.Put, $"/api/applications/{id}/form", applicant, Json(WeihaiForm(subject, 1)), 200));
+    await MeasureAsync("save form", 6, () => SendAsync(HttpMethod.Put, $"/api/applications/{id}/form", applicant, Json(ExampleForm("weihai-organisation", $"威海计数测试有限公司{subject}")), 200));
     await MeasureAsync("upload a 16 KiB PDF", 9, () => UploadAsync(id, applicant));
     await MeasureAsync("submit", 8, () => SendAsync(HttpMethod.Post, $"/api/applications/{id}/submit", applicant, null, 200));
     await MeasureAsync("recommend", 6, () => SendAsync(HttpMethod.Post, $"/api/applications/{id}/recommend", weihaiRecommender, Json(new { opinion = "同意推荐。" }), 200));
@@ -119,7 +119,7 @@ try
     // Benxi: one application accepted onto the public-notice stage, then the acceptance notice.
     var benxiApplicant = Bearer("applicant", "count-benxi-1", null);
     var benxiId = (await SendAsync(HttpMethod.Post, $"/api/cycles/{benxi}/applications", benxiApplicant, Json(new { category = "organisation" }), 201)).GetProperty("applicationId").GetString()!;
-    await SendAsync(HttpMethod.Put, $"/api/applications/{benxiId}/form", benxiApplicant, Json(BenxiForm()), 200);
+    await SendAsync(HttpMethod.Put, $"/api/applications/{benxiId}/form", benxiApplicant, Json(ExampleForm("benxi-organisation", "本溪计数测试精密铸造有限公司")), 200);
     await UploadAsync(benxiId, benxiApplicant);
     await SendAsync(HttpMethod.Post, $"/api/applications/{benxiId}/submit", benxiApplicant, null, 200);
     await SendAsync(HttpMethod.Post, $"/api/applications/{benxiId}/recommend", benxiRecommender, Json(new { opinion = "同意推荐。" }), 200);
@@ -233,7 +233,7 @@ async Task<string> SubmittedAsync(string who, int n)
 {
     var token = Bearer("applicant", who, null);
     var id = (await SendAsync(HttpMethod.Post, $"/api/cycles/{weihai}/applications", token, Json(new { category = "organisation" }), 201)).GetProperty("applicationId").GetString()!;
-    await SendAsync(HttpMethod.Put, $"/api/applications/{id}/form", token, Json(WeihaiForm(who, n)), 200);
+    await SendAsync(HttpMethod.Put, $"/api/applications/{id}/form", token, Json(ExampleForm("weihai-organisation", $"威海计数测试有限公司{who}")), 200);
     await UploadAsync(id, token);
     await SendAsync(HttpMethod.Post, $"/api/applications/{id}/submit", token, null, 200);
     return id;
@@ -325,46 +325,6 @@ static string Breakdown(IReadOnlyDictionary<string, int> counts)
 
     return text.Length == 0 ? "none" : text.ToString();
 }
-
-static object WeihaiForm(string subject, int n) => new
-{
-    name = $"威海计数测试有限公司{subject}",
-    districtId = "huancui",
-    contact = new { name = "张三", phone = "13800138000", email = "zhangsan@example.com" },
-    declarations = new[] { "no-major-incident", "no-complaints-problem", "no-other-violation", "excellence-model" },
-    authenticityDeclared = true,
-    noStateSecretsDeclared = true,
-    recommenderId = "huancui",
-    recommenderKind = "districtQualityBody",
-    qualityModel = "精益质量管理模式",
-    creditCode = "91350100M000100Y43",
-    registeredAddress = $"威海市环翠区世昌大道{n + 1}号",
-    foundedOn = "2010-05-01",
-    industrySector = "secondary",
-    industryCode = "C3670",
-    size = "medium",
-    sector = "enterprise",
-};
-
-static object BenxiForm() => new
-{
-    name = "本溪计数测试精密铸造有限公司",
-    districtId = "pingshan",
-    contact = new { name = "李四", phone = "13900139000", email = "lisi@example.com" },
-    declarations = new[] { "no-major-incident", "not-abnormal-list", "no-administrative-penalty", "no-failed-spot-check", "excellence-model" },
-    authenticityDeclared = true,
-    noStateSecretsDeclared = true,
-    recommenderId = "pingshan",
-    recommenderKind = "districtRegulator",
-    qualityModel = "全面质量管理",
-    creditCode = "91350100M000100Y43",
-    registeredAddress = "本溪市平山区解放北路1号",
-    foundedOn = "2012-03-01",
-    industrySector = "secondary",
-    industryCode = "C3130",
-    size = "large",
-    sector = "enterprise",
-};
 
 /// <summary>One measured operation: its storage requests by key, the design's minimum, the time to its answer.</summary>
 internal sealed record Row(string Name, IReadOnlyDictionary<string, int> Counts, int? Minimum, double Ms, bool Settled);
