@@ -97,6 +97,7 @@ public static class AppServices
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        services.AddOptions<Cycles.RehearsalOptions>().Bind(builder.Configuration.GetSection(Cycles.RehearsalOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
             services.AddHostedService<DemoSeeder>();
@@ -135,6 +136,7 @@ public static class AppServices
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<ClockEpoch>();
+        services.AddSingleton<Cycles.CycleClock>();
         services.AddSingleton<OpenApiDocument>();
         services.AddMetrics();
         return builder;

@@ -373,7 +373,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         }
 
         http.Response.Headers.CacheControl = "private, no-store";
-        return Results.File(Certificate.Render(sheet.Value), "application/pdf", $"certificate-{award.VerificationCode}.pdf");
+        return Results.File(Certificate.Render(sheet.Value with { Rehearsal = cycle.Rehearsal }), "application/pdf", $"certificate-{award.VerificationCode}.pdf");
     }
 
     private static ScoredApplication Scored(AwardPolicy policy, ApplicationState a, decimal score) => new(
