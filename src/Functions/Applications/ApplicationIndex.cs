@@ -43,6 +43,6 @@ public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) 
         ["SubmittedAt"] = app.SubmittedAt,
         ["AcceptedAt"] = app.AcceptedAt,
         ["CreatedAt"] = app.CreatedAt,
-        [ScoreSummary.Column] = ScoreSummary.Of(app).ToJson(), // the ranking reads it, one query a cycle (decision 0024)
+        [ScoreSummary.Column] = partition == CyclePartition(app.CycleId) ? ScoreSummary.Of(app).ToJson() : null, // the cycle's ranking reads it, one query a cycle (decision 0024)
     };
 }

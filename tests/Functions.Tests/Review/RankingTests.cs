@@ -84,6 +84,10 @@ public sealed class RankingTests(Azurite azurite) : IClassFixture<Azurite>, IAsy
         await index.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
 
         Assert.Equal([b, a], (await RankingAsync()).EnumerateArray().Select(e => e.Str("applicationId")).ToArray());
+
+        // Only the cycle's row holds the scores: the applicant's own row (their list) has none.
+        var own = (await index.GetEntityAsync<TableEntity>(ApplicationIndex.OwnerPartition("applicant-1"), a)).Value;
+        Assert.False(own.ContainsKey(ScoreSummary.Column));
     }
 
     [Fact]
