@@ -86,6 +86,7 @@ public static class AppServices
 
         // Where applications stand, and the steps the system owes them (taken by the functions that append, and by each application's orchestration).
         services.AddSingleton<Standings>();
+        services.AddSingleton<CycleRows>();
         services.AddSingleton<FollowUps>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
