@@ -8,7 +8,9 @@ public interface ICycleCommand;
 
 /// <summary>
 /// Open an edition under a policy. Warnings (draft or expired policy) must be acknowledged. A
-/// <paramref name="Rehearsal"/> (演练) is a cycle for training, on a clock the office moves.
+/// <paramref name="Rehearsal"/> (演练) is a cycle for training, on a clock the office moves; it may
+/// start its clock at <paramref name="RehearsalStartsAt"/> (any instant, past or future), so that a
+/// rehearsal can replay a season the working-day calendar covers.
 /// </summary>
 public sealed record OpenCycle(
     string CycleId,
@@ -18,7 +20,8 @@ public sealed record OpenCycle(
     DateOnly SubmissionOpensOn,
     DateOnly SubmissionClosesOn,
     bool AcknowledgeWarnings,
-    bool Rehearsal = false) : ICycleCommand;
+    bool Rehearsal = false,
+    DateTimeOffset? RehearsalStartsAt = null) : ICycleCommand;
 
 /// <summary>Move a rehearsal's clock forward to <paramref name="To"/> (never back; never on a real cycle).</summary>
 public sealed record MoveRehearsalClock(DateTimeOffset To) : ICycleCommand;

@@ -74,7 +74,14 @@ public static class CycleDecider
             return id.Refusal!;
         }
 
-        var today = ShanghaiTime.DateOf(context.Now);
+        if (c.RehearsalStartsAt is not null && !c.Rehearsal)
+        {
+            return Refusal.Invalid("cycle.start-not-rehearsal", "只有演练周期可以指定开始时间；正式评选周期按实际时间运行。", "Only a rehearsal can start its clock at another time.", "rehearsalStartsAt");
+        }
+
+        // A rehearsal's time starts where its office says; everything below is checked at that time.
+        var now = c.RehearsalStartsAt ?? context.Now;
+        var today = ShanghaiTime.DateOf(now);
         if (c.Year < 2000 || c.Year > 2100)
         {
             return Refusal.Invalid("cycle.year-invalid", "年度应在2000至2100之间。", "The year must be 2000 to 2100.", "year");
@@ -159,8 +166,9 @@ public static class CycleDecider
             c.SubmissionOpensOn,
             c.SubmissionClosesOn,
             warnings,
-            context.Now,
-            c.Rehearsal));
+            now,
+            c.Rehearsal,
+            now - context.Now));
     }
 
     /// <summary>

@@ -10,7 +10,8 @@ public interface ICycleEvent : IDomainEvent
 /// <summary>
 /// A cycle opens with a copy of its policy: changing a policy file later never changes a running
 /// cycle. The policy is kept as its own versioned JSON document. A rehearsal (演练) is marked
-/// from its first event: it runs on a clock of its own and never counts as an edition of the award.
+/// from its first event: it runs on a clock of its own (<paramref name="ClockOffset"/> ahead of real
+/// time, or behind it when the office started it in the past) and never counts as an edition.
 /// </summary>
 [EventType("CycleOpened", 1)]
 public sealed record CycleOpened(
@@ -23,7 +24,8 @@ public sealed record CycleOpened(
     DateOnly SubmissionClosesOn,
     IReadOnlyList<string> Warnings,
     DateTimeOffset At,
-    bool Rehearsal = false) : ICycleEvent;
+    bool Rehearsal = false,
+    TimeSpan ClockOffset = default) : ICycleEvent;
 
 /// <summary>
 /// The office moved a rehearsal's clock forward: from now on the cycle's time runs

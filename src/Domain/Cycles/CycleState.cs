@@ -45,7 +45,7 @@ public sealed record CycleState
     /// <summary>A rehearsal (演练): never an edition of the award, never public as real, on a clock of its own.</summary>
     public bool Rehearsal { get; init; }
 
-    /// <summary>How far a rehearsal's clock runs ahead of real time (zero for a real cycle).</summary>
+    /// <summary>How far a rehearsal's clock runs ahead of real time (negative: behind; zero for a real cycle).</summary>
     public TimeSpan ClockOffset { get; init; }
 
     /// <summary>How many times the office moved a rehearsal's clock.</summary>
@@ -99,6 +99,7 @@ public sealed record CycleState
                 Warnings = [.. d.Warnings],
                 OpenedAt = d.At,
                 Rehearsal = d.Rehearsal,
+                ClockOffset = d.ClockOffset,
             },
             RehearsalClockMoved d => s with { ClockOffset = d.Offset, ClockMoves = s.ClockMoves + 1 },
             SubmissionWindowExtended d => s with { SubmissionClosesOn = d.NewClosesOn },

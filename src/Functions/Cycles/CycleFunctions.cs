@@ -23,7 +23,8 @@ public sealed record OpenCycleRequest(
     [property: Description("The cycle's id; default {policyId}-{year}.")] string? CycleId = null,
     [property: Description("The title people read; default {year}年度{award name}评选 (or 认定).")] string? Title = null,
     [property: Description("Open even though the regulation is a draft or has expired (the warnings are recorded).")] bool AcknowledgeWarnings = false,
-    [property: Description("A rehearsal (演练) for training: on a clock the office moves (POST /api/cycles/{cycleId}/rehearsal/clock), never an edition of the award, never public as real. Only where the setting Rehearsals:Allowed is true.")] bool Rehearsal = false);
+    [property: Description("A rehearsal (演练) for training: on a clock the office moves (POST /api/cycles/{cycleId}/rehearsal/clock), never an edition of the award, never public as real. Only where the setting Rehearsals:Allowed is true.")] bool Rehearsal = false,
+    [property: Description("A rehearsal's time when it opens (ISO 8601 with offset), past or future: e.g. a season the working-day calendar covers; default now. The office then moves it forward.")] DateTimeOffset? RehearsalStartsAt = null);
 
 [Description("Move the last day of the submission window later.")]
 public sealed record ExtendWindowRequest(
@@ -167,7 +168,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
     [Api(Tag, "Open a cycle from a preset (policyId) or the office's own policy (policy); submissions close by themselves at the window's deadline. Repeating the same opening answers 200; a different one for an existing id, 409.", Body = typeof(OpenCycleRequest), Returns = typeof(CycleView), Status = 201)]
     [Refuses(403, "rehearsal.not-allowed")]
     [Refuses(409, "cycle.exists", "cycle.policy-warning")]
-    [Refuses(422, "policy.not-found", "policy.missing", "policy.invalid", "cycle.year-invalid", "cycle.title-invalid", "cycle.window-invalid", "cycle.window-past", "cycle.window-year", "calendar.year-missing")]
+    [Refuses(422, "cycle.start-not-rehearsal", "policy.not-found", "policy.missing", "policy.invalid", "cycle.year-invalid", "cycle.title-invalid", "cycle.window-invalid", "cycle.window-past", "cycle.window-year", "calendar.year-missing")]
     public async Task<IResult> Open([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles")] HttpRequest req, [DurableClient] DurableTaskClient durable, CancellationToken ct)
     {
         var http = req.HttpContext;
@@ -193,7 +194,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
 
         var cycleId = request.CycleId ?? $"{policy.Value.Id}-{request.Year.ToString(CultureInfo.InvariantCulture)}{(request.Rehearsal ? "-rehearsal" : string.Empty)}";
         var title = request.Title ?? $"{request.Year}年度{policy.Value.AwardName}{(policy.Value.Offers(AwardTier.Recognition) ? "认定" : "评选")}";
-        var command = new OpenCycle(cycleId, policy.Value, request.Year, title, request.SubmissionOpensOn, request.SubmissionClosesOn, request.AcknowledgeWarnings, request.Rehearsal);
+        var command = new OpenCycle(cycleId, policy.Value, request.Year, title, request.SubmissionOpensOn, request.SubmissionClosesOn, request.AcknowledgeWarnings, request.Rehearsal, request.RehearsalStartsAt);
         var outcome = await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
         if (outcome.Refused)
         {

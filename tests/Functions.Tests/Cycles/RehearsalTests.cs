@@ -102,6 +102,27 @@ public sealed class RehearsalTests(Azurite azurite) : IClassFixture<Azurite>, IA
     }
 
     [Fact]
+    public async Task ARehearsal_MayStartItsClockInASeasonTheCalendarCovers_AndARealCycleMayNot()
+    {
+        // Real time is December; the office replays the spring of 2026, whose notice days the calendar knows.
+        _app.Clock.SetUtcNow(new DateTimeOffset(2026, 12, 6, 9, 0, 0, TimeSpan.FromHours(8)));
+        var refused = await (await Office.PostJsonAsync("/api/cycles", new { policyId = "benxi", year = 2026, rehearsalStartsAt = "2026-03-02T09:00:00+08:00", submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-03-31", acknowledgeWarnings = true })).ExpectAsync(422);
+        Assert.Equal("cycle.start-not-rehearsal", refused.Str("code"));
+
+        var opened = await (await Office.PostJsonAsync("/api/cycles", new { policyId = "benxi", year = 2026, cycleId = Rehearsal, rehearsal = true, rehearsalStartsAt = "2026-03-02T09:00:00+08:00", submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-03-31", acknowledgeWarnings = true })).ExpectAsync(201);
+        Assert.True(opened.GetProperty("acceptingSubmissions").GetBoolean());
+        Assert.Equal(new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8)), opened.GetProperty("rehearsal").GetProperty("now").GetDateTimeOffset());
+        Assert.True(opened.GetProperty("rehearsal").GetProperty("offsetSeconds").GetInt64() < 0);
+
+        // Its applicants submit in its March; its notice starts on its day, 2 March.
+        var trainee = await AcceptedAsync(Rehearsal, "演练乙公司");
+        var notice = await (await Office.PostJsonAsync($"/api/cycles/{Rehearsal}/notices", new { list = "acceptance", firstDay = "2026-03-02" })).ExpectAsync(201);
+        Assert.Equal("2026-03-06", notice.Str("lastDay"));
+        await (await Office.PostJsonAsync($"/api/cycles/{Rehearsal}/rehearsal/clock", new { to = "2026-03-09T09:00:00+08:00" })).ExpectAsync(200);
+        Assert.Equal("materialReview", (await (await Office.GetAsync($"/api/applications/{trainee}")).ExpectAsync(200)).Str("stage"));
+    }
+
+    [Fact]
     public async Task ARehearsal_IsRefused_WhereTheDeploymentDoesNotAllowRehearsals()
     {
         await using var production = await TestApp.StartAsync(azurite, Start, configure: b =>
