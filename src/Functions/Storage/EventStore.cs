@@ -52,7 +52,7 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
     private readonly ConcurrentDictionary<string, CachedStream> _cache = new(StringComparer.Ordinal);
 
     /// <summary>The streams read in the current command (see <see cref="ReadOnce"/>), per async flow.</summary>
-    private readonly AsyncLocal<ConcurrentDictionary<string, IReadOnlyList<StoredEvent>>?> _once = new();
+    private readonly AsyncLocal<ReadScope?> _once = new();
 
     private TableClient Table => storage.Table(StorageClients.EventsTable);
 
@@ -66,19 +66,20 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
     /// </summary>
     public IDisposable ReadOnce()
     {
-        if (_once.Value is not null)
+        if (Once is not null)
         {
             return NoScope.Instance;
         }
 
-        _once.Value = new ConcurrentDictionary<string, IReadOnlyList<StoredEvent>>(StringComparer.Ordinal);
-        return new OnceScope(_once);
+        var scope = new ReadScope(_once);
+        _once.Value = scope;
+        return scope;
     }
 
     /// <summary>Every event of a stream, oldest first. Served from memory plus whatever is newer in storage (or, in a <see cref="ReadOnce"/> scope, as first read in it).</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamId, CancellationToken ct)
     {
-        if (_once.Value is { } once)
+        if (Once is { } once)
         {
             if (once.TryGetValue(streamId, out var seen))
             {
@@ -199,13 +200,13 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             _cache.TryRemove(streamId, out _);
-            _once.Value?.TryRemove(streamId, out _);
+            Once?.TryRemove(streamId, out _);
             throw new ConcurrencyConflictException(streamId, expectedVersion);
         }
 
         IReadOnlyList<StoredEvent> after = [.. existing, .. stored];
         Remember(streamId, after);
-        if (_once.Value is { } once)
+        if (Once is { } once)
         {
             once[streamId] = after;
         }
@@ -354,9 +355,20 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         row.GetInt32("ToVersion") ?? 0,
         row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
 
-    private sealed class OnceScope(AsyncLocal<ConcurrentDictionary<string, IReadOnlyList<StoredEvent>>?> once) : IDisposable
+    /// <summary>The current command's reads; none once its scope is disposed (a task the command started and left running does not keep it).</summary>
+    private ConcurrentDictionary<string, IReadOnlyList<StoredEvent>>? Once => _once.Value is { Closed: false } scope ? scope.Streams : null;
+
+    private sealed class ReadScope(AsyncLocal<ReadScope?> owner) : IDisposable
     {
-        public void Dispose() => once.Value = null;
+        public ConcurrentDictionary<string, IReadOnlyList<StoredEvent>> Streams { get; } = new(StringComparer.Ordinal);
+
+        public bool Closed { get; private set; }
+
+        public void Dispose()
+        {
+            Closed = true;
+            owner.Value = null;
+        }
     }
 
     private sealed class NoScope : IDisposable

@@ -40,7 +40,7 @@ public sealed class ReadModels(StorageClients storage)
         row["Version"] = version;
         var key = (row.PartitionKey, row.RowKey);
         (int Version, ETag ETag)? known = _known.TryGetValue(key, out var k) ? k : null;
-        for (var attempt = 0; attempt < 5; attempt++)
+        for (var attempt = 0; attempt < 10; attempt++)
         {
             try
             {
