@@ -41,5 +41,6 @@ public sealed class ApplicationIndex(ReadModels readModels) : IProjection
         ["SubmittedAt"] = app.SubmittedAt,
         ["AcceptedAt"] = app.AcceptedAt,
         ["CreatedAt"] = app.CreatedAt,
+        [ScoreSummary.Column] = partition == CyclePartition(app.CycleId) ? ScoreSummary.Of(app).ToJson() : null, // the cycle's ranking reads it, one query a cycle (decision 0024)
     };
 }

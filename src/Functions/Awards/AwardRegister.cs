@@ -40,6 +40,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await Table.UpsertEntityAsync(new TableEntity(HolderPartition(app.ApplicantKey!), $"award-{app.ApplicationId}")
                     {
                         ["PolicyId"] = cycle.PolicyId,
@@ -61,6 +66,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await Table.UpsertEntityAsync(new TableEntity(HolderPartition(app.ApplicantKey!), $"award-{app.ApplicationId}")
                     {
                         ["Revoked"] = true,
@@ -77,6 +87,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await AddBanAsync(app, cycle.Policy, BanReason.FalseMaterials, ShanghaiTime.DateOf(disqualified.At), "隐瞒有关情况或者提供虚假材料", ct);
                     break;
                 }

@@ -27,6 +27,7 @@ public sealed class CycleIndex(ReadModels readModels) : IProjection
             ["Status"] = cycle.Status.ToString(),
             ["SubmissionsClosed"] = cycle.SubmissionsClosed,
             ["Warnings"] = string.Join("\n", cycle.Warnings),
+            ["Rehearsal"] = cycle.Rehearsal,
         };
         await readModels.UpsertAsync(row, cycle.Version, ct);
     }

@@ -32,6 +32,7 @@ public sealed class NoticeIndex(ReadModels readModels) : IProjection
                 ["ClosesAt"] = o.ClosesAt,
                 ["Entries"] = notice.Entries.Count,
                 ["Closed"] = notice.IsClosed,
+                ["Rehearsal"] = o.Rehearsal,
             },
             notice.Version,
             ct);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Review;
+using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -30,11 +31,12 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
     /// <summary>Run a review command of a cycle; <paramref name="applicationId"/> names the application it concerns, if any.</summary>
     public async Task<CommandOutcome<ReviewState>> RunAsync(string cycleId, string? applicationId, IReviewCommand command, Actor actor, string? commandId, CancellationToken ct)
     {
-        // What the review takes from its cycle (that it exists, its id and its policy) is fixed when the
-        // cycle opens: a cycle this instance has folded is not read again for it.
+        // What the review takes from a real cycle (that it exists, its id, its policy; its time is
+        // real time) is fixed when the cycle opens: a cycle this instance has folded is not read
+        // again for it. A rehearsal's clock moves (decision 0022): its cycle is read.
         using var once = streams.Store.ReadOnce();
         var cycle = CycleId.Parse(cycleId) is not { IsOk: true } id ? Domain.Cycles.CycleState.Initial
-            : streams.Known(StreamKinds.Cycle, id.Value.StreamId) is { Exists: true } known ? known
+            : streams.Known(StreamKinds.Cycle, id.Value.StreamId) is { Exists: true, Rehearsal: false } known ? known
             : await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
         if (!cycle.Exists)
         {
@@ -53,7 +55,7 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
         return await streams.RunAsync(
             ReviewStreams.Review,
             ReviewState.StreamIdFor(cycle.CycleId),
-            review => ValueTask.FromResult(ReviewDecider.Decide(command, review, new ReviewContext(cycle.Policy, pool, app, actor, clock.GetUtcNow()))),
+            review => ValueTask.FromResult(ReviewDecider.Decide(command, review, new ReviewContext(cycle.Policy, pool, app, actor, clock.Now(cycle)))),
             new EventMetadata(actor, commandId, null),
             ct);
     }
