@@ -44,6 +44,9 @@ internal sealed class CountingProxy : IAsyncDisposable
 
     public void Reset() => _counts.Clear();
 
+    /// <summary>With <c>STORAGE_TRACE=1</c> set, every forwarded request is written to stderr (method and URL): where a count comes from.</summary>
+    public static bool Trace { get; } = Environment.GetEnvironmentVariable("STORAGE_TRACE") == "1";
+
     public IReadOnlyDictionary<string, int> Snapshot() => new SortedDictionary<string, int>(_counts, StringComparer.Ordinal);
 
     /// <summary>
@@ -123,6 +126,10 @@ internal sealed class CountingProxy : IAsyncDisposable
         {
             var rawUrl = request.RawUrl ?? "/";
             _counts.AddOrUpdate(Classify(service, request.HttpMethod, rawUrl), 1, (_, n) => n + 1);
+            if (Trace)
+            {
+                Console.Error.WriteLine($"  {service} {request.HttpMethod} {Uri.UnescapeDataString(rawUrl)}");
+            }
             using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), new Uri($"http://127.0.0.1:{targetPort}{rawUrl}"));
             if (request.HasEntityBody)
             {

@@ -219,6 +219,11 @@ async Task<(Row Row, int Status, string Body)> MeasureAttemptAsync(string name, 
     }
 
     proxy.Reset();
+    if (CountingProxy.Trace)
+    {
+        Console.Error.WriteLine($"== {name}");
+    }
+
     var clock = Stopwatch.StartNew();
     var (status, body) = await attempt();
     var ms = clock.Elapsed.TotalMilliseconds;

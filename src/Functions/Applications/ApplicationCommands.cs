@@ -16,7 +16,7 @@ namespace QualityAward.Functions.Applications;
 /// </summary>
 public sealed class ApplicationCommands(Streams streams, CalendarProvider calendars, AwardRegister register, HolderCommands holders, TimeProvider clock)
 {
-    public Task<CommandOutcome<ApplicationState>> RunAsync(
+    public async Task<CommandOutcome<ApplicationState>> RunAsync(
         string applicationId,
         string cycleIdForNewDraft,
         IApplicationCommand command,
@@ -26,7 +26,11 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
         StreamRead<ApplicationState>? read = null)
     {
         var streamId = ApplicationId.Parse(applicationId).Value.StreamId;
-        return streams.RunAsync(
+
+        // Each stream the decision needs (the cycle, the applicant's record and the applications and
+        // cycles it names) is read once, however many parts of the context ask for it.
+        using var once = streams.Store.ReadOnce();
+        return await streams.RunAsync(
             StreamKinds.Application,
             streamId,
             async app =>

@@ -158,6 +158,9 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     public async Task<IResult> GetApplication([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/applications/{applicationId}")] HttpRequest req, string applicationId, CancellationToken ct)
     {
         var http = req.HttpContext;
+
+        // One read of the application and of its review: who may see it, and the reviewer's view recorded on them.
+        using var once = streams.Store.ReadOnce();
         var app = await LoadVisibleAsync(applicationId, http.User, streams, ct);
         if (app is null)
         {
@@ -334,9 +337,17 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
     public static bool MaySeeTradeSecrets(ClaimsPrincipal user, ApplicationState app, bool assignedReviewer = false) =>
         user.IsInRole(Roles.Office) || user.IsInRole(Roles.Supervisor) || IsOwner(user, app) || (assignedReviewer && user.IsInRole(Roles.Reviewer));
 
-    /// <summary>The copy of its policy the application's cycle keeps: its words name the stages.</summary>
-    public static async Task<AwardPolicy> PolicyOfAsync(Streams streams, ApplicationState app, CancellationToken ct) =>
-        (await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct)).Policy;
+    /// <summary>
+    /// The copy of its policy the application's cycle keeps: its words name the stages. It is fixed
+    /// when the cycle opens and never changes, so a cycle this instance has folded already is not read again.
+    /// </summary>
+    public static async Task<AwardPolicy> PolicyOfAsync(Streams streams, ApplicationState app, CancellationToken ct)
+    {
+        var streamId = CycleId.Parse(app.CycleId).Value.StreamId;
+        return streams.Known(StreamKinds.Cycle, streamId) is { Exists: true } known
+            ? known.Policy
+            : (await streams.LoadAsync(StreamKinds.Cycle, streamId, ct)).Policy;
+    }
 
     public static ApplicationView View(ApplicationState app, ClaimsPrincipal user, AwardPolicy policy, bool assignedReviewer = false)
     {

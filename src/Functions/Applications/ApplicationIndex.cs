@@ -9,21 +9,19 @@ namespace QualityAward.Functions.Applications;
 /// Application summaries for lists: one row per application in its cycle's partition (office and
 /// recommender lists) and one in its owner's partition (the applicant's own list).
 /// </summary>
-public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) : IProjection
+public sealed class ApplicationIndex(ReadModels readModels) : IProjection
 {
     public static string CyclePartition(string cycleId) => $"apps-{cycleId}";
 
     public static string OwnerPartition(string subject) => ReadModels.PersonKey("owner", subject);
 
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
-    {
-        // A download changes nothing a list shows: no rewrite of the rows for every read.
-        if (e.Event is not IApplicationEvent or DocumentRead)
-        {
-            return;
-        }
+    // A download changes nothing a list shows: no rewrite of the rows for every read.
+    public bool Handles(Domain.IDomainEvent e) => e is IApplicationEvent and not DocumentRead;
 
-        var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
+    /// <summary>The two rows, once per append, from the state after it (the command's own: no read).</summary>
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        var app = await batch.StateAsync(StreamKinds.Application, ct);
         await readModels.UpsertAsync(Row(CyclePartition(app.CycleId), app), app.Version, ct);
         await readModels.UpsertAsync(Row(OwnerPartition(app.OwnerSubject), app), app.Version, ct);
     }

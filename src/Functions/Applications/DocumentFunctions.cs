@@ -84,6 +84,11 @@ public sealed partial class DocumentFunctions(ApplicationCommands commands, Stre
             return Problems.For(http, ApplicationNotFound());
         }
 
+        // The application and its cycle are read once for the whole upload: the checks before the
+        // body and the decision after it are made on that read, and the attachment is appended only
+        // if the application is still at its version (else decided again on the newer record).
+        using var once = streams.Store.ReadOnce();
+
         // Someone else's application is "not found" whatever else is wrong with the request.
         if (await commands.PermAttachAsync(applicationId, Caller.As(http.User, Roles.Applicant), ct) is { Kind: RefusalKind.NotFound } hidden)
         {

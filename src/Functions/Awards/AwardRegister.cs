@@ -22,7 +22,17 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
 
     public static string HolderPartition(string applicantKey) => $"holder-{applicantKey}";
 
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
+    public bool Handles(IDomainEvent e) => e is ApplicationAwarded or AwardRevoked or ApplicationDisqualified { Ground: DisqualificationGround.FalseMaterials };
+
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        foreach (var e in batch.Events)
+        {
+            await HandleAsync(e, ct);
+        }
+    }
+
+    private async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
         switch (e.Event)
         {

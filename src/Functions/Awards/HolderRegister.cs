@@ -26,7 +26,18 @@ public sealed class HolderRegister(ReadModels readModels, StorageClients storage
 
     public static string DueKey(string applicationId, string kind, DateOnly dueOn) => $"{applicationId}-{kind}-{Date(dueOn)}";
 
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
+    public bool Handles(IDomainEvent e) => e is ApplicationAwarded or AwardRevoked or HolderBanRecorded or AwardValidityEnded or AwardMoneyRecovered
+        or InspectionDue or HolderConsultationDue or HolderAdverseRecordReported or RevocationProposed or InspectionRecorded;
+
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        foreach (var e in batch.Events)
+        {
+            await HandleAsync(e, ct);
+        }
+    }
+
+    private async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
         switch (e.Event)
         {

@@ -6,18 +6,15 @@ using QualityAward.Functions.Workflow;
 namespace QualityAward.Functions.Cycles;
 
 /// <summary>The list of cycles (partition <c>cycles</c> of the read-model table).</summary>
-public sealed class CycleIndex(ReadModels readModels, StateLoader loader) : IProjection
+public sealed class CycleIndex(ReadModels readModels) : IProjection
 {
     public const string Partition = "cycles";
 
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
-    {
-        if (e.Event is not ICycleEvent)
-        {
-            return;
-        }
+    public bool Handles(Domain.IDomainEvent e) => e is ICycleEvent;
 
-        var cycle = await loader.LoadAsync(StreamKinds.Cycle, e.StreamId, ct);
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        var cycle = await batch.StateAsync(StreamKinds.Cycle, ct);
         var row = new TableEntity(Partition, cycle.CycleId)
         {
             ["PolicyId"] = cycle.PolicyId,

@@ -27,6 +27,9 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
             return Refused(id.Refusal!);
         }
 
+        // The cycle, the listed applications and the notice are read once: the notice is opened on
+        // that read, and the cycle's record of it appended only if the cycle is still at that version.
+        using var once = streams.Store.ReadOnce();
         var cycle = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
         if (!cycle.Exists)
         {

@@ -10,19 +10,16 @@ namespace QualityAward.Functions.Notices;
 /// Keeps the public list of notices and the receipt-code lookup up to date (read models, rebuilt
 /// from the notice stream, so running twice changes nothing).
 /// </summary>
-public sealed class NoticeIndex(ReadModels readModels, StateLoader loader) : IProjection
+public sealed class NoticeIndex(ReadModels readModels) : IProjection
 {
     public const string Partition = "notices";
     public const string ReceiptPartition = "receipts";
 
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
-    {
-        if (e.Event is not INoticeEvent)
-        {
-            return;
-        }
+    public bool Handles(IDomainEvent e) => e is INoticeEvent;
 
-        var notice = await loader.LoadAsync(StreamKinds.Notice, e.StreamId, ct);
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        var notice = await batch.StateAsync(StreamKinds.Notice, ct);
         var o = notice.Opened!;
         await readModels.UpsertAsync(
             new TableEntity(Partition, o.NoticeId)
@@ -40,7 +37,7 @@ public sealed class NoticeIndex(ReadModels readModels, StateLoader loader) : IPr
             notice.Version,
             ct);
 
-        if (e.Event is ObjectionFiled filed)
+        foreach (var filed in batch.Events.Select(e => e.Event).OfType<ObjectionFiled>())
         {
             await readModels.UpsertAsync(
                 new TableEntity(ReceiptPartition, filed.ReceiptCodeHash) { ["NoticeId"] = o.NoticeId, ["ObjectionId"] = filed.ObjectionId },

@@ -308,7 +308,17 @@ public sealed class ReportFunctions(Streams streams, ReadModels readModels, Time
 /// <summary>Lists reports and maps receipt-code hashes to reports (read models; nothing that names a reporter).</summary>
 public sealed class ReportIndex(ReadModels readModels) : IProjection
 {
-    public async Task HandleAsync(StoredEvent e, CancellationToken ct)
+    public bool Handles(IDomainEvent e) => e is ReportFiled or ReportConcluded;
+
+    public async Task HandleAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        foreach (var e in batch.Events)
+        {
+            await HandleAsync(e, ct);
+        }
+    }
+
+    private async Task HandleAsync(StoredEvent e, CancellationToken ct)
     {
         switch (e.Event)
         {

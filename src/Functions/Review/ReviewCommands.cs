@@ -31,7 +31,13 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
     /// <summary>Run a review command of a cycle; <paramref name="applicationId"/> names the application it concerns, if any.</summary>
     public async Task<CommandOutcome<ReviewState>> RunAsync(string cycleId, string? applicationId, IReviewCommand command, Actor actor, string? commandId, CancellationToken ct)
     {
-        var cycle = CycleId.Parse(cycleId) is { IsOk: true } id ? await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) : Domain.Cycles.CycleState.Initial;
+        // What the review takes from a real cycle (that it exists, its id, its policy; its time is
+        // real time) is fixed when the cycle opens: a cycle this instance has folded is not read
+        // again for it. A rehearsal's clock moves (decision 0022): its cycle is read.
+        using var once = streams.Store.ReadOnce();
+        var cycle = CycleId.Parse(cycleId) is not { IsOk: true } id ? Domain.Cycles.CycleState.Initial
+            : streams.Known(StreamKinds.Cycle, id.Value.StreamId) is { Exists: true, Rehearsal: false } known ? known
+            : await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
         if (!cycle.Exists)
         {
             return new CommandOutcome<ReviewState>(ReviewState.Initial, [], Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));

@@ -559,6 +559,10 @@ public sealed class ReviewFunctions(ReviewCommands review, Streams streams, Cycl
     private async Task<IResult> RunAsync<TRequest>(HttpContext http, string applicationId, string role, Func<TRequest, IReviewCommand> command, CancellationToken ct, Func<CommandOutcome<ReviewState>, Task>? then = null)
         where TRequest : class
     {
+        // The application and the review are read once: the access check and the command decide on
+        // that read (the review's append is conditional on its version).
+        using var once = streams.Store.ReadOnce();
+
         // Who may see the application is settled before the body is read: a reviewer not on its panel
         // gets 404 whatever they send, never a 400 that answers for their body.
         var app = await ApplicationFunctions.LoadVisibleAsync(applicationId, http.User, streams, ct);

@@ -51,10 +51,50 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
 
     private readonly ConcurrentDictionary<string, CachedStream> _cache = new(StringComparer.Ordinal);
 
+    /// <summary>The streams read in the current command (see <see cref="ReadOnce"/>), per async flow.</summary>
+    private readonly AsyncLocal<ReadScope?> _once = new();
+
     private TableClient Table => storage.Table(StorageClients.EventsTable);
 
-    /// <summary>Every event of a stream, oldest first. Served from memory plus whatever is newer in storage.</summary>
+    /// <summary>
+    /// One command's reads: until the returned scope is disposed, each stream is read from storage at
+    /// most once in this async flow; reading it again gives the same events (plus those this flow
+    /// appended to it). A command decides on one read of each stream it needs, and its appends stay
+    /// conditional on that read's version: if another writer appended meanwhile, the append is
+    /// refused, the stream dropped from the scope, and the retry reads it again. A scope inside a
+    /// scope is the outer one.
+    /// </summary>
+    public IDisposable ReadOnce()
+    {
+        if (Once is not null)
+        {
+            return NoScope.Instance;
+        }
+
+        var scope = new ReadScope(_once);
+        _once.Value = scope;
+        return scope;
+    }
+
+    /// <summary>Every event of a stream, oldest first. Served from memory plus whatever is newer in storage (or, in a <see cref="ReadOnce"/> scope, as first read in it).</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAsync(string streamId, CancellationToken ct)
+    {
+        if (Once is { } once)
+        {
+            if (once.TryGetValue(streamId, out var seen))
+            {
+                return seen;
+            }
+
+            var read = await ReadLatestAsync(streamId, ct);
+            once[streamId] = read;
+            return read;
+        }
+
+        return await ReadLatestAsync(streamId, ct);
+    }
+
+    private async Task<IReadOnlyList<StoredEvent>> ReadLatestAsync(string streamId, CancellationToken ct)
     {
         var cached = _cache.TryGetValue(streamId, out var c) ? c : CachedStream.Empty;
         var newer = await ReadAfterAsync(streamId, cached.Version, ct);
@@ -89,15 +129,25 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
     }
 
     /// <summary>
-    /// Append events at the expected version, with their pending-projection marker, in one transaction.
-    /// Throws <see cref="ConcurrencyConflictException"/> if the stream moved on.
+    /// Append events at the expected version, with their pending-projection marker (unless
+    /// <paramref name="projected"/> is false: no read model is kept from these events), in one
+    /// transaction. Throws <see cref="ConcurrencyConflictException"/> if the stream moved on.
     /// </summary>
+    /// <remarks>
+    /// The stream is not read again: the caller read it to decide, so its last event (the link the
+    /// new events chain to) is in memory at <paramref name="expectedVersion"/>. The rows are added,
+    /// never replaced, so if another writer took one of those versions meanwhile, the transaction
+    /// fails as a whole (409) and nothing is written; the cached copy is then dropped, and the
+    /// caller reads again. Only a caller that did not read the stream first (or whose copy was
+    /// evicted) costs a read here.
+    /// </remarks>
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(
         string streamId,
         int expectedVersion,
         IReadOnlyList<IDomainEvent> events,
         EventMetadata metadata,
-        CancellationToken ct)
+        CancellationToken ct,
+        bool projected = true)
     {
         if (events.Count == 0)
         {
@@ -109,7 +159,9 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
             throw new ArgumentException("At most 90 events per append (one table transaction).", nameof(events));
         }
 
-        var existing = await ReadAsync(streamId, ct);
+        var existing = _cache.TryGetValue(streamId, out var cached) && cached.Version == expectedVersion
+            ? cached.Events
+            : await ReadAsync(streamId, ct);
         if (existing.Count != expectedVersion)
         {
             throw new ConcurrencyConflictException(streamId, expectedVersion);
@@ -130,13 +182,16 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
             prevHash = hash;
         }
 
-        var pending = new TableEntity(streamId, PendingKey(expectedVersion + 1))
+        if (projected)
         {
-            ["FromVersion"] = expectedVersion + 1,
-            ["ToVersion"] = expectedVersion + events.Count,
-            ["CreatedAt"] = now,
-        };
-        actions.Add(new TableTransactionAction(TableTransactionActionType.Add, pending));
+            var pending = new TableEntity(streamId, PendingKey(expectedVersion + 1))
+            {
+                ["FromVersion"] = expectedVersion + 1,
+                ["ToVersion"] = expectedVersion + events.Count,
+                ["CreatedAt"] = now,
+            };
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Add, pending));
+        }
 
         try
         {
@@ -145,10 +200,17 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         catch (TableTransactionFailedException ex) when (ex.Status == 409)
         {
             _cache.TryRemove(streamId, out _);
+            Once?.TryRemove(streamId, out _);
             throw new ConcurrencyConflictException(streamId, expectedVersion);
         }
 
-        Remember(streamId, [.. existing, .. stored]);
+        IReadOnlyList<StoredEvent> after = [.. existing, .. stored];
+        Remember(streamId, after);
+        if (Once is { } once)
+        {
+            once[streamId] = after;
+        }
+
         return stored;
     }
 
@@ -292,6 +354,31 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         row.GetInt32("FromVersion") ?? 0,
         row.GetInt32("ToVersion") ?? 0,
         row.GetDateTimeOffset("CreatedAt") ?? DateTimeOffset.MinValue);
+
+    /// <summary>The current command's reads; none once its scope is disposed (a task the command started and left running does not keep it).</summary>
+    private ConcurrentDictionary<string, IReadOnlyList<StoredEvent>>? Once => _once.Value is { Closed: false } scope ? scope.Streams : null;
+
+    private sealed class ReadScope(AsyncLocal<ReadScope?> owner) : IDisposable
+    {
+        public ConcurrentDictionary<string, IReadOnlyList<StoredEvent>> Streams { get; } = new(StringComparer.Ordinal);
+
+        public bool Closed { get; private set; }
+
+        public void Dispose()
+        {
+            Closed = true;
+            owner.Value = null;
+        }
+    }
+
+    private sealed class NoScope : IDisposable
+    {
+        public static NoScope Instance { get; } = new();
+
+        public void Dispose()
+        {
+        }
+    }
 
     private sealed record CachedStream(int Version, IReadOnlyList<StoredEvent> Events)
     {

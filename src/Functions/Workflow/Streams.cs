@@ -54,6 +54,14 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
     public Task<TState> LoadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
         where TEvent : IDomainEvent => loader.LoadAsync(kind, streamId, ct);
 
+    /// <summary>
+    /// The stream's state as this instance last folded it, without reading storage (possibly behind
+    /// it): only for what never changes once the stream exists, such as a cycle's policy. Null if
+    /// this instance has not folded the stream.
+    /// </summary>
+    public TState? Known<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId)
+        where TEvent : IDomainEvent => loader.Known(kind, streamId);
+
     /// <summary>The stream's events and its state, for a check before a command that then runs on the same read.</summary>
     public async Task<StreamRead<TState>> ReadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
         where TEvent : IDomainEvent
@@ -75,6 +83,9 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
         StreamRead<TState>? read = null)
         where TEvent : IDomainEvent
     {
+        // Whatever else the decision reads, it reads once (a retry after a conflict reads the stream
+        // it appends to again, and keeps its read of the others).
+        using var once = store.ReadOnce();
         for (var attempt = 1; ; attempt++)
         {
             var events = attempt == 1 && read is not null ? read.Events : await store.ReadAsync(streamId, ct);
@@ -92,9 +103,15 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
 
             try
             {
-                var appended = await store.AppendAsync(streamId, events.Count, decision.Events.Cast<IDomainEvent>().ToList(), metadata, ct);
+                var added = decision.Events.Cast<IDomainEvent>().ToList();
+                var projected = projections.AnyHandles(added);
+                var appended = await store.AppendAsync(streamId, events.Count, added, metadata, ct, projected);
                 var after = loader.Fold(kind, streamId, [.. events, .. appended]);
-                await ProjectQuietlyAsync(streamId, appended[0].Version, ct);
+                if (projected)
+                {
+                    await ProjectQuietlyAsync(streamId, appended, after, ct);
+                }
+
                 return new CommandOutcome<TState>(after, appended, null);
             }
             catch (ConcurrencyConflictException) when (attempt < MaxAttempts)
@@ -113,16 +130,16 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
         }
     }
 
-    private async Task ProjectQuietlyAsync(string streamId, int fromVersion, CancellationToken ct)
+    private async Task ProjectQuietlyAsync(string streamId, IReadOnlyList<StoredEvent> appended, object? state, CancellationToken ct)
     {
         try
         {
-            await projections.ProjectStreamAsync(streamId, ct);
+            await projections.ProjectAppendedAsync(streamId, appended, state, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The events are stored; their projection stays pending for the sweep.
-            LogDispatchDeferred(logger, ex, streamId, fromVersion);
+            LogDispatchDeferred(logger, ex, streamId, appended[0].Version);
         }
     }
 
@@ -147,6 +164,11 @@ public sealed class StateLoader(EventStore store)
         var events = await store.ReadAsync(streamId, ct);
         return Fold(kind, streamId, events);
     }
+
+    /// <summary>The last fold of the stream in this instance, if any (see <see cref="Streams.Known"/>).</summary>
+    public TState? Known<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId)
+        where TEvent : IDomainEvent =>
+        _folded.TryGetValue(streamId, out var cached) && cached.State is TState s ? s : default;
 
     public TState Fold<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, IReadOnlyList<StoredEvent> events)
         where TEvent : IDomainEvent
