@@ -36,7 +36,7 @@ fi
 dll="tools/Tour/bin/Debug/net10.0/QualityAward.Tour.dll"
 if [ ! -f "$dll" ] || [ -n "$(find tools/Tour src -name '*.cs' -newer "$dll" -print -quit)" ]; then
   echo "==> dotnet build tools/Tour"
-  dotnet build tools/Tour/Tour.csproj --nologo -v quiet -clp:ErrorsOnly
+  dotnet build tools/Tour/Tour.csproj --nologo -v quiet "-clp:ErrorsOnly;NoSummary"
 fi
 
 exec dotnet "$dll" "$@" --url "$url" --examples "$root/examples/forms"

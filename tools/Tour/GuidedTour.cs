@@ -66,6 +66,7 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
         var stages = _policy.Prop("stages").Items().ToList();
         await Say("导览开始", $"{_policy.Str("awardName")}：按政策《{_policy.Prop("document").Str("title")}》的{stages.Count}个环节走完一届演练",
             "The tour starts", $"{options.Preset}: the {stages.Count} stages of the policy, one rehearsal cycle", $"{Url($"/api/policies/{options.Preset}")}");
+        await output.WriteLineAsync($"     （/api/ 下的地址需带令牌：run.sh 为每个角色打印一个，或在 {Url("/scalar/v1")} 中试用 / addresses under /api/ need a bearer token: run.sh prints one per role）");
 
         for (var index = 0; index < stages.Count; index++)
         {
@@ -251,7 +252,7 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
         }
 
         await Say("申报截止", $"演练时钟拨到 {Time(closesAt.AddSeconds(1))}：申报期结束",
-            "Deadline", $"The rehearsal clock moves past the submission deadline ({Time(closesAt)}): the window closes.", Url($"/api/cycles/{_cycleId}/workflow"));
+            "Deadline", $"The rehearsal clock moves past the submission deadline ({Time(closesAt, zh: false)}): the window closes.", Url($"/api/cycles/{_cycleId}/workflow"));
     }
 
     // ---- departments, notices --------------------------------------------------------------------
@@ -611,5 +612,6 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset at) => ShanghaiTime.ToShanghai(at).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + "（北京时间）";
+    private static string Time(DateTimeOffset at, bool zh = true) =>
+        ShanghaiTime.ToShanghai(at).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + (zh ? "（北京时间）" : " Beijing time");
 }

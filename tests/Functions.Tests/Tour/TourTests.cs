@@ -63,6 +63,12 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
         Assert.Equal(HttpStatusCode.OK, certificate.StatusCode);
         Assert.Contains("获奖名单 / The winners", output.ToString());
 
+        // Each step printed: its Chinese line, its English line, where to look.
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var steps = lines.Select((l, i) => (l, i)).Where(x => System.Text.RegularExpressions.Regex.IsMatch(x.l, @"^\s*\d+\. \S")).ToList();
+        Assert.True(steps.Count > 10, $"only {steps.Count} steps printed");
+        Assert.All(steps, s => Assert.StartsWith("     看这里 Look: http", lines[s.i + 2]));
+
         // Every consultation stage of the policy had its round, each department answered through its mail's link.
         var consultations = PolicyPresets.Get(preset).Stages.Count(s => s.Kind == StageKind.Consultation);
         Assert.Equal(consultations, result.ConsultationRounds.Count);
