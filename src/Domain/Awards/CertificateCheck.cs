@@ -15,6 +15,9 @@ public enum CertificateStatus
 
     /// <summary>已撤销: the award was revoked (its decision's reference is given).</summary>
     Revoked,
+
+    /// <summary>演练样张: a rehearsal's certificate, for training; never a title.</summary>
+    Rehearsal,
 }
 
 /// <summary>One certificate as the public check shows it: nothing beyond what the register publishes.</summary>
@@ -56,7 +59,9 @@ public static class CertificateCheck
 
         var policy = cycle.Policy;
         DateOnly? validUntil = policy.AfterAward.ValidityYears is { } years ? award.AwardedOn.AddYears(years) : null;
-        var status = app.Revocation is not null
+        var status = cycle.Rehearsal
+            ? CertificateStatus.Rehearsal
+            : app.Revocation is not null
             ? CertificateStatus.Revoked
             : holder.ValidityEnded.Contains(app.ApplicationId) || (validUntil is { } until && today >= until)
                 ? CertificateStatus.Expired

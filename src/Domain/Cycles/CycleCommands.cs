@@ -6,7 +6,10 @@ namespace QualityAward.Domain.Cycles;
 
 public interface ICycleCommand;
 
-/// <summary>Open an edition under a policy. Warnings (draft or expired policy) must be acknowledged.</summary>
+/// <summary>
+/// Open an edition under a policy. Warnings (draft or expired policy) must be acknowledged. A
+/// <paramref name="Rehearsal"/> (演练) is a cycle for training, on a clock the office moves.
+/// </summary>
 public sealed record OpenCycle(
     string CycleId,
     AwardPolicy Policy,
@@ -14,7 +17,11 @@ public sealed record OpenCycle(
     string Title,
     DateOnly SubmissionOpensOn,
     DateOnly SubmissionClosesOn,
-    bool AcknowledgeWarnings) : ICycleCommand;
+    bool AcknowledgeWarnings,
+    bool Rehearsal = false) : ICycleCommand;
+
+/// <summary>Move a rehearsal's clock forward to <paramref name="To"/> (never back; never on a real cycle).</summary>
+public sealed record MoveRehearsalClock(DateTimeOffset To) : ICycleCommand;
 
 public sealed record ExtendSubmissionWindow(DateOnly NewClosesOn, string Reason) : ICycleCommand;
 

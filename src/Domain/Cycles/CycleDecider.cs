@@ -50,6 +50,7 @@ public static class CycleDecider
                 ? Decision<ICycleEvent>.Nothing
                 : FreeText.Visible(c.Reason, "reason") ?? Decision<ICycleEvent>.Accept(new ProposedWinnerRemoved(c.ApplicationId, c.Reason, now)),
             AnnounceAwards c => Announce(c, state, context),
+            MoveRehearsalClock c => MoveClock(c, state, now),
             WithdrawCycleDecision c => Withdraw(c, state, context),
             CloseCycle c => string.IsNullOrWhiteSpace(c.Reason)
                 ? Refusal.Invalid("cycle.reason-missing", "请说明结束原因。", "Give a reason.", "reason")
@@ -104,10 +105,14 @@ public static class CycleDecider
             return Refusal.Invalid("cycle.window-year", $"申报期应在{c.Year}年度内开始或结束。", $"The submission window should fall in {c.Year}.", "submissionOpensOn");
         }
 
+        // A rehearsal is not an edition: it may run beside a real one (its certificates are numbered apart), and the
+        // caller leaves rehearsals out of the other cycles a real opening is checked against.
+        IReadOnlyList<CycleSummary> others = c.Rehearsal ? [] : context.OtherCyclesOfPolicy;
+
         // Cycle length (Benxi §4: every 2 years; Xinzhou §4: every 3; Weihai §6: every year).
         if (c.Policy.Cycle.LengthYears is { } length)
         {
-            var previous = context.OtherCyclesOfPolicy
+            var previous = others
                 .Where(o => o.CycleId != c.CycleId)
                 .Select(o => YearOf(o.CycleId) ?? o.OpensOn.Year)
                 .Where(y => y > c.Year - length && y < c.Year + length)
@@ -125,7 +130,7 @@ public static class CycleDecider
 
         // One edition per policy and year: the year is part of every certificate number
         // (威质奖〔2027〕第001号), so a second edition in the same year would print the same numbers.
-        var sameYear = context.OtherCyclesOfPolicy.FirstOrDefault(o => o.CycleId != c.CycleId && (o.Year ?? YearOf(o.CycleId) ?? o.OpensOn.Year) == c.Year);
+        var sameYear = others.FirstOrDefault(o => o.CycleId != c.CycleId && (o.Year ?? YearOf(o.CycleId) ?? o.OpensOn.Year) == c.Year);
         if (sameYear is not null)
         {
             return Refusal.Rule(
@@ -150,11 +155,35 @@ public static class CycleDecider
             c.Policy.Id,
             PolicyLoader.ToJson(c.Policy),
             c.Year,
-            c.Title.Trim(),
+            c.Rehearsal && !c.Title.Contains("演练", StringComparison.Ordinal) ? "【演练】" + c.Title.Trim() : c.Title.Trim(),
             c.SubmissionOpensOn,
             c.SubmissionClosesOn,
             warnings,
-            context.Now));
+            context.Now,
+            c.Rehearsal));
+    }
+
+    /// <summary>
+    /// A rehearsal's clock moves forward only: what has happened in it stays in its past. The
+    /// offset is kept as a sum, so the decision needs the rehearsal's time (context.Now) only.
+    /// </summary>
+    private static Decision<ICycleEvent> MoveClock(MoveRehearsalClock c, CycleState state, DateTimeOffset now)
+    {
+        if (!state.Rehearsal)
+        {
+            return Refusal.Rule("cycle.not-rehearsal", "只有演练周期可以调整时间；正式评选周期按实际时间运行。", "Only a rehearsal's clock can be moved; a real cycle runs on real time.");
+        }
+
+        if (c.To <= now)
+        {
+            return Refusal.Invalid(
+                "rehearsal.clock-backwards",
+                $"演练时间只能向后调整：当前演练时间为{ShanghaiTime.ToShanghai(now):yyyy-MM-dd HH:mm}。",
+                $"A rehearsal's clock moves forward only; it is {now:O} in the rehearsal.",
+                "to");
+        }
+
+        return Decision<ICycleEvent>.Accept(new RehearsalClockMoved(state.ClockOffset + (c.To - now), c.To, now));
     }
 
     /// <summary>What people must be told about running a cycle under this policy on this date.</summary>

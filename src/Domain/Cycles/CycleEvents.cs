@@ -9,7 +9,8 @@ public interface ICycleEvent : IDomainEvent
 
 /// <summary>
 /// A cycle opens with a copy of its policy: changing a policy file later never changes a running
-/// cycle. The policy is kept as its own versioned JSON document.
+/// cycle. The policy is kept as its own versioned JSON document. A rehearsal (演练) is marked
+/// from its first event: it runs on a clock of its own and never counts as an edition of the award.
 /// </summary>
 [EventType("CycleOpened", 1)]
 public sealed record CycleOpened(
@@ -21,7 +22,16 @@ public sealed record CycleOpened(
     DateOnly SubmissionOpensOn,
     DateOnly SubmissionClosesOn,
     IReadOnlyList<string> Warnings,
-    DateTimeOffset At) : ICycleEvent;
+    DateTimeOffset At,
+    bool Rehearsal = false) : ICycleEvent;
+
+/// <summary>
+/// The office moved a rehearsal's clock forward: from now on the cycle's time runs
+/// <paramref name="Offset"/> ahead of real time (the sum of every move so far). <paramref name="At"/>
+/// is the rehearsal's time before the move, <paramref name="To"/> its time after.
+/// </summary>
+[EventType("RehearsalClockMoved", 1)]
+public sealed record RehearsalClockMoved(TimeSpan Offset, DateTimeOffset To, DateTimeOffset At) : ICycleEvent;
 
 [EventType("SubmissionWindowExtended", 1)]
 public sealed record SubmissionWindowExtended(DateOnly NewClosesOn, string Reason, DateTimeOffset At) : ICycleEvent;

@@ -42,6 +42,15 @@ public sealed record CycleState
 
     public DateTimeOffset? OpenedAt { get; init; }
 
+    /// <summary>A rehearsal (演练): never an edition of the award, never public as real, on a clock of its own.</summary>
+    public bool Rehearsal { get; init; }
+
+    /// <summary>How far a rehearsal's clock runs ahead of real time (zero for a real cycle).</summary>
+    public TimeSpan ClockOffset { get; init; }
+
+    /// <summary>How many times the office moved a rehearsal's clock.</summary>
+    public int ClockMoves { get; init; }
+
     public ImmutableDictionary<string, NoticeList> Notices { get; init; } = ImmutableDictionary<string, NoticeList>.Empty;
 
     public CycleShortlistDecided? Shortlist { get; init; }
@@ -89,7 +98,9 @@ public sealed record CycleState
                 SubmissionClosesOn = d.SubmissionClosesOn,
                 Warnings = [.. d.Warnings],
                 OpenedAt = d.At,
+                Rehearsal = d.Rehearsal,
             },
+            RehearsalClockMoved d => s with { ClockOffset = d.Offset, ClockMoves = s.ClockMoves + 1 },
             SubmissionWindowExtended d => s with { SubmissionClosesOn = d.NewClosesOn },
             Cycles.SubmissionsClosed => s with { SubmissionsClosed = true },
             NoticePublished d => s with { Notices = s.Notices.SetItem(d.NoticeId, d.List) },

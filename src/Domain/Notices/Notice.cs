@@ -26,7 +26,8 @@ public sealed record NoticeOpened(
     DateTimeOffset ClosesAt,
     string Article,
     bool AnonymousAllowed,
-    DateTimeOffset At) : INoticeEvent;
+    DateTimeOffset At,
+    bool Rehearsal = false) : INoticeEvent;
 
 /// <summary>
 /// An objection (异议). The receipt code itself is given to the objector only; the stream keeps
@@ -121,7 +122,8 @@ public sealed record OpenNotice(
     IReadOnlyList<NoticeEntry> Entries,
     DateOnly FirstDay,
     int WorkingDays,
-    bool AnonymousAllowed) : INoticeCommand;
+    bool AnonymousAllowed,
+    bool Rehearsal = false) : INoticeCommand;
 
 public sealed record FileObjection(
     string ObjectionId,
@@ -246,7 +248,8 @@ public static class NoticeDecider
             ShanghaiTime.EndOf(last.Value),
             c.Stage.Article,
             c.AnonymousAllowed,
-            ctx.Now));
+            ctx.Now,
+            c.Rehearsal));
     }
 
     private static Decision<INoticeEvent> File(FileObjection c, NoticeState state, NoticeContext ctx)

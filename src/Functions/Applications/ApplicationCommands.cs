@@ -1,6 +1,7 @@
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Functions.Awards;
+using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Workflow;
@@ -30,8 +31,11 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
             streamId,
             async app =>
             {
-                var decision = ApplicationDecider.Decide(command, app, await ContextAsync(app, cycleIdForNewDraft, command, actor, ct));
-                if (decision.Events.OfType<ApplicationSubmitted>().FirstOrDefault() is { } submitted)
+                var context = await ContextAsync(app, cycleIdForNewDraft, command, actor, ct);
+                var decision = ApplicationDecider.Decide(command, app, context);
+
+                // A rehearsal's applicants are trainees: nothing of theirs enters an applicant's record (decision 0022).
+                if (decision.Events.OfType<ApplicationSubmitted>().FirstOrDefault() is { } submitted && !context.Cycle.Rehearsal)
                 {
                     await holders.LinkAsync(submitted.ApplicantKey, app.ApplicationId, app.CycleId, ct);
                 }
@@ -64,7 +68,7 @@ public sealed class ApplicationCommands(Streams streams, CalendarProvider calend
             ? await register.HistoryAsync(cycle.Policy, app.Form.ApplicantKey(app.Category), ct)
             : Domain.Eligibility.ApplicantHistory.Empty;
         var calendar = await calendars.CurrentAsync(ct);
-        return new ApplicationContext(cycle, calendar, history, actor, clock.GetUtcNow());
+        return new ApplicationContext(cycle, calendar, history, actor, clock.Now(cycle));
     }
 
     /// <param name="read">The application's stream as the caller read it (to check who may act); the command decides on it, and appends only if the stream is still at its version.</param>

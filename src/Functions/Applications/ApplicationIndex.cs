@@ -43,5 +43,6 @@ public sealed class ApplicationIndex(ReadModels readModels, StateLoader loader) 
         ["SubmittedAt"] = app.SubmittedAt,
         ["AcceptedAt"] = app.AcceptedAt,
         ["CreatedAt"] = app.CreatedAt,
+        [ScoreSummary.Column] = partition == CyclePartition(app.CycleId) ? ScoreSummary.Of(app).ToJson() : null, // the cycle's ranking reads it, one query a cycle (decision 0024)
     };
 }

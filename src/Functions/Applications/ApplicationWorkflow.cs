@@ -225,7 +225,7 @@ public sealed class Standings(Streams streams, ReadModels readModels, Review.Rev
             notices[noticeId] = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
         }
 
-        return new CycleRecord(cycle, await review.LoadAsync(cycle.CycleId, ct), notices, apps, clock.GetUtcNow(), await calendars.CurrentAsync(ct));
+        return new CycleRecord(cycle, await review.LoadAsync(cycle.CycleId, ct), notices, apps, clock.Now(cycle), await calendars.CurrentAsync(ct));
     }
 
     /// <summary>The standing as the orchestration shows it: who holds the next step is the first that moves it on.</summary>

@@ -30,6 +30,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await Table.UpsertEntityAsync(new TableEntity(HolderPartition(app.ApplicantKey!), $"award-{app.ApplicationId}")
                     {
                         ["PolicyId"] = cycle.PolicyId,
@@ -51,6 +56,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await Table.UpsertEntityAsync(new TableEntity(HolderPartition(app.ApplicantKey!), $"award-{app.ApplicationId}")
                     {
                         ["Revoked"] = true,
@@ -67,6 +77,11 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
                 {
                     var app = await loader.LoadAsync(StreamKinds.Application, e.StreamId, ct);
                     var cycle = await loader.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+                    if (cycle.Rehearsal)
+                    {
+                        break; // a rehearsal's awards and bans are not the applicant's (decision 0022)
+                    }
+
                     await AddBanAsync(app, cycle.Policy, BanReason.FalseMaterials, ShanghaiTime.DateOf(disqualified.At), "隐瞒有关情况或者提供虚假材料", ct);
                     break;
                 }

@@ -45,7 +45,7 @@ public sealed class CertificateVerifier(Streams streams, ReadModels readModels, 
         var holder = app.ApplicantKey is { } key && HolderKey.Parse(key) is { IsOk: true } holderKey
             ? await streams.LoadAsync(HolderStreams.Holder, holderKey.Value.StreamId, ct)
             : HolderState.Initial;
-        return CertificateCheck.Answer(cycle, app, holder, ShanghaiTime.DateOf(clock.GetUtcNow()));
+        return CertificateCheck.Answer(cycle, app, holder, ShanghaiTime.DateOf(clock.Now(cycle)));
     }
 
     private async Task<(CycleState, CertificateEntry)?> ByCodeAsync(string code, string cycleId, CancellationToken ct)
@@ -60,13 +60,13 @@ public sealed class CertificateVerifier(Streams streams, ReadModels readModels, 
         return entry is null ? null : (cycle, entry);
     }
 
-    /// <summary>A number names no cycle: look in the announced cycles of the years it mentions.</summary>
+    /// <summary>A number names no cycle: look in the announced cycles of the years it mentions (a rehearsal's numbers are not certificates).</summary>
     private async Task<(CycleState, CertificateEntry)?> ByNumberAsync(string number, CancellationToken ct)
     {
         var years = CertificateNumbers.Key(number).Values;
         foreach (var row in await readModels.PartitionAsync(CycleIndex.Partition, ct))
         {
-            if (row.GetInt32("Year") is not { } year || !years.Contains(year) || CycleId.Parse(row.RowKey) is not { IsOk: true } id)
+            if (row.GetBoolean("Rehearsal") == true || row.GetInt32("Year") is not { } year || !years.Contains(year) || CycleId.Parse(row.RowKey) is not { IsOk: true } id)
             {
                 continue;
             }
@@ -113,6 +113,7 @@ public sealed record CertificateVerificationPage(string Title, string Body, int 
         {
             CertificateStatus.Valid => ("该证书有效", "#1b5e20"),
             CertificateStatus.Expired => ("该证书已过有效期", "#8a6d00"),
+            CertificateStatus.Rehearsal => ("演练样张，不是有效证书", "#b00020"),
             _ => ("该证书已被撤销", "#b00020"),
         };
         body.Append("<p style=\"font-size:1.5em;font-weight:bold;color:").Append(colour).Append("\">").Append(headline).Append("</p>")

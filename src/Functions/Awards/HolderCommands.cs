@@ -97,7 +97,8 @@ public sealed class HolderCommands(Streams streams, TimeProvider clock)
             return (null, null);
         }
 
+        // A rehearsal's award is nobody's: no register row, no duties, no revocation (decision 0022).
         var cycle = await streams.LoadAsync(StreamKinds.Cycle, cycleId.Value.StreamId, ct);
-        return (app, cycle.Exists ? cycle.Policy : null);
+        return cycle.Exists && !cycle.Rehearsal ? (app, cycle.Policy) : (null, null);
     }
 }

@@ -8,6 +8,7 @@ using QualityAward.Domain.Awards;
 using QualityAward.Domain.Consultations;
 using QualityAward.Domain.Eligibility;
 using QualityAward.Domain.Policies;
+using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -247,7 +248,7 @@ public sealed class RegisterFunctions(ReadModels readModels, Streams streams, Aw
         }
 
         var history = await register.HistoryAsync(cycle.Policy, key.Value.Value, ct);
-        var answer = ReapplicationAnswer.For(cycle.Policy, history, cycle.CycleId, ShanghaiTime.DateOf(clock.GetUtcNow()));
+        var answer = ReapplicationAnswer.For(cycle.Policy, history, cycle.CycleId, ShanghaiTime.DateOf(clock.Now(cycle)));
         var english = Lang.IsEnglish(http);
         return Results.Ok(new EligibilityView(
             key.Value.Value,

@@ -17,7 +17,7 @@ public static class ConsultationStreams
 }
 
 /// <summary>Runs consultation commands: opening a round for a cycle's stage, departments' answers, the timers' steps.</summary>
-public sealed class ConsultationCommands(Streams streams, ReadModels readModels, CalendarProvider calendars, IOptionsMonitor<ConsultationOptions> options, TimeProvider clock)
+public sealed class ConsultationCommands(Streams streams, ReadModels readModels, CalendarProvider calendars, IOptionsMonitor<ConsultationOptions> options, Cycles.CycleClock clock)
 {
     public const string DepartmentRole = "department";
 
@@ -119,7 +119,7 @@ public sealed class ConsultationCommands(Streams streams, ReadModels readModels,
         return await streams.RunAsync(
             ConsultationStreams.Kind,
             ConsultationIds.StreamId(consultationId),
-            state => ValueTask.FromResult(ConsultationDecider.Decide(command, state, new ConsultationContext(clock.GetUtcNow(), calendar, actor))),
+            async state => ConsultationDecider.Decide(command, state, new ConsultationContext(await clock.NowAsync(state.Opened?.CycleId ?? (command as OpenConsultation)?.CycleId, ct), calendar, actor)),
             new EventMetadata(actor, commandId, null),
             ct);
     }

@@ -23,8 +23,9 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
         IReadOnlyList<CycleSummary> others = [];
         if (command is OpenCycle open)
         {
+            // Editions of the same award; a rehearsal is not one (decision 0022).
             others = (await readModels.PartitionAsync(CycleIndex.Partition, ct))
-                .Where(r => r.GetString("PolicyId") == open.Policy.Id)
+                .Where(r => r.GetString("PolicyId") == open.Policy.Id && r.GetBoolean("Rehearsal") != true)
                 .Select(r => new CycleSummary(r.RowKey, DateOnly.ParseExact(r.GetString("OpensOn"), "yyyy-MM-dd", CultureInfo.InvariantCulture), r.GetInt32("Year")))
                 .ToList();
         }
@@ -50,7 +51,7 @@ public sealed class CycleCommands(Streams streams, ReadModels readModels, TimePr
         return await streams.RunAsync(
             StreamKinds.Cycle,
             id.Value.StreamId,
-            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.GetUtcNow(), actor, others, notices, winners))),
+            cycle => ValueTask.FromResult(CycleDecider.Decide(command, cycle, new CycleContext(clock.Now(cycle), actor, others, notices, winners))),
             new EventMetadata(actor, commandId, null),
             ct);
     }

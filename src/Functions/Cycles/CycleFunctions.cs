@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Domain.Awards;
 using QualityAward.Domain.Cycles;
@@ -21,7 +22,8 @@ public sealed record OpenCycleRequest(
     [property: Description("The office's own policy document (the shape of GET /api/policies/{policyId}). Give this or policyId.")] JsonElement? Policy = null,
     [property: Description("The cycle's id; default {policyId}-{year}.")] string? CycleId = null,
     [property: Description("The title people read; default {year}年度{award name}评选 (or 认定).")] string? Title = null,
-    [property: Description("Open even though the regulation is a draft or has expired (the warnings are recorded).")] bool AcknowledgeWarnings = false);
+    [property: Description("Open even though the regulation is a draft or has expired (the warnings are recorded).")] bool AcknowledgeWarnings = false,
+    [property: Description("A rehearsal (演练) for training: on a clock the office moves (POST /api/cycles/{cycleId}/rehearsal/clock), never an edition of the award, never public as real. Only where the setting Rehearsals:Allowed is true.")] bool Rehearsal = false);
 
 [Description("Move the last day of the submission window later.")]
 public sealed record ExtendWindowRequest(
@@ -46,7 +48,8 @@ public sealed record CycleView(
     IReadOnlyList<string> Categories,
     IReadOnlyList<string> Tiers,
     IReadOnlyList<StageView> Stages,
-    int Version)
+    int Version,
+    [property: Description("For a rehearsal (演练): its clock; null for a real cycle.")] RehearsalView? Rehearsal)
 {
     public static CycleView Of(CycleState c, DateTimeOffset now) => new(
         c.CycleId,
@@ -64,10 +67,12 @@ public sealed record CycleView(
         c.Policy.Categories.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString())).ToList(),
         c.Policy.Tiers.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString())).ToList(),
         c.Policy.Stages.Select((s, i) => new StageView(i, JsonNamingPolicy.CamelCase.ConvertName(s.Kind.ToString()), s.Title ?? StageNames.Zh(s.Kind), s.Article, s.MinWorkingDays, s.List?.Slug())).ToList(),
-        c.Version);
+        c.Version,
+        c.Rehearsal ? new RehearsalView(now, (long)c.ClockOffset.TotalSeconds, c.ClockMoves) : null);
 }
 
-public sealed record CycleSummaryView(string CycleId, string Title, int Year, string PolicyId, string City, string AwardName, string OpensOn, string ClosesOn, string Status, bool SubmissionsClosed);
+public sealed record CycleSummaryView(string CycleId, string Title, int Year, string PolicyId, string City, string AwardName, string OpensOn, string ClosesOn, string Status, bool SubmissionsClosed,
+    [property: Description("A rehearsal (演练), not an edition of the award.")] bool Rehearsal);
 
 public sealed record CalendarYearsView(IReadOnlyList<int> Years);
 
@@ -76,7 +81,7 @@ public sealed record CalendarYearLoadedView(int Year, int Holidays, int MakeUpWo
 public sealed record PolicySummaryView(string Id, string City, string AwardName, string Title, string? Number, string Status, DateOnly? ValidFrom, DateOnly? ValidTo, bool InForceToday, IReadOnlyList<string> Warnings);
 
 /// <summary>Cycles (editions), the policies they run, and the working-day calendar.</summary>
-public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, Streams streams, CalendarProvider calendars, TimeProvider clock, ILogger<CycleFunctions> logger)
+public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, Streams streams, CalendarProvider calendars, IOptions<RehearsalOptions> rehearsals, TimeProvider clock, ILogger<CycleFunctions> logger)
 {
     private const string Tag = "Cycles";
 
@@ -135,7 +140,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
         var rows = await readModels.PartitionAsync(CycleIndex.Partition, ct);
         return Results.Ok(rows
             .OrderByDescending(r => r.GetInt32("Year"))
-            .Select(r => new CycleSummaryView(r.RowKey, r.GetString("Title"), r.GetInt32("Year") ?? 0, r.GetString("PolicyId"), r.GetString("City"), r.GetString("AwardName"), r.GetString("OpensOn"), r.GetString("ClosesOn"), Wire.Name(r.GetString("Status")), r.GetBoolean("SubmissionsClosed") ?? false)));
+            .Select(r => new CycleSummaryView(r.RowKey, r.GetString("Title"), r.GetInt32("Year") ?? 0, r.GetString("PolicyId"), r.GetString("City"), r.GetString("AwardName"), r.GetString("OpensOn"), r.GetString("ClosesOn"), Wire.Name(r.GetString("Status")), r.GetBoolean("SubmissionsClosed") ?? false, r.GetBoolean("Rehearsal") ?? false)));
     }
 
     [Function("GetCycle")]
@@ -153,13 +158,14 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
 
         var cycle = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
         return cycle.Exists
-            ? Results.Ok(CycleView.Of(cycle, clock.GetUtcNow()))
+            ? Results.Ok(CycleView.Of(cycle, clock.Now(cycle)))
             : Problems.For(req.HttpContext, Refusal.NotFound("cycle.not-found", "该评选周期不存在。", "No such cycle."));
     }
 
     [Function("OpenCycle")]
     [Allow(Roles.Office)]
     [Api(Tag, "Open a cycle from a preset (policyId) or the office's own policy (policy); submissions close by themselves at the window's deadline. Repeating the same opening answers 200; a different one for an existing id, 409.", Body = typeof(OpenCycleRequest), Returns = typeof(CycleView), Status = 201)]
+    [Refuses(403, "rehearsal.not-allowed")]
     [Refuses(409, "cycle.exists", "cycle.policy-warning")]
     [Refuses(422, "policy.not-found", "policy.missing", "policy.invalid", "cycle.year-invalid", "cycle.title-invalid", "cycle.window-invalid", "cycle.window-past", "cycle.window-year", "calendar.year-missing")]
     public async Task<IResult> Open([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/cycles")] HttpRequest req, [DurableClient] DurableTaskClient durable, CancellationToken ct)
@@ -177,9 +183,17 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
             return Problems.For(http, policy.Refusal!);
         }
 
-        var cycleId = request!.CycleId ?? $"{policy.Value.Id}-{request.Year.ToString(CultureInfo.InvariantCulture)}";
+        if (request!.Rehearsal && !rehearsals.Value.Allowed)
+        {
+            return Problems.For(http, Refusal.Forbidden(
+                "rehearsal.not-allowed",
+                "本系统未开放演练：演练周期只能在允许演练的部署中开启（设置 Rehearsals:Allowed）。",
+                "Rehearsals are not allowed in this deployment (setting Rehearsals:Allowed)."));
+        }
+
+        var cycleId = request.CycleId ?? $"{policy.Value.Id}-{request.Year.ToString(CultureInfo.InvariantCulture)}{(request.Rehearsal ? "-rehearsal" : string.Empty)}";
         var title = request.Title ?? $"{request.Year}年度{policy.Value.AwardName}{(policy.Value.Offers(AwardTier.Recognition) ? "认定" : "评选")}";
-        var command = new OpenCycle(cycleId, policy.Value, request.Year, title, request.SubmissionOpensOn, request.SubmissionClosesOn, request.AcknowledgeWarnings);
+        var command = new OpenCycle(cycleId, policy.Value, request.Year, title, request.SubmissionOpensOn, request.SubmissionClosesOn, request.AcknowledgeWarnings, request.Rehearsal);
         var outcome = await cycles.RunAsync(cycleId, command, Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
         if (outcome.Refused)
         {
@@ -189,7 +203,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
         // The window's orchestration closes submissions at the deadline. Started on a retry too (the
         // same opening sent again changes nothing, answers 200, and finds the orchestration or starts it).
         await SubmissionWindowWorkflow.StartAsync(durable, cycleId, logger, ct);
-        var view = CycleView.Of(outcome.State, clock.GetUtcNow());
+        var view = CycleView.Of(outcome.State, clock.Now(outcome.State));
         return outcome.Appended.Count == 0 ? Results.Ok(view) : Results.Created($"/api/cycles/{cycleId}", view);
     }
 
@@ -216,7 +230,7 @@ public sealed class CycleFunctions(CycleCommands cycles, ReadModels readModels, 
 
         // The window's orchestration reads the new deadline from the cycle; this wakes it to wait for that one.
         await SubmissionWindowWorkflow.ChangedAsync(durable, cycleId, "window-extended", logger, ct);
-        return Results.Ok(CycleView.Of(outcome.State, clock.GetUtcNow()));
+        return Results.Ok(CycleView.Of(outcome.State, clock.Now(outcome.State)));
     }
 
     [Function("GetCalendar")]

@@ -30,6 +30,7 @@ public sealed class CycleIndex(ReadModels readModels, StateLoader loader) : IPro
             ["Status"] = cycle.Status.ToString(),
             ["SubmissionsClosed"] = cycle.SubmissionsClosed,
             ["Warnings"] = string.Join("\n", cycle.Warnings),
+            ["Rehearsal"] = cycle.Rehearsal,
         };
         await readModels.UpsertAsync(row, cycle.Version, ct);
     }

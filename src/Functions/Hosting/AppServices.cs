@@ -86,6 +86,7 @@ public static class AppServices
 
         // Where applications stand, and the steps the system owes them (taken by the functions that append, and by each application's orchestration).
         services.AddSingleton<Standings>();
+        services.AddSingleton<CycleRows>();
         services.AddSingleton<FollowUps>();
 
         // Department consultations by mail (Microsoft Graph) and signed reply links.
@@ -97,6 +98,7 @@ public static class AppServices
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
+        services.AddOptions<Cycles.RehearsalOptions>().Bind(builder.Configuration.GetSection(Cycles.RehearsalOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
         {
             services.AddHostedService<DemoSeeder>();
@@ -135,6 +137,7 @@ public static class AppServices
         services.AddSingleton<RateLimitGate>();
         services.AddSingleton<FunctionGate>();
         services.AddSingleton<ClockEpoch>();
+        services.AddSingleton<Cycles.CycleClock>();
         services.AddSingleton<OpenApiDocument>();
         services.AddMetrics();
         return builder;

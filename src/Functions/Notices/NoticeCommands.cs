@@ -13,7 +13,7 @@ using QualityAward.Functions.Workflow;
 namespace QualityAward.Functions.Notices;
 
 /// <summary>Runs notice commands: opening a list under notice, objections, findings, closing.</summary>
-public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles, ReadModels readModels, CalendarProvider calendars, TimeProvider clock)
+public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles, ReadModels readModels, CalendarProvider calendars, Cycles.CycleClock clock)
 {
     /// <summary>
     /// Publish the applications that stand at the policy's notice of <paramref name="list"/>, from
@@ -42,7 +42,7 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
         var entries = await EntriesAsync(cycle, stage, ct);
         var noticeId = NoticeId.For(id.Value, list);
         var title = $"{cycle.Title}{list.Zh()}公示";
-        var command = new OpenNotice(noticeId.Value, cycle.CycleId, stage, title, entries, firstDay, workingDays ?? stage.MinWorkingDays!.Value, cycle.Policy.Objections.AnonymousAllowed);
+        var command = new OpenNotice(noticeId.Value, cycle.CycleId, stage, title, entries, firstDay, workingDays ?? stage.MinWorkingDays!.Value, cycle.Policy.Objections.AnonymousAllowed, cycle.Rehearsal);
         var outcome = await RunAsync(noticeId.Value, command, actor, commandId, ct);
         if (!outcome.Refused)
         {
@@ -64,7 +64,7 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
         return await streams.RunAsync(
             StreamKinds.Notice,
             id.Value.StreamId,
-            notice => ValueTask.FromResult(NoticeDecider.Decide(command, notice, new NoticeContext(clock.GetUtcNow(), calendar, actor))),
+            async notice => NoticeDecider.Decide(command, notice, new NoticeContext(await clock.NowAsync(notice.Opened?.CycleId ?? (command as OpenNotice)?.CycleId, ct), calendar, actor)),
             new EventMetadata(actor, commandId, null),
             ct);
     }
@@ -100,7 +100,7 @@ public sealed class NoticeCommands(Streams streams, Cycles.CycleCommands cycles,
             return Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice.");
         }
 
-        return notice.IsOpenAt(clock.GetUtcNow())
+        return notice.IsOpenAt(await clock.NowAsync(notice.Opened!.CycleId, ct))
             ? null
             : Refusal.Rule("notice.not-open", "公示期外不受理异议。", "Objections are taken only while the notice runs.");
     }

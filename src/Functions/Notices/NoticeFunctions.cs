@@ -82,7 +82,8 @@ public sealed record PublicNotice(
     [property: Description("The issuing body: the office the regulation charges with the notice (policy office.name).")] string? IssuedBy = null,
     [property: Description("Where and how to object: the office's address, telephone and mail (settings Offices:{policyId}).")] ObjectionChannel? ObjectionChannel = null,
     [property: Description("The article with the regulation's name, as the notice prints it (《…》第十六条).")] string? Basis = null,
-    [property: Description("The period the policy sets, in its terms: 公示期为5个工作日 where it fixes the length, 公示期不少于5个工作日 where it sets a floor.")] string? PeriodRule = null);
+    [property: Description("The period the policy sets, in its terms: 公示期为5个工作日 where it fixes the length, 公示期不少于5个工作日 where it sets a floor.")] string? PeriodRule = null,
+    [property: Description("A rehearsal's notice (演练): for training, not a real public notice; it is left out of the public list.")] bool Rehearsal = false);
 
 /// <summary>Where to object to a notice: the office the regulation names, and its contact from the settings.</summary>
 public sealed record ObjectionChannel(string Office, string? Article, string Address, string Telephone, string Email);
@@ -116,6 +117,7 @@ public sealed class NoticeFunctions(
     IOptions<DocumentsOptions> documents,
     IOptions<OfficeOptions> offices,
     ILoggerFactory loggers,
+    Cycles.CycleClock cycleClock,
     TimeProvider clock)
 {
     private readonly ILogger _log = loggers.CreateLogger<NoticeFunctions>();
@@ -219,7 +221,7 @@ public sealed class NoticeFunctions(
 
         // The notice's orchestration applies an upheld finding and closes once none is open.
         await NoticeWorkflow.ChangedAsync(durable, noticeId, "finding", _log, ct);
-        return Results.Ok(View(outcome.State, clock.GetUtcNow()));
+        return Results.Ok(View(outcome.State, await cycleClock.NowAsync(outcome.State.Opened!.CycleId, ct)));
     }
 
     [Function("RecordFindings")]
@@ -245,7 +247,7 @@ public sealed class NoticeFunctions(
         }
 
         await NoticeWorkflow.ChangedAsync(durable, noticeId, "findings", _log, ct);
-        return Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, clock.GetUtcNow())));
+        return Results.Ok(new BulkFindingResult(outcome.Appended.Count(e => e.Event is ObjectionFindingRecorded), View(outcome.State, await cycleClock.NowAsync(outcome.State.Opened!.CycleId, ct))));
     }
 
     [Function("ListPublicNotices")]
@@ -253,7 +255,7 @@ public sealed class NoticeFunctions(
     [Api(PublicTag, "Every published notice, newest first.", Returns = typeof(NoticeSummaryView[]))]
     public async Task<IResult> ListPublicNotices([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/public/notices")] HttpRequest req, CancellationToken ct)
     {
-        var rows = await readModels.PartitionAsync(NoticeIndex.Partition, ct);
+        var rows = await PublicRowsAsync(ct);
         return Results.Ok(rows.OrderByDescending(r => r.GetString("FirstDay")).Select(r => new NoticeSummaryView(
             r.RowKey,
             r.GetString("CycleId"),
@@ -262,6 +264,10 @@ public sealed class NoticeFunctions(
             r.GetString("LastDay"),
             r.GetBoolean("Closed") ?? false)));
     }
+
+    /// <summary>The notices the public list shows: a rehearsal's are not public notices (decision 0022).</summary>
+    private async Task<IReadOnlyList<Azure.Data.Tables.TableEntity>> PublicRowsAsync(CancellationToken ct) =>
+        [.. (await readModels.PartitionAsync(NoticeIndex.Partition, ct)).Where(r => r.GetBoolean("Rehearsal") != true)];
 
     [Function("GetPublicNotice")]
     [Public]
@@ -354,7 +360,7 @@ public sealed class NoticeFunctions(
     [Api(PagesTag, "The page of public notices (公示公告), newest first.", Produces = "text/html")]
     public async Task<IResult> ShowNoticesPage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "notices")] HttpRequest req, CancellationToken ct)
     {
-        var rows = await readModels.PartitionAsync(NoticeIndex.Partition, ct);
+        var rows = await PublicRowsAsync(ct);
         var body = new StringBuilder("<h1>公示公告</h1>");
         var today = ShanghaiTime.DateOf(clock.GetUtcNow());
         if (rows.Count == 0)
@@ -493,6 +499,11 @@ public sealed class NoticeFunctions(
         var individuals = n.Entries.Any(e => e.Category == "individual");
         var body = new StringBuilder()
             .Append("<h1>").Append(Html.E(n.Title)).Append("</h1>");
+        if (n.Rehearsal)
+        {
+            body.Append("<p class=\"warning\" role=\"note\">演练公示：本页用于培训演练，不是正式公示，不具有公示效力。</p>");
+        }
+
         if (n.CycleTitle is not null)
         {
             body.Append("<p>").Append(Html.E(n.CycleTitle)).Append("</p>");
@@ -688,7 +699,8 @@ public sealed class NoticeFunctions(
             o.AnonymousAllowed,
             notice.Entries.Select(e => new PublicEntry(EntryNumber(o, e.ApplicationId) ?? 0, e.Name, Wire.Name(e.Category), e.District, e.Tier?.ToString().ToLowerInvariant(), e.Employer)).ToList(),
             ShanghaiTime.DateOf(o.At),
-            notice.IsClosed ? Result(notice) : null);
+            notice.IsClosed ? Result(notice) : null,
+            Rehearsal: o.Rehearsal);
     }
 
     /// <summary>A closed notice's result: objections received, founded, and which entries were taken off (by number).</summary>
@@ -707,7 +719,7 @@ public sealed class NoticeFunctions(
     /// <summary>The notice with what the public reads beside the list: cycle title, award, issuing body, objection channel.</summary>
     private async Task<PublicNotice> PublicViewAsync(NoticeState notice, CancellationToken ct)
     {
-        var view = View(notice, clock.GetUtcNow());
+        var view = View(notice, await cycleClock.NowAsync(notice.Opened!.CycleId, ct));
         if (CycleId.Parse(view.CycleId) is not { IsOk: true } id || await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct) is not { Exists: true } cycle)
         {
             return view;

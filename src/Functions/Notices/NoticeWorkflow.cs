@@ -35,6 +35,7 @@ public sealed class NoticeIndex(ReadModels readModels, StateLoader loader) : IPr
                 ["ClosesAt"] = o.ClosesAt,
                 ["Entries"] = notice.Entries.Count,
                 ["Closed"] = notice.IsClosed,
+                ["Rehearsal"] = o.Rehearsal,
             },
             notice.Version,
             ct);

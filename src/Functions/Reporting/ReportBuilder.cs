@@ -168,7 +168,7 @@ public sealed class ReportBuilder(EventStore store, StateLoader loader, Calendar
     private static object?[] CycleRow(CycleState c) =>
     [
         c.CycleId, c.PolicyId, c.Year, c.Title, c.SubmissionOpensOn, c.SubmissionClosesOn, c.SubmissionsClosed,
-        Name(c.Status), Labels.Zh(c.Status), Labels.En(c.Status), c.OpenedAt, c.Announcement?.AnnouncedOn, c.Announcement?.Reference,
+        Name(c.Status), Labels.Zh(c.Status), Labels.En(c.Status), c.OpenedAt, c.Announcement?.AnnouncedOn, c.Announcement?.Reference, c.Rehearsal,
     ];
 
     private static List<object?[]> DistrictRows(IEnumerable<CycleState> cycles) =>

@@ -102,7 +102,7 @@ public static class ReportSchema
     [
         S("cycle_id"), S("policy_id"), I("year"), S("title"), D("submission_opens_on"), D("submission_closes_on"),
         B("submissions_closed"), S("status"), S("status_zh"), S("status_en"), .. At("opened_at"), D("awards_announced_on", true),
-        S("announcement_reference", true),
+        S("announcement_reference", true), B("is_rehearsal"),
     ];
 
     public static IReadOnlyList<ReportColumn> DimStage { get; } =

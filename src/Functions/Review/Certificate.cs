@@ -69,6 +69,9 @@ public sealed record CertificateSheet(
         award.VerificationCode,
         null);
 
+    /// <summary>A rehearsal's certificate (演练): printed as a specimen that says it is not valid.</summary>
+    public bool Rehearsal { get; init; }
+
     /// <summary>The sentences of the certificate's body, as printed.</summary>
     public IReadOnlyList<string> Body() =>
     [
@@ -76,6 +79,7 @@ public sealed record CertificateSheet(
             ? $"你荣获{Year}年度{AwardTitle}。"
             : $"你单位荣获{Year}年度{AwardTitle}。",
         "特发此证，以资鼓励。",
+        .. Rehearsal ? ["（演练样张：本证书用于培训演练，不具有效力。）"] : Array.Empty<string>(),
     ];
 
     /// <summary>How the holder is addressed on the first line.</summary>

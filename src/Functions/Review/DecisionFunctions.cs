@@ -31,7 +31,16 @@ public sealed record ShortlistRequest(
 public sealed record CompositeRequest(
     [property: Description("The preferences (倾斜事项) the office confirmed, by application id: the policy's preference codes (Jinan §11). An application not named has none.")] IReadOnlyDictionary<string, IReadOnlyList<string>>? Preferences);
 
-public sealed record RankingEntry(int Rank, string ApplicationId, string? Name, string Category, decimal Score, IReadOnlyDictionary<string, decimal> StagePercents, IReadOnlyList<string> Preferences, DateTimeOffset SubmittedAt);
+public sealed record RankingEntry(
+    int Rank,
+    string ApplicationId,
+    string? Name,
+    string Category,
+    decimal Score,
+    IReadOnlyDictionary<string, decimal> StagePercents,
+    IReadOnlyList<string> Preferences,
+    DateTimeOffset SubmittedAt,
+    [property: Description("The version of the application's record this entry shows (read from the cycle's index, which is written right after each change: an older version than the application's own means the index has not caught up yet).")] int Version);
 
 [Description("The candidate list, by composite rank.")]
 public sealed record CandidatesRequest(
@@ -75,7 +84,7 @@ public sealed record ReopenRequest(
 /// committee's vote or the leading group's deliberation within the quotas, approvals by the
 /// people the policy names, the announcement, and each winner's certificate.
 /// </summary>
-public sealed class DecisionFunctions(Streams streams, ReadModels readModels, ApplicationCommands commands, CycleCommands cycles, AwardRegister register, FollowUps followUps, ILoggerFactory loggers, Microsoft.Extensions.Options.IOptions<CertificateOptions> certificates)
+public sealed class DecisionFunctions(Streams streams, ReadModels readModels, CycleRows cycleRows, ApplicationCommands commands, CycleCommands cycles, AwardRegister register, FollowUps followUps, ILoggerFactory loggers, Microsoft.Extensions.Options.IOptions<CertificateOptions> certificates)
 {
     private readonly ILogger _log = loggers.CreateLogger<DecisionFunctions>();
 
@@ -161,6 +170,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         {
             var preferences = request.Preferences ?? new Dictionary<string, IReadOnlyList<string>>();
             var actor = Caller.As(http.User, Roles.Office);
+            var computed = new List<ApplicationState>();
             foreach (var a in (await CycleApplicationsAsync(cycleId, ct)).Where(a => a.Status == ApplicationStatus.InProcess && a.Stage == StageKind.CompositeEvaluation))
             {
                 var confirmed = preferences.TryGetValue(a.ApplicationId, out var p) ? p : [];
@@ -170,21 +180,29 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
                     return Problems.For(http, outcome.Refusal! with { En = $"{a.ApplicationId}: {outcome.Refusal!.En}", Zh = $"{a.Form.Name ?? a.ApplicationId}：{outcome.Refusal!.Zh}" });
                 }
 
+                computed.Add(outcome.State);
                 await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "composite", _log, ct);
             }
 
-            return Results.Ok(Ranking(cycle, await CycleApplicationsAsync(cycleId, ct)));
+            // The answer is a view: the cycle's index (one query), with the records just computed over their rows.
+            var rows = (await cycleRows.SubmittedAsync(cycleId, ct)).ToDictionary(r => r.ApplicationId, StringComparer.Ordinal);
+            foreach (var a in computed)
+            {
+                rows[a.ApplicationId] = CycleRow.Of(a);
+            }
+
+            return Results.Ok(Ranking(cycle, rows.Values));
         });
     }
 
     [Function("GetRanking")]
     [Allow(Roles.Office, Roles.Supervisor, Roles.Committee)]
-    [Api(Tag, "The composite ranking: score, then the policy's tie-break stages in order, then the earlier submission.", Returns = typeof(RankingEntry[]))]
+    [Api(Tag, "The composite ranking: score, then the policy's tie-break stages in order, then the earlier submission. Read from the cycle's index (one query whatever the number of applications); each entry says which version of the application's record it shows.", Returns = typeof(RankingEntry[]))]
     [Refuses(404, "cycle.not-found")]
     public async Task<IResult> GetRanking([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/cycles/{cycleId}/ranking")] HttpRequest req, string cycleId, CancellationToken ct)
     {
         var cycle = await LoadCycleAsync(cycleId, ct);
-        return cycle is null ? CycleNotFound(req.HttpContext) : Results.Ok(Ranking(cycle, await CycleApplicationsAsync(cycleId, ct)));
+        return cycle is null ? CycleNotFound(req.HttpContext) : Results.Ok(Ranking(cycle, await cycleRows.SubmittedAsync(cycleId, ct)));
     }
 
     [Function("ProposeCandidates")]
@@ -373,7 +391,7 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         }
 
         http.Response.Headers.CacheControl = "private, no-store";
-        return Results.File(Certificate.Render(sheet.Value), "application/pdf", $"certificate-{award.VerificationCode}.pdf");
+        return Results.File(Certificate.Render(sheet.Value with { Rehearsal = cycle.Rehearsal }), "application/pdf", $"certificate-{award.VerificationCode}.pdf");
     }
 
     private static ScoredApplication Scored(AwardPolicy policy, ApplicationState a, decimal score) => new(
@@ -383,22 +401,31 @@ public sealed class DecisionFunctions(Streams streams, ReadModels readModels, Ap
         a.SubmittedAt ?? DateTimeOffset.MaxValue,
         policy.Scoring.TieBreak.Select(stage => a.Scores.TryGetValue(stage, out var s) ? s.Percent : decimal.MinValue).ToList());
 
-    private static IReadOnlyList<RankingEntry> Ranking(CycleState cycle, IReadOnlyList<ApplicationState> apps)
+    /// <summary>The same entry as <see cref="Scored(AwardPolicy, ApplicationState, decimal)"/>, from an index row: the shortlist and candidates decide on the records, the ranking shows the rows, both in the one order.</summary>
+    private static ScoredApplication Scored(AwardPolicy policy, CycleRow a, decimal score) => new(
+        a.ApplicationId,
+        a.Category,
+        score,
+        a.SubmittedAt ?? DateTimeOffset.MaxValue,
+        policy.Scoring.TieBreak.Select(stage => a.Scores.Percents.TryGetValue(stage, out var p) ? p : decimal.MinValue).ToList());
+
+    private static IReadOnlyList<RankingEntry> Ranking(CycleState cycle, IEnumerable<CycleRow> rows)
     {
-        var scored = apps.Where(a => a.Composite is not null && a.Status is ApplicationStatus.InProcess or ApplicationStatus.Awarded).ToDictionary(a => a.ApplicationId, StringComparer.Ordinal);
-        return Domain.Awards.Ranking.Rank(scored.Values.Select(a => Scored(cycle.Policy, a, a.Composite!.Score)))
+        var scored = rows.Where(a => a.Scores.Composite is not null && a.Status is ApplicationStatus.InProcess or ApplicationStatus.Awarded).ToDictionary(a => a.ApplicationId, StringComparer.Ordinal);
+        return Domain.Awards.Ranking.Rank(scored.Values.Select(a => Scored(cycle.Policy, a, a.Scores.Composite!.Value)))
             .Select(r =>
             {
                 var a = scored[r.Entry.ApplicationId];
                 return new RankingEntry(
                     r.Rank,
                     a.ApplicationId,
-                    a.Form.Name,
+                    a.Name,
                     Wire.Name(a.Category),
                     r.Entry.Score,
-                    a.Scores.ToDictionary(s => s.Key.ToString(), s => s.Value.Percent),
-                    a.Composite!.ConfirmedPreferences,
-                    r.Entry.SubmittedAt);
+                    a.Scores.Percents.ToDictionary(s => s.Key.ToString(), s => s.Value),
+                    a.Scores.Preferences,
+                    r.Entry.SubmittedAt,
+                    a.Version);
             })
             .ToList();
     }

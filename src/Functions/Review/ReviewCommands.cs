@@ -2,6 +2,7 @@ using System.Security.Claims;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
 using QualityAward.Domain.Review;
+using QualityAward.Functions.Cycles;
 using QualityAward.Functions.Applications;
 using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
@@ -48,7 +49,7 @@ public sealed class ReviewCommands(Streams streams, TimeProvider clock)
         return await streams.RunAsync(
             ReviewStreams.Review,
             ReviewState.StreamIdFor(cycle.CycleId),
-            review => ValueTask.FromResult(ReviewDecider.Decide(command, review, new ReviewContext(cycle.Policy, pool, app, actor, clock.GetUtcNow()))),
+            review => ValueTask.FromResult(ReviewDecider.Decide(command, review, new ReviewContext(cycle.Policy, pool, app, actor, clock.Now(cycle)))),
             new EventMetadata(actor, commandId, null),
             ct);
     }

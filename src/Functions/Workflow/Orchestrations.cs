@@ -215,12 +215,15 @@ public sealed record WaitingFor(
     [property: Description("Since when it waits at this step, by the app's clock.")] DateTimeOffset? Since = null,
     [property: Description("It waits past what its stage expects (past Until).")] bool? Overdue = null);
 
-/// <summary>The app's clock, as orchestrations may read it: through an activity, so that replays see the same answer.</summary>
-public sealed class WorkflowClock(TimeProvider clock, ClockEpoch epoch)
+/// <summary>
+/// The app's clock, as orchestrations may read it: through an activity, so that replays see the
+/// same answer. For a cycle's orchestration it is that cycle's time (<see cref="Cycles.CycleClock"/>).
+/// </summary>
+public sealed class WorkflowClock(Cycles.CycleClock clock)
 {
     public const string ReadClock = nameof(ReadClock);
 
-    /// <summary>Now, by the clock the app's commands use, and its epoch. <paramref name="scope"/> is the cycle it is read for.</summary>
+    /// <summary>Now, by the clock the app's commands use for <paramref name="scope"/> (a cycle id, or a holder's key), and its epoch.</summary>
     [Function(ReadClock)]
-    public ClockReading Read([ActivityTrigger] string scope) => new(clock.GetUtcNow(), epoch.Current);
+    public Task<ClockReading> Read([ActivityTrigger] string scope) => clock.ReadAsync(scope, CancellationToken.None);
 }

@@ -70,6 +70,7 @@ public sealed class AccessMatrixTests(Azurite azurite) : IClassFixture<Azurite>,
         ["GET /api/cycles/{cycleId}"] = (Kind.Role, Everyone),
         ["POST /api/cycles"] = (Kind.Role, OfficeOnly),
         ["POST /api/cycles/{cycleId}/extend"] = (Kind.Role, OfficeOnly),
+        ["POST /api/cycles/{cycleId}/rehearsal/clock"] = (Kind.Role, OfficeOnly),
         ["GET /api/calendar"] = (Kind.Role, Everyone),
         ["PUT /api/calendar/{year:int}"] = (Kind.Role, OfficeOnly),
 

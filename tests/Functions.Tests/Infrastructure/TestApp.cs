@@ -74,6 +74,7 @@ public sealed class TestApp : IAsyncDisposable
                 // objector its own address). RateLimitTests start apps where loopback is not trusted.
                 ["ForwardedHeaders:KnownProxies:0"] = "127.0.0.1",
                 ["Audit:ChainKey"] = ChainKey,
+                ["Rehearsals:Allowed"] = "true",
                 ["Certificates:PublicBaseUrl"] = "http://127.0.0.1:7071",
                 // Each preset's office contact: a notice is published only with an objection channel.
                 ["Offices:weihai:Address"] = "威海市示例路1号 质量奖办公室",
