@@ -17,8 +17,12 @@ public sealed record TourPerson(string Role, string Subject, string Name, string
 /// </summary>
 public sealed record TourClients(Func<TourPerson, HttpClient> As, HttpClient Anonymous, HttpClient Mailbox, Uri BaseAddress);
 
-/// <summary>Which preset, where the example forms are, and whether the cycle is opened as a rehearsal.</summary>
-public sealed record TourOptions(string Preset, string ExamplesFolder, bool Rehearsal = true, TimeSpan? StepTimeout = null);
+/// <summary>
+/// Which preset, where the example forms are, the first day of the rehearsal's submission window
+/// (default: today in Beijing, the app's today when it runs on the wall clock), how long to wait
+/// for the app to move the applications on after a step.
+/// </summary>
+public sealed record TourOptions(string Preset, string ExamplesFolder, DateOnly? Today = null, TimeSpan? StepTimeout = null);
 
 /// <summary>One winner as the tour ends with it.</summary>
 public sealed record TourWinner(string ApplicationId, string Name, string Category, string Tier, string? CertificateNumber, string CertificateUrl, string? VerifyUrl);
@@ -129,23 +133,18 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
 
     private async Task OpenCycleAsync(JsonElement stage, CancellationToken ct)
     {
-        var today = ShanghaiTime.DateOf(await clock.NowAsync(null, ct));
+        var today = options.Today ?? ShanghaiTime.DateOf(DateTimeOffset.UtcNow);
         _cycleId = $"{options.Preset}-{today.Year}-tour-{_run}";
         var body = new Dictionary<string, object?>
         {
             ["policyId"] = options.Preset,
             ["year"] = today.Year,
             ["cycleId"] = _cycleId,
-            ["title"] = $"{today.Year}年度{_policy.Str("awardName")}（演练）",
             ["submissionOpensOn"] = Day(today),
             ["submissionClosesOn"] = Day(today.AddDays(3)),
             ["acknowledgeWarnings"] = true,
+            ["rehearsal"] = true,
         };
-        if (options.Rehearsal)
-        {
-            body["rehearsal"] = true;
-        }
-
         var cycle = await Api.PostAsync(_office, "/api/cycles", body, ct);
         await Say(stage, $"办公室开启演练周期 {_cycleId}，申报期 {Day(today)} 至 {cycle.Str("submissionClosesOn")}",
             $"The call: the office opens the rehearsal cycle {_cycleId}; submissions {Day(today)} to {cycle.Str("submissionClosesOn")}.", Url($"/api/cycles/{_cycleId}"));

@@ -14,28 +14,14 @@ namespace QualityAward.Functions.Tests.Tour;
 /// <summary>
 /// The guided tour (tools/Tour, scripts/tour.sh) as an end-to-end test: for each preset, the same
 /// walk runs against an app with the local mailbox on (as scripts/run.sh runs it), from the call
-/// to the announcement through the HTTP API, the departments answering by the links in their mails.
+/// to the announcement through the HTTP API, on a rehearsal cycle whose clock the tour moves through
+/// the API past the deadline and each notice period, the departments answering by the links in their mails.
 /// </summary>
 public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFixture<Azurite>
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
 
     public static TheoryData<string> Presets => new(PolicyPresets.Ids);
-
-    /// <summary>
-    /// The tour's clock seam, on the test app's fake clock: the move, then every orchestration
-    /// told and settled (the rehearsal clock's endpoint does the same for one cycle).
-    /// </summary>
-    private sealed class FakeClock(TestApp app) : ITourClock
-    {
-        public Task<DateTimeOffset> NowAsync(string? cycleId, CancellationToken ct) => Task.FromResult(app.Clock.GetUtcNow());
-
-        public async Task MoveToAsync(string cycleId, DateTimeOffset to, CancellationToken ct)
-        {
-            app.Clock.SetUtcNow(to);
-            await app.SettleAsync();
-        }
-    }
 
     [Theory]
     [MemberData(nameof(Presets))]
@@ -45,7 +31,7 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
         await using var app = await TestApp.StartAsync(azurite, Start, configure: b => LocalRun(b, port));
         var output = new StringWriter();
         var clients = new TourClients(p => app.As(p.Role, p.Subject, p.Affiliation, p.Name), app.Anonymous(), app.Anonymous(), app.Address);
-        var tour = new GuidedTour(new TourOptions(preset, Path.Combine(Repository.Root, "examples", "forms"), Rehearsal: false), clients, new FakeClock(app), output);
+        var tour = new GuidedTour(new TourOptions(preset, Path.Combine(Repository.Root, "examples", "forms"), DateOnly.FromDateTime(Start.DateTime)), clients, new RehearsalClock(clients.As(GuidedTour.OfficePerson), output), output);
         TourResult result;
         try
         {
