@@ -141,7 +141,9 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
             ["year"] = today.Year,
             ["cycleId"] = _cycleId,
             ["submissionOpensOn"] = Day(today),
-            ["submissionClosesOn"] = Day(today.AddDays(3)),
+            // A one-day window: the rehearsal's clock then moves past it at once, and the cycle stays
+            // as short as its notices and reply periods allow (they count on the working-day calendar).
+            ["submissionClosesOn"] = Day(today),
             ["acknowledgeWarnings"] = true,
             ["rehearsal"] = true,
         };

@@ -70,5 +70,11 @@ catch (TourStepFailed ex)
     Console.Error.WriteLine();
     Console.Error.WriteLine("导览中止：应用拒绝了这一步。 The tour stopped: the app refused a step.");
     Console.Error.WriteLine(ex.Message);
+    if (ex.Message.Contains("calendar.year-missing", StringComparison.Ordinal))
+    {
+        Console.Error.WriteLine("演练时间已走到尚未载入节假日安排的年份：待国务院办公厅公布该年安排后，由管理员通过 PUT /api/calendar/{year} 载入，再重新运行导览。");
+        Console.Error.WriteLine("The rehearsal's time reached a year whose official holiday calendar is not loaded: once the State Council publishes it, load it (PUT /api/calendar/{year}) and run the tour again.");
+    }
+
     return 1;
 }
