@@ -69,6 +69,22 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
         Assert.Equal(consultations > 0, result.RepliesByLink > 0);
     }
 
+    [Fact]
+    public async Task TheTour_StopsAtTheFirstRefusal_WithTheAppsProblemDetails()
+    {
+        // A deployment that does not allow rehearsals refuses the tour's first step (403 rehearsal.not-allowed).
+        await using var app = await TestApp.StartAsync(azurite, Start, configure: b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Rehearsals:Allowed"] = "false" }));
+        var output = new StringWriter();
+        var clients = new TourClients(p => app.As(p.Role, p.Subject, p.Affiliation, p.Name), app.Anonymous(), app.Anonymous(), app.Address);
+        var tour = new GuidedTour(new TourOptions("weihai", Path.Combine(Repository.Root, "examples", "forms"), DateOnly.FromDateTime(Start.DateTime)), clients, new RehearsalClock(clients.As(GuidedTour.OfficePerson), output), output);
+
+        var failed = await Assert.ThrowsAsync<TourStepFailed>(() => tour.RunAsync(CancellationToken.None));
+        Assert.StartsWith("POST /api/cycles → 403", failed.Message);
+        Assert.Contains("\"code\": \"rehearsal.not-allowed\"", failed.Message);
+        Assert.Contains("本系统未开放演练", failed.Message);
+        Assert.Empty((await (await app.As(Roles.Office).GetAsync("/api/cycles")).ExpectAsync(200)).EnumerateArray());
+    }
+
     /// <summary>The local mailbox as scripts/run.sh sets it up: Graph's endpoint and the reply links on the app itself.</summary>
     private static void LocalRun(WebApplicationBuilder b, int port)
     {
