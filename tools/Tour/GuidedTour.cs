@@ -40,7 +40,8 @@ public sealed record TourResult(string CycleId, IReadOnlyList<string> Consultati
 /// </summary>
 public sealed class GuidedTour(TourOptions options, TourClients clients, ITourClock clock, TextWriter output)
 {
-    private const string ReviewShare = "0.8";
+    /// <summary>Each reviewer gives every item this share of its maximum (organisations a little more: the ranking is then plain to read).</summary>
+    private const decimal ReviewShare = 0.8m;
     private readonly string _run = RandomNumberGenerator.GetHexString(6, lowercase: true);
     private readonly List<Applicant> _applicants = [];
     private readonly List<string> _rounds = [];
@@ -328,8 +329,8 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
         foreach (var a in at)
         {
             await Api.PostAsync(_office, $"/api/cycles/{_cycleId}/assignments", new { applicationId = a.Id, stage = kind, panelId = _panelId }, ct);
-            var sheet = await SheetAsync(a.Category, ct);
-            var share = decimal.Parse(ReviewShare, CultureInfo.InvariantCulture) + (a.Category == "organisation" ? 0.05m : 0m);
+            var sheet = Sheet(a.Category);
+            var share = ReviewShare + (a.Category == "organisation" ? 0.05m : 0m);
             foreach (var expert in _experts)
             {
                 var items = sheet.ToDictionary(i => i.Key, i => decimal.Round(i.Value * share, 1));
@@ -345,10 +346,9 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
         {
             // The scores are recorded by the applications' own orchestrations; the shortlist waits for all of them.
             await WaitAsync(at, w => w.Prop("standing").Str("waitsFor").StartsWith("cycle.", StringComparison.Ordinal), "the material scores to be recorded", ct);
-            var decided = await Api.PostAsync(_office, $"/api/cycles/{_cycleId}/shortlist", new { places = at.Count }, ct);
+            await Api.PostAsync(_office, $"/api/cycles/{_cycleId}/shortlist", new { places = at.Count }, ct);
             await Say(stage, $"办公室按材料评审得分确定现场评审名单（{at.Count}个名额）",
                 $"Shortlist: the office sends the {at.Count} best-scored applications to the site review.", Url($"/api/cycles/{_cycleId}/ranking"));
-            _ = decided;
         }
 
         await LeaveAsync(stage, ct);
@@ -380,7 +380,8 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
 
     private readonly Dictionary<string, Dictionary<string, int>> _sheets = [];
 
-    private async Task<Dictionary<string, int>> SheetAsync(string category, CancellationToken ct)
+    /// <summary>The policy's score sheet for a category: item code → maximum.</summary>
+    private Dictionary<string, int> Sheet(string category)
     {
         if (!_sheets.TryGetValue(category, out var items))
         {
@@ -388,7 +389,6 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
             items = _sheets[category] = sheet.Prop("items").Items().ToDictionary(i => i.Str("code"), i => i.Prop("max").GetInt32());
         }
 
-        await Task.CompletedTask.WaitAsync(ct);
         return items;
     }
 
