@@ -134,7 +134,7 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
 
     private async Task OpenCycleAsync(JsonElement stage, CancellationToken ct)
     {
-        var today = options.Today ?? ShanghaiTime.DateOf(DateTimeOffset.UtcNow);
+        var today = options.Today ?? await SeasonAsync(ct);
         _cycleId = $"{options.Preset}-{today.Year}-tour-{_run}";
         var body = new Dictionary<string, object?>
         {
@@ -147,10 +147,30 @@ public sealed class GuidedTour(TourOptions options, TourClients clients, ITourCl
             ["submissionClosesOn"] = Day(today),
             ["acknowledgeWarnings"] = true,
             ["rehearsal"] = true,
+            // The rehearsal's time starts on that day, whatever the real date: its notices and reply periods count working days there.
+            ["rehearsalStartsAt"] = ShanghaiTime.StartOf(today).AddHours(9),
         };
         var cycle = await Api.PostAsync(_office, "/api/cycles", body, ct);
         await Say(stage, $"办公室开启演练周期 {_cycleId}，申报期 {Day(today)} 至 {cycle.Str("submissionClosesOn")}",
             $"The call: the office opens the rehearsal cycle {_cycleId}; submissions {Day(today)} to {cycle.Str("submissionClosesOn")}.", Url($"/api/cycles/{_cycleId}"));
+    }
+
+    /// <summary>
+    /// The day the rehearsal starts: today, when the working-day calendar covers the months a cycle
+    /// takes from here; else the first Monday of March of the last year it covers (late in a year
+    /// the next year's holidays are not yet published, and every period counts working days).
+    /// </summary>
+    private async Task<DateOnly> SeasonAsync(CancellationToken ct)
+    {
+        var years = (await Api.GetAsync(_office, "/api/calendar", ct)).GetProperty("years").Items().Select(y => y.GetInt32()).ToHashSet();
+        var today = ShanghaiTime.DateOf(DateTimeOffset.UtcNow);
+        if (years.Contains(today.Year) && years.Contains(today.AddMonths(6).Year))
+        {
+            return today;
+        }
+
+        var march = new DateOnly(years.Max(), 3, 1);
+        return march.AddDays(((int)DayOfWeek.Monday - (int)march.DayOfWeek + 7) % 7);
     }
 
     private async Task SubmitAsync(JsonElement stage, CancellationToken ct)
