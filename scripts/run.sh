@@ -35,6 +35,8 @@ fi
 # key, example departments), and the demo city loaded at start.
 export ASPNETCORE_ENVIRONMENT=Development DOTNET_ENVIRONMENT=Development AZURE_FUNCTIONS_ENVIRONMENT=Development
 export Demo__Enabled=true Demo__BaseUrl="$url"
+# Links the app writes into mails and certificates point at this run, whatever its port.
+export Consultations__ReplyBaseUrl="${Consultations__ReplyBaseUrl:-$url}" Certificates__PublicBaseUrl="${Certificates__PublicBaseUrl:-$url}"
 
 # The local mailbox: every mail the app sends through Microsoft Graph (requests to departments,
 # reminders, the office's notes) goes, through the same Graph SDK, to a loopback stand-in of Graph's
