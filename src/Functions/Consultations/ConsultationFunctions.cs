@@ -89,6 +89,7 @@ public sealed partial class ConsultationFunctions(
     Streams streams,
     MailLog mail,
     ReplyTokens tokens,
+    Cycles.CycleClock clock,
     IOptionsMonitor<ConsultationOptions> options,
     StorageClients storage,
     IOptions<DocumentsOptions> documents,
@@ -577,13 +578,20 @@ public sealed partial class ConsultationFunctions(
             return (null, null, notFound);
         }
 
-        var grant = tokens.Verify(token, consultationId, department);
+        // The link's signature first (nothing is read for a forged one); its expiry by the round's time.
+        var signed = tokens.Read(token, consultationId, department);
+        if (!signed.IsOk)
+        {
+            return (null, null, signed.Refusal);
+        }
+
+        var round = await consultations.LoadAsync(consultationId, ct);
+        var grant = tokens.Verify(token, consultationId, department, await clock.NowAsync(round?.Opened?.CycleId, ct));
         if (!grant.IsOk)
         {
             return (null, null, grant.Refusal);
         }
 
-        var round = await consultations.LoadAsync(consultationId, ct);
         if (round is null)
         {
             return (null, null, notFound);

@@ -37,8 +37,27 @@ public sealed class ReplyTokens(IOptionsMonitor<ConsultationOptions> options, Ti
         return Base64Url(bytes) + "." + Base64Url(HMACSHA256.HashData(Key, bytes));
     }
 
-    /// <summary>The grant, or why the token does not open this department's page of this round.</summary>
-    public Outcome<ReplyGrant> Verify(string? token, string consultationId, Department department)
+    /// <summary>The grant, or why the token does not open this department's page of this round, by real time.</summary>
+    public Outcome<ReplyGrant> Verify(string? token, string consultationId, Department department) =>
+        Verify(token, consultationId, department, clock.GetUtcNow());
+
+    /// <summary>
+    /// The grant, or why the token does not open this department's page of this round at
+    /// <paramref name="now"/>: the round's time, which a rehearsal moves (decision 0022).
+    /// </summary>
+    public Outcome<ReplyGrant> Verify(string? token, string consultationId, Department department, DateTimeOffset now)
+    {
+        var signed = Read(token, consultationId, department);
+        if (signed.IsOk && now >= signed.Value.ExpiresAt)
+        {
+            return Refusal.Rule("consultation.link-expired", $"该链接已于{ShanghaiTime.ToShanghai(signed.Value.ExpiresAt):yyyy年M月d日 HH:mm}失效。请与评审办公室联系。", "The link has expired; contact the award office.");
+        }
+
+        return signed;
+    }
+
+    /// <summary>What a genuine token grants, its expiry unchecked; or why it is no token for this page.</summary>
+    public Outcome<ReplyGrant> Read(string? token, string consultationId, Department department)
     {
         var parts = (token ?? string.Empty).Split('.');
         byte[] payload, mac;
@@ -78,13 +97,7 @@ public sealed class ReplyTokens(IOptionsMonitor<ConsultationOptions> options, Ti
             return Refusal.Forbidden("consultation.link-other-department", "该链接是发给其他单位或其他批次征求意见的，不能用于本页面。请使用发给贵单位的邮件中的链接。", "This link was issued to another department or round.");
         }
 
-        var expiresAt = DateTimeOffset.FromUnixTimeSeconds(expiry);
-        if (clock.GetUtcNow() >= expiresAt)
-        {
-            return Refusal.Rule("consultation.link-expired", $"该链接已于{ShanghaiTime.ToShanghai(expiresAt):yyyy年M月d日 HH:mm}失效。请与评审办公室联系。", "The link has expired; contact the award office.");
-        }
-
-        return new ReplyGrant(consultationId, department, expiresAt);
+        return new ReplyGrant(consultationId, department, DateTimeOffset.FromUnixTimeSeconds(expiry));
     }
 
     private static Refusal Invalid() =>

@@ -19,7 +19,11 @@ namespace QualityAward.Functions.Tests.Tour;
 /// </summary>
 public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFixture<Azurite>
 {
+    /// <summary>The rehearsal's first day: a spring the working-day calendar covers.</summary>
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 9, 0, 0, TimeSpan.FromHours(8));
+
+    /// <summary>Real time, as when the tour was first run: December, the next year's holidays not yet published. The rehearsal runs in the past, on its own clock.</summary>
+    private static readonly DateTimeOffset RealTime = new(2026, 12, 7, 9, 0, 0, TimeSpan.FromHours(8));
 
     public static TheoryData<string> Presets => new(PolicyPresets.Ids);
 
@@ -28,7 +32,7 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
     public async Task TheTour_WalksTheCycleToTheAnnouncement_WithTheDepartmentsAnsweringByTheLinksInTheLocalMailbox(string preset)
     {
         var port = FreePort();
-        await using var app = await TestApp.StartAsync(azurite, Start, configure: b => LocalRun(b, port));
+        await using var app = await TestApp.StartAsync(azurite, RealTime, configure: b => LocalRun(b, port));
         var output = new StringWriter();
         var clients = new TourClients(p => app.As(p.Role, p.Subject, p.Affiliation, p.Name), app.Anonymous(), app.Anonymous(), app.Address);
         var tour = new GuidedTour(new TourOptions(preset, Path.Combine(Repository.Root, "examples", "forms"), DateOnly.FromDateTime(Start.DateTime)), clients, new RehearsalClock(clients.As(GuidedTour.OfficePerson), output), output);
