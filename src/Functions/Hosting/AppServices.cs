@@ -58,6 +58,8 @@ public static class AppServices
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
+        services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(ReportingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ExportStreams>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
         services.AddSingleton<HolderCommands>();
@@ -94,7 +96,7 @@ public static class AppServices
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer]));
-        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container]));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, ExportStreams.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
