@@ -255,7 +255,7 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
             await storage.EnsureCreatedAsync(tables, containers, CancellationToken.None);
             LogReady(logger, storage.Tables.AccountName);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or HttpRequestException)
+        catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or HttpRequestException or OperationCanceledException)
         {
             // The requests that need a table or container try its creation again.
             LogNotReady(logger, storage.Tables.AccountName, ex);
