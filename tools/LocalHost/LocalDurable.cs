@@ -72,12 +72,14 @@ public static class LocalDurable
         // free and bound a moment later can be taken in between (apps started side by side in the
         // tests did), while a socket path with a fresh name cannot.
         var socket = Path.Combine(Path.GetTempPath(), $"qualityaward-durable-{Guid.NewGuid():N}.sock");
-        var channel = SidecarChannel(socket);
+        // The sidecar starts beside the app, not before it listens: a connection waits until it is up.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var channel = SidecarChannel(socket, listening.Task);
         services.AddSingleton(sp => CreateService(sp));
         services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
-        services.AddHostedService(sp => new DurableSidecar(socket, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => new DurableSidecar(socket, listening, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<ActivityBindings>();
         services.AddDurableTaskWorker(worker =>
         {
@@ -157,14 +159,15 @@ public static class LocalDurable
     /// <summary>Azurite's well-known development account on its default ports (what UseDevelopmentStorage=true means).</summary>
     private const string AzuriteConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
-    /// <summary>A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used).</summary>
-    private static GrpcChannel SidecarChannel(string socket) =>
+    /// <summary>A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used), connecting once <paramref name="listening"/> is done.</summary>
+    private static GrpcChannel SidecarChannel(string socket, Task listening) =>
         GrpcChannel.ForAddress("http://durable-sidecar", new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectCallback = async (_, ct) =>
                 {
+                    await listening.WaitAsync(ct);
                     var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                     try
                     {
@@ -229,43 +232,63 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
 
 /// <summary>
 /// The gRPC sidecar the SDK's worker and client talk to: a Kestrel host of its own (HTTP/2 on a
-/// free loopback port) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
+/// Unix domain socket) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
+/// It starts in the background, so the app listens without waiting for it (nor, with the Azure
+/// Storage backend, for the task hub's storage); the channel connects once it listens
+/// (<paramref name="listening"/>).
 /// </summary>
-public sealed class DurableSidecar(string socket, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class DurableSidecar(string socket, TaskCompletionSource listening, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
     private IHost? _host;
+    private Task _starting = Task.CompletedTask;
 
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        await service.CreateIfNotExistsAsync();
-        _host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(logging =>
-            {
-                logging.ClearProviders();
-                logging.Services.AddSingleton(loggers);
-            })
-            .ConfigureWebHostDefaults(web =>
-            {
-                web.ConfigureKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
-                web.ConfigureServices(services =>
+        _starting = Task.Run(StartHostAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    private async Task StartHostAsync()
+    {
+        try
+        {
+            await service.CreateIfNotExistsAsync();
+            _host = Host.CreateDefaultBuilder()
+                .ConfigureLogging(logging =>
                 {
-                    services.AddGrpc();
-                    services.AddSingleton(service);
-                    services.AddSingleton((IOrchestrationServiceClient)service);
-                    services.AddSingleton<TaskHubGrpcServer>();
-                });
-                web.Configure(app =>
+                    logging.ClearProviders();
+                    logging.Services.AddSingleton(loggers);
+                })
+                .ConfigureWebHostDefaults(web =>
                 {
-                    app.UseRouting();
-                    app.UseEndpoints(endpoints => endpoints.MapGrpcService<TaskHubGrpcServer>());
-                });
-            })
-            .Build();
-        await _host.StartAsync(cancellationToken);
+                    web.ConfigureKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
+                    web.ConfigureServices(services =>
+                    {
+                        services.AddGrpc();
+                        services.AddSingleton(service);
+                        services.AddSingleton((IOrchestrationServiceClient)service);
+                        services.AddSingleton<TaskHubGrpcServer>();
+                    });
+                    web.Configure(app =>
+                    {
+                        app.UseRouting();
+                        app.UseEndpoints(endpoints => endpoints.MapGrpcService<TaskHubGrpcServer>());
+                    });
+                })
+                .Build();
+            await _host.StartAsync();
+            listening.TrySetResult();
+        }
+        catch (Exception ex)
+        {
+            // Every connection to the sidecar fails with this, rather than waiting for ever.
+            listening.TrySetException(ex);
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _starting;
         if (_host is not null)
         {
             await _host.StopAsync(cancellationToken);
@@ -274,6 +297,7 @@ public sealed class DurableSidecar(string socket, IOrchestrationService service,
 
     public async ValueTask DisposeAsync()
     {
+        await _starting;
         if (_host is not null)
         {
             await _host.StopAsync();

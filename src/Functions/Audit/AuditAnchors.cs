@@ -41,6 +41,9 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    /// <summary>Anchors read before, by blob name: the ETag they were read at, when storage wrote them, and the parsed anchor.</summary>
+    private readonly ConcurrentDictionary<string, ReadAnchor> _read = new(StringComparer.Ordinal);
+
     /// <summary>
     /// Check every stream against the anchors and anchor those that moved on intact in a new blob.
     /// Throws if a blob of the new name exists already, or if the clock is not past the newest anchor.
@@ -189,16 +192,20 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
         }
     }
 
-    /// <summary>Read every anchor blob (all of them: each records only what moved) and walk them in the order of their signed times.</summary>
+    /// <summary>
+    /// Read every anchor (all of them: each records only what moved) and walk them in the order of
+    /// their signed times. One listing; a blob is downloaded only when this instance has not read it
+    /// at the ETag the listing shows (anchors are written once, so after the first call only new ones).
+    /// </summary>
     public async Task<AnchorHistory> ReadHistoryAsync(CancellationToken ct)
     {
         var container = storage.Container(Container);
-        var names = new List<string>();
+        var listed = new List<(string Name, ETag ETag, DateTimeOffset? WrittenAt)>();
         try
         {
             await foreach (var blob in container.GetBlobsAsync(cancellationToken: ct))
             {
-                names.Add(blob.Name);
+                listed.Add((blob.Name, blob.Properties.ETag ?? default, blob.Properties.CreatedOn ?? blob.Properties.LastModified));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -207,14 +214,22 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
         }
 
         var read = new ConcurrentBag<StoredAnchor>();
-        await Parallel.ForEachAsync(names, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = ct }, async (name, token) =>
+        await Parallel.ForEachAsync(listed, new ParallelOptions { MaxDegreeOfParallelism = ParallelReads, CancellationToken = ct }, async (blob, token) =>
         {
-            var content = (await container.GetBlobClient(name).DownloadContentAsync(token)).Value.Content;
-            read.Add(new StoredAnchor(name, Parse(content)));
+            if (!_read.TryGetValue(blob.Name, out var known) || known.ETag != blob.ETag || blob.ETag == default)
+            {
+                var content = (await container.GetBlobClient(blob.Name).DownloadContentAsync(token)).Value.Content;
+                _read[blob.Name] = known = new ReadAnchor(blob.ETag, blob.WrittenAt, Parse(content));
+            }
+
+            read.Add(new StoredAnchor(blob.Name, known.Anchor));
         });
 
         return AnchorChain.Walk(key.Bytes, [.. read], clock.GetUtcNow());
     }
+
+    /// <summary>When storage wrote the anchor blob (its own clock, the one the tables' row times follow), as last listed.</summary>
+    public DateTimeOffset? WrittenAt(string name) => _read.TryGetValue(name, out var anchor) ? anchor.WrittenAt : null;
 
     private static Anchor? Parse(BinaryData content)
     {
@@ -232,6 +247,8 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
             return null;
         }
     }
+
+    private sealed record ReadAnchor(ETag ETag, DateTimeOffset? WrittenAt, Anchor? Anchor);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Audit anchor {Name}: heads of {Moved} streams new or moved; {Anchored} streams anchored in all; {Breaks} break(s) not anchored")]
     private static partial void LogAnchored(ILogger logger, string name, int moved, int anchored, int breaks);

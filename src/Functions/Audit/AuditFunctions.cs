@@ -16,10 +16,10 @@ public sealed class AuditFunctions(AuditVerifier verifier, ReadModels readModels
 
     [Function("VerifyAuditChain")]
     [Allow(Roles.Supervisor)]
-    [Api(Tag, "Walk every stream's hash chain: intact, or the first break (stream, version, what is wrong).", Returns = typeof(AuditReport))]
+    [Api(Tag, "Check the hash chains: by default only the events written or changed since the newest valid anchor (scope sinceAnchor; the anchors vouch for the rest, and a deletion among older events is found only by a full check); with full=true every event of every stream (scope full; also when no anchor is valid). Intact, or the first break (stream, version, what is wrong); summary says what was checked.", Returns = typeof(AuditReport), Query = ["full"])]
     public async Task<IResult> VerifyAuditChain([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/audit/verify")] HttpRequest req, CancellationToken ct)
     {
-        var report = await verifier.VerifyAsync(ct);
+        var report = await verifier.VerifyAsync(string.Equals(req.QueryValue("full"), "true", StringComparison.OrdinalIgnoreCase), ct);
         if (report.FirstBreak is { } b)
         {
             AuditLog.Broken(logger, b.StreamId, b.Version, b.Code, report.Breaks.Count);

@@ -15,6 +15,13 @@ public sealed class AuditOptions : IValidatableObject
 
     public string? ChainKey { get; set; }
 
+    /// <summary>
+    /// How far before the newest valid anchor was written a since-anchor verification starts: rows
+    /// written while that anchoring was reading the table may not be in it.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
+    public TimeSpan VerifyOverlap { get; set; } = TimeSpan.FromMinutes(10);
+
     /// <summary>The key's bytes, or null when it is missing or not base64.</summary>
     public byte[]? KeyBytes()
     {

@@ -15,30 +15,67 @@ namespace QualityAward.Functions.Audit;
 public sealed record AuditBreak(string StreamId, int Version, string Code, string Zh, string En, string? Anchor = null);
 
 /// <summary>
-/// The result of walking every stream: how much was checked, the newest valid anchor by signed time
+/// The result of a verification: how much was checked, the newest valid anchor by signed time
 /// (every anchor is read: <see cref="AnchorsRead"/>), how many streams the anchors hold, and the
-/// first break, if any.
+/// first break, if any. <see cref="Scope"/> says what was read: <c>full</c>, every event row;
+/// <c>sinceAnchor</c>, only the rows written or changed since <see cref="Since"/> (the newest valid
+/// anchor, less a margin), the anchors vouching for what came before. <see cref="Summary"/> (zh-CN)
+/// and <see cref="SummaryEn"/> say it in words: a since-anchor answer never claims the rows it did not read.
 /// </summary>
-public sealed record AuditReport(int Streams, int Events, AuditBreak? FirstBreak, IReadOnlyList<AuditBreak> Breaks, string? Anchor, int AnchoredStreams, int AnchorsRead)
+public sealed record AuditReport(
+    int Streams,
+    int Events,
+    AuditBreak? FirstBreak,
+    IReadOnlyList<AuditBreak> Breaks,
+    string? Anchor,
+    int AnchoredStreams,
+    int AnchorsRead,
+    string Scope,
+    DateTimeOffset? Since,
+    string Summary,
+    string SummaryEn)
 {
     public bool Intact => FirstBreak is null;
 }
 
 /// <summary>
-/// Proves that no stored event was altered or removed. Reads the event rows as stored (not through
-/// the app's cache or its deserialiser, which a tampered row could fool or crash) in one pass and,
-/// per stream, checks that versions run 1, 2, 3… without a gap, that each event names the hash of
-/// the one before it, and that its hash is the keyed hash (<see cref="AuditChain"/>) of every
-/// field on its row. Then every anchor is walked in the order of its signed time
+/// Proves that no stored event was altered or removed. <c>full</c>: reads the event rows as stored
+/// (not through the app's cache or its deserialiser, which a tampered row could fool or crash) in
+/// one pass and, per stream, checks that versions run 1, 2, 3… without a gap, that each event names
+/// the hash of the one before it, and that its hash is the keyed hash (<see cref="AuditChain"/>) of
+/// every field on its row. Then every anchor is walked in the order of its signed time
 /// (<see cref="AnchorChain"/>: misnamed, future, unlinked and rolled-back anchors are breaks), and
 /// each stream is compared with the head the anchors recorded for it: a stream shorter than that
 /// lost its last events; one whose event at that version has another hash was rewritten.
+/// <para>
+/// <c>sinceAnchor</c> (the default when there is a valid anchor): anchoring checked every row it
+/// anchored, so only the rows the table wrote or rewrote since the newest valid anchor was written
+/// (its blob's time, less <see cref="AuditOptions.VerifyOverlap"/>) are read — one query: a rewritten
+/// anchored row must still carry its keyed hash (and the anchored head its anchored hash), and the
+/// rows after each stream's anchored head must run on from it unbroken (a stream whose rows since
+/// do not start right after its head is read from the head on). What it cannot see is a deletion of
+/// rows written before: only a full verification finds that, and the answer says so.
+/// </para>
 /// </summary>
-public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnchors anchors)
+public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnchors anchors, IOptions<AuditOptions> options)
 {
-    public async Task<AuditReport> VerifyAsync(CancellationToken ct)
+    /// <summary>
+    /// Verify: everything when <paramref name="full"/> or when no anchor is valid; otherwise what was
+    /// written since the newest valid anchor.
+    /// </summary>
+    public async Task<AuditReport> VerifyAsync(bool full, CancellationToken ct)
     {
         var history = await anchors.ReadHistoryAsync(ct);
+        if (!full && history.Newest is { } newest && anchors.WrittenAt(newest.Name) is { } writtenAt)
+        {
+            return await VerifySinceAsync(history, newest.Name, writtenAt - options.Value.VerifyOverlap, ct);
+        }
+
+        return await VerifyAllAsync(history, ct);
+    }
+
+    private async Task<AuditReport> VerifyAllAsync(AnchorHistory history, CancellationToken ct)
+    {
         var breaks = history.Problems.Select(Break).ToList();
         var anchored = history.Heads;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -107,7 +144,88 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
             breaks.Add(CompareWithAnchor(missing.StreamId, missing, 0, null, history.AnchoredBy[missing.StreamId])!);
         }
 
-        return new AuditReport(streams, events, breaks.FirstOrDefault(), breaks, history.Newest?.Name, anchored.Count, history.Read);
+        return new AuditReport(
+            streams, events, breaks.FirstOrDefault(), breaks, history.Newest?.Name, anchored.Count, history.Read, "full", null,
+            $"全量核验：逐一读取并核对了全部{streams}个流的{events}个事件。",
+            $"Full verification: every event row was read and checked ({events} events in {streams} streams).");
+    }
+
+    private async Task<AuditReport> VerifySinceAsync(AnchorHistory history, string anchorName, DateTimeOffset since, CancellationToken ct)
+    {
+        var breaks = history.Problems.Select(Break).ToList();
+        var table = storage.Table(StorageClients.EventsTable);
+        var written = new SortedDictionary<string, List<TableEntity>>(StringComparer.Ordinal);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"Timestamp ge {since} and RowKey lt {EventRows.PendingPrefix}"), cancellationToken: ct))
+        {
+            if (!written.TryGetValue(row.PartitionKey, out var rows))
+            {
+                written[row.PartitionKey] = rows = [];
+            }
+
+            rows.Add(row);
+        }
+
+        var events = 0;
+        foreach (var (stream, rows) in written)
+        {
+            var head = history.Heads.GetValueOrDefault(stream);
+            var anchoredVersion = head?.Version ?? 0;
+            AuditBreak? problem = null;
+
+            // Anchored rows written again since: each must still carry its keyed hash, the head its anchored hash.
+            foreach (var row in rows.Where(r => EventRows.Version(r) is { } v && v <= anchoredVersion))
+            {
+                events++;
+                var version = EventRows.Version(row)!.Value;
+                var hash = row.GetString("Hash") ?? string.Empty;
+                problem = EventRows.Check(key, row, version, row.GetString("PrevHash") ?? string.Empty)
+                    ?? (version == anchoredVersion ? CompareWithAnchor(stream, head!, anchoredVersion, hash, history.AnchoredBy[stream]) : null);
+                if (problem is not null)
+                {
+                    break;
+                }
+            }
+
+            // The rows after the anchored head: a chain that runs on from it.
+            var after = rows.Where(r => EventRows.Version(r) is not { } v || v > anchoredVersion).ToList();
+            if (problem is null && after.Count > 0)
+            {
+                if (!after.Select((r, i) => EventRows.Version(r) == anchoredVersion + i + 1).All(ok => ok))
+                {
+                    after = [];
+                    var filter = TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(anchoredVersion)} and RowKey lt {EventRows.PendingPrefix}");
+                    await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+                    {
+                        after.Add(row);
+                    }
+                }
+
+                var expected = anchoredVersion + 1;
+                var prevHash = head?.Hash ?? string.Empty;
+                foreach (var row in after)
+                {
+                    events++;
+                    if ((problem = EventRows.Check(key, row, expected, prevHash)) is not null)
+                    {
+                        break;
+                    }
+
+                    prevHash = row.GetString("Hash") ?? string.Empty;
+                    expected++;
+                }
+            }
+
+            if (problem is not null)
+            {
+                breaks.Add(problem);
+            }
+        }
+
+        var at = since.ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+        return new AuditReport(
+            written.Count, events, breaks.FirstOrDefault(), breaks, anchorName, history.Heads.Count, history.Read, "sinceAnchor", since,
+            $"自最新有效锚点“{anchorName}”以来的增量核验：只核对了{at}（北京时间）以后写入或改动的{events}个事件（{written.Count}个流）。此前的事件由锚点担保，本次未重读；其中若有事件被删除，只有全量核验（?full=true）能发现。",
+            $"Verification since the newest valid anchor '{anchorName}': only the {events} events ({written.Count} streams) written or changed since {since:O} were checked. Events before it are vouched for by the anchors and were not read again; a deletion among them is found only by a full verification (?full=true).");
     }
 
     /// <summary>A problem with the anchors themselves, as a break of the report.</summary>
@@ -151,7 +269,7 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
         AuditReport report;
         try
         {
-            report = await new AuditVerifier(storage, key, anchors).VerifyAsync(ct);
+            report = await new AuditVerifier(storage, key, anchors, Options.Create(configuration.GetSection(AuditOptions.Section).Get<AuditOptions>() ?? new AuditOptions())).VerifyAsync(full: true, ct);
         }
         catch (Azure.RequestFailedException ex) when (ex.Status == 404)
         {

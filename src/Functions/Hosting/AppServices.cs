@@ -58,6 +58,8 @@ public static class AppServices
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
+        services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(ReportingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ExportStreams>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
         services.AddSingleton<HolderCommands>();
@@ -95,7 +97,7 @@ public static class AppServices
         services.AddSingleton(new StorageNeeds(
             [StorageClients.EventsTable, StorageClients.IndexTable, StorageClients.RegisterTable, StorageClients.SettingsTable],
             [StorageClients.DocumentsContainer]));
-        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, TableBackup.Container, AuditAnchors.Container]));
+        services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, ExportStreams.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddOptions<Cycles.RehearsalOptions>().Bind(builder.Configuration.GetSection(Cycles.RehearsalOptions.Section));
@@ -230,21 +232,42 @@ public static class AppServices
     }
 }
 
-/// <summary>Creates every table and container before the server takes requests.</summary>
+/// <summary>
+/// Starts creating every table and container at start-up, in parallel, and lets the app listen
+/// meanwhile: a request waits only for the table or container it uses, and only while that one is
+/// still being created (<see cref="StorageClients"/>). Nothing before the server listens waits on storage.
+/// </summary>
 public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public Task StartAsync(CancellationToken cancellationToken)
     {
         var all = needs.ToList();
-        await storage.EnsureCreatedAsync(
-            all.SelectMany(n => n.Tables).Distinct(),
-            all.SelectMany(n => n.Containers).Distinct(),
-            cancellationToken);
-        LogReady(logger, storage.Tables.AccountName);
+        var tables = all.SelectMany(n => n.Tables).Distinct().ToList();
+        var containers = all.SelectMany(n => n.Containers).Distinct().ToList();
+        storage.StartCreating(tables, containers);
+        _ = ReportAsync(tables, containers);
+        return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    private async Task ReportAsync(List<string> tables, List<string> containers)
+    {
+        try
+        {
+            await storage.EnsureCreatedAsync(tables, containers, CancellationToken.None);
+            LogReady(logger, storage.Tables.AccountName);
+        }
+        catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or HttpRequestException or OperationCanceledException)
+        {
+            // The requests that need a table or container try its creation again.
+            LogNotReady(logger, storage.Tables.AccountName, ex);
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables and containers exist)")]
     private static partial void LogReady(ILogger logger, string account);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage account {Account}: creating the tables and containers at start-up failed; requests will try again")]
+    private static partial void LogNotReady(ILogger logger, string account, Exception ex);
 }

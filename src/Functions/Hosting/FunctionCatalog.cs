@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Azure.Functions.Worker;
 
@@ -54,11 +55,19 @@ public sealed class FunctionCatalog
         var orchestrators = new List<OrchestratorFunction>();
         var activities = new List<ActivityFunction>();
         var other = new List<(string, MethodInfo)>();
+        // Read at start-up (the local host maps its endpoints from it): the compiler's own types
+        // (async state machines, closures) declare no function, and IsDefined reads an attribute
+        // without constructing it.
         foreach (var type in assembly.GetTypes())
         {
+            if (type.Name.StartsWith('<') || type.IsDefined(typeof(CompilerGeneratedAttribute), inherit: false))
+            {
+                continue;
+            }
+
             foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             {
-                if (method.GetCustomAttribute<FunctionAttribute>() is not { } function)
+                if (!method.IsDefined(typeof(FunctionAttribute), inherit: false) || method.GetCustomAttribute<FunctionAttribute>() is not { } function)
                 {
                     continue;
                 }

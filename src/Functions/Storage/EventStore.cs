@@ -263,6 +263,23 @@ public sealed class EventStore(StorageClients storage, EventCatalog catalog, Aud
         }
     }
 
+    /// <summary>
+    /// Event rows written or rewritten at or after <paramref name="since"/> by the table's own clock
+    /// (its <c>Timestamp</c>), every event row when null, with that timestamp; in partition then
+    /// version order. One query of the table (a scan: for periodic work such as the reporting export,
+    /// never on a request); pending-projection markers are left out.
+    /// </summary>
+    public async IAsyncEnumerable<(StoredEvent Event, DateTimeOffset WrittenAt)> ReadWrittenSinceAsync(DateTimeOffset? since, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var filter = since is { } t
+            ? TableClient.CreateQueryFilter($"Timestamp ge {t} and RowKey lt {PendingPrefix}")
+            : TableClient.CreateQueryFilter($"RowKey lt {PendingPrefix}");
+        await foreach (var row in Table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            yield return (FromRow(row), row.Timestamp ?? DateTimeOffset.MinValue);
+        }
+    }
+
     /// <summary>Forget cached streams (tests that rewrite storage behind the app's back).</summary>
     public void ClearCache() => _cache.Clear();
 

@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -11,6 +13,14 @@ namespace QualityAward.Functions.Storage;
 /// The Azure Storage clients, created once. With a connection string (Azurite) they use the
 /// account key; with service URIs they use the managed identity. Tables and blobs only: the app has
 /// no queues of its own (the Durable task hub's are the Functions host's, on <c>AzureWebJobsStorage</c>).
+/// <para>
+/// Creating the tables and containers is started once, all at once, off the request path
+/// (<see cref="StartCreating"/>, from <see cref="StorageInitializer"/>): the app listens meanwhile,
+/// and a request that reaches a table or container still being created waits for that one only
+/// (<see cref="CreatedFirstPolicy"/>, in both clients' pipelines) — so an empty Azurite still works
+/// on the first request, and in Azure, where they exist, nothing waits for more than the one
+/// create-if-not-exists round trip in flight when the first request comes.
+/// </para>
 /// </summary>
 public sealed class StorageClients
 {
@@ -22,22 +32,38 @@ public sealed class StorageClients
 
     private readonly string _prefix;
 
+    /// <summary>Clients without the waiting policy: what creates the tables and containers.</summary>
+    private readonly TableServiceClient _creatingTables;
+    private readonly BlobServiceClient _creatingBlobs;
+
+    /// <summary>Creations started, by full table name and by full container name.</summary>
+    private readonly ConcurrentDictionary<string, Task> _tablesCreated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task> _containersCreated = new(StringComparer.Ordinal);
+
     public StorageClients(IOptions<StorageOptions> options)
     {
         var o = options.Value;
         _prefix = o.Prefix;
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(new CreatedFirstPolicy(this, tables: true), HttpPipelinePosition.PerCall);
+        var blobOptions = new BlobClientOptions();
+        blobOptions.AddPolicy(new CreatedFirstPolicy(this, tables: false), HttpPipelinePosition.PerCall);
         if (!string.IsNullOrWhiteSpace(o.ConnectionString))
         {
-            Tables = new TableServiceClient(o.ConnectionString);
-            Blobs = new BlobServiceClient(o.ConnectionString);
+            Tables = new TableServiceClient(o.ConnectionString, tableOptions);
+            Blobs = new BlobServiceClient(o.ConnectionString, blobOptions);
+            _creatingTables = new TableServiceClient(o.ConnectionString);
+            _creatingBlobs = new BlobServiceClient(o.ConnectionString);
         }
         else
         {
             TokenCredential credential = string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)
                 ? new DefaultAzureCredential()
                 : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId));
-            Tables = new TableServiceClient(o.TableServiceUri!, credential);
-            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential);
+            Tables = new TableServiceClient(o.TableServiceUri!, credential, tableOptions);
+            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential, blobOptions);
+            _creatingTables = new TableServiceClient(o.TableServiceUri!, credential);
+            _creatingBlobs = new BlobServiceClient(o.BlobServiceUri!, credential);
         }
     }
 
@@ -54,17 +80,109 @@ public sealed class StorageClients
     /// <summary>Containers allow hyphens but tables do not; both are lowercase.</summary>
     public string ContainerName(string baseName) => string.IsNullOrEmpty(_prefix) ? baseName : $"{_prefix}-{baseName}";
 
-    /// <summary>Create every table and container the app uses (idempotent; run at start-up).</summary>
-    public async Task EnsureCreatedAsync(IEnumerable<string> tables, IEnumerable<string> containers, CancellationToken ct)
+    /// <summary>
+    /// Start creating every table and container the app uses, all in parallel, and return at once
+    /// (idempotent). Requests to one of them wait for its creation; <see cref="EnsureCreatedAsync"/>
+    /// waits for all.
+    /// </summary>
+    public void StartCreating(IEnumerable<string> tables, IEnumerable<string> containers)
     {
         foreach (var t in tables)
         {
-            await Table(t).CreateIfNotExistsAsync(ct);
+            _tablesCreated.GetOrAdd(Name(t), name => CreateTableAsync(name));
         }
 
         foreach (var c in containers)
         {
-            await Container(c).CreateIfNotExistsAsync(cancellationToken: ct);
+            _containersCreated.GetOrAdd(ContainerName(c), name => CreateContainerAsync(name));
+        }
+    }
+
+    /// <summary>Create every table and container given, in parallel, and wait until they exist.</summary>
+    public async Task EnsureCreatedAsync(IEnumerable<string> tables, IEnumerable<string> containers, CancellationToken ct)
+    {
+        var tableList = tables.ToList();
+        var containerList = containers.ToList();
+        StartCreating(tableList, containerList);
+        await Task.WhenAll(tableList.Select(t => CreatedAsync(_tablesCreated, Name(t), CreateTableAsync))
+            .Concat(containerList.Select(c => CreatedAsync(_containersCreated, ContainerName(c), CreateContainerAsync))))
+            .WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Wait for the creation of the named table or container when one was started (nothing to wait for otherwise).
+    /// A creation that failed (storage down at start) is tried again for the request that needs it.
+    /// </summary>
+    private static async Task CreatedAsync(ConcurrentDictionary<string, Task> started, string name, Func<string, Task> create)
+    {
+        if (!started.TryGetValue(name, out var creation) || creation.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        try
+        {
+            await creation;
+        }
+        catch (Exception) when (!creation.IsCanceled)
+        {
+            var again = started.AddOrUpdate(name, create, (n, current) => current == creation ? create(n) : current);
+            await again;
+        }
+    }
+
+    /// <summary>Every table creation started (a transaction's body, not its address, names its table).</summary>
+    private Task AllTablesCreatedAsync() =>
+        _tablesCreated.Values.All(t => t.IsCompletedSuccessfully)
+            ? Task.CompletedTask
+            : Task.WhenAll(_tablesCreated.Keys.Select(name => CreatedAsync(_tablesCreated, name, CreateTableAsync)));
+
+    private Task CreateTableAsync(string name) => _creatingTables.GetTableClient(name).CreateIfNotExistsAsync();
+
+    private Task CreateContainerAsync(string name) => _creatingBlobs.GetBlobContainerClient(name).CreateIfNotExistsAsync();
+
+    /// <summary>
+    /// Holds a request to a table or container back until its creation (if one was started) is done.
+    /// Tables: the last segment of the path names the table (<c>events(PartitionKey=…)</c>,
+    /// <c>events()</c>); a transaction (<c>$batch</c>) waits for every table. Blobs: the container
+    /// as <see cref="BlobUriBuilder"/> reads it (path-style on Azurite, host-style in Azure).
+    /// </summary>
+    private sealed class CreatedFirstPolicy(StorageClients owner, bool tables) : HttpPipelinePolicy
+    {
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await WaitAsync(message.Request.Uri.ToUri()).ConfigureAwait(false);
+            await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            WaitAsync(message.Request.Uri.ToUri()).GetAwaiter().GetResult();
+            ProcessNext(message, pipeline);
+        }
+
+        private Task WaitAsync(Uri uri)
+        {
+            var started = tables ? owner._tablesCreated : owner._containersCreated;
+            if (started.IsEmpty)
+            {
+                return Task.CompletedTask;
+            }
+
+            if (tables)
+            {
+                var last = uri.AbsolutePath[(uri.AbsolutePath.LastIndexOf('/') + 1)..];
+                if (last == "$batch")
+                {
+                    return owner.AllTablesCreatedAsync();
+                }
+
+                var paren = last.IndexOf('(', StringComparison.Ordinal);
+                return CreatedAsync(started, paren < 0 ? last : last[..paren], owner.CreateTableAsync);
+            }
+
+            var container = new BlobUriBuilder(uri).BlobContainerName;
+            return string.IsNullOrEmpty(container) ? Task.CompletedTask : CreatedAsync(started, container, owner.CreateContainerAsync);
         }
     }
 }

@@ -63,10 +63,11 @@ public sealed partial class AuditTests
         Assert.Equal(2, names.Count);
         Assert.DoesNotContain((await AnchorDocumentAsync(names[1])).Streams, h => h.StreamId == stream);
 
-        // Verification reports the truncation against the anchor that recorded the stream, now and after later anchorings.
+        // Full verification reports the truncation against the anchor that recorded the stream, now
+        // and after later anchorings (a deletion writes no row: the since-anchor check cannot see it).
         for (var round = 0; round < 2; round++)
         {
-            var report = await VerifyAsync();
+            var report = await VerifyAsync(full: true);
             Assert.False(report.GetProperty("intact").GetBoolean(), report.ToString());
             var first = report.GetProperty("firstBreak");
             Assert.Equal(stream, first.Str("streamId"));
@@ -89,7 +90,7 @@ public sealed partial class AuditTests
         var log = await AnchorAsync();
 
         Assert.Contains("first audit.events-truncated in " + stream + " at version 1", log, StringComparison.Ordinal);
-        var first = (await VerifyAsync()).GetProperty("firstBreak");
+        var first = (await VerifyAsync(full: true)).GetProperty("firstBreak");
         Assert.Equal(stream, first.Str("streamId"));
         Assert.Equal(1, first.GetProperty("version").GetInt32());
         Assert.Equal("audit.events-truncated", first.Str("code"));
@@ -129,7 +130,7 @@ public sealed partial class AuditTests
         const string replay = "99991231T235959.9999999Z.json";
         await Anchors.GetBlobClient(replay).UploadAsync((await Anchors.GetBlobClient(names[0]).DownloadContentAsync()).Value.Content);
 
-        var report = await VerifyAsync();
+        var report = await VerifyAsync(full: true);
 
         Assert.False(report.GetProperty("intact").GetBoolean(), report.ToString());
         Assert.Equal(names[1], report.Str("anchor"));
@@ -177,7 +178,8 @@ public sealed partial class AuditTests
         await Events.DeleteEntityAsync(stream, EventStore.Key(last), ETag.All);
         await Events.DeleteEntityAsync(stream, EventStore.Key(last - 1), ETag.All);
 
-        var report = await VerifyAsync();
+        // Deleting rows writes none: only the full verification reads the anchored events again.
+        var report = await VerifyAsync(full: true);
 
         Assert.Equal(rollback, report.Str("anchor"));
         var breaks = report.GetProperty("breaks").EnumerateArray().Select(b => (b.Str("code"), b.Str("anchor"), b.Str("streamId"))).ToList();

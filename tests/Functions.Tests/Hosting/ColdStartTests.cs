@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using QualityAward.Domain;
+using QualityAward.Functions.Tests.Infrastructure;
+
+namespace QualityAward.Functions.Tests.Hosting;
+
+/// <summary>
+/// Nothing waits on storage before the app listens (issue 20, item 5): the tables and containers
+/// are created beside the start, and a request waits only for the one it uses — so the app starts
+/// and answers its liveness probe while storage is down, and its first real read works once
+/// storage is there, the creation tried again for it. Its own Azurite, started late.
+/// </summary>
+public sealed class ColdStartTests : IAsyncDisposable
+{
+    private readonly DirectoryInfo _location = Directory.CreateTempSubdirectory("qa-coldstart-");
+    private readonly (int Blob, int Queue, int Table) _ports = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
+    private Process? _azurite;
+
+    private string ConnectionString =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{_ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports.Queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports.Table}/devstoreaccount1;";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_azurite is { HasExited: false })
+        {
+            _azurite.Kill(entireProcessTree: true);
+            await _azurite.WaitForExitAsync();
+        }
+
+        _azurite?.Dispose();
+        _location.Delete(recursive: true);
+    }
+
+    [Fact]
+    public async Task App_ListensAndIsLive_WhileStorageIsDown_AndItsFirstReadWorksOnceStorageIsUp()
+    {
+        await using var app = await TestApp.StartAsync(ConnectionString);
+
+        // Listening, storage not there: alive, not ready.
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Anonymous().GetAsync("/healthz")).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode);
+
+        // Storage comes up on an empty account: the first command creates what it uses and works.
+        _azurite = await Azurite.LaunchAsync(_ports.Blob, _ports.Queue, _ports.Table, _location.FullName);
+        await (await app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
+        var listed = false;
+        for (var wait = Stopwatch.StartNew(); !listed && wait.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
+        {
+            var cycles = await (await app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
+            listed = cycles.EnumerateArray().Any(c => c.Str("cycleId") == "weihai-2026");
+        }
+
+        Assert.True(listed, "The opened cycle is listed.");
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode);
+    }
+}
