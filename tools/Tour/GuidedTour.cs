@@ -18,9 +18,10 @@ public sealed record TourPerson(string Role, string Subject, string Name, string
 public sealed record TourClients(Func<TourPerson, HttpClient> As, HttpClient Anonymous, HttpClient Mailbox, Uri BaseAddress);
 
 /// <summary>
-/// Which preset, where the example forms are, the first day of the rehearsal's submission window
-/// (default: today in Beijing, the app's today when it runs on the wall clock), how long to wait
-/// for the app to move the applications on after a step.
+/// Which preset, where the example forms are, the rehearsal's first day (its clock starts there at
+/// 09:00 Beijing time; default: today, or March of the last year the working-day calendar covers
+/// when the next months reach beyond it), how long to wait for the app to move the applications on
+/// after a step.
 /// </summary>
 public sealed record TourOptions(string Preset, string ExamplesFolder, DateOnly? Today = null, TimeSpan? StepTimeout = null);
 
