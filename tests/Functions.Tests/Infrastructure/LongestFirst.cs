@@ -15,7 +15,7 @@ public sealed class LongestFirst : ITestCollectionOrderer
     /// <summary>The longest classes, longest first (from a run's TRX durations; tens of seconds to minutes each).</summary>
     private static readonly string[] Longest =
     [
-        "Infra.PackageTests", "Consultations.ConsultationTests", "Review.ChangdeReviewTests", "Review.WeihaiReviewTests",
+        "Infra.PackageTests", "Tour.TourTests", "Consultations.ConsultationTests", "Review.ChangdeReviewTests", "Review.WeihaiReviewTests",
         "Notices.NoticeTests", "Infra.BicepTests", "Reporting.ReportingStarTests", "Reporting.ReportingProcessTests",
         "Review.NoDeadEndsTests", "Pages.ApplicationFormPageTests", "Hostile.HostileInputTests",
     ];
