@@ -51,7 +51,8 @@ QUALITYAWARD_TEST_REPORTS="$(mktemp -d)"
 export QUALITYAWARD_TEST_REPORTS
 trap 'rm -rf "$log" "$QUALITYAWARD_TEST_REPORTS"' EXIT
 set +e
-dotnet test QualityAward.sln --no-build --nologo -v quiet 2>&1 | tee "$log"
+# The console logger at "minimal": each failed test with its message and stack, then the totals.
+dotnet test QualityAward.sln --no-build --nologo -v quiet --logger "console;verbosity=minimal" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 

@@ -8,8 +8,10 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// Nothing waits on storage before the app listens (issue 20, item 5): the tables and containers
 /// are created beside the start, and a request waits only for the one it uses — so the app starts
 /// and answers its liveness probe while storage is down, and its first real read works once
-/// storage is there, the creation tried again for it. Its own Azurite, started late.
+/// storage is there, the creation tried again for it. Its own Azurite, started late: a test of
+/// storage being down, so it runs with the others that stop storage, one at a time.
 /// </summary>
+[Collection(Serial.Name)]
 public sealed class ColdStartTests : IAsyncDisposable
 {
     private readonly DirectoryInfo _location = Directory.CreateTempSubdirectory("qa-coldstart-");
