@@ -70,7 +70,7 @@ public sealed record RehearsalClockRequest(
 
 public sealed record RehearsalView(
     [property: Description("The rehearsal's time now.")] DateTimeOffset Now,
-    [property: Description("How far the rehearsal's clock runs ahead of real time, in seconds.")] long OffsetSeconds,
+    [property: Description("How far the rehearsal's clock runs ahead of real time, in seconds (negative: behind, for a rehearsal started in the past).")] long OffsetSeconds,
     [property: Description("How many times the office has moved it.")] int Moves);
 
 public sealed record RehearsalClockMovedView(

@@ -157,7 +157,8 @@ public sealed class Waits(TaskOrchestrationContext context)
     /// <summary>Now, by the app's clock for <paramref name="clockScope"/> (the cycle's).</summary>
     public async Task<DateTimeOffset> NowAsync(string clockScope)
     {
-        var reading = await context.CallActivityAsync<ClockReading>(WorkflowClock.ReadClock, clockScope);
+        // Retried like every activity that touches storage: a cycle's clock is read from its stream (a rehearsal's moves).
+        var reading = await context.CallActivityAsync<ClockReading>(WorkflowClock.ReadClock, clockScope, Orchestrations.Retried);
         Seen = reading.Epoch;
         return reading.Now;
     }
