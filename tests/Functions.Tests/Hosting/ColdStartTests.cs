@@ -12,7 +12,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// storage being down, so it runs with the others that stop storage, one at a time.
 /// </summary>
 [Collection(Serial.Name)]
-public sealed class ColdStartTests : IAsyncDisposable
+public sealed class ColdStartTests : IAsyncLifetime
 {
     private readonly DirectoryInfo _location = Directory.CreateTempSubdirectory("qa-coldstart-");
     private readonly (int Blob, int Queue, int Table) _ports = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
@@ -22,7 +22,10 @@ public sealed class ColdStartTests : IAsyncDisposable
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
         $"BlobEndpoint=http://127.0.0.1:{_ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports.Queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports.Table}/devstoreaccount1;";
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 disposes a test class through IAsyncLifetime (not IAsyncDisposable): without it this Azurite outlived the run.
+    public async Task DisposeAsync()
     {
         if (_azurite is { HasExited: false })
         {
