@@ -22,40 +22,13 @@ public sealed partial class LocalMailboxTests(Azurite azurite) : IClassFixture<A
 
     /// <summary>The app on a port chosen first, so that Graph:BaseUrl and the reply links can name the app itself, as run.sh's settings do.</summary>
     private Task<TestApp> StartAsync(int port, string? prefix = null) =>
-        TestApp.StartAsync(azurite, Start, prefix: prefix, configure: b =>
-        {
-            var self = $"http://127.0.0.1:{port}";
-            b.WebHost.UseUrls(self);
-            var settings = new Dictionary<string, string?>
-            {
-                ["LocalMailbox:Enabled"] = "true",
-                ["Graph:BaseUrl"] = self + "/_mailbox/graph/v1.0",
-                ["Graph:Credential"] = "Anonymous",
-                ["Consultations:Mailbox"] = "award-office@example.gov.cn",
-                ["Consultations:OfficeEmail"] = "office@example.gov.cn",
-                ["Consultations:ReplyBaseUrl"] = self,
-                ["Consultations:SigningKey"] = "local-mailbox-test-signing-key-0123456789abcdef",
-            };
-            foreach (var (department, email) in ConsultationTests.Addresses)
-            {
-                var key = Enum.GetNames<QualityAward.Domain.Policies.Department>().Single(n => n.Equals(department, StringComparison.OrdinalIgnoreCase));
-                settings[$"Consultations:Departments:{key}:Email"] = email;
-            }
+        TestApp.StartAsync(azurite, Start, prefix: prefix, configure: b => TestApp.LocalMailbox(b, port, ConsultationTests.Addresses, "local-mailbox-test-signing-key-0123456789abcdef"));
 
-            b.Configuration.AddInMemoryCollection(settings);
-        });
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task ConsultationMails_LandInTheLocalMailbox_AndTheDepartmentAnswersByTheLinkInTheMail_AndTheMailsOutliveARestart()
     {
-        var port = FreePort();
+        var port = Azurite.FreePort();
         var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
         string mailPath;
         await using (var app = await StartAsync(port, prefix))
@@ -112,7 +85,7 @@ public sealed partial class LocalMailboxTests(Azurite azurite) : IClassFixture<A
         }
 
         // The mails are kept in Azurite: a restarted local host still shows them.
-        await using (var again = await StartAsync(FreePort(), prefix))
+        await using (var again = await StartAsync(Azurite.FreePort(), prefix))
         {
             await MailboxListAsync(again, expected: 5);
             Assert.Equal(HttpStatusCode.OK, (await again.Anonymous().GetAsync(mailPath)).StatusCode);
@@ -122,7 +95,7 @@ public sealed partial class LocalMailboxTests(Azurite azurite) : IClassFixture<A
     [Fact]
     public async Task LocalMailbox_AnswersThisMachineOnly_AndIsNoRouteOfTheFunctionApp()
     {
-        await using var app = await StartAsync(FreePort());
+        await using var app = await StartAsync(Azurite.FreePort());
 
         // Through a proxy (X-Forwarded-For) or by another host name (DNS rebinding): refused, Graph's endpoint too.
         using var proxied = new HttpRequestMessage(HttpMethod.Get, "/_mailbox");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -131,6 +132,34 @@ public sealed class TestApp : IAsyncDisposable
             ["Durable:WorkItemVisibilityTimeout"] = "00:00:10",
             ["Durable:LeaseInterval"] = "00:00:06",
         });
+
+    /// <summary>
+    /// The local mailbox as scripts/run.sh sets it up, for an app listening on <paramref name="port"/>
+    /// (chosen first): Graph's endpoint and the reply links on the app itself; each department's
+    /// address from <paramref name="departments"/> (department name in any case → mail address).
+    /// </summary>
+    public static void LocalMailbox(WebApplicationBuilder builder, int port, IReadOnlyDictionary<string, string> departments, string signingKey)
+    {
+        var self = $"http://127.0.0.1:{port}";
+        builder.WebHost.UseUrls(self);
+        var settings = new Dictionary<string, string?>
+        {
+            ["LocalMailbox:Enabled"] = "true",
+            ["Graph:BaseUrl"] = self + "/_mailbox/graph/v1.0",
+            ["Graph:Credential"] = "Anonymous",
+            ["Consultations:Mailbox"] = "award-office@example.gov.cn",
+            ["Consultations:OfficeEmail"] = "office@example.gov.cn",
+            ["Consultations:ReplyBaseUrl"] = self,
+            ["Consultations:SigningKey"] = signingKey,
+        };
+        foreach (var (department, email) in departments)
+        {
+            var key = Enum.GetNames<QualityAward.Domain.Policies.Department>().Single(n => n.Equals(department, StringComparison.OrdinalIgnoreCase));
+            settings[$"Consultations:Departments:{key}:Email"] = email;
+        }
+
+        builder.Configuration.AddInMemoryCollection(settings);
+    }
 
     public DurableTaskClient Durable => Services.GetRequiredService<DurableTaskClient>();
 

@@ -31,8 +31,8 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
     [MemberData(nameof(Presets))]
     public async Task TheTour_WalksTheCycleToTheAnnouncement_WithTheDepartmentsAnsweringByTheLinksInTheLocalMailbox(string preset)
     {
-        var port = FreePort();
-        await using var app = await TestApp.StartAsync(azurite, RealTime, configure: b => LocalRun(b, port));
+        var port = Azurite.FreePort();
+        await using var app = await TestApp.StartAsync(azurite, RealTime, configure: b => TestApp.LocalMailbox(b, port, Enum.GetNames<Department>().ToDictionary(d => d, d => $"{d.ToLowerInvariant()}@example.gov.cn"), "tour-test-consultation-link-key-0123456789abcdef"));
         var output = new StringWriter();
         var clients = new TourClients(p => app.As(p.Role, p.Subject, p.Affiliation, p.Name), app.Anonymous(), app.Anonymous(), app.Address);
         var tour = new GuidedTour(new TourOptions(preset, Path.Combine(Repository.Root, "examples", "forms"), DateOnly.FromDateTime(Start.DateTime)), clients, new RehearsalClock(clients.As(GuidedTour.OfficePerson), output), output);
@@ -87,35 +87,5 @@ public sealed class TourTests(Azurite azurite, ITestOutputHelper log) : IClassFi
         Assert.Contains("\"code\": \"rehearsal.not-allowed\"", failed.Message);
         Assert.Contains("本系统未开放演练", failed.Message);
         Assert.Empty((await (await app.As(Roles.Office).GetAsync("/api/cycles")).ExpectAsync(200)).EnumerateArray());
-    }
-
-    /// <summary>The local mailbox as scripts/run.sh sets it up: Graph's endpoint and the reply links on the app itself.</summary>
-    private static void LocalRun(WebApplicationBuilder b, int port)
-    {
-        var self = $"http://127.0.0.1:{port}";
-        b.WebHost.UseUrls(self);
-        var settings = new Dictionary<string, string?>
-        {
-            ["LocalMailbox:Enabled"] = "true",
-            ["Graph:BaseUrl"] = self + "/_mailbox/graph/v1.0",
-            ["Graph:Credential"] = "Anonymous",
-            ["Consultations:Mailbox"] = "award-office@example.gov.cn",
-            ["Consultations:OfficeEmail"] = "office@example.gov.cn",
-            ["Consultations:ReplyBaseUrl"] = self,
-            ["Consultations:SigningKey"] = "tour-test-consultation-link-key-0123456789abcdef",
-        };
-        foreach (var department in Enum.GetNames<Department>())
-        {
-            settings[$"Consultations:Departments:{department}:Email"] = $"{department.ToLowerInvariant()}@example.gov.cn";
-        }
-
-        b.Configuration.AddInMemoryCollection(settings);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
