@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Sockets;
+using Grpc.Core;
 using Grpc.Net.Client;
+using Grpc.Net.Client.Configuration;
 using System.Reflection;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
@@ -159,10 +161,36 @@ public static class LocalDurable
     /// <summary>Azurite's well-known development account on its default ports (what UseDevelopmentStorage=true means).</summary>
     private const string AzuriteConnection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;";
 
+    /// <summary>
+    /// Reads of the sidecar (an instance's status, a query, a wait) are retried when the connection
+    /// drops under them (<c>Unavailable</c>): asking again changes nothing. Calls that change an
+    /// orchestration (start, raise, terminate, complete a work item) are not: one that reached the
+    /// sidecar before the drop would happen twice; their callers decide.
+    /// </summary>
+    private static readonly MethodConfig ReadsRetried = new()
+    {
+        Names =
+        {
+            Read("GetInstance"), Read("QueryInstances"), Read("ListInstanceIds"), Read("WaitForInstanceStart"),
+            Read("WaitForInstanceCompletion"), Read("GetEntity"), Read("QueryEntities"), Read("Hello"),
+        },
+        RetryPolicy = new Grpc.Net.Client.Configuration.RetryPolicy
+        {
+            MaxAttempts = 4,
+            InitialBackoff = TimeSpan.FromMilliseconds(100),
+            MaxBackoff = TimeSpan.FromSeconds(2),
+            BackoffMultiplier = 2,
+            RetryableStatusCodes = { StatusCode.Unavailable },
+        },
+    };
+
+    private static MethodName Read(string method) => new() { Service = Microsoft.DurableTask.Protobuf.TaskHubSidecarService.Descriptor.FullName, Method = method };
+
     /// <summary>A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used), connecting once <paramref name="listening"/> is done.</summary>
     private static GrpcChannel SidecarChannel(string socket, Task listening) =>
         GrpcChannel.ForAddress("http://durable-sidecar", new GrpcChannelOptions
         {
+            ServiceConfig = new ServiceConfig { MethodConfigs = { ReadsRetried } },
             HttpHandler = new SocketsHttpHandler
             {
                 ConnectCallback = async (_, ct) =>
@@ -261,7 +289,17 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
                 })
                 .ConfigureWebHostDefaults(web =>
                 {
-                    web.ConfigureKestrel(k => k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2));
+                    web.ConfigureKestrel(k =>
+                    {
+                        k.ListenUnixSocket(socket, listen => listen.Protocols = HttpProtocols.Http2);
+                        // A private socket between this app's own worker, client and sidecar: no
+                        // slow-client protection. A starved 2-core machine reads slower than
+                        // Kestrel's minimum data rates, and Kestrel then drops the whole HTTP/2
+                        // connection (every call on it ends "the response ended prematurely").
+                        k.Limits.MinRequestBodyDataRate = null;
+                        k.Limits.MinResponseDataRate = null;
+                        k.Limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+                    });
                     web.ConfigureServices(services =>
                     {
                         services.AddGrpc();

@@ -25,6 +25,7 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _next = new();
     private readonly ConcurrentQueue<RecordedMail> _requests = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, int? RetryAfter)>> _nextTo = new(StringComparer.OrdinalIgnoreCase);
     private int _count;
     private (int Number, TaskCompletionSource Arrived, TaskCompletionSource Released)? _hold;
 
@@ -61,6 +62,20 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     }
 
     /// <summary>
+    /// Answer the next request to each of <paramref name="recipients"/> with <paramref name="status"/>
+    /// (once per recipient): unlike <see cref="FailNext"/>, which fails whichever requests come next,
+    /// this cannot fall unevenly when a loaded machine lets one recipient's retry overtake another's
+    /// first attempt.
+    /// </summary>
+    public void FailNextTo(IEnumerable<string> recipients, int status, int? retryAfterSeconds = null)
+    {
+        foreach (var to in recipients)
+        {
+            _nextTo.GetOrAdd(to, _ => new()).Enqueue((status, retryAfterSeconds));
+        }
+    }
+
+    /// <summary>
     /// Hold the answer to the <paramref name="number"/>-th request (counting from the first, 1-based)
     /// until released: the request is recorded with what Graph answers, as Graph would have taken
     /// it, but the caller waits. Lets a test kill the app while a mail is on the wire.
@@ -86,10 +101,13 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             .FirstOrDefault();
 
         var link = Href().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).FirstOrDefault(l => l.Contains("/consultations/", StringComparison.Ordinal));
-        var (status, retryAfter) = _next.TryDequeue(out var planned) ? planned : (202, null);
+        var to = Prop(recipient, "address")!.Value.GetString()!;
+        var (status, retryAfter) = _nextTo.TryGetValue(to, out var forThem) && forThem.TryDequeue(out var theirs) ? theirs
+            : _next.TryDequeue(out var planned) ? planned
+            : (202, null);
         _requests.Enqueue(new RecordedMail(
             Uri.UnescapeDataString(mailbox),
-            Prop(recipient, "address")!.Value.GetString()!,
+            to,
             Prop(recipient, "name")?.GetString(),
             Prop(message, "subject")!.Value.GetString()!,
             html,
