@@ -95,6 +95,17 @@ public static class Progress
         };
     }
 
+    /// <summary>
+    /// Whether <see cref="Of"/> reads <see cref="ProgressInput.Review"/> for this application: only
+    /// in process at a panel stage (材料评审, 现场评审, 陈述答辩: panels, scores, reports). Elsewhere a
+    /// caller may pass <see cref="ReviewState.Initial"/> and get the same standing (the model test
+    /// holds it to that), and spare the read of the cycle's review.
+    /// </summary>
+    public static bool ReadsReview(ApplicationState app, CycleState cycle) =>
+        app.Status == ApplicationStatus.InProcess
+        && app.StageIndex < cycle.Policy.Stages.Count
+        && ReviewDecider.IsPanelStage(cycle.Policy.Stages[app.StageIndex].Kind);
+
     public static Standing Of(ProgressInput input)
     {
         var app = input.Application;

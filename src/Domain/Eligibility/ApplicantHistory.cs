@@ -47,6 +47,13 @@ public sealed record ApplicantHistory
 
     public IReadOnlyList<BanRecord> Bans { get; init; } = [];
 
-    /// <summary>Every edition of this city's award, the current one included.</summary>
+    /// <summary>Every edition of this city's award, the current one included (only read to count editions after an award or a ban: see <see cref="CountsEditions"/>).</summary>
     public IReadOnlyList<CycleSummary> CityCycles { get; init; } = [];
+
+    /// <summary>
+    /// Whether any rule reads <see cref="CityCycles"/> for this applicant: only a past award or a ban
+    /// is counted in editions (Benxi §32, Xinzhou §26 and the policies' reapplication rules). Without
+    /// either, the register need not list the city's editions.
+    /// </summary>
+    public bool CountsEditions => Awards.Count > 0 || Bans.Count > 0;
 }

@@ -271,12 +271,16 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
             return Problems.For(http, outcome.Refusal!);
         }
 
+        var streams = http.RequestServices.GetRequiredService<Streams>();
         if (durable is not null && outcome.Appended.Count > 0)
         {
-            await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct);
+            // The orchestration is told how far this command wrote the application and read its cycle,
+            // so its next look can take this instance's folds of them (decision 0026).
+            var at = new StreamsAt(outcome.State.Version, streams.KnownVersion(CycleId.Parse(outcome.State.CycleId).Value.StreamId));
+            await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct, at);
         }
 
-        return Results.Ok(View(outcome.State, http.User, await PolicyOfAsync(http.RequestServices.GetRequiredService<Streams>(), outcome.State, ct)));
+        return Results.Ok(View(outcome.State, http.User, await PolicyOfAsync(streams, outcome.State, ct)));
     }
 
     /// <summary>

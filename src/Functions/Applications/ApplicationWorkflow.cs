@@ -14,8 +14,35 @@ using QualityAward.Functions.Workflow;
 
 namespace QualityAward.Functions.Applications;
 
-/// <summary>What an application's orchestration is started with.</summary>
-public sealed record ApplicationWork(string ApplicationId, string CycleId, int Version = ApplicationOrchestration.Version);
+/// <summary>
+/// What an application's orchestration is started with, and each generation continues with:
+/// <see cref="At"/> is how far the application and its cycle were written when it was started or
+/// woken by a change (decision 0026), for the generation's read; none after a timer or a clock move.
+/// </summary>
+public sealed record ApplicationWork(string ApplicationId, string CycleId, int Version = ApplicationOrchestration.Version, StreamsAt? At = null);
+
+/// <summary>
+/// The input of <see cref="ApplicationSteps.ReadStanding"/>: the application, and how far its streams
+/// were written when the orchestration was woken. Read from a bare string too (the application id
+/// alone, as generations scheduled before <see cref="At"/> sent it).
+/// </summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(StandingQueryConverter))]
+public sealed record StandingQuery(string ApplicationId, StreamsAt? At = null);
+
+public sealed class StandingQueryConverter : System.Text.Json.Serialization.JsonConverter<StandingQuery>
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    public override StandingQuery? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        reader.TokenType == System.Text.Json.JsonTokenType.String
+            ? new StandingQuery(reader.GetString()!)
+            : System.Text.Json.JsonSerializer.Deserialize<Shape>(ref reader, Web) is { ApplicationId: { } id } shape ? new StandingQuery(id, shape.At) : null;
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, StandingQuery value, System.Text.Json.JsonSerializerOptions options) =>
+        System.Text.Json.JsonSerializer.Serialize(writer, new Shape(value.ApplicationId, value.At), Web);
+
+    private sealed record Shape(string? ApplicationId, StreamsAt? At);
+}
 
 /// <summary>How an application's orchestration ended: where the application ended, and a step the system could not take on the way out.</summary>
 public sealed record ApplicationEnd(string ApplicationId, string Code, StepRefusal? Refused);
@@ -68,7 +95,7 @@ public sealed class ApplicationOrchestration : TaskOrchestrator<ApplicationWork,
     {
         var waits = new Waits(context);
         var now = await waits.NowAsync(work.CycleId);
-        var standing = await context.CallActivityAsync<ApplicationStanding>(ApplicationSteps.ReadStanding, work.ApplicationId, Orchestrations.Retried);
+        var standing = await context.CallActivityAsync<ApplicationStanding>(ApplicationSteps.ReadStanding, new StandingQuery(work.ApplicationId, work.At), Orchestrations.Retried);
 
         if (standing.Ended)
         {
@@ -83,7 +110,7 @@ public sealed class ApplicationOrchestration : TaskOrchestrator<ApplicationWork,
             var taken = await context.CallActivityAsync<OwedStepOutcome>(ApplicationSteps.TakeOwedStep, work.ApplicationId, Orchestrations.Retried);
             if (taken.Moved)
             {
-                return Again(context, work);
+                return Again(context, work, null);
             }
 
             if (taken.Refused is { } refused)
@@ -91,20 +118,24 @@ public sealed class ApplicationOrchestration : TaskOrchestrator<ApplicationWork,
                 // Refused: the status says why, for the worklist, until something changes.
                 waits.Show(standing.Status with { Problem = refused.Code, ProblemZh = refused.Zh });
                 await waits.WaitAsync(now, null);
-                return Again(context, work);
+                return Again(context, work, waits.LastWake);
             }
         }
 
         // Waiting for a person (or for time): until its stage's expected end, then overdue.
         waits.Show(standing.Status);
         await waits.WaitAsync(now, standing.Overdue ? null : standing.DueAt);
-        return Again(context, work);
+        return Again(context, work, waits.LastWake);
     }
 
-    /// <summary>Wait over: a new generation reads the record afresh (its history stays short).</summary>
-    private static ApplicationEnd Again(TaskOrchestrationContext context, ApplicationWork work)
+    /// <summary>
+    /// Wait over: a new generation reads the record afresh (its history stays short), told how far
+    /// the change that woke it had written the streams; after a step of its own, a timer or a clock
+    /// move it is told nothing and reads them from storage.
+    /// </summary>
+    private static ApplicationEnd Again(TaskOrchestrationContext context, ApplicationWork work, Wake? woke)
     {
-        context.ContinueAsNew(work);
+        context.ContinueAsNew(work with { At = woke?.At });
         return null!;
     }
 }
@@ -117,9 +148,9 @@ public sealed partial class ApplicationSteps(Standings standings, FollowUps foll
     public const string LeaveProposedWinners = "LeaveProposedWinners";
 
     [Function(ReadStanding)]
-    public async Task<ApplicationStanding> ReadAsync([ActivityTrigger] string applicationId)
+    public async Task<ApplicationStanding> ReadAsync([ActivityTrigger] StandingQuery query)
     {
-        var (_, record, standing) = await standings.OfAsync(applicationId, CancellationToken.None);
+        var (_, record, standing) = await standings.OfAsync(query.ApplicationId, CancellationToken.None, query.At);
         return Standings.Summary(standing, record is null ? null : FollowUps.Owed(standing));
     }
 
@@ -168,17 +199,21 @@ public sealed record CycleRecord(
 public sealed class Standings(Streams streams, ReadModels readModels, Review.ReviewCommands review, CalendarProvider calendars, TimeProvider clock)
 {
     /// <summary>The application, its cycle's record (null when the application does not exist) and where it stands.</summary>
-    public async Task<(ApplicationState App, CycleRecord? Record, Standing Standing)> OfAsync(string applicationId, CancellationToken ct)
+    /// <param name="at">
+    /// How far the application and its cycle were written when the caller was told to look (decision
+    /// 0026): this instance's last fold of either serves if it is that far, else storage is read.
+    /// </param>
+    public async Task<(ApplicationState App, CycleRecord? Record, Standing Standing)> OfAsync(string applicationId, CancellationToken ct, StreamsAt? at = null)
     {
         var app = ApplicationId.Parse(applicationId) is { IsOk: true } id
-            ? await streams.LoadAsync(StreamKinds.Application, id.Value.StreamId, ct)
+            ? await streams.LoadAtLeastAsync(StreamKinds.Application, id.Value.StreamId, at?.Application, ct)
             : ApplicationState.Initial;
         if (!app.Exists)
         {
             return (app, null, Progress.Of(new ProgressInput(app, CycleState.Initial, ReviewState.Initial, new Dictionary<string, NoticeState>(), new Dictionary<string, ApplicationState>(), clock.GetUtcNow(), WorkingDayCalendar.MainlandChina)));
         }
 
-        var cycle = await streams.LoadAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, ct);
+        var cycle = await streams.LoadAtLeastAsync(StreamKinds.Cycle, CycleId.Parse(app.CycleId).Value.StreamId, at?.Cycle, ct);
 
         // The announcement waits for every proposed winner: those are the others its standing reads.
         var others = new Dictionary<string, ApplicationState>(StringComparer.Ordinal) { [app.ApplicationId] = app };
@@ -187,7 +222,8 @@ public sealed class Standings(Streams streams, ReadModels readModels, Review.Rev
             others[w.ApplicationId] = await streams.LoadAsync(StreamKinds.Application, ApplicationId.Parse(w.ApplicationId).Value.StreamId, ct);
         }
 
-        var record = await RecordAsync(cycle, others, ct);
+        // The review only where the standing reads it (a panel stage): elsewhere it would not change it.
+        var record = await RecordAsync(cycle, others, ct, withReview: Progress.ReadsReview(app, cycle));
         return (app, record, record.StandingOf(app));
     }
 
@@ -217,7 +253,7 @@ public sealed class Standings(Streams streams, ReadModels readModels, Review.Rev
         return await RecordAsync(cycle, apps, ct);
     }
 
-    private async Task<CycleRecord> RecordAsync(CycleState cycle, IReadOnlyDictionary<string, ApplicationState> apps, CancellationToken ct)
+    private async Task<CycleRecord> RecordAsync(CycleState cycle, IReadOnlyDictionary<string, ApplicationState> apps, CancellationToken ct, bool withReview = true)
     {
         var notices = new Dictionary<string, NoticeState>(StringComparer.Ordinal);
         foreach (var noticeId in cycle.Notices.Keys)
@@ -225,7 +261,7 @@ public sealed class Standings(Streams streams, ReadModels readModels, Review.Rev
             notices[noticeId] = await streams.LoadAsync(StreamKinds.Notice, NoticeId.Parse(noticeId).Value.StreamId, ct);
         }
 
-        return new CycleRecord(cycle, await review.LoadAsync(cycle.CycleId, ct), notices, apps, clock.Now(cycle), await calendars.CurrentAsync(ct));
+        return new CycleRecord(cycle, withReview ? await review.LoadAsync(cycle.CycleId, ct) : ReviewState.Initial, notices, apps, clock.Now(cycle), await calendars.CurrentAsync(ct));
     }
 
     /// <summary>The standing as the orchestration shows it: who holds the next step is the first that moves it on.</summary>
@@ -245,7 +281,8 @@ public static partial class ApplicationWorkflow
     /// none running (at submission; or a catch-up for an application submitted before there were
     /// any, or whose orchestration ended or failed and which has come back). A draft has none.
     /// </summary>
-    public static async Task ChangedAsync(DurableTaskClient durable, ApplicationState app, string what, ILogger logger, CancellationToken ct)
+    /// <param name="at">How far the application and its cycle were written as the caller saw them (decision 0026), if it knows.</param>
+    public static async Task ChangedAsync(DurableTaskClient durable, ApplicationState app, string what, ILogger logger, CancellationToken ct, StreamsAt? at = null)
     {
         if (!app.Exists || app.Status == ApplicationStatus.Draft)
         {
@@ -258,7 +295,7 @@ public static partial class ApplicationWorkflow
             var instance = await durable.GetInstanceAsync(instanceId, ct);
             if (instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending or OrchestrationRuntimeStatus.Suspended })
             {
-                await Orchestrations.SignalAsync(durable, instanceId, what, logger, ct);
+                await Orchestrations.SignalAsync(durable, instanceId, new Wake(what, at), logger, ct);
                 return;
             }
 
@@ -267,7 +304,7 @@ public static partial class ApplicationWorkflow
                 return; // it ended, and its orchestration with it
             }
 
-            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(ApplicationOrchestration), new ApplicationWork(app.ApplicationId, app.CycleId), new StartOrchestrationOptions(instanceId), ct);
+            await durable.ScheduleNewOrchestrationInstanceAsync(nameof(ApplicationOrchestration), new ApplicationWork(app.ApplicationId, app.CycleId, At: at), new StartOrchestrationOptions(instanceId), ct);
             LogStarted(logger, app.ApplicationId, what);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)

@@ -128,10 +128,9 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
     /// </summary>
     public async Task<ApplicantHistory> HistoryAsync(AwardPolicy policy, string? applicantKey, CancellationToken ct)
     {
-        var cycles = await CityCyclesAsync(policy, ct);
         if (string.IsNullOrWhiteSpace(applicantKey) || HolderKey.Parse(applicantKey) is not { IsOk: true } key)
         {
-            return ApplicantHistory.Empty with { CityCycles = cycles };
+            return ApplicantHistory.Empty;
         }
 
         var holder = await loader.LoadAsync(HolderStreams.Holder, key.Value.StreamId, ct);
@@ -144,7 +143,9 @@ public sealed class AwardRegister(StorageClients storage, ReadModels readModels,
             }
         }
 
-        return ApplicantRecord.History(policy, holder, applications, cycles);
+        // The city's editions only where an award or a ban is counted in them (one query fewer for most applicants).
+        var history = ApplicantRecord.History(policy, holder, applications, []);
+        return history.CountsEditions ? ApplicantRecord.History(policy, holder, applications, await CityCyclesAsync(policy, ct)) : history;
     }
 
     /// <summary>An application and its cycle's policy, from their streams; null if either is missing.</summary>

@@ -1,4 +1,6 @@
 using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 
@@ -83,11 +85,16 @@ public static partial class Orchestrations
     /// changed from the record, so one that is lost (the instance finished, a failure here) changes
     /// nothing but timing — it also looks again at least every <see cref="LongestNap"/>.
     /// </summary>
-    public static async Task SignalAsync(DurableTaskClient durable, string instanceId, string what, ILogger logger, CancellationToken ct)
+    public static Task SignalAsync(DurableTaskClient durable, string instanceId, string what, ILogger logger, CancellationToken ct) =>
+        SignalAsync(durable, instanceId, new Wake(what), logger, ct);
+
+    /// <summary>Wake an orchestration, saying how far the streams it reads were written when it was woken (decision 0026).</summary>
+    public static async Task SignalAsync(DurableTaskClient durable, string instanceId, Wake wake, ILogger logger, CancellationToken ct)
     {
+        var what = wake.What;
         try
         {
-            await durable.RaiseEventAsync(instanceId, Changed, what, ct);
+            await durable.RaiseEventAsync(instanceId, Changed, wake, ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -176,12 +183,48 @@ public sealed class Waits(TaskOrchestrationContext context)
         context.SetCustomStatus(Status with { Seen = Seen });
         using var stop = new CancellationTokenSource();
         var timer = context.CreateTimer(context.CurrentUtcDateTime.Add(nap), stop.Token);
-        var changed = context.WaitForExternalEvent<string?>(Orchestrations.Changed, stop.Token);
+        var changed = context.WaitForExternalEvent<Wake?>(Orchestrations.Changed, stop.Token);
         var moved = context.WaitForExternalEvent<string?>(Orchestrations.ClockMoved, stop.Token);
         var woke = await Task.WhenAny(timer, changed, moved);
         stop.Cancel();
+        LastWake = woke == changed ? changed.Result ?? new Wake("changed") : null;
         return woke == changed;
     }
+
+    /// <summary>The change that ended the last wait, if a change did (not a timer or a clock move).</summary>
+    public Wake? LastWake { get; private set; }
+}
+
+/// <summary>
+/// What a <see cref="Orchestrations.Changed"/> signal says: what happened and, when the sender knows,
+/// how far the streams the orchestration reads were written then (<see cref="At"/>; decision 0026).
+/// A hint, not state: the orchestration still reads the record, but may take this instance's last
+/// fold of a stream when it is at that version or later instead of asking storage again. A signal
+/// sent as a bare string (every sender before the hint, and any that knows no versions) is a wake
+/// without one.
+/// </summary>
+[JsonConverter(typeof(WakeConverter))]
+public sealed record Wake(string What, StreamsAt? At = null);
+
+/// <summary>The versions an application's stream and its cycle's stream were at (as many events as each held).</summary>
+public sealed record StreamsAt(int Application, int Cycle);
+
+/// <summary>Reads a <see cref="Wake"/> from its object or from a bare string (the wake-ups sent before <see cref="Wake.At"/>).</summary>
+public sealed class WakeConverter : JsonConverter<Wake>
+{
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
+    public override Wake? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
+    {
+        JsonTokenType.String => new Wake(reader.GetString() ?? "changed"),
+        JsonTokenType.Null => null,
+        _ => JsonSerializer.Deserialize<Shape>(ref reader, Web) is { } shape ? new Wake(shape.What ?? "changed", shape.At) : null,
+    };
+
+    public override void Write(Utf8JsonWriter writer, Wake value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, new Shape(value.What, value.At), Web);
+
+    private sealed record Shape(string? What, StreamsAt? At);
 }
 
 /// <summary>The app's clock as an orchestration reads it: the time, and how many times it has been moved by hand.</summary>

@@ -62,6 +62,18 @@ public sealed partial class Streams(EventStore store, StateLoader loader, Projec
     public TState? Known<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId)
         where TEvent : IDomainEvent => loader.Known(kind, streamId);
 
+    /// <summary>
+    /// The stream's state as this instance last folded it, if that fold is at <paramref name="version"/>
+    /// or later; else read from storage. For a reader told by whoever woke it that the stream was at
+    /// that version then (decision 0026): the state it gets is as fresh as a read at that moment.
+    /// </summary>
+    public async Task<TState> LoadAtLeastAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, int? version, CancellationToken ct)
+        where TEvent : IDomainEvent =>
+        version is { } v && loader.KnownAt(kind, streamId, v) is { } known ? known : await loader.LoadAsync(kind, streamId, ct);
+
+    /// <summary>How far this instance has folded the stream (0 when it has not).</summary>
+    public int KnownVersion(string streamId) => loader.KnownVersion(streamId);
+
     /// <summary>The stream's events and its state, for a check before a command that then runs on the same read.</summary>
     public async Task<StreamRead<TState>> ReadAsync<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, CancellationToken ct)
         where TEvent : IDomainEvent
@@ -169,6 +181,13 @@ public sealed class StateLoader(EventStore store)
     public TState? Known<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId)
         where TEvent : IDomainEvent =>
         _folded.TryGetValue(streamId, out var cached) && cached.State is TState s ? s : default;
+
+    /// <summary>The last fold of the stream in this instance, if it is at <paramref name="version"/> or later.</summary>
+    public TState? KnownAt<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, int version)
+        where TEvent : IDomainEvent =>
+        _folded.TryGetValue(streamId, out var cached) && cached.Version >= version && cached.State is TState s ? s : default;
+
+    public int KnownVersion(string streamId) => _folded.TryGetValue(streamId, out var cached) ? cached.Version : 0;
 
     public TState Fold<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, IReadOnlyList<StoredEvent> events)
         where TEvent : IDomainEvent

@@ -93,6 +93,7 @@ public sealed class ProcessModelTests(ITestOutputHelper output)
 
         // The model reached the process's ends and tried every kind of disturbance.
         Assert.True(total.Outcomes.GetValueOrDefault(nameof(ApplicationStatus.Awarded)) > 0, "no sequence reached an award");
+        Assert.True(total.StandingsWithoutReview > 0, "no standing was checked without the review");
         foreach (var command in new[] { "AddPanelMember", "ReplacePanelMember", "AppointTeamLeader", "ReassignPanel", "DeclareConflict", "ProposeRecusal", "WithdrawCycleDecision", "ReportAdverseRecord", "Withdraw", "RequestRescore", "refused-score", "wrong-role", "FileObjection" })
         {
             Assert.True(total.Commands.GetValueOrDefault(command) > 0, $"the model never gave {command}");
@@ -101,6 +102,7 @@ public sealed class ProcessModelTests(ITestOutputHelper output)
 
     private static void Merge(ModelStats total, ModelStats s)
     {
+        total.StandingsWithoutReview += s.StandingsWithoutReview;
         total.Sequences += s.Sequences;
         total.Steps += s.Steps;
         total.StepsVerified += s.StepsVerified;
@@ -207,6 +209,18 @@ public sealed class ProcessModelTests(ITestOutputHelper output)
             }
 
             w.Verified[id] = seen;
+
+            // Where the standing does not read the review, a caller may leave it out (the application's orchestration does).
+            if (!Progress.ReadsReview(w.Apps[id], w.Cycle))
+            {
+                var without = Progress.Of(new ProgressInput(w.Apps[id], w.Cycle, ReviewState.Initial, w.Notices, w.Apps, w.Now, World.Calendar));
+                w.Check(
+                    (without.Ended, without.WaitsFor, without.Zh, without.DueAt, without.Overdue, without.Since) == (standing.Ended, standing.WaitsFor, standing.Zh, standing.DueAt, standing.Overdue, standing.Since)
+                    && without.Steps.SequenceEqual(standing.Steps),
+                    $"{id} at {standing.Stage} ({standing.WaitsFor}) stands otherwise without the review ({without.WaitsFor}), but Progress.ReadsReview says it does not read it");
+                stats.StandingsWithoutReview++;
+            }
+
             if (standing.Ended)
             {
                 w.Check(w.Apps[id].Status is not (ApplicationStatus.InProcess or ApplicationStatus.Draft), $"{id} is called ended at {standing.Stage} ({standing.WaitsFor})");

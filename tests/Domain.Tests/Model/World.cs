@@ -428,6 +428,8 @@ public sealed class ModelStats
 
     public int StandingsChecked { get; set; }
 
+    public int StandingsWithoutReview { get; set; }
+
     public int StepsVerified { get; set; }
 
     public int OnlyCorrectionsOrEndings { get; set; }

@@ -21,7 +21,7 @@ public sealed class ApplicationOrchestrationTests
     private readonly Mock<TaskOrchestrationContext> _context = new();
     private readonly List<WaitingFor> _shown = [];
     private readonly List<DateTime> _timers = [];
-    private readonly TaskCompletionSource<string?> _changed = new();
+    private readonly TaskCompletionSource<Wake?> _changed = new();
     private readonly TaskCompletionSource _timer = new();
 
     public ApplicationOrchestrationTests()
@@ -31,7 +31,7 @@ public sealed class ApplicationOrchestrationTests
         _context.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
             .Callback<DateTime, CancellationToken>((at, _) => _timers.Add(at))
             .Returns(() => _timer.Task);
-        _context.Setup(c => c.WaitForExternalEvent<string?>(Orchestrations.Changed, It.IsAny<CancellationToken>())).Returns(() => _changed.Task);
+        _context.Setup(c => c.WaitForExternalEvent<Wake?>(Orchestrations.Changed, It.IsAny<CancellationToken>())).Returns(() => _changed.Task);
         _context.Setup(c => c.WaitForExternalEvent<string?>(Orchestrations.ClockMoved, It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<string?>().Task);
         Clock(Now);
     }
@@ -41,7 +41,7 @@ public sealed class ApplicationOrchestrationTests
             .ReturnsAsync(new ClockReading(now, epoch));
 
     private void Standing(ApplicationStanding standing) =>
-        _context.Setup(c => c.CallActivityAsync<ApplicationStanding>(It.Is<TaskName>(n => n.Name == ApplicationSteps.ReadStanding), Work.ApplicationId, It.IsAny<TaskOptions?>()))
+        _context.Setup(c => c.CallActivityAsync<ApplicationStanding>(It.Is<TaskName>(n => n.Name == ApplicationSteps.ReadStanding), It.Is<object?>(q => q is StandingQuery && ((StandingQuery)q).ApplicationId == Work.ApplicationId), It.IsAny<TaskOptions?>()))
             .ReturnsAsync(standing);
 
     private static ApplicationStanding Waiting(DateTimeOffset? dueAt, bool overdue = false, string? owed = null) => new(
@@ -58,7 +58,7 @@ public sealed class ApplicationOrchestrationTests
     {
         var due = Now.AddHours(14);
         Standing(Waiting(due));
-        _changed.SetResult("cycle-decision");
+        _changed.SetResult(new Wake("cycle-decision"));
 
         await RunAsync();
 
@@ -118,7 +118,7 @@ public sealed class ApplicationOrchestrationTests
         Standing(Waiting(null, owed: "PassNotice"));
         _context.Setup(c => c.CallActivityAsync<OwedStepOutcome>(It.Is<TaskName>(n => n.Name == ApplicationSteps.TakeOwedStep), Work.ApplicationId, It.IsAny<TaskOptions?>()))
             .ReturnsAsync(new OwedStepOutcome(false, new StepRefusal(Work.ApplicationId, "application.adverse-record-open", "有部门反馈了不良记录，须先作出处理决定。", "An adverse record is open.")));
-        _changed.SetResult("AdverseRecordDismissed");
+        _changed.SetResult(new Wake("AdverseRecordDismissed"));
 
         await RunAsync();
 
@@ -140,5 +140,66 @@ public sealed class ApplicationOrchestrationTests
         Assert.Empty(_timers);
         Assert.Null(_shown.Last().Problem);
         VerifyContinuedAsNew(Times.Once());
+    }
+
+    [Fact]
+    public async Task WokenByACommandThatSaysHowFarItWrote_TheNextGenerationIsToldAndPassesItToItsRead()
+    {
+        var at = new StreamsAt(Application: 7, Cycle: 12);
+        var queried = new List<StandingQuery>();
+        _context.Setup(c => c.CallActivityAsync<ApplicationStanding>(It.Is<TaskName>(n => n.Name == ApplicationSteps.ReadStanding), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Callback<TaskName, object?, TaskOptions?>((_, input, _) => queried.Add((StandingQuery)input!))
+            .ReturnsAsync(Waiting(Now.AddDays(3)));
+        _changed.SetResult(new Wake("Recommend", at));
+
+        await new ApplicationOrchestration().RunAsync(_context.Object, Work with { At = new StreamsAt(5, 12) });
+
+        // This generation read with what it was started with; the next one is told what woke it.
+        Assert.Equal(new StandingQuery(Work.ApplicationId, new StreamsAt(5, 12)), Assert.Single(queried));
+        var next = Work with { At = at };
+        _context.Verify(c => c.ContinueAsNew(It.Is<object?>(w => Equals(w, next)), It.IsAny<bool>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task WokenByItsTimer_TheNextGenerationIsToldNothing_AndReadsStorage()
+    {
+        Standing(Waiting(Now.AddHours(1)));
+        _timer.SetResult();
+
+        await new ApplicationOrchestration().RunAsync(_context.Object, Work with { At = new StreamsAt(5, 12) });
+
+        _context.Verify(c => c.ContinueAsNew(It.Is<object?>(w => Equals(w, Work)), It.IsAny<bool>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task AfterTakingAStepOfItsOwn_TheNextGenerationReadsStorage_NotTheWakeItWasStartedWith()
+    {
+        Standing(Waiting(null, owed: "ApplyCandidacy"));
+        _context.Setup(c => c.CallActivityAsync<OwedStepOutcome>(It.Is<TaskName>(n => n.Name == ApplicationSteps.TakeOwedStep), Work.ApplicationId, It.IsAny<TaskOptions?>()))
+            .ReturnsAsync(new OwedStepOutcome(true, null));
+
+        await new ApplicationOrchestration().RunAsync(_context.Object, Work with { At = new StreamsAt(5, 12) });
+
+        _context.Verify(c => c.ContinueAsNew(It.Is<object?>(w => Equals(w, Work)), It.IsAny<bool>()), Times.Once());
+    }
+
+    [Theory]
+    [InlineData("\"Submit\"", "Submit", null, null)]
+    [InlineData("{\"what\":\"Accept\",\"at\":{\"application\":9,\"cycle\":3}}", "Accept", 9, 3)]
+    [InlineData("{\"what\":\"notice-closed\"}", "notice-closed", null, null)]
+    public void AWake_IsReadFromABareString_AsSentBeforeItCarriedVersions_OrFromItsObject(string json, string what, int? application, int? cycle)
+    {
+        var wake = System.Text.Json.JsonSerializer.Deserialize<Wake>(json)!;
+
+        Assert.Equal((what, application, cycle), (wake.What, wake.At?.Application, wake.At?.Cycle));
+        Assert.Equal(wake, System.Text.Json.JsonSerializer.Deserialize<Wake>(System.Text.Json.JsonSerializer.Serialize(wake)));
+    }
+
+    [Fact]
+    public void AStandingQuery_IsReadFromTheBareApplicationId_AsGenerationsBeforeTheHintScheduledIt()
+    {
+        Assert.Equal(new StandingQuery("app-1"), System.Text.Json.JsonSerializer.Deserialize<StandingQuery>("\"app-1\""));
+        var hinted = new StandingQuery("app-1", new StreamsAt(4, 2));
+        Assert.Equal(hinted, System.Text.Json.JsonSerializer.Deserialize<StandingQuery>(System.Text.Json.JsonSerializer.Serialize(hinted)));
     }
 }

@@ -45,6 +45,7 @@ public sealed class HolderDutyOrchestrationTests
             Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => Shown.Add((WaitingFor)s!));
             Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>())).Returns(Task.CompletedTask);
             Mock.Setup(c => c.WaitForExternalEvent<string?>(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<string?>().Task);
+            Mock.Setup(c => c.WaitForExternalEvent<Wake?>(It.IsAny<string>(), It.IsAny<CancellationToken>())).Returns(new TaskCompletionSource<Wake?>().Task);
             Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedWith.Add(input));
         }
 

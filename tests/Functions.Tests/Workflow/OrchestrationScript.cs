@@ -36,6 +36,12 @@ public sealed class OrchestrationScript
                 Calls.Add($"wait {name}");
                 return _events.TryGetValue(name, out var e) ? e : new TaskCompletionSource<string?>().Task;
             });
+        Context.Setup(c => c.WaitForExternalEvent<Wake?>(It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .Returns((string name, CancellationToken _) =>
+            {
+                Calls.Add($"wait {name}");
+                return _events.TryGetValue(name, out var e) ? e.ContinueWith(t => t.Result is { } what ? new Wake(what) : null, TaskScheduler.Default) : new TaskCompletionSource<Wake?>().Task;
+            });
         Context.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback((object? status) => Statuses.Add((WaitingFor)status!));
         Context.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback((object? input, bool _) =>
         {

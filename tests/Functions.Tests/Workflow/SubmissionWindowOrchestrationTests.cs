@@ -37,8 +37,8 @@ public sealed class SubmissionWindowOrchestrationTests
             Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
                 .Callback<DateTime, CancellationToken>((at, _) => TimerAt = at)
                 .Returns(wins == "timer" ? Task.CompletedTask : new TaskCompletionSource().Task);
-            Mock.Setup(c => c.WaitForExternalEvent<string?>(Orchestrations.Changed, It.IsAny<CancellationToken>()))
-                .Returns(wins == Orchestrations.Changed ? Task.FromResult<string?>("window-extended") : new TaskCompletionSource<string?>().Task);
+            Mock.Setup(c => c.WaitForExternalEvent<Wake?>(Orchestrations.Changed, It.IsAny<CancellationToken>()))
+                .Returns(wins == Orchestrations.Changed ? Task.FromResult<Wake?>(new Wake("window-extended")) : new TaskCompletionSource<Wake?>().Task);
             Mock.Setup(c => c.WaitForExternalEvent<string?>(Orchestrations.ClockMoved, It.IsAny<CancellationToken>()))
                 .Returns(wins == Orchestrations.ClockMoved ? Task.FromResult<string?>("4") : new TaskCompletionSource<string?>().Task);
             Mock.Setup(c => c.ContinueAsNew(It.IsAny<object?>(), It.IsAny<bool>())).Callback<object?, bool>((input, _) => ContinuedWith.Add(input));
