@@ -276,8 +276,7 @@ public sealed class ApplicationFunctions(ApplicationCommands commands, ReadModel
         {
             // The orchestration is told how far this command wrote the application and read its cycle,
             // so its next look can take this instance's folds of them (decision 0026).
-            var at = new StreamsAt(outcome.State.Version, streams.KnownVersion(CycleId.Parse(outcome.State.CycleId).Value.StreamId));
-            await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct, at);
+            await ApplicationWorkflow.ChangedAsync(durable, outcome.State, command.GetType().Name, http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger<ApplicationFunctions>(), ct, ApplicationWorkflow.WrittenAt(streams, outcome.State));
         }
 
         return Results.Ok(View(outcome.State, http.User, await PolicyOfAsync(streams, outcome.State, ct)));

@@ -315,6 +315,13 @@ public static partial class ApplicationWorkflow
         }
     }
 
+    /// <summary>
+    /// How far <paramref name="app"/> (as a command just left it) and its cycle (as this instance
+    /// last folded it, which the command read) were written: the hint a wake-up carries (decision 0026).
+    /// </summary>
+    public static StreamsAt WrittenAt(Streams streams, ApplicationState app) =>
+        new(app.Version, streams.KnownVersion(CycleId.Parse(app.CycleId).Value.StreamId));
+
     /// <summary>Several applications changed at once (a cycle decision applied to each), as they stand now.</summary>
     public static async Task ChangedAsync(DurableTaskClient durable, IEnumerable<ApplicationState> apps, string what, ILogger logger, CancellationToken ct)
     {

@@ -260,8 +260,10 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(http, outcome.Refusal!);
         }
 
-        // The round's orchestration moves the application on once the round is closed.
+        // The round's orchestration moves the application on once the round is closed; the
+        // application's own shows the record decided.
         await ConsultationWorkflow.ChangedAsync(durable, command.ConsultationId, "adverse-record-dismissed", logger, ct);
+        await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "adverse-record-dismissed", logger, ct, ApplicationWorkflow.WrittenAt(streams, outcome.State));
         return Results.Ok(ApplicationFunctions.View(outcome.State, http.User, await ApplicationFunctions.PolicyOfAsync(streams, outcome.State, ct)));
     }
 
@@ -293,8 +295,10 @@ public sealed partial class ConsultationFunctions(
             return Problems.For(http, outcome.Refusal!);
         }
 
-        // The round's orchestration no longer waits for this application.
+        // The round's orchestration no longer waits for this application; the application's own
+        // ends (and takes it off the proposed winners were it on them).
         await ConsultationWorkflow.ChangedAsync(durable, request.ConsultationId!, "adverse-record-upheld", logger, ct);
+        await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "adverse-record-upheld", logger, ct, ApplicationWorkflow.WrittenAt(streams, outcome.State));
         return Results.Ok(ApplicationFunctions.View(outcome.State, http.User, await ApplicationFunctions.PolicyOfAsync(streams, outcome.State, ct)));
     }
 

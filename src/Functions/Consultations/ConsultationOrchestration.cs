@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using QualityAward.Domain;
 using QualityAward.Domain.Applications;
@@ -332,7 +333,7 @@ public sealed partial class ConsultationSteps(
     /// this runs. (A round about an award holder: the holder's own orchestration records them.)
     /// </summary>
     [Function(RecordAnswers)]
-    public async Task<IReadOnlyList<StepRefusal>> RecordAnswersAsync([ActivityTrigger] string consultationId)
+    public async Task<IReadOnlyList<StepRefusal>> RecordAnswersAsync([ActivityTrigger] string consultationId, [DurableClient] DurableTaskClient durable)
     {
         var round = await LoadAsync(consultationId);
         var refused = new List<StepRefusal>();
@@ -346,12 +347,19 @@ public sealed partial class ConsultationSteps(
         {
             foreach (var a in answered.Answers.Where(a => a.Verdict == ConsultationVerdict.AdverseRecord))
             {
-                var refusal = (await applications.RunAsync(
+                var outcome = await applications.RunAsync(
                     a.ApplicationId,
                     new ReportAdverseRecord(consultationId, answered.Department, a.Details!),
                     Actor.System,
                     $"adverse-{consultationId}-{answered.Department}-{a.ApplicationId}",
-                    CancellationToken.None)).Refusal;
+                    CancellationToken.None);
+                var refusal = outcome.Refusal;
+                if (outcome.Appended.Count > 0)
+                {
+                    // The application's orchestration shows it held by the record.
+                    await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "adverse-record", logger, CancellationToken.None, ApplicationWorkflow.WrittenAt(streams, outcome.State));
+                }
+
                 if (refusal?.Code == "application.ended")
                 {
                     // Withdrawn or refused meanwhile: nothing left for the record to hold up.
@@ -375,7 +383,7 @@ public sealed partial class ConsultationSteps(
     /// open record is held for the office. A round about an award holder has nothing to conclude.
     /// </summary>
     [Function(Conclude)]
-    public async Task<ConcludeOutcome> ConcludeAsync([ActivityTrigger] string consultationId)
+    public async Task<ConcludeOutcome> ConcludeAsync([ActivityTrigger] string consultationId, [DurableClient] DurableTaskClient durable)
     {
         var round = await LoadAsync(consultationId);
         var o = round.Opened!;
@@ -402,6 +410,12 @@ public sealed partial class ConsultationSteps(
             }
 
             var outcome = await applications.RunAsync(applicant.ApplicationId, new ConcludeConsultation(), Actor.System, $"conclude-{consultationId}-{applicant.ApplicationId}", CancellationToken.None);
+            if (outcome.Appended.Count > 0)
+            {
+                // Moved on: the application's orchestration shows its next step now, not at its next look.
+                await ApplicationWorkflow.ChangedAsync(durable, outcome.State, "consultation-concluded", logger, CancellationToken.None, ApplicationWorkflow.WrittenAt(streams, outcome.State));
+            }
+
             if (Refused(outcome.Refusal, applicant.ApplicationId, "conclude", consultationId) is { } step)
             {
                 refused.Add(step);

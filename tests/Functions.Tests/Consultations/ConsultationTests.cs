@@ -262,6 +262,38 @@ public sealed partial class ConsultationTests(Azurite azurite) : IClassFixture<A
     }
 
     [Fact]
+    public async Task ARoundConcluded_WakesTheApplicationsOrchestration_WhichShowsItsNextStepWithoutAClockMove()
+    {
+        var id = await AtConsultationAsync("常德壬机械有限公司");
+        await OpenAsync();
+        Assert.Contains("consultation", await OrchestrationCodeAsync(id));
+
+        // Every department answers: the round closes and concludes the application, which moves on.
+        foreach (var department in Addresses.Keys)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync(department, TokenOf(department), Clean(id))).StatusCode);
+        }
+
+        // No clock move, no settling: the conclusion itself wakes the application's orchestration
+        // (before, it showed the consultation until its six-hour nap).
+        var code = string.Empty;
+        for (var waited = TimeSpan.Zero; code != "application.formal-review"; waited += TimeSpan.FromMilliseconds(200))
+        {
+            Assert.True(waited < TimeSpan.FromSeconds(30), $"The application's orchestration still shows {code} after its round concluded.");
+            await Task.Delay(200);
+            code = await OrchestrationCodeAsync(id);
+        }
+
+        Assert.Equal("formalReview", (await ApplicationAsync(id)).Str("stage"));
+    }
+
+    private async Task<string?> OrchestrationCodeAsync(string id)
+    {
+        var view = await (await _app.As(Roles.Office).GetAsync($"/api/applications/{id}/workflow")).ExpectAsync(200);
+        return view.GetProperty("orchestration").TryGetProperty("waitingFor", out var waiting) && waiting.ValueKind == JsonValueKind.Object ? waiting.Str("code") : null;
+    }
+
+    [Fact]
     public async Task AdverseRecordUpheld_DisqualifiesTheApplication_WithTheReasonTheApplicantReads()
     {
         var a = await AtConsultationAsync("常德癸环保有限公司");

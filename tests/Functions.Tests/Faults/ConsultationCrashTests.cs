@@ -87,8 +87,8 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
 
             // The orchestration's steps run again (an activity runs at least once): nothing more happens.
             var steps = ActivatorUtilities.CreateInstance<ConsultationSteps>(second.Services);
-            Assert.Empty(await steps.RecordAnswersAsync(RoundId));
-            Assert.Empty((await steps.ConcludeAsync(RoundId)).Held);
+            Assert.Empty(await steps.RecordAnswersAsync(RoundId, second.Durable));
+            Assert.Empty((await steps.ConcludeAsync(RoundId, second.Durable)).Held);
             Assert.Empty(await steps.OwedMailsAsync(RoundId));
             await second.SettleAsync();
             var again = await EventsAsync(second, applications);
