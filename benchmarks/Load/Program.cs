@@ -22,14 +22,9 @@ using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
 Process? azurite = null, app = null;
 try
 {
-    var (blobPort, queuePort, tablePort, appPort) = (FreePort(), FreePort(), FreePort(), FreePort());
-    azurite = Start(Path.Combine(root, "node_modules", ".bin", "azurite"), root, new Dictionary<string, string>(),
-        "--silent", "--skipApiVersionCheck", "--loose", "--location", Path.Combine(work.FullName, "azurite"),
-        "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}", "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
-        "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}");
-    await WaitForPortAsync(tablePort);
-    var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
+    var appPort = FreePort();
+    (azurite, var blobPort, var queuePort, var tablePort) = await StartAzuriteAsync(root, Path.Combine(work.FullName, "azurite"));
+    var connection = AzuriteConnection(blobPort, queuePort, tablePort);
 
     app = Start(Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost"), AppContext.BaseDirectory, new Dictionary<string, string>
     {

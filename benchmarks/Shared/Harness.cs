@@ -20,6 +20,23 @@ internal static class Harness
         return form;
     }
 
+    /// <summary>Azurite (the repository's npm copy) on free loopback ports, storing under <paramref name="location"/>; answers once its table port listens.</summary>
+    public static async Task<(Process Process, int Blob, int Queue, int Table)> StartAzuriteAsync(string root, string location)
+    {
+        var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
+        var process = Start(Path.Combine(root, "node_modules", ".bin", "azurite"), root, new Dictionary<string, string>(),
+            "--silent", "--skipApiVersionCheck", "--loose", "--location", location,
+            "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
+            "--tableHost", "127.0.0.1", "--tablePort", $"{table}");
+        await WaitForPortAsync(table);
+        return (process, blob, queue, table);
+    }
+
+    /// <summary>The connection string of Azurite's development account at these ports (the real ones, or a proxy's in front of them).</summary>
+    public static string AzuriteConnection(int blob, int queue, int table) =>
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+        $"BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
+
     public static Process Start(string file, string directory, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = directory, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

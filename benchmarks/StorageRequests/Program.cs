@@ -45,18 +45,13 @@ var weihaiRecommender = Bearer("recommender", "count-recommender-huancui", "3710
 var benxiRecommender = Bearer("recommender", "count-recommender-pingshan", "210500:pingshan");
 try
 {
-    var (blobPort, queuePort, tablePort, appPort) = (FreePort(), FreePort(), FreePort(), FreePort());
-    azurite = Start(Path.Combine(root, "node_modules", ".bin", "azurite"), root, new Dictionary<string, string>(),
-        "--silent", "--skipApiVersionCheck", "--loose", "--location", Path.Combine(work.FullName, "azurite"),
-        "--blobHost", "127.0.0.1", "--blobPort", $"{blobPort}", "--queueHost", "127.0.0.1", "--queuePort", $"{queuePort}",
-        "--tableHost", "127.0.0.1", "--tablePort", $"{tablePort}");
-    await WaitForPortAsync(tablePort);
+    var appPort = FreePort();
+    (azurite, var blobPort, var queuePort, var tablePort) = await StartAzuriteAsync(root, Path.Combine(work.FullName, "azurite"));
     var (proxyBlob, proxyQueue, proxyTable) = (FreePort(), FreePort(), FreePort());
     proxy.Add("blob", proxyBlob, blobPort);
     proxy.Add("queue", proxyQueue, queuePort);
     proxy.Add("table", proxyTable, tablePort);
-    var connection = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{proxyBlob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{proxyQueue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{proxyTable}/devstoreaccount1;";
+    var connection = AzuriteConnection(proxyBlob, proxyQueue, proxyTable);
 
     var appStarted = Stopwatch.StartNew();
     app = Start(Path.Combine(AppContext.BaseDirectory, "QualityAward.LocalHost"), AppContext.BaseDirectory, new Dictionary<string, string>

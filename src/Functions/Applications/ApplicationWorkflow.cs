@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using QualityAward.Domain;
@@ -26,20 +28,20 @@ public sealed record ApplicationWork(string ApplicationId, string CycleId, int V
 /// were written when the orchestration was woken. Read from a bare string too (the application id
 /// alone, as generations scheduled before <see cref="At"/> sent it).
 /// </summary>
-[System.Text.Json.Serialization.JsonConverter(typeof(StandingQueryConverter))]
+[JsonConverter(typeof(StandingQueryConverter))]
 public sealed record StandingQuery(string ApplicationId, StreamsAt? At = null);
 
-public sealed class StandingQueryConverter : System.Text.Json.Serialization.JsonConverter<StandingQuery>
+public sealed class StandingQueryConverter : JsonConverter<StandingQuery>
 {
-    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
-    public override StandingQuery? Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
-        reader.TokenType == System.Text.Json.JsonTokenType.String
+    public override StandingQuery? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        reader.TokenType == JsonTokenType.String
             ? new StandingQuery(reader.GetString()!)
-            : System.Text.Json.JsonSerializer.Deserialize<Shape>(ref reader, Web) is { ApplicationId: { } id } shape ? new StandingQuery(id, shape.At) : null;
+            : JsonSerializer.Deserialize<Shape>(ref reader, Web) is { ApplicationId: { } id } shape ? new StandingQuery(id, shape.At) : null;
 
-    public override void Write(System.Text.Json.Utf8JsonWriter writer, StandingQuery value, System.Text.Json.JsonSerializerOptions options) =>
-        System.Text.Json.JsonSerializer.Serialize(writer, new Shape(value.ApplicationId, value.At), Web);
+    public override void Write(Utf8JsonWriter writer, StandingQuery value, JsonSerializerOptions options) =>
+        JsonSerializer.Serialize(writer, new Shape(value.ApplicationId, value.At), Web);
 
     private sealed record Shape(string? ApplicationId, StreamsAt? At);
 }
@@ -198,7 +200,11 @@ public sealed record CycleRecord(
 /// <summary>Reads where applications stand, from the record (the event store) and the app's clock.</summary>
 public sealed class Standings(Streams streams, ReadModels readModels, Review.ReviewCommands review, CalendarProvider calendars, TimeProvider clock)
 {
-    /// <summary>The application, its cycle's record (null when the application does not exist) and where it stands.</summary>
+    /// <summary>
+    /// The application, its cycle's record (null when the application does not exist) and where it
+    /// stands. The record holds the cycle's review only where the standing reads it
+    /// (<see cref="Progress.ReadsReview"/>); elsewhere its review is empty.
+    /// </summary>
     /// <param name="at">
     /// How far the application and its cycle were written when the caller was told to look (decision
     /// 0026): this instance's last fold of either serves if it is that far, else storage is read.

@@ -30,34 +30,24 @@ public static class CycleTime
 
 /// <summary>
 /// A cycle's time for those that know only its id (a notice's command, an orchestration's clock).
-/// A cycle is a rehearsal or not from its opening on, so one read as opened and real is remembered
-/// and not read again for its clock; a rehearsal's is read each time (its office may have moved it).
+/// A cycle is a rehearsal or not from its opening on, so one this instance has folded as opened and
+/// real (<see cref="Streams.Known"/>) is not read again for its clock; a rehearsal's is read each
+/// time (its office may have moved it).
 /// </summary>
 public sealed class CycleClock(TimeProvider clock, ClockEpoch epoch, Streams streams)
 {
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _real = new(StringComparer.Ordinal);
-
     public async Task<DateTimeOffset> NowAsync(string? cycleId, CancellationToken ct) => (await ReadAsync(cycleId, ct)).Now;
 
     /// <summary>Now for <paramref name="scope"/> (a cycle id; anything else runs on real time) and the epoch: the test clock's moves plus the rehearsal's.</summary>
     public async Task<ClockReading> ReadAsync(string? scope, CancellationToken ct)
     {
-        if (scope is null || _real.ContainsKey(scope) || CycleId.Parse(scope) is not { IsOk: true } id)
+        if (scope is null || CycleId.Parse(scope) is not { IsOk: true } id
+            || streams.Known(StreamKinds.Cycle, id.Value.StreamId) is { Exists: true, Rehearsal: false })
         {
             return new(clock.GetUtcNow(), epoch.Current);
         }
 
         var cycle = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
-        if (cycle.Exists && !cycle.Rehearsal)
-        {
-            if (_real.Count > 10_000)
-            {
-                _real.Clear();
-            }
-
-            _real[scope] = 0;
-        }
-
         return new(clock.Now(cycle), epoch.Current + cycle.ClockMoves);
     }
 }
@@ -105,21 +95,28 @@ public sealed partial class RehearsalFunctions(CycleCommands cycles, Streams str
             return Problems.For(http, id.Refusal!);
         }
 
-        var cycle = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
-        var target = await TargetAsync(request!, clock.Now(cycle), ct);
-        if (!target.IsOk)
+        CommandOutcome<CycleState> outcome;
+        DateTimeOffset to;
+        using (streams.Store.ReadOnce())
         {
-            return Problems.For(http, target.Refusal!);
-        }
+            // The target is reckoned from the cycle as the command then decides on it: one read.
+            var cycle = await streams.LoadAsync(StreamKinds.Cycle, id.Value.StreamId, ct);
+            var target = await TargetAsync(request!, clock.Now(cycle), ct);
+            if (!target.IsOk)
+            {
+                return Problems.For(http, target.Refusal!);
+            }
 
-        var outcome = await cycles.RunAsync(cycleId, new MoveRehearsalClock(target.Value), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
-        if (outcome.Refused)
-        {
-            return Problems.For(http, outcome.Refusal!);
+            to = target.Value;
+            outcome = await cycles.RunAsync(cycleId, new MoveRehearsalClock(to), Caller.As(http.User, Roles.Office), http.TraceIdentifier, ct);
+            if (outcome.Refused)
+            {
+                return Problems.For(http, outcome.Refusal!);
+            }
         }
 
         var (told, settled) = await TellAsync(durable, outcome.State, ct);
-        LogMoved(logger, cycleId, target.Value, told, settled);
+        LogMoved(logger, cycleId, to, told, settled);
         return Results.Ok(new RehearsalClockMovedView(clock.Now(outcome.State), (long)outcome.State.ClockOffset.TotalSeconds, settled, told));
     }
 
