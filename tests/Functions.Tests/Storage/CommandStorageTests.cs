@@ -13,7 +13,8 @@ namespace QualityAward.Functions.Tests.Storage;
 /// <summary>
 /// What a command reads and writes (decision 0023): index rows written without a read first and
 /// never replaced by an older version, whichever instance writes; the appended events projected
-/// from the command's own state; one read of each stream per command, read again after a conflict.
+/// from the command's own state; one read of each stream per command, read again after a conflict;
+/// and (decision 0026) a reader told how far a stream was written takes this instance's fold.
 /// </summary>
 public sealed class CommandStorageTests(Azurite azurite) : IClassFixture<Azurite>, IAsyncLifetime
 {
@@ -172,5 +173,29 @@ public sealed class CommandStorageTests(Azurite azurite) : IClassFixture<Azurite
 
         var events = await NewStore().ReadAsync("cycle-unread-2026", CancellationToken.None);
         Assert.Equal(events[0].Hash, events[1].PrevHash);
+    }
+
+    [Fact]
+    public async Task LoadAtLeast_TakesThisInstancesFold_WhenItIsThatFar_AndReadsStorage_WhenItIsBehind()
+    {
+        // Decision 0026: a reader told how far a stream was written (a wake-up's hint).
+        var streams = _app.Services.GetRequiredService<Streams>();
+        const string stream = "cycle-hinted-2026";
+        await NewStore().AppendAsync(stream, 0, [Opened("hinted-2026")], Meta, CancellationToken.None);
+        Assert.False((await streams.LoadAsync(StreamKinds.Cycle, stream, CancellationToken.None)).SubmissionsClosed);
+        Assert.Equal(1, streams.KnownVersion(stream));
+
+        // Another instance closes submissions: this one's fold is now behind storage.
+        await NewStore().AppendAsync(stream, 1, [new SubmissionsClosed(DateTimeOffset.UnixEpoch)], Meta, CancellationToken.None);
+
+        // Told version 1: its fold is that far, so it answers from it (storage is not asked: it would say closed).
+        Assert.False((await streams.LoadAtLeastAsync(StreamKinds.Cycle, stream, 1, CancellationToken.None)).SubmissionsClosed);
+
+        // Told version 2, or nothing: its fold is behind, so it reads storage, and keeps that fold.
+        Assert.True((await streams.LoadAtLeastAsync(StreamKinds.Cycle, stream, 2, CancellationToken.None)).SubmissionsClosed);
+        Assert.Equal(2, streams.KnownVersion(stream));
+        await NewStore().AppendAsync(stream, 2, [new SubmissionWindowExtended(new DateOnly(2026, 5, 8), "测试", DateTimeOffset.UnixEpoch)], Meta, CancellationToken.None);
+        await streams.LoadAtLeastAsync(StreamKinds.Cycle, stream, null, CancellationToken.None);
+        Assert.Equal(3, streams.KnownVersion(stream));
     }
 }
