@@ -392,7 +392,7 @@ public sealed class NoticeFunctions(
         var notice = await LoadAsync(noticeId, ct);
         if (notice is null)
         {
-            return Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return await NoticeMissingPageAsync(ct);
         }
 
         var view = await PublicViewAsync(notice, ct);
@@ -409,7 +409,7 @@ public sealed class NoticeFunctions(
         var notice = await LoadAsync(noticeId, ct);
         if (notice is null || !req.HasFormContentType)
         {
-            return Html.Page("公示不存在", "<h1>公示不存在</h1>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return await NoticeMissingPageAsync(ct);
         }
 
         var (outcome, _, receipt, input) = await FileAsync(noticeId, http, ct);
@@ -435,7 +435,7 @@ public sealed class NoticeFunctions(
         var notice = await LoadAsync(noticeId, ct);
         if (notice is null)
         {
-            return Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
+            return await NoticeMissingPageAsync(ct);
         }
 
         var view = await PublicViewAsync(notice, ct);
@@ -774,6 +774,10 @@ public sealed class NoticeFunctions(
         string.IsNullOrWhiteSpace(s) ? null : int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0;
 
     private static IResult NotFound(HttpContext http) => Problems.For(http, Refusal.NotFound("notice.not-found", "公示不存在。", "No such notice."));
+
+    /// <summary>The page for a notice that does not exist (or a form posted to one), with the way back to the list.</summary>
+    private async Task<IResult> NoticeMissingPageAsync(CancellationToken ct) =>
+        Html.Page("公示不存在", "<h1>公示不存在</h1><p><a href=\"/notices\">返回公示列表</a></p>", StatusCodes.Status404NotFound, await Html.SiteAsync(readModels, ct));
 }
 
 /// <summary>Finds an objection by its receipt code and tells the objector the result, recording that they were told (Changde §40).</summary>
