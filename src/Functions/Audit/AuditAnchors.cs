@@ -169,11 +169,8 @@ public sealed partial class AuditAnchors(StorageClients storage, AuditKey key, T
             prevHash = anchored.Hash;
         }
 
-        var filter = anchored is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey lt {EventRows.PendingPrefix}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(anchored.Version)} and RowKey lt {EventRows.PendingPrefix}");
         var head = anchored;
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        await foreach (var row in EventRows.AfterAsync(table, stream, anchored?.Version ?? 0, ct))
         {
             if (EventRows.Check(key, row, expected, prevHash) is { } problem)
             {

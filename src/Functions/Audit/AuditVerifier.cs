@@ -193,8 +193,7 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
                 if (!after.Select((r, i) => EventRows.Version(r) == anchoredVersion + i + 1).All(ok => ok))
                 {
                     after = [];
-                    var filter = TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(anchoredVersion)} and RowKey lt {EventRows.PendingPrefix}");
-                    await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+                    await foreach (var row in EventRows.AfterAsync(table, stream, anchoredVersion, ct))
                     {
                         after.Add(row);
                     }
@@ -299,10 +298,14 @@ public sealed class AuditVerifier(StorageClients storage, AuditKey key, AuditAnc
 internal static class EventRows
 {
     /// <summary>Pending-projection markers of a stream's partition sort at and after this key; events before it.</summary>
-    public const string PendingPrefix = "~pending-";
+    public const string PendingPrefix = EventStore.PendingPrefix;
 
     /// <summary>Every event row, no pending-projection marker.</summary>
-    public const string Filter = "RowKey lt '~pending-'";
+    public const string Filter = $"RowKey lt '{PendingPrefix}'";
+
+    /// <summary>A stream's event rows after <paramref name="afterVersion"/> (every one after 0), as stored, oldest first: one query.</summary>
+    public static IAsyncEnumerable<TableEntity> AfterAsync(TableClient table, string stream, int afterVersion, CancellationToken ct) =>
+        table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {stream} and RowKey gt {EventStore.Key(afterVersion)} and RowKey lt {PendingPrefix}"), cancellationToken: ct);
 
     /// <summary>The row's version, or null when its key is not one.</summary>
     public static int? Version(TableEntity row) =>

@@ -45,7 +45,8 @@ public sealed record PendingProjection(string StreamId, int FromVersion, int ToV
 public sealed class EventStore(StorageClients storage, EventCatalog catalog, AuditKey chainKey, TimeProvider clock)
 {
     /// <summary>Row keys of events sort below this; pending-projection markers sort above.</summary>
-    private const string PendingPrefix = "~pending-";
+    /// <summary>Pending-projection markers of a stream's partition sort at and after this key; its events before it.</summary>
+    internal const string PendingPrefix = "~pending-";
     private const int ChunkChars = 30_000;
     private const int MaxChunks = 14;
 

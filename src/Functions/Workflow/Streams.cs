@@ -179,8 +179,7 @@ public sealed class StateLoader(EventStore store)
 
     /// <summary>The last fold of the stream in this instance, if any (see <see cref="Streams.Known"/>).</summary>
     public TState? Known<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId)
-        where TEvent : IDomainEvent =>
-        _folded.TryGetValue(streamId, out var cached) && cached.State is TState s ? s : default;
+        where TEvent : IDomainEvent => KnownAt(kind, streamId, 0);
 
     /// <summary>The last fold of the stream in this instance, if it is at <paramref name="version"/> or later.</summary>
     public TState? KnownAt<TState, TEvent>(StreamKind<TState, TEvent> kind, string streamId, int version)

@@ -18,9 +18,7 @@ public sealed class ColdStartTests : IAsyncLifetime
     private readonly (int Blob, int Queue, int Table) _ports = (Azurite.FreePort(), Azurite.FreePort(), Azurite.FreePort());
     private Process? _azurite;
 
-    private string ConnectionString =>
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
-        $"BlobEndpoint=http://127.0.0.1:{_ports.Blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{_ports.Queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{_ports.Table}/devstoreaccount1;";
+    private string ConnectionString => Azurite.ConnectionStringFor(_ports.Blob, _ports.Queue, _ports.Table);
 
     public Task InitializeAsync() => Task.CompletedTask;
 
