@@ -7,13 +7,13 @@ namespace QualityAward.Benchmarks.StorageRequests;
 /// <summary>
 /// Issue 20 item 5's measurement: the published app's start to its first 200 on a real read
 /// (<c>GET /api/cycles</c>, a table query) against an empty ASP.NET Core web app published the same
-/// way (<c>dotnet publish -c Release</c>, framework-dependent) answering <c>GET /</c>. The Functions
-/// host cannot run here, so "the published app" is <c>QualityAward.LocalHost</c> — the same
-/// services and functions, minus the host's own start and its hop to the worker. With
-/// <c>--ready-to-run</c> both are published for this machine's runtime identifier with
-/// <c>PublishReadyToRun</c> (precompiled code, less JIT at start), still framework-dependent.
-/// Each run also records when the app first answered at all (<c>GET /healthz</c>, no storage) and
-/// its CPU time at the first 200, which a busy shared machine inflates less than wall time.
+/// way answering <c>GET /</c>. Both are published as scripts/package.sh publishes the worker:
+/// ReadyToRun for this machine's runtime identifier, framework-dependent (<c>--portable</c>: plain
+/// IL, both). The Functions host cannot run here, so "the published app" is
+/// <c>QualityAward.LocalHost</c> — the same services and functions, minus the host's own start and
+/// its hop to the worker. Each run also records when the app first answered at all
+/// (<c>GET /healthz</c>, no storage) and its CPU time at the first 200, which a busy shared machine
+/// inflates less than wall time.
 /// </summary>
 internal static class ColdStart
 {
@@ -98,7 +98,9 @@ internal static class ColdStart
     private static async Task PublishAsync(string directory, string project, string output, bool readyToRun)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = directory, UseShellExecute = false };
-        var arguments = new List<string> { "publish", project, "-c", "Release", "-o", output, "-v", "quiet", "-nologo", "-clp:ErrorsOnly" };
+        // Built from scratch in a directory of its own (as scripts/package.sh does): ReadyToRun over
+        // intermediate files of an earlier build once made an app that aborted at start.
+        var arguments = new List<string> { "publish", project, "-c", "Release", "--artifacts-path", output + "-build", "-o", output, "-v", "quiet", "-nologo", "-clp:ErrorsOnly" };
         if (readyToRun)
         {
             arguments.AddRange(["-r", System.Runtime.InteropServices.RuntimeInformation.RuntimeIdentifier, "--self-contained", "false", "-p:PublishReadyToRun=true"]);

@@ -17,12 +17,12 @@ using QualityAward.Functions.Hosting;
 //
 //   dotnet run -c Release --project benchmarks/StorageRequests -- [--quick] [--quiet-ms 1000]
 //
-// With --cold-start [--runs 5] [--ready-to-run] it measures issue 20 item 5 instead (see ColdStart).
+// With --cold-start [--runs 5] [--portable] it measures issue 20 item 5 instead (see ColdStart).
 //   dotnet run -c Release --project benchmarks/StorageRequests -- --cold-start
 if (args.Contains("--cold-start"))
 {
     var at = Array.IndexOf(args, "--runs");
-    return await ColdStart.RunAsync(at >= 0 && at + 1 < args.Length ? Math.Clamp(int.Parse(args[at + 1], CultureInfo.InvariantCulture), 1, 20) : 5, args.Contains("--ready-to-run"));
+    return await ColdStart.RunAsync(at >= 0 && at + 1 < args.Length ? Math.Clamp(int.Parse(args[at + 1], CultureInfo.InvariantCulture), 1, 20) : 5, readyToRun: !args.Contains("--portable"));
 }
 
 var quick = args.Contains("--quick");
