@@ -259,31 +259,25 @@ public static class AppServices
 /// meanwhile: a request waits only for the table or container it uses, and only while that one is
 /// still being created (<see cref="StorageClients"/>). Nothing before the server listens waits on storage.
 /// </summary>
-public sealed partial class StorageInitializer(IServiceProvider services, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
+public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
 {
     /// <summary>
-    /// Returns at once: building the storage clients and starting the creations (the SDK's pipeline
-    /// and the first connections, about a fifth of a second of a cold start's CPU) run on another
-    /// thread while the app goes on to listen. A request that needs the clients meanwhile waits for
-    /// them (a singleton is built once), one that needs a table still being created for that table.
+    /// Returns at once, every creation registered (so a request that comes before it is done waits
+    /// for it) and running on the thread pool, the app going on to listen meanwhile.
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var all = needs.ToList();
         var tables = all.SelectMany(n => n.Tables).Distinct().ToList();
         var containers = all.SelectMany(n => n.Containers).Distinct().ToList();
-        _ = Task.Run(() =>
-        {
-            var storage = services.GetRequiredService<StorageClients>();
-            storage.StartCreating(tables, containers);
-            return ReportAsync(storage, tables, containers);
-        }, CancellationToken.None);
+        storage.StartCreating(tables, containers);
+        _ = ReportAsync(tables, containers);
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task ReportAsync(StorageClients storage, List<string> tables, List<string> containers)
+    private async Task ReportAsync(List<string> tables, List<string> containers)
     {
         try
         {

@@ -87,14 +87,17 @@ public sealed class StorageClients
     /// </summary>
     public void StartCreating(IEnumerable<string> tables, IEnumerable<string> containers)
     {
+        // Registered here, run on the thread pool: the SDK's pipeline and the first connections
+        // (the part of each call before its first wait) cost the start's thread some 0.1–0.2 s of
+        // CPU before the app listened.
         foreach (var t in tables)
         {
-            _tablesCreated.GetOrAdd(Name(t), name => CreateTableAsync(name));
+            _tablesCreated.GetOrAdd(Name(t), name => Task.Run(() => CreateTableAsync(name)));
         }
 
         foreach (var c in containers)
         {
-            _containersCreated.GetOrAdd(ContainerName(c), name => CreateContainerAsync(name));
+            _containersCreated.GetOrAdd(ContainerName(c), name => Task.Run(() => CreateContainerAsync(name)));
         }
     }
 
