@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
+using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Hosting;
@@ -64,5 +66,13 @@ public sealed class ColdStartTests : IAsyncLifetime
         }
 
         Assert.Equal(System.Net.HttpStatusCode.OK, ready);
+    }
+
+    [Fact]
+    public async Task Start_LoadsNoDataProtectionKeyRing()
+    {
+        await using var app = await TestApp.StartAsync(ConnectionString);
+
+        Assert.DoesNotContain(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().FullName == AppServices.KeyRingLoader);
     }
 }
