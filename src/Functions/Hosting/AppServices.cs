@@ -297,4 +297,3 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage account {Account}: creating the tables and containers at start-up failed; requests will try again")]
     private static partial void LogNotReady(ILogger logger, string account, Exception ex);
 }
-

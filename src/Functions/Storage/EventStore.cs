@@ -44,7 +44,6 @@ public sealed record PendingProjection(string StreamId, int FromVersion, int ToV
 /// </summary>
 public sealed class EventStore(StorageClients storage, EventCatalog catalog, AuditKey chainKey, TimeProvider clock)
 {
-    /// <summary>Row keys of events sort below this; pending-projection markers sort above.</summary>
     /// <summary>Pending-projection markers of a stream's partition sort at and after this key; its events before it.</summary>
     internal const string PendingPrefix = "~pending-";
     private const int ChunkChars = 30_000;
