@@ -74,25 +74,44 @@ public static class LocalDurable
         // free and bound a moment later can be taken in between (apps started side by side in the
         // tests did), while a socket path with a fresh name cannot.
         var socket = Path.Combine(Path.GetTempPath(), $"qualityaward-durable-{Guid.NewGuid():N}.sock");
-        // The sidecar starts beside the app, not before it listens: a connection waits until it is up.
+        // The orchestration engine is the Functions host's part in Azure, and the worker's first
+        // answer waits on none of it: here it starts when the app first uses its task hub (a client
+        // call connects) or a moment after the app has started, whichever comes first, and a
+        // connection waits until the sidecar listens.
+        var start = new DurableStart();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = SidecarChannel(socket, listening.Task);
+        var channel = SidecarChannel(socket, start, listening.Task);
+        services.AddSingleton(start);
         services.AddSingleton(sp => CreateService(sp));
         services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
-        services.AddHostedService(sp => new DurableSidecar(socket, listening, sp.GetRequiredService<IOrchestrationService>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddHostedService(sp => new DurableSidecar(socket, listening, sp));
         services.AddSingleton<ActivityBindings>();
+        var before = services.Count;
         services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(channel);
             worker.AddTasks(registry => Register(registry, FunctionCatalog.Instance));
         });
+        StartWhenAsked(services, before, start);
         services.AddDurableTaskClient(client =>
         {
             client.UseGrpc(channel);
             client.RegisterDirectly();
         });
+    }
+
+    /// <summary>The worker's hosted service (what <c>AddDurableTaskWorker</c> just added) built and started when <paramref name="start"/> says.</summary>
+    private static void StartWhenAsked(IServiceCollection services, int from, DurableStart start)
+    {
+        for (var i = from; i < services.Count; i++)
+        {
+            if (services[i] is { ServiceType: var type, ImplementationFactory: { } factory } && type == typeof(IHostedService))
+            {
+                services[i] = ServiceDescriptor.Singleton<IHostedService>(sp => new StartedWhenAsked(() => (IHostedService)factory(sp), start));
+            }
+        }
     }
 
     /// <summary>Every orchestrator and activity function, under its function name, as the extension indexes them.</summary>
@@ -200,8 +219,11 @@ public static class LocalDurable
         return config;
     }
 
-    /// <summary>A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used), connecting once <paramref name="listening"/> is done.</summary>
-    private static GrpcChannel SidecarChannel(string socket, Task listening) =>
+    /// <summary>
+    /// A gRPC channel to the sidecar's Unix domain socket (the authority in the address is not used):
+    /// a connection asks for the engine's start and waits until the sidecar listens.
+    /// </summary>
+    private static GrpcChannel SidecarChannel(string socket, DurableStart start, Task listening) =>
         GrpcChannel.ForAddress("http://durable-sidecar", new GrpcChannelOptions
         {
             ServiceConfig = new ServiceConfig { MethodConfigs = { ReadsRetried } },
@@ -209,6 +231,7 @@ public static class LocalDurable
             {
                 ConnectCallback = async (_, ct) =>
                 {
+                    start.Now();
                     await listening.WaitAsync(ct);
                     var connection = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
                     try
@@ -273,27 +296,115 @@ public sealed class FunctionActivity<TInput, TOutput>(IServiceProvider services,
 }
 
 /// <summary>
+/// When the local orchestration engine (the sidecar and the SDK's worker) starts: on the app's first
+/// call to its task hub, or <see cref="AfterStart"/> after the app has started — the first answers
+/// of a cold start do not share the machine with it.
+/// </summary>
+public sealed class DurableStart
+{
+    /// <summary>How long after the app has started the engine starts unasked (timers, orchestrations left running by the last run).</summary>
+    public static readonly TimeSpan AfterStart = TimeSpan.FromSeconds(1);
+
+    private readonly TaskCompletionSource _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Task Asked => _asked.Task;
+
+    public void Now() => _asked.TrySetResult();
+}
+
+/// <summary>A hosted service built and started when the local engine starts (<see cref="DurableStart"/>); stopped only if it was started.</summary>
+public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart start) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task<IHostedService?> _started = Task.FromResult<IHostedService?>(null);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        _started = Task.Run(async () =>
+        {
+            await start.Asked.WaitAsync(_stopping.Token);
+            var service = create();
+            await service.StartAsync(CancellationToken.None);
+            return (IHostedService?)service;
+        }, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        IHostedService? service;
+        try
+        {
+            service = await _started;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // never asked to start
+        }
+
+        if (service is not null)
+        {
+            await service.StopAsync(cancellationToken);
+        }
+    }
+}
+
+/// <summary>
 /// The gRPC sidecar the SDK's worker and client talk to: a Kestrel host of its own (HTTP/2 on a
 /// Unix domain socket) serving <see cref="TaskHubGrpcServer"/> over the orchestration service.
-/// It starts in the background, so the app listens without waiting for it (nor, with the Azure
-/// Storage backend, for the task hub's storage); the channel connects once it listens
-/// (<paramref name="listening"/>).
+/// It starts in the background when <see cref="DurableStart"/> says (the app's first call to the task
+/// hub, else a moment after the app has started), so the app listens and answers without waiting
+/// for it (nor, with the Azure Storage backend, for the task hub's storage); the channel connects
+/// once it listens (<paramref name="listening"/>).
 /// </summary>
-public sealed class DurableSidecar(string socket, TaskCompletionSource listening, IOrchestrationService service, ILoggerFactory loggers) : IHostedService, IAsyncDisposable
+public sealed class DurableSidecar(string socket, TaskCompletionSource listening, IServiceProvider services) : IHostedService, IAsyncDisposable
 {
+    private readonly CancellationTokenSource _stopping = new();
     private IHost? _host;
     private Task _starting = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _starting = Task.Run(StartHostAsync, CancellationToken.None);
+        var start = services.GetRequiredService<DurableStart>();
+        services.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => _ = StartUnaskedAsync(start));
+        _starting = Task.Run(async () =>
+        {
+            try
+            {
+                await start.Asked.WaitAsync(_stopping.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped before it was needed: nothing to start.
+                listening.TrySetCanceled();
+                return;
+            }
+
+            await StartHostAsync();
+        }, CancellationToken.None);
         return Task.CompletedTask;
+    }
+
+    private async Task StartUnaskedAsync(DurableStart start)
+    {
+        try
+        {
+            await Task.Delay(DurableStart.AfterStart, _stopping.Token);
+            start.Now();
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
     }
 
     private async Task StartHostAsync()
     {
         try
         {
+            var service = services.GetRequiredService<IOrchestrationService>();
+            var loggers = services.GetRequiredService<ILoggerFactory>();
             await service.CreateIfNotExistsAsync();
             // A bare host: no settings files, environment or command line of its own (the default
             // builder's appsettings watcher enumerated every folder under the working directory,
@@ -344,6 +455,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await _stopping.CancelAsync();
         await _starting;
         if (_host is not null)
         {
@@ -353,6 +465,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
 
     public async ValueTask DisposeAsync()
     {
+        await _stopping.CancelAsync();
         await _starting;
         if (_host is not null)
         {

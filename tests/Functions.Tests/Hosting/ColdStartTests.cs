@@ -75,4 +75,46 @@ public sealed class ColdStartTests : IAsyncLifetime
 
         Assert.DoesNotContain(app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>(), s => s.GetType().FullName == AppServices.KeyRingLoader);
     }
+
+    [Fact]
+    public async Task Start_LeavesTheOrchestrationEngineUntilTheAppHasStarted_ThenStartsItUnasked()
+    {
+        var atStart = new EngineAtStart();
+        await using var app = await TestApp.StartAsync(ConnectionString, configure: b => b.Services.AddHostedService(sp => atStart.Watching(sp.GetRequiredService<QualityAward.LocalHost.DurableStart>())));
+
+        // Every hosted service had started (Kestrel listening) and the engine had not been asked for.
+        Assert.False(atStart.AskedWhenAllHadStarted);
+        // Nothing calls the task hub here: it starts unasked a moment later (timers, orchestrations left running).
+        await app.Services.GetRequiredService<QualityAward.LocalHost.DurableStart>().Asked.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Records, once every hosted service has started, whether the local orchestration engine had been asked to start.</summary>
+    private sealed class EngineAtStart : Microsoft.Extensions.Hosting.IHostedLifecycleService
+    {
+        private QualityAward.LocalHost.DurableStart? _engine;
+
+        public bool? AskedWhenAllHadStarted { get; private set; }
+
+        public EngineAtStart Watching(QualityAward.LocalHost.DurableStart engine)
+        {
+            _engine = engine;
+            return this;
+        }
+
+        public Task StartedAsync(CancellationToken cancellationToken)
+        {
+            AskedWhenAllHadStarted = _engine!.Asked.IsCompleted;
+            return Task.CompletedTask;
+        }
+
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }
