@@ -312,8 +312,11 @@ public sealed class DurableStart
     public void Now() => _asked.TrySetResult();
 }
 
-/// <summary>A hosted service built and started when the local engine starts (<see cref="DurableStart"/>); stopped only if it was started.</summary>
-public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart start) : IHostedService
+/// <summary>
+/// A hosted service built and started when the local engine starts (<see cref="DurableStart"/>);
+/// stopped only if it was started, and disposed with the app (the container no longer makes it).
+/// </summary>
+public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart start) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task<IHostedService?> _started = Task.FromResult<IHostedService?>(null);
@@ -347,6 +350,23 @@ public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart s
         {
             await service.StopAsync(cancellationToken);
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        var service = _started.IsCompletedSuccessfully ? _started.Result : null;
+        switch (service)
+        {
+            case IAsyncDisposable asyncDisposable:
+                await asyncDisposable.DisposeAsync();
+                break;
+            case IDisposable disposable:
+                disposable.Dispose();
+                break;
+        }
+
+        _stopping.Dispose();
     }
 }
 
