@@ -26,8 +26,9 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     private readonly ConcurrentQueue<(int Status, int? RetryAfter)> _next = new();
     private readonly ConcurrentQueue<RecordedMail> _requests = new();
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, int? RetryAfter)>> _nextTo = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Lock _arrivals = new();
     private int _count;
-    private (int Number, TaskCompletionSource Arrived, TaskCompletionSource Released)? _hold;
+    private (int Number, TaskCompletionSource<RecordedMail> Arrived, TaskCompletionSource Released)? _hold;
 
     private GraphStandIn(WebApplication app) => _app = app;
 
@@ -52,7 +53,11 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         return standIn;
     }
 
-    /// <summary>Answer the next <paramref name="count"/> requests with <paramref name="status"/> (and a Retry-After in seconds).</summary>
+    /// <summary>
+    /// Answer the next <paramref name="count"/> requests to arrive with <paramref name="status"/> (and
+    /// a Retry-After in seconds). Not for a step that also uses <see cref="FailNextTo"/>: a request
+    /// that plan takes uses this one up as well.
+    /// </summary>
     public void FailNext(int count, int status, int? retryAfterSeconds = null)
     {
         for (var i = 0; i < count; i++)
@@ -78,18 +83,30 @@ public sealed partial class GraphStandIn : IAsyncDisposable
     /// <summary>
     /// Hold the answer to the <paramref name="number"/>-th request (counting from the first, 1-based)
     /// until released: the request is recorded with what Graph answers, as Graph would have taken
-    /// it, but the caller waits. Lets a test kill the app while a mail is on the wire.
+    /// it, but the caller waits. Lets a test kill the app while a mail is on the wire. The task gives
+    /// the held request once it has arrived (mails sent in parallel are recorded in the order their
+    /// bodies are read, not the order they arrived: <see cref="Requests"/>' index is not the number).
     /// </summary>
-    public (Task Arrived, Action Release) HoldRequest(int number)
+    public (Task<RecordedMail> Arrived, Action Release) HoldRequest(int number)
     {
-        var hold = (number, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        var hold = (number, new TaskCompletionSource<RecordedMail>(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         _hold = hold;
         return (hold.Item2.Task, () => hold.Item3.TrySetResult());
     }
 
     private async Task<IResult> SendMailAsync(string mailbox, HttpContext http)
     {
-        var number = Interlocked.Increment(ref _count);
+        // Numbered, and given the next planned answer, as it arrives: requests sent in parallel can
+        // finish reading their bodies in any order, so a plan taken after the read could fall on
+        // the held request (HoldRequest counts arrivals).
+        int number;
+        (int Status, int? RetryAfter)? arrivalPlan;
+        lock (_arrivals)
+        {
+            number = ++_count;
+            arrivalPlan = _next.TryDequeue(out var planned) ? planned : null;
+        }
+
         using var doc = await JsonDocument.ParseAsync(http.Request.Body);
         // The SDK writes the action's parameters as Graph names them ("Message", "SaveToSentItems").
         var message = Prop(doc.RootElement, "message")!.Value;
@@ -103,9 +120,8 @@ public sealed partial class GraphStandIn : IAsyncDisposable
         var link = Href().Matches(html).Select(m => WebUtility.HtmlDecode(m.Groups[1].Value)).FirstOrDefault(l => l.Contains("/consultations/", StringComparison.Ordinal));
         var to = Prop(recipient, "address")!.Value.GetString()!;
         var (status, retryAfter) = _nextTo.TryGetValue(to, out var forThem) && forThem.TryDequeue(out var theirs) ? theirs
-            : _next.TryDequeue(out var planned) ? planned
-            : (202, null);
-        _requests.Enqueue(new RecordedMail(
+            : arrivalPlan ?? (202, null);
+        var recorded = new RecordedMail(
             Uri.UnescapeDataString(mailbox),
             to,
             Prop(recipient, "name")?.GetString(),
@@ -114,10 +130,11 @@ public sealed partial class GraphStandIn : IAsyncDisposable
             link,
             mailId,
             status,
-            DateTimeOffset.UtcNow));
+            DateTimeOffset.UtcNow);
+        _requests.Enqueue(recorded);
         if (_hold is { } hold && hold.Number == number)
         {
-            hold.Arrived.TrySetResult();
+            hold.Arrived.TrySetResult(recorded);
             await hold.Released.Task.WaitAsync(TimeSpan.FromSeconds(60));
         }
 
