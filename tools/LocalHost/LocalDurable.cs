@@ -82,8 +82,6 @@ public static class LocalDurable
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var channel = SidecarChannel(socket, start, listening.Task);
         services.AddSingleton(start);
-        services.AddSingleton(sp => CreateService(sp));
-        services.AddSingleton(sp => (IOrchestrationServiceClient)sp.GetRequiredService<IOrchestrationService>());
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
         services.AddHostedService(sp => new DurableSidecar(socket, listening, sp));
@@ -149,7 +147,8 @@ public static class LocalDurable
     private static void AddOrchestrator<TInput, TOutput>(DurableTaskRegistry registry, OrchestratorFunction orchestrator) =>
         registry.AddOrchestratorFunc<TInput, TOutput>(orchestrator.Name, (context, _) => (Task<TOutput>)orchestrator.Method.Invoke(null, [context])!);
 
-    private static IOrchestrationService CreateService(IServiceProvider services)
+    /// <summary>The orchestration service the settings name (made when the engine starts, owned by <see cref="DurableSidecar"/>).</summary>
+    public static IOrchestrationService CreateService(IServiceProvider services)
     {
         var options = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalDurableOptions>>().Value;
         var loggers = services.GetRequiredService<ILoggerFactory>();
@@ -382,6 +381,13 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
 {
     private readonly CancellationTokenSource _stopping = new();
     private IHost? _host;
+
+    /// <summary>
+    /// The orchestration service, made when the engine starts and owned here rather than by the
+    /// app's container: it stops when the sidecar has stopped and is disposed after it (the
+    /// container disposed it as the app's services went, under a sidecar still running on it).
+    /// </summary>
+    private StoppedOnce? _service;
     private Task _starting = Task.CompletedTask;
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -423,7 +429,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
     {
         try
         {
-            var service = services.GetRequiredService<IOrchestrationService>();
+            var service = _service = new StoppedOnce(LocalDurable.CreateService(services));
             var loggers = services.GetRequiredService<ILoggerFactory>();
             await service.CreateIfNotExistsAsync();
             // A bare host: no settings files, environment or command line of its own (the default
@@ -452,8 +458,8 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
                     {
                         services.AddRouting();
                         services.AddGrpc();
-                        services.AddSingleton(service);
-                        services.AddSingleton((IOrchestrationServiceClient)service);
+                        services.AddSingleton<IOrchestrationService>(service);
+                        services.AddSingleton((IOrchestrationServiceClient)service.Inner);
                         services.AddSingleton<TaskHubGrpcServer>();
                     });
                     web.Configure(app =>
@@ -481,6 +487,12 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
         {
             await _host.StopAsync(cancellationToken);
         }
+
+        // The sidecar's dispatcher stops the service only once its work items are back (StoppedOnce).
+        if (_service is not null)
+        {
+            await _service.StopNowAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -492,6 +504,13 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
             await _host.StopAsync();
             _host.Dispose();
             _host = null;
+        }
+
+        if (_service is not null)
+        {
+            await _service.StopNowAsync();
+            (_service.Inner as IDisposable)?.Dispose();
+            _service = null;
         }
 
         // The channel is left to the worker and the client, which may still be completing a work
