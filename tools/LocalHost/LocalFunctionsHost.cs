@@ -50,6 +50,12 @@ public static class LocalFunctionsHost
         }
 
         var app = builder.Build();
+        // The gate signs callers in (FunctionGate), as it does in the worker, where no authentication
+        // middleware runs: without this WebApplication adds ASP.NET Core's to every request, which
+        // authenticated each one a second time, anonymous ones too (building the bearer handlers on
+        // a cold start's first read). The key is the one UseAuthentication sets to say it has run;
+        // CredentialTests fails should it change.
+        ((IApplicationBuilder)app).Properties[AuthenticationMiddlewareSet] = true;
         MapHttpFunctions(app);
         if (mailbox)
         {
@@ -60,6 +66,8 @@ public static class LocalFunctionsHost
 
         return app;
     }
+
+    private const string AuthenticationMiddlewareSet = "__AuthenticationMiddlewareSet";
 
     /// <summary>One endpoint per HTTP function, as the Functions host routes them (host.json's route prefix is empty).</summary>
     private static void MapHttpFunctions(WebApplication app)

@@ -34,10 +34,11 @@ public sealed partial class FunctionGate(RateLimitGate rateLimits, IMeterFactory
     {
         try
         {
-            var authenticated = await http.AuthenticateAsync();
-            if (authenticated.Succeeded)
+            // The handlers would find nothing on a request that carries no credential: it stays
+            // anonymous without them (an anonymous read, often a cold start's first, does not build them).
+            if (WebSession.CarriesCredentials(http.Request) && await http.AuthenticateAsync() is { Succeeded: true } authenticated)
             {
-                http.User = authenticated.Principal;
+                http.User = authenticated.Principal!;
             }
 
             if (await AuthorizeAsync(http, function) is { } refused)

@@ -13,6 +13,15 @@ public static class WebSession
     public static bool UsesCookie(PathString path) =>
         path.StartsWithSegments("/apply") || path.StartsWithSegments("/forms/apply");
 
+    /// <summary>
+    /// Whether the request carries what the sign-in handlers read: a bearer token, or the session
+    /// cookie on the page paths (<see cref="UsesCookie"/>). One that carries neither is anonymous
+    /// without asking them.
+    /// </summary>
+    public static bool CarriesCredentials(HttpRequest request) =>
+        !string.IsNullOrEmpty(request.Headers.Authorization)
+        || (UsesCookie(request.Path) && request.Cookies.TryGetValue(Cookie, out var token) && token.Length > 0);
+
     public static void SignIn(HttpContext http, string token, TimeSpan lifetime)
     {
         var options = Options(http);
