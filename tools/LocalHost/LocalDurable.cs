@@ -107,7 +107,7 @@ public static class LocalDurable
         {
             if (services[i] is { ServiceType: var type, ImplementationFactory: { } factory } && type == typeof(IHostedService))
             {
-                services[i] = ServiceDescriptor.Singleton<IHostedService>(sp => new StartedWhenAsked(() => (IHostedService)factory(sp), start));
+                services[i] = ServiceDescriptor.Singleton<IHostedService>(sp => new StartedWhenAsked(() => (IHostedService)factory(sp), start, sp.GetRequiredService<ILogger<StartedWhenAsked>>()));
             }
         }
     }
@@ -315,7 +315,7 @@ public sealed class DurableStart
 /// A hosted service built and started when the local engine starts (<see cref="DurableStart"/>);
 /// stopped only if it was started, and disposed with the app (the container no longer makes it).
 /// </summary>
-public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart start) : IHostedService, IAsyncDisposable
+public sealed partial class StartedWhenAsked(Func<IHostedService> create, DurableStart start, ILogger<StartedWhenAsked> logger) : IHostedService, IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task<IHostedService?> _started = Task.FromResult<IHostedService?>(null);
@@ -325,12 +325,24 @@ public sealed class StartedWhenAsked(Func<IHostedService> create, DurableStart s
         _started = Task.Run(async () =>
         {
             await start.Asked.WaitAsync(_stopping.Token);
-            var service = create();
-            await service.StartAsync(CancellationToken.None);
-            return (IHostedService?)service;
+            try
+            {
+                var service = create();
+                await service.StartAsync(CancellationToken.None);
+                return (IHostedService?)service;
+            }
+            catch (Exception ex)
+            {
+                // Said now, not only when the app stops and awaits this.
+                LogNotStarted(logger, ex);
+                throw;
+            }
         }, CancellationToken.None);
         return Task.CompletedTask;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The local orchestration engine's worker did not start: no orchestration or activity will run")]
+    private static partial void LogNotStarted(ILogger logger, Exception ex);
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
