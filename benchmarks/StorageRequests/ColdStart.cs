@@ -85,7 +85,7 @@ internal static class ColdStart
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| QualityAward.LocalHost (the app's functions and services) | GET /api/cycles (a table query) | {Ms(appRuns.Select(r => r.FirstOk))} | {appMedian:0} | {Ms(appRuns.Select(r => r.Listening))} | {appCpu:0} |"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| an empty ASP.NET Core web app | GET / | {Ms(emptyRuns.Select(r => r.FirstOk))} | {emptyMedian:0} | {Ms(emptyRuns.Select(r => r.Listening))} | {emptyCpu:0} |"));
             Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ratio: {appMedian / emptyMedian:0.0}× (the issue's target: at most 2×); CPU time at the first 200: {appCpu / Math.Max(1, emptyCpu):0.0}×."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Ratio: {appMedian / emptyMedian:0.00}× (the issue's target: at most 2×); CPU time at the first 200: {appCpu / Math.Max(1, emptyCpu):0.00}×."));
             return 0;
         }
         finally

@@ -18,7 +18,7 @@ public sealed class StoppedOnce(IOrchestrationService inner) : IOrchestrationSer
 {
     private readonly SemaphoreSlim _transition = new(1, 1);
     private bool _started;
-    private bool _stopped;
+    private volatile bool _stopped;
 
     public IOrchestrationService Inner => inner;
 
@@ -27,9 +27,12 @@ public sealed class StoppedOnce(IOrchestrationService inner) : IOrchestrationSer
         await _transition.WaitAsync();
         try
         {
+            // Stopped before the dispatcher got to start it (the app stopped as the worker connected):
+            // it stays stopped. Not an exception: the sidecar starts its dispatcher from an async
+            // void callback, where one would end the process.
             if (_stopped)
             {
-                throw new InvalidOperationException("The local orchestration engine has stopped; it does not start again.");
+                return;
             }
 
             await inner.StartAsync();
@@ -89,7 +92,14 @@ public sealed class StoppedOnce(IOrchestrationService inner) : IOrchestrationSer
     public BehaviorOnContinueAsNew EventBehaviourForContinueAsNew => inner.EventBehaviourForContinueAsNew;
 
     public Task<TaskOrchestrationWorkItem> LockNextTaskOrchestrationWorkItemAsync(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+        _stopped ? NothingAfterStopAsync<TaskOrchestrationWorkItem>(cancellationToken) : inner.LockNextTaskOrchestrationWorkItemAsync(receiveTimeout, cancellationToken);
+
+    /// <summary>A stopped service hands out no work: a dispatcher still asking waits until it is cancelled.</summary>
+    private static async Task<T> NothingAfterStopAsync<T>(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        return default!;
+    }
 
     public Task RenewTaskOrchestrationWorkItemLockAsync(TaskOrchestrationWorkItem workItem) => inner.RenewTaskOrchestrationWorkItemLockAsync(workItem);
 
@@ -112,7 +122,7 @@ public sealed class StoppedOnce(IOrchestrationService inner) : IOrchestrationSer
     public int MaxConcurrentTaskActivityWorkItems => inner.MaxConcurrentTaskActivityWorkItems;
 
     public Task<TaskActivityWorkItem> LockNextTaskActivityWorkItem(TimeSpan receiveTimeout, CancellationToken cancellationToken) =>
-        inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
+        _stopped ? NothingAfterStopAsync<TaskActivityWorkItem>(cancellationToken) : inner.LockNextTaskActivityWorkItem(receiveTimeout, cancellationToken);
 
     public Task<TaskActivityWorkItem> RenewTaskActivityWorkItemLockAsync(TaskActivityWorkItem workItem) => inner.RenewTaskActivityWorkItemLockAsync(workItem);
 

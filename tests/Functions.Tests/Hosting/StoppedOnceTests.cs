@@ -7,7 +7,7 @@ namespace QualityAward.Functions.Tests.Hosting;
 /// <summary>
 /// The local engine's orchestration service is stopped once, by the app's stop or by the sidecar's
 /// dispatcher, whichever comes first; never before it has started (the Azure Storage provider's
-/// stop fails then), and it does not start again once stopped.
+/// stop fails then); once stopped it neither starts again nor hands out work.
 /// </summary>
 public sealed class StoppedOnceTests
 {
@@ -50,7 +50,15 @@ public sealed class StoppedOnceTests
         await service.StopNowAsync();
 
         inner.Verify(s => s.StopAsync(It.IsAny<bool>()), Times.Never);
-        await Assert.ThrowsAsync<InvalidOperationException>(service.StartAsync);
+        await service.StartAsync(); // the dispatcher's late start: no exception (it runs in an async void callback)
         inner.Verify(s => s.StartAsync(), Times.Never);
+
+        // A dispatcher still asking for work waits until it is cancelled, without asking the service.
+        using var cancel = new CancellationTokenSource();
+        var asking = service.LockNextTaskActivityWorkItem(TimeSpan.FromSeconds(30), cancel.Token);
+        Assert.False(asking.IsCompleted);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => asking);
+        inner.Verify(s => s.LockNextTaskActivityWorkItem(It.IsAny<TimeSpan>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 }
