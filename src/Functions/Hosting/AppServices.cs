@@ -43,7 +43,11 @@ public static class AppServices
             services.AddSingleton(new WallClock(TimeProvider.System));
         }
 
-        services.AddSingleton<StorageClients>();
+        // Made here, from the settings as they stand, so that the creations can start before the
+        // host is built (StartCreatingNow, below).
+        var storageSettings = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(storageSettings));
+        services.AddSingleton(storage);
         services.AddSingleton(EventCatalog.Instance);
         services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
         services.AddSingleton<EventStore>();
@@ -99,6 +103,7 @@ public static class AppServices
             [StorageClients.DocumentsContainer]));
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, ExportStreams.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
+        StartCreatingNow(services, storage, storageSettings);
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddOptions<Cycles.RehearsalOptions>().Bind(builder.Configuration.GetSection(Cycles.RehearsalOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
@@ -225,6 +230,24 @@ public static class AppServices
     }
 
     /// <summary>
+    /// Starts the tables' and containers' creations as soon as the settings are known, on the thread
+    /// pool: their requests, and the storage SDK's first use that a cold start's first request would
+    /// otherwise pay, overlap building and starting the host. <see cref="StorageInitializer"/> reports
+    /// on them once the host starts. Settings that do not validate start nothing: the start stops on
+    /// them (ValidateOnStart).
+    /// </summary>
+    private static void StartCreatingNow(IServiceCollection services, StorageClients storage, StorageOptions settings)
+    {
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(settings, new System.ComponentModel.DataAnnotations.ValidationContext(settings), null, validateAllProperties: true))
+        {
+            return;
+        }
+
+        var needs = services.Select(d => d.ImplementationInstance).OfType<StorageNeeds>().ToList();
+        storage.StartCreating(needs.SelectMany(n => n.Tables).Distinct(), needs.SelectMany(n => n.Containers).Distinct());
+    }
+
+    /// <summary>
     /// The name of ASP.NET Core's hosted service that loads (or creates, under the home directory) the
     /// default data-protection key ring at every start.
     /// </summary>
@@ -255,9 +278,12 @@ public static class AppServices
 }
 
 /// <summary>
-/// Starts creating every table and container at start-up, in parallel, and lets the app listen
-/// meanwhile: a request waits only for the table or container it uses, and only while that one is
-/// still being created (<see cref="StorageClients"/>). Nothing before the server listens waits on storage.
+/// Makes sure every table and container is being created once the host starts (the creations began
+/// as the services were registered, <c>StartCreatingNow</c>; again here, idempotent, for what was
+/// registered later or when the settings did not validate then), lets the app listen meanwhile, and
+/// says when they are done or failed: a request waits only for the table or container it uses, and
+/// only while that one is still being created (<see cref="StorageClients"/>). Nothing before the
+/// server listens waits on storage.
 /// </summary>
 public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
 {
@@ -284,16 +310,18 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
             await storage.EnsureCreatedAsync(tables, containers, CancellationToken.None);
             LogReady(logger, storage.Tables.AccountName);
         }
-        catch (Exception ex) when (ex is Azure.RequestFailedException or Azure.Identity.AuthenticationFailedException or HttpRequestException or OperationCanceledException)
+        catch (Exception ex)
         {
-            // The requests that need a table or container try its creation again.
-            LogNotReady(logger, storage.Tables.AccountName, ex);
+            // The requests that need a table or container try its creation again. (Also a settings
+            // mistake the clients find when first built, such as a malformed connection string:
+            // said here, at start, as well as by every request.)
+            LogNotReady(logger, ex);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables and containers exist)")]
     private static partial void LogReady(ILogger logger, string account);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage account {Account}: creating the tables and containers at start-up failed; requests will try again")]
-    private static partial void LogNotReady(ILogger logger, string account, Exception ex);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage: creating the tables and containers at start-up failed; requests will try again")]
+    private static partial void LogNotReady(ILogger logger, Exception ex);
 }

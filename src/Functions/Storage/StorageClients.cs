@@ -15,7 +15,8 @@ namespace QualityAward.Functions.Storage;
 /// no queues of its own (the Durable task hub's are the Functions host's, on <c>AzureWebJobsStorage</c>).
 /// <para>
 /// Creating the tables and containers is started once, all at once, off the request path
-/// (<see cref="StartCreating"/>, from <see cref="StorageInitializer"/>): the app listens meanwhile,
+/// (<see cref="StartCreating"/>, as <c>AddQualityAward</c> registers the services, and again —
+/// idempotent — from <see cref="StorageInitializer"/>, which reports on them): the app listens meanwhile,
 /// and a request that reaches a table or container still being created waits for that one only
 /// (<see cref="CreatedFirstPolicy"/>, in both clients' pipelines) — so an empty Azurite still works
 /// on the first request, and in Azure, where they exist, nothing waits for more than the one
@@ -33,43 +34,49 @@ public sealed class StorageClients
     private readonly string _prefix;
 
     /// <summary>Clients without the waiting policy: what creates the tables and containers.</summary>
-    private readonly TableServiceClient _creatingTables;
-    private readonly BlobServiceClient _creatingBlobs;
+    private readonly Lazy<TableServiceClient> _creatingTables;
+    private readonly Lazy<BlobServiceClient> _creatingBlobs;
+    private readonly Lazy<TableServiceClient> _tables;
+    private readonly Lazy<BlobServiceClient> _blobs;
 
     /// <summary>Creations started, by full table name and by full container name.</summary>
     private readonly ConcurrentDictionary<string, Task> _tablesCreated = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _containersCreated = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The clients are built on first use, not here: the container makes this object at start, and
+    /// building them (the connection string, four pipelines) cost the start's thread some 50 ms before
+    /// the app listened. Their first use is the creations <see cref="StartCreating"/> registers at
+    /// start and runs on the thread pool — a request that comes first waits for its table's creation
+    /// all the same, because the registration, not the client, is what it waits on.
+    /// </summary>
     public StorageClients(IOptions<StorageOptions> options)
     {
         var o = options.Value;
         _prefix = o.Prefix;
-        var tableOptions = new TableClientOptions();
-        tableOptions.AddPolicy(new CreatedFirstPolicy(this, tables: true), HttpPipelinePosition.PerCall);
-        var blobOptions = new BlobClientOptions();
-        blobOptions.AddPolicy(new CreatedFirstPolicy(this, tables: false), HttpPipelinePosition.PerCall);
-        if (!string.IsNullOrWhiteSpace(o.ConnectionString))
+        var useKey = !string.IsNullOrWhiteSpace(o.ConnectionString);
+        var credential = new Lazy<TokenCredential>(() => string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId)));
+        _tables = new(() =>
         {
-            Tables = new TableServiceClient(o.ConnectionString, tableOptions);
-            Blobs = new BlobServiceClient(o.ConnectionString, blobOptions);
-            _creatingTables = new TableServiceClient(o.ConnectionString);
-            _creatingBlobs = new BlobServiceClient(o.ConnectionString);
-        }
-        else
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(new CreatedFirstPolicy(this, tables: true), HttpPipelinePosition.PerCall);
+            return useKey ? new TableServiceClient(o.ConnectionString, tableOptions) : new TableServiceClient(o.TableServiceUri!, credential.Value, tableOptions);
+        });
+        _blobs = new(() =>
         {
-            TokenCredential credential = string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId));
-            Tables = new TableServiceClient(o.TableServiceUri!, credential, tableOptions);
-            Blobs = new BlobServiceClient(o.BlobServiceUri!, credential, blobOptions);
-            _creatingTables = new TableServiceClient(o.TableServiceUri!, credential);
-            _creatingBlobs = new BlobServiceClient(o.BlobServiceUri!, credential);
-        }
+            var blobOptions = new BlobClientOptions();
+            blobOptions.AddPolicy(new CreatedFirstPolicy(this, tables: false), HttpPipelinePosition.PerCall);
+            return useKey ? new BlobServiceClient(o.ConnectionString, blobOptions) : new BlobServiceClient(o.BlobServiceUri!, credential.Value, blobOptions);
+        });
+        _creatingTables = new(() => useKey ? new TableServiceClient(o.ConnectionString) : new TableServiceClient(o.TableServiceUri!, credential.Value));
+        _creatingBlobs = new(() => useKey ? new BlobServiceClient(o.ConnectionString) : new BlobServiceClient(o.BlobServiceUri!, credential.Value));
     }
 
-    public TableServiceClient Tables { get; }
+    public TableServiceClient Tables => _tables.Value;
 
-    public BlobServiceClient Blobs { get; }
+    public BlobServiceClient Blobs => _blobs.Value;
 
     public string Name(string baseName) => _prefix + baseName;
 
@@ -153,7 +160,7 @@ public sealed class StorageClients
             ? Task.CompletedTask
             : Task.WhenAll(_tablesCreated.Keys.Select(name => CreatedAsync(_tablesCreated, name, CreateTableAsync)));
 
-    private Task CreateTableAsync(string name) => _creatingTables.GetTableClient(name).CreateIfNotExistsAsync();
+    private Task CreateTableAsync(string name) => _creatingTables.Value.GetTableClient(name).CreateIfNotExistsAsync();
 
     /// <summary>
     /// Asks first, creates only a missing container: the SDK's create-if-not-exists answers an
@@ -162,7 +169,7 @@ public sealed class StorageClients
     /// </summary>
     private async Task CreateContainerAsync(string name)
     {
-        var container = _creatingBlobs.GetBlobContainerClient(name);
+        var container = _creatingBlobs.Value.GetBlobContainerClient(name);
         if (!await container.ExistsAsync())
         {
             await container.CreateIfNotExistsAsync();

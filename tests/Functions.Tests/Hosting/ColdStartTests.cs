@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
@@ -66,6 +67,28 @@ public sealed class ColdStartTests : IAsyncLifetime
         }
 
         Assert.Equal(System.Net.HttpStatusCode.OK, ready);
+    }
+
+    [Fact]
+    public async Task TheTablesAreCreated_AsTheHostIsBuilt_BeforeItStarts()
+    {
+        _azurite = await Azurite.LaunchAsync(_ports.Blob, _ports.Queue, _ports.Table, _location.FullName);
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = QualityAward.LocalHost.LocalFunctionsHost.Build(["--urls", "http://127.0.0.1:0", "--environment", "Testing"], b =>
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Storage:ConnectionString"] = ConnectionString, ["Storage:Prefix"] = prefix, ["Durable:Backend"] = "InMemory" }));
+
+        // Never started: the creations began as the services were registered, on the thread pool.
+        var tables = new Azure.Data.Tables.TableServiceClient(ConnectionString);
+        var created = false;
+        for (var wait = Stopwatch.StartNew(); !created && wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
+        {
+            await foreach (var table in tables.QueryAsync(t => t.Name == prefix + Functions.Storage.StorageClients.EventsTable))
+            {
+                created = true;
+            }
+        }
+
+        Assert.True(created, "The events table was not created while the host was built.");
     }
 
     [Fact]
