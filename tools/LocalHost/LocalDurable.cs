@@ -503,7 +503,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
         // The sidecar's dispatcher stops the service only once its work items are back (StoppedOnce).
         if (_service is not null)
         {
-            await _service.StopNowAsync();
+            await _service.StopAsync(isForced: true);
         }
     }
 
@@ -520,7 +520,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
 
         if (_service is not null)
         {
-            await _service.StopNowAsync();
+            await _service.StopAsync(isForced: true);
             (_service.Inner as IDisposable)?.Dispose();
             _service = null;
         }
@@ -528,5 +528,6 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
         // The channel is left to the worker and the client, which may still be completing a work
         // item as the app stops (disposing it here made those completions fail); only the socket goes.
         File.Delete(socket);
+        _stopping.Dispose();
     }
 }

@@ -4,8 +4,8 @@ namespace QualityAward.LocalHost;
 
 /// <summary>
 /// The orchestration service as the sidecar's dispatcher sees it, stopped once, by whichever comes
-/// first: the local host as the app stops (<see cref="StopNowAsync"/>), or the dispatcher once its
-/// work items have finished.
+/// first: the local host as the app stops (forced, without waiting for the dispatcher), or the
+/// dispatcher once its work items have finished.
 /// </summary>
 /// <remarks>
 /// The dispatcher alone is not enough: it stops the service only after every work item it has
@@ -43,9 +43,6 @@ public sealed class StoppedOnce(IOrchestrationService inner) : IOrchestrationSer
             _transition.Release();
         }
     }
-
-    /// <summary>Stops the service now if it started and has not stopped, without waiting for its dispatcher's work items.</summary>
-    public Task StopNowAsync() => StopOnceAsync(isForced: true);
 
     public Task StopAsync() => StopOnceAsync(isForced: false);
 

@@ -243,8 +243,8 @@ public static class AppServices
             return;
         }
 
-        var needs = services.Select(d => d.ImplementationInstance).OfType<StorageNeeds>().ToList();
-        storage.StartCreating(needs.SelectMany(n => n.Tables).Distinct(), needs.SelectMany(n => n.Containers).Distinct());
+        var all = StorageNeeds.All(services.Select(d => d.ImplementationInstance).OfType<StorageNeeds>());
+        storage.StartCreating(all.Tables, all.Containers);
     }
 
     /// <summary>
@@ -293,21 +293,19 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var all = needs.ToList();
-        var tables = all.SelectMany(n => n.Tables).Distinct().ToList();
-        var containers = all.SelectMany(n => n.Containers).Distinct().ToList();
-        storage.StartCreating(tables, containers);
-        _ = ReportAsync(tables, containers);
+        // EnsureCreatedAsync registers the creations (StartCreating) before its first wait, so they
+        // are registered when this returns.
+        _ = ReportAsync(StorageNeeds.All(needs));
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task ReportAsync(List<string> tables, List<string> containers)
+    private async Task ReportAsync(StorageNeeds all)
     {
         try
         {
-            await storage.EnsureCreatedAsync(tables, containers, CancellationToken.None);
+            await storage.EnsureCreatedAsync(all.Tables, all.Containers, CancellationToken.None);
             LogReady(logger, storage.Tables.AccountName);
         }
         catch (Exception ex)

@@ -223,4 +223,12 @@ public sealed class StorageClients
 }
 
 /// <summary>The tables and containers each slice needs; collected at start-up.</summary>
-public sealed record StorageNeeds(IReadOnlyList<string> Tables, IReadOnlyList<string> Containers);
+public sealed record StorageNeeds(IReadOnlyList<string> Tables, IReadOnlyList<string> Containers)
+{
+    /// <summary>Every slice's tables and containers, each once.</summary>
+    public static StorageNeeds All(IEnumerable<StorageNeeds> slices)
+    {
+        var all = slices.ToList();
+        return new([.. all.SelectMany(n => n.Tables).Distinct()], [.. all.SelectMany(n => n.Containers).Distinct()]);
+    }
+}

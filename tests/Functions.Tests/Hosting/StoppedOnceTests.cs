@@ -18,7 +18,7 @@ public sealed class StoppedOnceTests
         var service = new StoppedOnce(inner.Object);
 
         await service.StartAsync();
-        await service.StopNowAsync();
+        await service.StopAsync(isForced: true);
         await service.StopAsync();
 
         inner.Verify(s => s.StartAsync(), Times.Once);
@@ -35,7 +35,7 @@ public sealed class StoppedOnceTests
 
         await service.StartAsync();
         await service.StopAsync();
-        await service.StopNowAsync();
+        await service.StopAsync(isForced: true);
 
         inner.Verify(s => s.StopAsync(false), Times.Once);
         inner.Verify(s => s.StopAsync(true), Times.Never);
@@ -47,7 +47,7 @@ public sealed class StoppedOnceTests
         var inner = new Mock<IOrchestrationService>();
         var service = new StoppedOnce(inner.Object);
 
-        await service.StopNowAsync();
+        await service.StopAsync(isForced: true);
 
         inner.Verify(s => s.StopAsync(It.IsAny<bool>()), Times.Never);
         await service.StartAsync(); // the dispatcher's late start: no exception (it runs in an async void callback)
