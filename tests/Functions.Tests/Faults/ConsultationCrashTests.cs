@@ -52,12 +52,7 @@ public sealed class ConsultationCrashTests(Azurite azurite, ITestOutputHelper ou
         // A department whose mail arrived (not the held one) answers at once, while the round's mail
         // is still going out. (The mails go in parallel: the held one can reach Graph before a taken
         // one is recorded, so wait for one.)
-        var answered = System.Diagnostics.Stopwatch.StartNew();
-        while (!graph.Requests.Any(r => r.Answered == 202 && r != held) && answered.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            await Task.Delay(20);
-        }
-
+        await Poll.UntilAsync(() => graph.Requests.Any(r => r.Answered == 202 && r != held), TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(20));
         var early = graph.Requests.First(r => r.Answered == 202 && r != held);
         var earlyDepartment = DepartmentOf(early.To);
         Assert.Equal(HttpStatusCode.OK, (await PostAnswerAsync(first, early.Link!, applications)).StatusCode);
