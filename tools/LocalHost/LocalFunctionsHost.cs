@@ -35,7 +35,7 @@ public static class LocalFunctionsHost
         configure?.Invoke(builder);
         // The local host: also the tests' host, so the development key is accepted in Testing too.
         builder.AddQualityAward(localHost: true);
-        builder.Services.AddOptions<LocalTriggerOptions>().Bind(builder.Configuration.GetSection(LocalTriggerOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<LocalTriggerOptions>().Bind(builder.Configuration.GetSection(LocalTriggerOptions.Section));
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.AddLocalDurable();
         if (builder.Configuration.GetValue($"{LocalTriggerOptions.Section}:{nameof(LocalTriggerOptions.RunLocalTriggers)}", true))

@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using QualityAward.Functions.Hosting;
 using QualityAward.Functions.Storage;
 
 namespace QualityAward.LocalHost;
@@ -299,9 +300,9 @@ public static class LocalMailboxHost
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args.Where(a => a != Switch).ToArray(), ContentRootPath = AppContext.BaseDirectory });
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
-        builder.Services.AddOptions<QualityAward.Functions.Hosting.StorageOptions>()
-            .Bind(builder.Configuration.GetSection(QualityAward.Functions.Hosting.StorageOptions.Section))
-            .ValidateDataAnnotations()
+        builder.Services.AddOptions<StorageOptions>()
+            .Bind(builder.Configuration.GetSection(StorageOptions.Section))
+            .ValidateWith<StorageOptions, StorageOptionsValidator>()
             .ValidateOnStart();
         builder.Services.AddSingleton<StorageClients>();
         builder.Services.AddSingleton(TimeProvider.System);

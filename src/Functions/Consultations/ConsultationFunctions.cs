@@ -754,7 +754,7 @@ public static class ConsultationSetup
     {
         var services = builder.Services;
         var configured = builder.Configuration.GetSection(ConsultationOptions.Section).Exists();
-        var options = services.AddOptions<ConsultationOptions>().Bind(builder.Configuration.GetSection(ConsultationOptions.Section)).ValidateDataAnnotations();
+        var options = services.AddOptions<ConsultationOptions>().Bind(builder.Configuration.GetSection(ConsultationOptions.Section)).ValidateWith<ConsultationOptions, ConsultationOptionsValidator>();
         if (configured)
         {
             options.ValidateOnStart();

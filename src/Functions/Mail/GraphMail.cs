@@ -9,6 +9,7 @@ using Microsoft.Kiota.Abstractions;
 using Microsoft.Kiota.Abstractions.Authentication;
 using Microsoft.Kiota.Authentication.Azure;
 using Microsoft.Kiota.Http.HttpClientLibrary.Middleware.Options;
+using QualityAward.Functions.Hosting;
 
 namespace QualityAward.Functions.Mail;
 
@@ -166,7 +167,7 @@ public static class GraphMailSetup
 {
     public static void AddGraphMail(this IServiceCollection services, IConfiguration configuration, bool validateOnStart)
     {
-        var options = services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateDataAnnotations();
+        var options = services.AddOptions<GraphOptions>().Bind(configuration.GetSection(GraphOptions.Section)).ValidateWith<GraphOptions, GraphOptionsValidator>();
         if (validateOnStart)
         {
             options.ValidateOnStart();

@@ -6,7 +6,7 @@ namespace QualityAward.Functions.Review;
 /// <c>Certificates:PublicBaseUrl</c>: the public address the certificates' QR codes link to,
 /// <c>{PublicBaseUrl}/verify/{code}</c>. It must be where the public verification page is served
 /// (the same site as <c>Auth:Web:PublicBaseUrl</c> in a usual deployment). Bind it with
-/// <c>.ValidateDataAnnotations().ValidateOnStart()</c>: a certificate printed with a wrong
+/// <c>ValidateOnStart</c> (its generated validator, <c>CertificateOptionsValidator</c>): a certificate printed with a wrong
 /// address cannot be taken back, so a missing or malformed one stops the app.
 /// </summary>
 public sealed class CertificateOptions : IValidatableObject
