@@ -69,7 +69,7 @@ public static class LocalDurable
     public static void AddLocalDurable(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<LocalDurableOptions>().Bind(builder.Configuration.GetSection(LocalDurableOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LocalDurableOptions>().Bind(builder.Configuration.GetSection(LocalDurableOptions.Section)).ValidateWith<LocalDurableOptions, LocalDurableOptionsValidator>().ValidateOnStart();
         // The sidecar listens on a Unix domain socket of this app's own, not a TCP port: a port picked
         // free and bound a moment later can be taken in between (apps started side by side in the
         // tests did), while a socket path with a fresh name cannot.
@@ -80,7 +80,9 @@ public static class LocalDurable
         // connection waits until the sidecar listens.
         var start = new DurableStart();
         var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var channel = SidecarChannel(socket, start, listening.Task);
+        // Built when first needed (the worker's options as the engine starts, the client's on its
+        // first use): building it cost the start's thread some 10 ms before the app listened.
+        var channel = new Lazy<GrpcChannel>(() => SidecarChannel(socket, start, listening.Task));
         services.AddSingleton(start);
 
         // Before the worker's hosted service, so the sidecar listens when the worker connects.
@@ -89,13 +91,13 @@ public static class LocalDurable
         var before = services.Count;
         services.AddDurableTaskWorker(worker =>
         {
-            worker.UseGrpc(channel);
+            worker.UseGrpc(o => o.Channel = channel.Value);
             worker.AddTasks(registry => Register(registry, FunctionCatalog.Instance));
         });
         StartWhenAsked(services, before, start);
         services.AddDurableTaskClient(client =>
         {
-            client.UseGrpc(channel);
+            client.UseGrpc(o => o.Channel = channel.Value);
             client.RegisterDirectly();
         });
     }
@@ -531,3 +533,7 @@ public sealed class DurableSidecar(string socket, TaskCompletionSource listening
         _stopping.Dispose();
     }
 }
+
+/// <summary>The validator of <see cref="LocalDurableOptions"/>, generated at compile time (see <c>OptionsValidation</c>).</summary>
+[Microsoft.Extensions.Options.OptionsValidator]
+public sealed partial class LocalDurableOptionsValidator : Microsoft.Extensions.Options.IValidateOptions<LocalDurableOptions>;

@@ -175,6 +175,8 @@ var commonSettings = concat([
   { name: 'Storage__tableServiceUri', value: tableEndpoint }
   { name: 'Storage__blobServiceUri', value: blobEndpoint }
   { name: 'Storage__ManagedIdentityClientId', value: identityClientId }
+  // storage.bicep makes every table and container: the app asks for no creation at start.
+  { name: 'Storage__CreatedByDeployment', value: 'true' }
   // Sign-in.
   { name: 'Auth__Authority', value: authAuthority }
   { name: 'Auth__Audience', value: authAudience }

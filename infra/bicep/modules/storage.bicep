@@ -76,8 +76,37 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-// The app creates its own tables and containers at start-up; these exist before it so
-// role assignments and the package upload can target them.
+// Every table and container the app uses is made here, so the app asks for none at start
+// (Storage__CreatedByDeployment, functionapp.bicep): a cold start waits on nothing it does not read.
+// BicepTests fails when a table or container the app declares (its StorageNeeds) is missing here.
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+// events: the event store; appindex: the read models; register: the award register; settings:
+// the calendar and other settings; mail: the consultations' mail log.
+resource tables 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [for table in [
+  'events'
+  'appindex'
+  'register'
+  'settings'
+  'mail'
+]: {
+  parent: tableService
+  name: table
+}]
+
+// documents: the applicants' files; reportcache: the export's per-stream cache.
+resource appContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [for container in [
+  'documents'
+  'reportcache'
+]: {
+  parent: blobService
+  name: container
+}]
+
+// These also exist before the app so role assignments and the package upload can target them.
 resource reporting 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: 'reporting'

@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using QualityAward.Domain;
 using QualityAward.Functions.Applications;
@@ -31,11 +33,11 @@ public static class AppServices
     public static IHostApplicationBuilder AddQualityAward(this IHostApplicationBuilder builder, bool localHost = false)
     {
         var services = builder.Services;
-        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<AuthOptions>>(new DevKeyRule(builder.Environment, localHost));
-        services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(builder.Configuration.GetSection(StorageOptions.Section)).ValidateWith<StorageOptions, StorageOptionsValidator>().ValidateOnStart();
+        services.AddOptions<AuthOptions>().Bind(builder.Configuration.GetSection(AuthOptions.Section)).ValidateWith<AuthOptions, AuthOptionsValidator>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>>(new DevKeyRule(builder.Environment, localHost));
+        services.AddOptions<DocumentsOptions>().Bind(builder.Configuration.GetSection(DocumentsOptions.Section)).ValidateWith<DocumentsOptions, DocumentsOptionsValidator>().ValidateOnStart();
+        services.AddOptions<AuditOptions>().Bind(builder.Configuration.GetSection(AuditOptions.Section)).ValidateWith<AuditOptions, AuditOptionsValidator>().ValidateOnStart();
 
         services.TryAddSingletonTimeProvider();
         if (services.All(d => d.ServiceType != typeof(WallClock)))
@@ -43,13 +45,15 @@ public static class AppServices
             services.AddSingleton(new WallClock(TimeProvider.System));
         }
 
-        // Made here, from the settings as they stand, so that the creations can start before the
-        // host is built (StartCreatingNow, below).
+        // Made here, from the settings as they stand, so that the creations (unless the deployment
+        // made the tables and containers) can start before the host is built (StartCreatingNow, below).
         var storageSettings = builder.Configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
         var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(storageSettings));
         services.AddSingleton(storage);
-        services.AddSingleton(EventCatalog.Instance);
-        services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<AuditOptions>>()));
+        // From a factory, so registering does not build the catalogue (reflection over every event
+        // type) on the start's thread: the local host has it built on another core meanwhile.
+        services.AddSingleton(_ => EventCatalog.Instance);
+        services.AddSingleton(sp => new AuditKey(sp.GetRequiredService<IOptions<AuditOptions>>()));
         services.AddSingleton<EventStore>();
         services.AddSingleton<StateLoader>();
         services.AddSingleton<Projections>();
@@ -62,7 +66,7 @@ public static class AppServices
         services.AddSingleton<NoticeCommands>();
         services.AddSingleton<ObjectionLookup>();
         services.AddSingleton<ReportBuilder>();
-        services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(ReportingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReportingOptions>().Bind(builder.Configuration.GetSection(ReportingOptions.Section)).ValidateWith<ReportingOptions, ReportingOptionsValidator>().ValidateOnStart();
         services.AddSingleton<ExportStreams>();
         services.AddSingleton<ReportExporter>();
         services.AddSingleton<TableBackup>();
@@ -70,7 +74,7 @@ public static class AppServices
         services.AddSingleton<AuditAnchors>();
         services.AddSingleton<AuditVerifier>();
         services.AddSingleton<DirectUploadSweeper>();
-        services.AddOptions<Review.CertificateOptions>().Bind(builder.Configuration.GetSection(Review.CertificateOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<Review.CertificateOptions>().Bind(builder.Configuration.GetSection(Review.CertificateOptions.Section)).ValidateWith<Review.CertificateOptions, CertificateOptionsValidator>().ValidateOnStart();
         services.AddSingleton<CertificateVerifier>();
         services.AddOptions<OfficeOptions>().Configure(o =>
         {
@@ -78,7 +82,7 @@ public static class AppServices
             {
                 o.Contacts[office.Key] = office.Get<OfficeContact>() ?? new OfficeContact();
             }
-        }).ValidateDataAnnotations().ValidateOnStart();
+        }).ValidateWith<OfficeOptions, OfficeOptionsValidator>().ValidateOnStart();
 
         // Read models kept from stored events (projected after each append, at least once each).
         services.AddSingleton<IProjection, CycleIndex>();
@@ -103,7 +107,13 @@ public static class AppServices
             [StorageClients.DocumentsContainer]));
         services.AddSingleton(new StorageNeeds([], [ReportExporter.Container, ExportStreams.Container, TableBackup.Container, AuditAnchors.Container]));
         services.AddHostedService<StorageInitializer>();
-        StartCreatingNow(services, storage, storageSettings);
+        if (!storage.CreatedByDeployment)
+        {
+            // Local runs and tests: the app makes its tables and containers beside its start. In
+            // Azure the deployment made them (infra/bicep), and no start asks for them again.
+            StartCreatingNow(services, storage, storageSettings);
+        }
+
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section));
         services.AddOptions<Cycles.RehearsalOptions>().Bind(builder.Configuration.GetSection(Cycles.RehearsalOptions.Section));
         if (builder.Configuration.GetValue<bool>($"{DemoOptions.Section}:{nameof(DemoOptions.Enabled)}"))
@@ -113,8 +123,8 @@ public static class AppServices
 
         AddAuthentication(builder, AuthOptions.DevKeyAllowed(builder.Environment, localHost));
         WithoutKeyRingAtStart(services);
-        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ForwardedHeadersSettings>().Bind(builder.Configuration.GetSection(ForwardedHeadersSettings.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RateLimitOptions>().Bind(builder.Configuration.GetSection(RateLimitOptions.Section)).ValidateWith<RateLimitOptions, RateLimitOptionsValidator>().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersSettings>().Bind(builder.Configuration.GetSection(ForwardedHeadersSettings.Section)).ValidateWith<ForwardedHeadersSettings, ForwardedHeadersSettingsValidator>().ValidateOnStart();
         services.AddSingleton<TrustedProxies>();
         services.AddExceptionHandler<MalformedBodyHandler>();
         services.AddExceptionHandler<StorageUnavailable>();
@@ -238,7 +248,7 @@ public static class AppServices
     /// </summary>
     private static void StartCreatingNow(IServiceCollection services, StorageClients storage, StorageOptions settings)
     {
-        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(settings, new System.ComponentModel.DataAnnotations.ValidationContext(settings), null, validateAllProperties: true))
+        if (new StorageOptionsValidator().Validate(null, settings).Failed)
         {
             return;
         }
@@ -282,21 +292,48 @@ public static class AppServices
 /// as the services were registered, <c>StartCreatingNow</c>; again here, idempotent, for what was
 /// registered later or when the settings did not validate then), lets the app listen meanwhile, and
 /// says when they are done or failed: a request waits only for the table or container it uses, and
-/// only while that one is still being created (<see cref="StorageClients"/>). Nothing before the
-/// server listens waits on storage.
+/// only while that one is still being created (<see cref="StorageClients"/>). Where the deployment
+/// made them (Storage:CreatedByDeployment, in Azure), creates nothing and says instead whether
+/// storage answers and has them. Nothing before the server listens waits on storage.
 /// </summary>
 public sealed partial class StorageInitializer(StorageClients storage, IEnumerable<StorageNeeds> needs, ILogger<StorageInitializer> logger) : IHostedService
 {
     /// <summary>
     /// Returns at once, every creation registered (so a request that comes before it is done waits
-    /// for it) and running on the thread pool, the app going on to listen meanwhile.
+    /// for it) and running on the thread pool, the app going on to listen meanwhile. Where the
+    /// deployment made them, asks (as the readiness probe does) whether storage answers and they
+    /// are there, and says so.
     /// </summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // EnsureCreatedAsync registers the creations (StartCreating) before its first wait, so they
         // are registered when this returns.
-        _ = ReportAsync(StorageNeeds.All(needs));
+        _ = storage.CreatedByDeployment ? Task.Run(CheckAsync, CancellationToken.None) : ReportAsync(StorageNeeds.All(needs));
         return Task.CompletedTask;
+    }
+
+    private async Task CheckAsync()
+    {
+        HealthCheckResult result;
+        try
+        {
+            result = await new StorageReadinessCheck(storage).CheckHealthAsync(new HealthCheckContext());
+        }
+        catch (Exception ex)
+        {
+            // A settings mistake the clients find when first built (a malformed address): said at start too.
+            result = HealthCheckResult.Unhealthy("Storage could not be asked.", ex);
+        }
+
+        if (result.Status == HealthStatus.Healthy)
+        {
+            LogMadeByDeployment(logger, storage.Tables.AccountName);
+        }
+        else
+        {
+            // The probe's description says which: storage not answering, or a table or container missing.
+            LogDeploymentsStorageNotReady(logger, result.Description, result.Exception);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -319,6 +356,12 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} ready (tables and containers exist)")]
     private static partial void LogReady(ILogger logger, string account);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage account {Account} answers (its tables and containers are the deployment's)")]
+    private static partial void LogMadeByDeployment(ILogger logger, string account);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storage at start-up: {Description} The deployment makes the tables and containers (Storage:CreatedByDeployment) and the app creates none: a missing one needs infra/bicep deployed again, or a restore; until then the requests that need it fail")]
+    private static partial void LogDeploymentsStorageNotReady(ILogger logger, string? description, Exception? ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storage: creating the tables and containers at start-up failed; requests will try again")]
     private static partial void LogNotReady(ILogger logger, Exception ex);

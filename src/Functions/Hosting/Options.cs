@@ -26,6 +26,14 @@ public sealed partial class StorageOptions : IValidatableObject
     /// <summary>Client id of a user-assigned managed identity, if the app uses one.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
+    /// <summary>
+    /// True where the deployment made every table and container the app uses (infra/bicep declares
+    /// each one, and the app settings it writes set this): the app then asks for no creation, at
+    /// start or later, and a missing one is an error the readiness probe names. False (the default:
+    /// local runs on Azurite, tests): the app creates them at start, off the request path.
+    /// </summary>
+    public bool CreatedByDeployment { get; set; }
+
     [GeneratedRegex("^([a-z][a-z0-9]{0,15})?$", RegexOptions.CultureInvariant)]
     private static partial Regex PrefixPattern();
 

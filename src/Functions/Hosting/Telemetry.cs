@@ -61,13 +61,18 @@ public static class Telemetry
     }
 }
 
-/// <summary>Ready means storage answers: the events table and the documents container. (The Durable task hub's queues are the host's; it reports them itself.)</summary>
+/// <summary>
+/// Ready means storage answers: the events table and the documents container. (The Durable task
+/// hub's queues are the host's; it reports them itself.) A missing one is named: where the
+/// deployment makes them (Storage:CreatedByDeployment), the deployment lacks it.
+/// </summary>
 public sealed class StorageReadinessCheck(StorageClients storage) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var asking = $"table {storage.Name(StorageClients.EventsTable)}";
         try
         {
             await foreach (var _ in storage.Table(StorageClients.EventsTable).QueryAsync<TableEntity>(select: ["PartitionKey"], maxPerPage: 1, cancellationToken: timeout.Token).AsPages())
@@ -75,8 +80,13 @@ public sealed class StorageReadinessCheck(StorageClients storage) : IHealthCheck
                 break;
             }
 
+            asking = $"container {storage.ContainerName(StorageClients.DocumentsContainer)}";
             await storage.Container(StorageClients.DocumentsContainer).GetPropertiesAsync(cancellationToken: timeout.Token);
             return HealthCheckResult.Healthy("Tables and blobs answer.");
+        }
+        catch (Azure.RequestFailedException ex) when (ex.ErrorCode is "TableNotFound" or "ContainerNotFound")
+        {
+            return HealthCheckResult.Unhealthy($"Storage answers, but the {asking} does not exist.", ex);
         }
         catch (Exception ex) when (ex is Azure.RequestFailedException or AuthenticationFailedException or OperationCanceledException or HttpRequestException)
         {

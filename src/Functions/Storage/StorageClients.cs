@@ -19,8 +19,8 @@ namespace QualityAward.Functions.Storage;
 /// idempotent — from <see cref="StorageInitializer"/>, which reports on them): the app listens meanwhile,
 /// and a request that reaches a table or container still being created waits for that one only
 /// (<see cref="CreatedFirstPolicy"/>, in both clients' pipelines) — so an empty Azurite still works
-/// on the first request, and in Azure, where they exist, nothing waits for more than the one
-/// create-if-not-exists round trip in flight when the first request comes.
+/// on the first request. In Azure the deployment makes them (Storage:CreatedByDeployment): nothing
+/// is created, and nothing waits.
 /// </para>
 /// </summary>
 public sealed class StorageClients
@@ -54,25 +54,35 @@ public sealed class StorageClients
     {
         var o = options.Value;
         _prefix = o.Prefix;
-        var useKey = !string.IsNullOrWhiteSpace(o.ConnectionString);
+        CreatedByDeployment = o.CreatedByDeployment;
         var credential = new Lazy<TokenCredential>(() => string.IsNullOrWhiteSpace(o.ManagedIdentityClientId)
             ? new DefaultAzureCredential()
             : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(o.ManagedIdentityClientId)));
+        TableServiceClient NewTables(TableClientOptions? clientOptions) => string.IsNullOrWhiteSpace(o.ConnectionString)
+            ? new TableServiceClient(o.TableServiceUri!, credential.Value, clientOptions)
+            : new TableServiceClient(o.ConnectionString, clientOptions);
+        BlobServiceClient NewBlobs(BlobClientOptions? clientOptions) => string.IsNullOrWhiteSpace(o.ConnectionString)
+            ? new BlobServiceClient(o.BlobServiceUri!, credential.Value, clientOptions)
+            : new BlobServiceClient(o.ConnectionString, clientOptions);
+
         _tables = new(() =>
         {
             var tableOptions = new TableClientOptions();
             tableOptions.AddPolicy(new CreatedFirstPolicy(this, tables: true), HttpPipelinePosition.PerCall);
-            return useKey ? new TableServiceClient(o.ConnectionString, tableOptions) : new TableServiceClient(o.TableServiceUri!, credential.Value, tableOptions);
+            return NewTables(tableOptions);
         });
         _blobs = new(() =>
         {
             var blobOptions = new BlobClientOptions();
             blobOptions.AddPolicy(new CreatedFirstPolicy(this, tables: false), HttpPipelinePosition.PerCall);
-            return useKey ? new BlobServiceClient(o.ConnectionString, blobOptions) : new BlobServiceClient(o.BlobServiceUri!, credential.Value, blobOptions);
+            return NewBlobs(blobOptions);
         });
-        _creatingTables = new(() => useKey ? new TableServiceClient(o.ConnectionString) : new TableServiceClient(o.TableServiceUri!, credential.Value));
-        _creatingBlobs = new(() => useKey ? new BlobServiceClient(o.ConnectionString) : new BlobServiceClient(o.BlobServiceUri!, credential.Value));
+        _creatingTables = new(() => NewTables(null));
+        _creatingBlobs = new(() => NewBlobs(null));
     }
+
+    /// <summary>Whether the deployment made the tables and containers (Storage:CreatedByDeployment): then nothing here creates them.</summary>
+    public bool CreatedByDeployment { get; }
 
     public TableServiceClient Tables => _tables.Value;
 

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
 using QualityAward.Domain;
 using QualityAward.Functions.Hosting;
+using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Hosting;
@@ -50,22 +53,14 @@ public sealed class ColdStartTests : IAsyncLifetime
         // Storage comes up on an empty account: the first command creates what it uses and works.
         _azurite = await Azurite.LaunchAsync(_ports.Blob, _ports.Queue, _ports.Table, _location.FullName);
         await (await app.As(Roles.Office).PostJsonAsync("/api/cycles", new { policyId = "weihai", year = 2026, submissionOpensOn = "2026-03-02", submissionClosesOn = "2026-04-30" })).ExpectAsync(201);
-        var listed = false;
-        for (var wait = Stopwatch.StartNew(); !listed && wait.Elapsed < TimeSpan.FromSeconds(10); await Task.Delay(100))
-        {
-            var cycles = await (await app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
-            listed = cycles.EnumerateArray().Any(c => c.Str("cycleId") == "weihai-2026");
-        }
-
+        var listed = await Poll.UntilAsync(
+            async () => (await (await app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200)).EnumerateArray().Any(c => c.Str("cycleId") == "weihai-2026"),
+            TimeSpan.FromSeconds(10));
         Assert.True(listed, "The opened cycle is listed.");
 
         // Ready once the creations that failed while storage was down have been tried again (at once, or after the SDK's backoff on a loaded machine).
         var ready = System.Net.HttpStatusCode.ServiceUnavailable;
-        for (var wait = Stopwatch.StartNew(); ready != System.Net.HttpStatusCode.OK && wait.Elapsed < TimeSpan.FromSeconds(60); await Task.Delay(200))
-        {
-            ready = (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode;
-        }
-
+        await Poll.UntilAsync(async () => (ready = (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode) == System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(200));
         Assert.Equal(System.Net.HttpStatusCode.OK, ready);
     }
 
@@ -79,16 +74,39 @@ public sealed class ColdStartTests : IAsyncLifetime
 
         // Never started: the creations began as the services were registered, on the thread pool.
         var tables = new Azure.Data.Tables.TableServiceClient(ConnectionString);
-        var created = false;
-        for (var wait = Stopwatch.StartNew(); !created && wait.Elapsed < TimeSpan.FromSeconds(30); await Task.Delay(100))
-        {
-            await foreach (var table in tables.QueryAsync(t => t.Name == prefix + Functions.Storage.StorageClients.EventsTable))
-            {
-                created = true;
-            }
-        }
-
+        var created = await Poll.UntilAsync(() => tables.QueryAsync(t => t.Name == prefix + StorageClients.EventsTable).AnyAsync().AsTask(), TimeSpan.FromSeconds(30));
         Assert.True(created, "The events table was not created while the host was built.");
+    }
+
+    [Fact]
+    public async Task WhereTheDeploymentMadeTheStorage_AStartAsksForNoCreation_AndReadinessNamesWhatIsMissing()
+    {
+        _azurite = await Azurite.LaunchAsync(_ports.Blob, _ports.Queue, _ports.Table, _location.FullName);
+        var logs = new RecordedLogs();
+        await using var app = await TestApp.StartAsync(ConnectionString, configure: b =>
+        {
+            b.Configuration["Storage:CreatedByDeployment"] = "true";
+            b.Logging.AddProvider(logs);
+        });
+
+        // Nothing made: not ready, and the probe (and the start's log) say what is missing.
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode);
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(c => c.Tags.Contains(Telemetry.ReadyTag));
+        var missing = $"table {app.Prefix}events does not exist";
+        Assert.Contains(missing, Assert.Single(report.Entries).Value.Description, StringComparison.Ordinal);
+        var said = await Poll.UntilAsync(() => logs.Entries.Any(e => e.Level == LogLevel.Warning && e.Message.Contains(missing, StringComparison.Ordinal)), TimeSpan.FromSeconds(15));
+        Assert.True(said, "The start's storage check did not name the missing table.");
+        await Task.Delay(TimeSpan.FromSeconds(1)); // a creation started at start would have made its table by now
+        var tables = new Azure.Data.Tables.TableServiceClient(ConnectionString);
+        Assert.DoesNotContain(await tables.QueryAsync().ToListAsync(), t => t.Name.StartsWith(app.Prefix, StringComparison.Ordinal));
+
+        // The deployment's part (infra/bicep): every table and container the app declares. Then ready, and a real read answers.
+        var needs = StorageNeeds.All(app.Services.GetServices<StorageNeeds>());
+        var deployment = new StorageClients(Microsoft.Extensions.Options.Options.Create(new StorageOptions { ConnectionString = ConnectionString, Prefix = app.Prefix }));
+        await deployment.EnsureCreatedAsync(needs.Tables, needs.Containers, CancellationToken.None);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode);
+        await (await app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);
     }
 
     [Fact]

@@ -1,5 +1,8 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
 
 namespace QualityAward.Functions.Tests.Infra;
@@ -149,6 +152,36 @@ public sealed partial class BicepTests
         // The client id and the public address are plain settings (not secrets).
         Assert.Equal("string", (string?)template["parameters"]!["webClientId"]!["type"]);
         Assert.Equal("[parameters('replyBaseUrl')]", (string?)template["parameters"]!["webPublicBaseUrl"]!["defaultValue"]);
+    }
+
+    /// <summary>
+    /// The deployment makes every table and container the app declares (its slices' StorageNeeds),
+    /// and tells the app so (Storage__CreatedByDeployment): in Azure a start asks storage for nothing.
+    /// </summary>
+    [Fact]
+    public async Task Template_MakesEveryTableAndContainerTheAppUses_AndTellsTheAppItNeedNot()
+    {
+        var result = await MainTemplate.Value;
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var resources = AllResources(JsonNode.Parse(result.Output)!).ToList();
+        await using var app = QualityAward.LocalHost.LocalFunctionsHost.Build(["--environment", "Testing"], b =>
+            b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
+                ["Storage:CreatedByDeployment"] = "true",
+                ["Durable:Backend"] = "InMemory",
+            }));
+        var needs = StorageNeeds.All(app.Services.GetServices<StorageNeeds>());
+        Assert.Contains(StorageClients.EventsTable, needs.Tables);
+        Assert.Contains(StorageClients.DocumentsContainer, needs.Containers);
+
+        // A table or container of a copy loop is named createArray(…)[copyIndex()]; a single one by its literal.
+        string Declared(string type) => string.Join('\n', resources.Where(r => (string?)r["type"] == type).Select(r => (string?)r["name"]));
+        var tables = Declared("Microsoft.Storage/storageAccounts/tableServices/tables");
+        var containers = Declared("Microsoft.Storage/storageAccounts/blobServices/containers");
+        Assert.All(needs.Tables, t => Assert.True(tables.Contains($"'{t}'", StringComparison.Ordinal), $"storage.bicep makes no table {t}."));
+        Assert.All(needs.Containers, c => Assert.True(containers.Contains($"'{c}'", StringComparison.Ordinal), $"storage.bicep makes no container {c}."));
+        Assert.Contains("createObject('name', 'Storage__CreatedByDeployment', 'value', 'true')", result.Output, StringComparison.Ordinal);
     }
 
     /// <summary>Every resource of the template, those of nested deployments (modules) included.</summary>
