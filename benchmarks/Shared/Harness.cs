@@ -23,8 +23,16 @@ internal static class Harness
     /// <summary>Azurite (the repository's npm copy) on free loopback ports, storing under <paramref name="location"/>; answers once its table port listens.</summary>
     public static async Task<(Process Process, int Blob, int Queue, int Table)> StartAzuriteAsync(string root, string location)
     {
+        var azurite = Path.Combine(root, "node_modules", ".bin", "azurite");
+        if (!File.Exists(azurite))
+        {
+            // A fresh clone: the run and test commands install it; a harness run first does not.
+            Console.Error.WriteLine($"Azurite is not installed ({azurite} is missing): run `npm ci` in {root} first (scripts/run.sh and scripts/test.sh do).");
+            Environment.Exit(2);
+        }
+
         var (blob, queue, table) = (FreePort(), FreePort(), FreePort());
-        var process = Start(Path.Combine(root, "node_modules", ".bin", "azurite"), root, new Dictionary<string, string>(),
+        var process = Start(azurite, root, new Dictionary<string, string>(),
             "--silent", "--skipApiVersionCheck", "--loose", "--location", location,
             "--blobHost", "127.0.0.1", "--blobPort", $"{blob}", "--queueHost", "127.0.0.1", "--queuePort", $"{queue}",
             "--tableHost", "127.0.0.1", "--tablePort", $"{table}");
