@@ -42,6 +42,7 @@ public sealed class StorageClients
     /// <summary>Creations started, by full table name and by full container name.</summary>
     private readonly ConcurrentDictionary<string, Task> _tablesCreated = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> _containersCreated = new(StringComparer.Ordinal);
+    private readonly Lock _starting = new();
 
     /// <summary>
     /// The clients are built on first use, not here: the container makes this object at start, and
@@ -107,13 +108,18 @@ public sealed class StorageClients
         // Registered here, run on the thread pool: the SDK's pipeline and the first connections
         // (the part of each call before its first wait) cost the start's thread some 0.1–0.2 s of
         // CPU before the app listened.
-        var tableCreations = tables.Select(t => _tablesCreated.GetOrAdd(Name(t), name => Task.Run(() => CreateTableAsync(name)))).ToList();
-        // The containers after the tables: the first answers read tables, and on two cores the blob
-        // client's first requests took their time (a request for a container waits for it all the same).
-        var tablesDone = Task.WhenAll(tableCreations);
-        foreach (var c in containers)
+        // One caller at a time: GetOrAdd may run its factory twice when two callers (the registration's
+        // start and the initializer's) race, and the loser's creation would run all the same.
+        lock (_starting)
         {
-            _containersCreated.GetOrAdd(ContainerName(c), name => AfterAsync(tablesDone, () => CreateContainerAsync(name)));
+            var tableCreations = tables.Select(t => _tablesCreated.GetOrAdd(Name(t), name => Task.Run(() => CreateTableAsync(name)))).ToList();
+            // The containers after the tables: the first answers read tables, and on two cores the blob
+            // client's first requests took their time (a request for a container waits for it all the same).
+            var tablesDone = Task.WhenAll(tableCreations);
+            foreach (var c in containers)
+            {
+                _containersCreated.GetOrAdd(ContainerName(c), name => AfterAsync(tablesDone, () => CreateContainerAsync(name)));
+            }
         }
     }
 
