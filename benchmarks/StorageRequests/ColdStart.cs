@@ -2,7 +2,6 @@ using static QualityAward.Benchmarks.Harness;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Functions.Storage;
 
 namespace QualityAward.Benchmarks.StorageRequests;
@@ -114,9 +113,9 @@ internal static class ColdStart
             ["Storage:CreatedByDeployment"] = "true",
             ["Durable:Backend"] = "InMemory",
         }));
-        var needs = StorageNeeds.All(app.Services.GetServices<StorageNeeds>());
+        var needs = StorageNeeds.Of(app.Services);
         var deployment = new StorageClients(Microsoft.Extensions.Options.Options.Create(new QualityAward.Functions.Hosting.StorageOptions { ConnectionString = connection }));
-        await deployment.EnsureCreatedAsync(needs.Tables, needs.Containers, CancellationToken.None);
+        await deployment.EnsureCreatedAsync(needs, CancellationToken.None);
     }
 
     private static async Task PublishAsync(string directory, string project, string output, bool readyToRun)

@@ -253,8 +253,7 @@ public static class AppServices
             return;
         }
 
-        var all = StorageNeeds.All(services.Select(d => d.ImplementationInstance).OfType<StorageNeeds>());
-        storage.StartCreating(all.Tables, all.Containers);
+        storage.StartCreating(StorageNeeds.All(services.Select(d => d.ImplementationInstance).OfType<StorageNeeds>()));
     }
 
     /// <summary>
@@ -342,7 +341,7 @@ public sealed partial class StorageInitializer(StorageClients storage, IEnumerab
     {
         try
         {
-            await storage.EnsureCreatedAsync(all.Tables, all.Containers, CancellationToken.None);
+            await storage.EnsureCreatedAsync(all, CancellationToken.None);
             LogReady(logger, storage.Tables.AccountName);
         }
         catch (Exception ex)

@@ -4,6 +4,7 @@ using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using QualityAward.Functions.Hosting;
 
@@ -103,7 +104,7 @@ public sealed class StorageClients
     /// (idempotent). Requests to one of them wait for its creation; <see cref="EnsureCreatedAsync"/>
     /// waits for all.
     /// </summary>
-    public void StartCreating(IEnumerable<string> tables, IEnumerable<string> containers)
+    public void StartCreating(StorageNeeds needs)
     {
         // Registered here, run on the thread pool: the SDK's pipeline and the first connections
         // (the part of each call before its first wait) cost the start's thread some 0.1–0.2 s of
@@ -112,11 +113,11 @@ public sealed class StorageClients
         // start and the initializer's) race, and the loser's creation would run all the same.
         lock (_starting)
         {
-            var tableCreations = tables.Select(t => _tablesCreated.GetOrAdd(Name(t), name => Task.Run(() => CreateTableAsync(name)))).ToList();
+            var tableCreations = needs.Tables.Select(t => _tablesCreated.GetOrAdd(Name(t), name => Task.Run(() => CreateTableAsync(name)))).ToList();
             // The containers after the tables: the first answers read tables, and on two cores the blob
             // client's first requests took their time (a request for a container waits for it all the same).
             var tablesDone = Task.WhenAll(tableCreations);
-            foreach (var c in containers)
+            foreach (var c in needs.Containers)
             {
                 _containersCreated.GetOrAdd(ContainerName(c), name => AfterAsync(tablesDone, () => CreateContainerAsync(name)));
             }
@@ -138,13 +139,11 @@ public sealed class StorageClients
     }
 
     /// <summary>Create every table and container given, in parallel, and wait until they exist.</summary>
-    public async Task EnsureCreatedAsync(IEnumerable<string> tables, IEnumerable<string> containers, CancellationToken ct)
+    public async Task EnsureCreatedAsync(StorageNeeds needs, CancellationToken ct)
     {
-        var tableList = tables.ToList();
-        var containerList = containers.ToList();
-        StartCreating(tableList, containerList);
-        await Task.WhenAll(tableList.Select(t => CreatedAsync(_tablesCreated, Name(t), CreateTableAsync))
-            .Concat(containerList.Select(c => CreatedAsync(_containersCreated, ContainerName(c), CreateContainerAsync))))
+        StartCreating(needs);
+        await Task.WhenAll(needs.Tables.Select(t => CreatedAsync(_tablesCreated, Name(t), CreateTableAsync))
+            .Concat(needs.Containers.Select(c => CreatedAsync(_containersCreated, ContainerName(c), CreateContainerAsync))))
             .WaitAsync(ct);
     }
 
@@ -247,4 +246,7 @@ public sealed record StorageNeeds(IReadOnlyList<string> Tables, IReadOnlyList<st
         var all = slices.ToList();
         return new([.. all.SelectMany(n => n.Tables).Distinct()], [.. all.SelectMany(n => n.Containers).Distinct()]);
     }
+
+    /// <summary>Every table and container the app registered in <paramref name="services"/>: what the deployment makes (infra/bicep).</summary>
+    public static StorageNeeds Of(IServiceProvider services) => All(services.GetServices<StorageNeeds>());
 }

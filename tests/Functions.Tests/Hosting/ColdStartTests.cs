@@ -101,9 +101,9 @@ public sealed class ColdStartTests : IAsyncLifetime
         Assert.DoesNotContain(await tables.QueryAsync().ToListAsync(), t => t.Name.StartsWith(app.Prefix, StringComparison.Ordinal));
 
         // The deployment's part (infra/bicep): every table and container the app declares. Then ready, and a real read answers.
-        var needs = StorageNeeds.All(app.Services.GetServices<StorageNeeds>());
+        var needs = StorageNeeds.Of(app.Services);
         var deployment = new StorageClients(Microsoft.Extensions.Options.Options.Create(new StorageOptions { ConnectionString = ConnectionString, Prefix = app.Prefix }));
-        await deployment.EnsureCreatedAsync(needs.Tables, needs.Containers, CancellationToken.None);
+        await deployment.EnsureCreatedAsync(needs, CancellationToken.None);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, (await app.Anonymous().GetAsync("/healthz/ready")).StatusCode);
         await (await app.Anonymous().GetAsync("/api/cycles")).ExpectAsync(200);

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using QualityAward.Functions.Storage;
 using QualityAward.Functions.Tests.Infrastructure;
 
@@ -171,7 +170,7 @@ public sealed partial class BicepTests
                 ["Storage:CreatedByDeployment"] = "true",
                 ["Durable:Backend"] = "InMemory",
             }));
-        var needs = StorageNeeds.All(app.Services.GetServices<StorageNeeds>());
+        var needs = StorageNeeds.Of(app.Services);
         Assert.Contains(StorageClients.EventsTable, needs.Tables);
         Assert.Contains(StorageClients.DocumentsContainer, needs.Containers);
 
